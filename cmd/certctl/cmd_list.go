@@ -1,0 +1,113 @@
+package main
+
+import (
+	"fmt"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"certdesk/core/certinfo"
+	"certdesk/core/vault"
+)
+
+func (c *cli) listCommand() *cobra.Command {
+	var caName, status, search, sortBy string
+	var days, limit int
+	cmd := &cobra.Command{
+		Use:   "list [--ca NAME] [--status valid|expiring|expired|not_yet_valid|revoked] [--search TEXT]",
+		Short: "List certificates",
+		Args:  exactArgs(0, "no arguments (use flags)"),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			v, err := c.openVault()
+			if err != nil {
+				return err
+			}
+			defer v.Close()
+			f := vault.Filter{Status: certinfo.Status(status), Search: search, Sort: vault.SortKey(sortBy), Limit: limit}
+			if days > 0 {
+				f.ExpiringWithin = time.Duration(days) * 24 * time.Hour
+			}
+			if caName != "" {
+				ca, err := v.CAByName(c.ctx, caName)
+				if err != nil {
+					return err
+				}
+				f.CAID = ca.ID
+			}
+			recs, err := v.List(c.ctx, f)
+			if err != nil {
+				return usageError{err}
+			}
+			now := v.Now()
+			if c.jsonOut {
+				out := make([]certinfo.Info, 0, len(recs))
+				for _, r := range recs {
+					out = append(out, r.Info(now))
+				}
+				return c.printJSON(out)
+			}
+			if len(recs) == 0 {
+				fmt.Fprintln(c.stdout, "No certificates match.")
+				return nil
+			}
+			w := tabwriter.NewWriter(c.stdout, 0, 0, 2, ' ', 0)
+			fmt.Fprintln(w, "ID\tSTATUS\tKIND\tCOMMON NAME\tCA\tEXPIRES\tSERIAL")
+			for _, r := range recs {
+				fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.Status(now), r.Kind, r.CommonName,
+					certinfo.Clean(r.CAName), r.NotAfter.Format("2006-01-02"), r.Serial)
+			}
+			return w.Flush()
+		},
+	}
+	cmd.Flags().StringVar(&caName, "ca", "", "only this CA's certificates")
+	cmd.Flags().StringVar(&status, "status", "", "only this status: valid, expiring, expired, not_yet_valid, revoked")
+	cmd.Flags().IntVar(&days, "days", 0, "with --status expiring: the window in days (default 30)")
+	cmd.Flags().StringVar(&search, "search", "", "text in the name, e-mail, DNS name, serial or fingerprint")
+	cmd.Flags().StringVar(&sortBy, "sort", "id", "sort by id, common_name, not_after, created_at, key_type, serial or status")
+	cmd.Flags().IntVar(&limit, "limit", 0, "at most this many rows")
+	return cmd
+}
+
+func (c *cli) showCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "show REF",
+		Short: "Show one certificate (REF: id, serial, fingerprint or prefix, common name, or CA name)",
+		Args:  exactArgs(1, "one REF"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			v, err := c.openVault()
+			if err != nil {
+				return err
+			}
+			defer v.Close()
+			rec, err := v.Find(c.ctx, args[0])
+			if err != nil {
+				return err
+			}
+			info, err := c.fullInfo(v, rec)
+			if err != nil {
+				return err
+			}
+			if c.jsonOut {
+				return c.printJSON(info)
+			}
+			printInfo(c.stdout, info)
+			return nil
+		},
+	}
+}
+
+// fullInfo describes a vault certificate from its parsed DER, with the
+// vault's own facts (id, kind, CA, key held, revocation) added.
+func (c *cli) fullInfo(v *vault.Vault, rec vault.Record) (certinfo.Info, error) {
+	cert, err := v.Certificate(c.ctx, rec.ID)
+	if err != nil {
+		return certinfo.Info{}, err
+	}
+	now := v.Now()
+	info := certinfo.Describe(cert, now)
+	base := rec.Info(now)
+	info.ID, info.Kind, info.CA, info.HasKey = base.ID, base.Kind, base.CA, base.HasKey
+	info.Status, info.Revocation = base.Status, base.Revocation
+	return info, nil
+}

@@ -1,0 +1,155 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+	"unicode"
+
+	"certdesk/core/certinfo"
+	"certdesk/core/inspect"
+	"certdesk/core/vault"
+)
+
+const dateTime = "2006-01-02 15:04:05 MST"
+
+func printInfo(out io.Writer, info certinfo.Info) {
+	w := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+	row := func(k, v string) {
+		if v != "" {
+			fmt.Fprintf(w, "%s\t%s\n", k, v)
+		}
+	}
+	if info.ID != 0 {
+		row("ID", fmt.Sprint(info.ID))
+	}
+	row("Kind", info.Kind)
+	row("CA", certinfo.Clean(info.CA))
+	row("Common name", info.CommonName)
+	row("Subject", info.Subject)
+	row("Issuer", info.Issuer)
+	row("Serial", info.Serial)
+	row("Serial (decimal)", info.SerialDecimal)
+	row("Valid from", info.NotBefore.Format(dateTime))
+	row("Valid until", fmt.Sprintf("%s  (%s)", info.NotAfter.Format(dateTime), daysLeft(info.DaysLeft)))
+	row("Status", string(info.Status))
+	if info.Revocation != nil {
+		row("Revoked", fmt.Sprintf("%s, reason %s", info.Revocation.Time.Format(dateTime), info.Revocation.Reason))
+	}
+	row("Key", info.KeyType)
+	row("E-mail", strings.Join(info.Emails, ", "))
+	row("DNS names", strings.Join(info.DNSNames, ", "))
+	row("IP addresses", strings.Join(info.IPAddresses, ", "))
+	row("CA certificate", yesNo(info.IsCA))
+	row("Key usage", strings.Join(info.KeyUsage, ", "))
+	row("Extended usage", strings.Join(info.ExtKeyUsage, ", "))
+	row("SHA-256", info.FingerprintSHA256)
+	row("SHA-1", info.FingerprintSHA1)
+	w.Flush()
+}
+
+func printItem(out io.Writer, it inspect.Item) {
+	switch {
+	case it.Certificate != nil:
+		fmt.Fprintln(out, "Certificate")
+		printInfo(out, *it.Certificate)
+	case it.CSR != nil:
+		r := it.CSR
+		fmt.Fprintln(out, "Certificate signing request")
+		w := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+		fmt.Fprintf(w, "Common name\t%s\nSubject\t%s\nKey\t%s\n", r.CommonName, r.Subject, r.KeyType)
+		if len(r.Emails) > 0 {
+			fmt.Fprintf(w, "E-mail\t%s\n", strings.Join(r.Emails, ", "))
+		}
+		if len(r.DNSNames) > 0 {
+			fmt.Fprintf(w, "DNS names\t%s\n", strings.Join(r.DNSNames, ", "))
+		}
+		if r.SignatureValid {
+			fmt.Fprintf(w, "Signature\tvalid\n")
+		} else {
+			fmt.Fprintf(w, "Signature\tINVALID: %s\n", r.SignatureProblem)
+		}
+		w.Flush()
+	case it.CRL != nil:
+		r := it.CRL
+		fmt.Fprintln(out, "Certificate revocation list")
+		w := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+		fmt.Fprintf(w, "Issuer\t%s\nCRL number\t%s\nThis update\t%s\nNext update\t%s\n", r.Issuer, r.Number, r.ThisUpdate.Format(dateTime), r.NextUpdate.Format(dateTime))
+		if r.Expired {
+			fmt.Fprintf(w, "State\tEXPIRED: servers using it refuse every client; publish a new CRL\n")
+		}
+		fmt.Fprintf(w, "Revoked\t%d certificate(s)\n", len(r.Revoked))
+		for _, e := range r.Revoked {
+			fmt.Fprintf(w, "\t%s  %s  %s\n", e.Serial, e.Time.Format(dateTime), vault.ReasonName(e.Reason))
+		}
+		w.Flush()
+	case it.Key != nil:
+		r := it.Key
+		title := "Private key"
+		if r.Kind == "public_key" {
+			title = "Public key"
+		}
+		fmt.Fprintln(out, title)
+		w := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+		fmt.Fprintf(w, "Key\t%s\n", r.KeyType)
+		if r.Kind == "private_key" {
+			fmt.Fprintf(w, "Encrypted\t%s\n", yesNo(r.Encrypted))
+		}
+		fmt.Fprintf(w, "Public key SHA-256\t%s\n", r.PublicKeySHA256)
+		if r.MatchesCertificate != "" {
+			fmt.Fprintf(w, "Matches\tthe certificate of %q in this file\n", r.MatchesCertificate)
+		}
+		w.Flush()
+	}
+}
+
+func daysLeft(d int) string {
+	switch {
+	case d < 0:
+		return fmt.Sprintf("expired %d days ago", -d)
+	case d == 1:
+		return "1 day left"
+	}
+	return fmt.Sprintf("%d days left", d)
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
+
+func crlState(ca vault.CA, now time.Time) string {
+	if ca.CRLNextUpdate.IsZero() {
+		return "none published"
+	}
+	left := ca.CRLNextUpdate.Sub(now)
+	switch {
+	case left < 0:
+		return fmt.Sprintf("#%d EXPIRED %s", ca.CRLNumber, ca.CRLNextUpdate.Format("2006-01-02"))
+	case left < 7*24*time.Hour:
+		return fmt.Sprintf("#%d expires soon: %s", ca.CRLNumber, ca.CRLNextUpdate.Format("2006-01-02"))
+	}
+	return fmt.Sprintf("#%d until %s", ca.CRLNumber, ca.CRLNextUpdate.Format("2006-01-02"))
+}
+
+// fileStem turns a name into a safe file name stem.
+func fileStem(name string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(name) {
+		switch {
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			b.WriteRune(r)
+		case r == ' ' || r == '-' || r == '_' || r == '.':
+			b.WriteByte('-')
+		}
+	}
+	s := strings.Trim(b.String(), "-")
+	if s == "" {
+		return "certificate"
+	}
+	return s
+}

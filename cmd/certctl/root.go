@@ -1,0 +1,220 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"certdesk/core/vault"
+)
+
+// Exit codes of the certctl contract.
+const (
+	exitOK         = 0
+	exitError      = 1
+	exitUsage      = 2
+	exitNotAllowed = 3 // verify: the verdict is not ok
+)
+
+// usageError marks a mistake in how certctl was called (exit 2).
+type usageError struct{ error }
+
+// exitCodeError carries a specific exit code with its message.
+type exitCodeError struct {
+	code int
+	err  error
+}
+
+func (e exitCodeError) Error() string { return e.err.Error() }
+
+// cli holds the global flags and the streams of one run.
+type cli struct {
+	env
+	vaultPath      string
+	passphraseFile string
+	jsonOut        bool
+	ctx            context.Context
+}
+
+func run(args []string, e env) int {
+	c := &cli{env: e, ctx: context.Background()}
+	root := c.rootCommand()
+	root.SetArgs(args)
+	root.SetIn(e.stdin)
+	root.SetOut(e.stdout)
+	root.SetErr(e.stderr)
+	err := root.Execute()
+	if err == nil {
+		return exitOK
+	}
+	var code exitCodeError
+	if errors.As(err, &code) {
+		if code.err != nil && code.err.Error() != "" {
+			fmt.Fprintln(e.stderr, "certctl:", code.err)
+		}
+		return code.code
+	}
+	fmt.Fprintln(e.stderr, "certctl:", err)
+	var usage usageError
+	if errors.As(err, &usage) || isCobraUsageError(err) {
+		fmt.Fprintln(e.stderr, "Run 'certctl --help' for usage.")
+		return exitUsage
+	}
+	return exitError
+}
+
+func isCobraUsageError(err error) bool {
+	msg := err.Error()
+	for _, p := range []string{"unknown command", "unknown flag", "unknown shorthand", "accepts ", "requires ", "required flag", "flag needs an argument", "invalid argument", "if any flags in the group", "none of the others can be"} {
+		if strings.Contains(msg, p) {
+			return true
+		}
+	}
+	return false
+}
+
+func (c *cli) rootCommand() *cobra.Command {
+	root := &cobra.Command{
+		Use:           "certctl",
+		Short:         "Certdesk's command line: CAs, client certificates, exports, revocation and a live mTLS test server",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.PersistentFlags().StringVar(&c.vaultPath, "vault", "", "vault file (default $CERTDESK_VAULT, else the user's config folder)")
+	root.PersistentFlags().StringVar(&c.passphraseFile, "passphrase-file", "", "read the vault passphrase from this file (default $CERTDESK_PASSPHRASE, else a prompt)")
+	root.PersistentFlags().BoolVar(&c.jsonOut, "json", false, "machine-readable JSON output")
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	root.AddCommand(c.initCommand(), c.caCommand(), c.issueCommand(), c.signCommand(),
+		c.listCommand(), c.showCommand(), c.inspectCommand(), c.exportCommand())
+	return root
+}
+
+// path resolves the vault file.
+func (c *cli) path() (string, error) {
+	if c.vaultPath != "" {
+		return c.vaultPath, nil
+	}
+	if p := c.getenv("CERTDESK_VAULT"); p != "" {
+		return p, nil
+	}
+	return vault.DefaultPath()
+}
+
+// passphrase finds the vault passphrase: --passphrase-file, then
+// $CERTDESK_PASSPHRASE, then a terminal prompt.
+func (c *cli) passphrase(confirm bool) ([]byte, error) {
+	if c.passphraseFile != "" {
+		return readSecretFile(c.passphraseFile)
+	}
+	if p := c.getenv("CERTDESK_PASSPHRASE"); p != "" {
+		return []byte(p), nil
+	}
+	if c.prompt == nil {
+		return nil, errors.New("no passphrase: set CERTDESK_PASSPHRASE, pass --passphrase-file, or run in a terminal to be asked")
+	}
+	p, err := c.prompt("Vault passphrase: ")
+	if err != nil {
+		return nil, fmt.Errorf("reading the passphrase: %w", err)
+	}
+	if len(p) == 0 {
+		return nil, errors.New("the passphrase is empty")
+	}
+	if confirm {
+		again, err := c.prompt("Repeat the passphrase: ")
+		if err != nil {
+			return nil, fmt.Errorf("reading the passphrase: %w", err)
+		}
+		if string(again) != string(p) {
+			return nil, errors.New("the two passphrases differ; nothing was created")
+		}
+	}
+	return p, nil
+}
+
+// openVault opens the vault for reading; no passphrase is needed.
+func (c *cli) openVault() (*vault.Vault, error) {
+	p, err := c.path()
+	if err != nil {
+		return nil, err
+	}
+	v, err := vault.Open(p)
+	if err != nil {
+		return nil, err
+	}
+	v.Actor = vault.DefaultActor("certctl")
+	return v, nil
+}
+
+// unlockVault opens the vault and unlocks its keys.
+func (c *cli) unlockVault() (*vault.Vault, error) {
+	v, err := c.openVault()
+	if err != nil {
+		return nil, err
+	}
+	if v.Insecure() {
+		return v, v.Unlock(nil)
+	}
+	pass, err := c.passphrase(false)
+	if err != nil {
+		v.Close()
+		return nil, err
+	}
+	if err := v.Unlock(pass); err != nil {
+		v.Close()
+		if errors.Is(err, vault.ErrWrongPassphrase) {
+			return nil, fmt.Errorf("%w for %s: nothing was changed", err, v.Path())
+		}
+		return nil, err
+	}
+	return v, nil
+}
+
+// printJSON writes one value as indented JSON.
+func (c *cli) printJSON(v any) error {
+	enc := json.NewEncoder(c.stdout)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// readInput reads a file named by the user, refusing huge ones.
+func readInput(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", path, err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", path, err)
+	}
+	if st.IsDir() {
+		return nil, fmt.Errorf("%s is a folder, not a file", path)
+	}
+	const limit = 16 << 20
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", path, err)
+	}
+	if len(data) > limit {
+		return nil, fmt.Errorf("%s is larger than %d MiB; certificate files are far smaller", path, limit>>20)
+	}
+	if len(data) == 0 {
+		return nil, fmt.Errorf("%s is empty", path)
+	}
+	return data, nil
+}
+
+func exactArgs(n int, what string) cobra.PositionalArgs {
+	return func(_ *cobra.Command, args []string) error {
+		if len(args) != n {
+			return usageError{fmt.Errorf("expected %s, got %d argument(s)", what, len(args))}
+		}
+		return nil
+	}
+}

@@ -1,0 +1,133 @@
+package certinfo
+
+import (
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"fmt"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"certdesk/core/pki"
+)
+
+// Info is a certificate described for people and programs. Its JSON field
+// names are the ones design.md fixes for inspect, show, list, verify, server
+// events and /api/whoami.
+type Info struct {
+	ID                int64       `json:"id,omitempty"`
+	Kind              string      `json:"kind,omitempty"`
+	CA                string      `json:"ca,omitempty"`
+	CommonName        string      `json:"common_name"`
+	Subject           string      `json:"subject"`
+	Issuer            string      `json:"issuer"`
+	IssuerCommonName  string      `json:"issuer_common_name"`
+	Serial            string      `json:"serial"`
+	SerialDecimal     string      `json:"serial_decimal,omitempty"`
+	NotBefore         time.Time   `json:"not_before"`
+	NotAfter          time.Time   `json:"not_after"`
+	Status            Status      `json:"status"`
+	DaysLeft          int         `json:"days_left"`
+	FingerprintSHA256 string      `json:"fingerprint_sha256"`
+	FingerprintSHA1   string      `json:"fingerprint_sha1"`
+	KeyType           string      `json:"key_type"`
+	PublicKeySHA256   string      `json:"public_key_sha256,omitempty"`
+	Emails            []string    `json:"emails"`
+	DNSNames          []string    `json:"dns_names"`
+	IPAddresses       []string    `json:"ip_addresses"`
+	IsCA              bool        `json:"is_ca"`
+	KeyUsage          []string    `json:"key_usage,omitempty"`
+	ExtKeyUsage       []string    `json:"ext_key_usage,omitempty"`
+	SignatureAlgo     string      `json:"signature_algorithm,omitempty"`
+	SelfSigned        bool        `json:"self_signed,omitempty"`
+	HasKey            bool        `json:"has_key,omitempty"`
+	Revocation        *Revocation `json:"revocation,omitempty"`
+}
+
+// Revocation says when and why a certificate was revoked.
+type Revocation struct {
+	Reason string    `json:"reason"`
+	Time   time.Time `json:"time"`
+	By     string    `json:"by,omitempty"`
+}
+
+// Describe builds the Info of a certificate at time now. It never fails:
+// whatever the certificate holds is shown, with control characters made
+// visible.
+func Describe(cert *x509.Certificate, now time.Time) Info {
+	info := Info{
+		Kind:              "certificate",
+		CommonName:        Clean(cert.Subject.CommonName),
+		Subject:           DistinguishedName(cert.Subject),
+		Issuer:            DistinguishedName(cert.Issuer),
+		IssuerCommonName:  Clean(cert.Issuer.CommonName),
+		Serial:            pki.SerialHex(cert.SerialNumber),
+		NotBefore:         cert.NotBefore.UTC(),
+		NotAfter:          cert.NotAfter.UTC(),
+		Status:            StatusAt(cert.NotBefore, cert.NotAfter, false, now),
+		DaysLeft:          DaysLeft(cert.NotAfter, now),
+		FingerprintSHA256: pki.FingerprintSHA256(cert.Raw),
+		FingerprintSHA1:   pki.FingerprintSHA1(cert.Raw),
+		KeyType:           pki.DescribePublicKey(cert.PublicKey),
+		PublicKeySHA256:   pki.PublicKeySHA256(cert.PublicKey),
+		Emails:            cleanAll(cert.EmailAddresses),
+		DNSNames:          cleanAll(cert.DNSNames),
+		IPAddresses:       []string{},
+		IsCA:              cert.BasicConstraintsValid && cert.IsCA,
+		KeyUsage:          KeyUsageNames(cert.KeyUsage),
+		ExtKeyUsage:       ExtKeyUsageNames(cert),
+		SignatureAlgo:     cert.SignatureAlgorithm.String(),
+		SelfSigned:        cert.CheckSignatureFrom(cert) == nil && cert.Subject.String() == cert.Issuer.String(),
+	}
+	if cert.SerialNumber != nil {
+		info.SerialDecimal = cert.SerialNumber.String()
+	}
+	for _, ip := range cert.IPAddresses {
+		info.IPAddresses = append(info.IPAddresses, ip.String())
+	}
+	return info
+}
+
+// DistinguishedName prints a name the way OpenSSL's one-line form does
+// (CN=…, O=…), most specific first, with control characters made visible.
+func DistinguishedName(n pkix.Name) string {
+	return Clean(n.String())
+}
+
+// Clean makes text safe to show: control characters, bidi overrides and
+// invalid UTF-8 become visible escapes (\x07, \u202E), so a name cannot
+// rewrite a terminal line or reorder what a person reads.
+func Clean(s string) string {
+	if utf8.ValidString(s) && !strings.ContainsFunc(s, unsafeRune) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size <= 1:
+			fmt.Fprintf(&b, "\\x%02X", s[i])
+		case unsafeRune(r) && r < 0x100:
+			fmt.Fprintf(&b, "\\x%02X", r)
+		case unsafeRune(r):
+			fmt.Fprintf(&b, "\\u%04X", r)
+		default:
+			b.WriteRune(r)
+		}
+		i += max(size, 1)
+	}
+	return b.String()
+}
+
+func unsafeRune(r rune) bool {
+	return unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) || r == '\u2028' || r == '\u2029'
+}
+
+func cleanAll(in []string) []string {
+	out := make([]string, 0, len(in))
+	for _, s := range in {
+		out = append(out, Clean(s))
+	}
+	return out
+}

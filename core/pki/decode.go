@@ -1,0 +1,210 @@
+package pki
+
+import (
+	"crypto"
+	"crypto/x509"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/youmark/pkcs8"
+)
+
+// ErrPasswordNeeded is returned when a key or file is encrypted and no
+// password was given.
+var ErrPasswordNeeded = errors.New("the file is encrypted: a password is needed")
+
+// ErrWrongPassword is returned when a password does not open a key or file.
+var ErrWrongPassword = errors.New("the password is wrong")
+
+// MaxInputSize bounds the files Certdesk reads: far above any real
+// certificate file, far below what would hurt memory.
+const MaxInputSize = 16 << 20
+
+// PEMBlocks splits PEM text into its blocks. It fails when there are none.
+func PEMBlocks(data []byte) ([]*pem.Block, error) {
+	var blocks []*pem.Block
+	rest := data
+	for {
+		var b *pem.Block
+		b, rest = pem.Decode(rest)
+		if b == nil {
+			break
+		}
+		blocks = append(blocks, b)
+	}
+	if len(blocks) == 0 {
+		return nil, errors.New("no PEM block found (expected lines like -----BEGIN CERTIFICATE-----)")
+	}
+	return blocks, nil
+}
+
+// IsPEM reports whether data looks like PEM text.
+func IsPEM(data []byte) bool {
+	return strings.Contains(string(data[:min(len(data), 1<<16)]), "-----BEGIN ")
+}
+
+// ParseCertificates reads one or more certificates from PEM or DER.
+func ParseCertificates(data []byte) ([]*x509.Certificate, error) {
+	if len(data) == 0 {
+		return nil, errors.New("the file is empty")
+	}
+	if !IsPEM(data) {
+		cert, err := x509.ParseCertificate(data)
+		if err != nil {
+			return nil, fmt.Errorf("not a PEM or DER certificate: %w", err)
+		}
+		return []*x509.Certificate{cert}, nil
+	}
+	blocks, err := PEMBlocks(data)
+	if err != nil {
+		return nil, err
+	}
+	var certs []*x509.Certificate
+	for i, b := range blocks {
+		if b.Type != "CERTIFICATE" && b.Type != "TRUSTED CERTIFICATE" && b.Type != "X509 CERTIFICATE" {
+			continue
+		}
+		cert, err := x509.ParseCertificate(b.Bytes)
+		if err != nil {
+			return nil, fmt.Errorf("PEM block %d is a malformed certificate: %w", i+1, err)
+		}
+		certs = append(certs, cert)
+	}
+	if len(certs) == 0 {
+		return nil, errors.New("the file holds no CERTIFICATE block")
+	}
+	return certs, nil
+}
+
+// ParsePrivateKey reads a private key from PEM or DER: PKCS#8 (plain or
+// encrypted), traditional RSA or EC PEM (plain or with the legacy
+// Proc-Type encryption). password is used only when the key is encrypted.
+func ParsePrivateKey(data []byte, password []byte) (crypto.Signer, error) {
+	if len(data) == 0 {
+		return nil, errors.New("the key file is empty")
+	}
+	if !IsPEM(data) {
+		return parseKeyDER(data, password)
+	}
+	blocks, err := PEMBlocks(data)
+	if err != nil {
+		return nil, err
+	}
+	for _, b := range blocks {
+		if !strings.Contains(b.Type, "PRIVATE KEY") {
+			continue
+		}
+		return parseKeyBlock(b, password)
+	}
+	return nil, errors.New("the file holds no PRIVATE KEY block")
+}
+
+func parseKeyBlock(b *pem.Block, password []byte) (crypto.Signer, error) {
+	der := b.Bytes
+	//lint:ignore SA1019 reading legacy encrypted PEM keys made by openssl/easy-rsa is the point here
+	if x509.IsEncryptedPEMBlock(b) { //nolint:staticcheck
+		if len(password) == 0 {
+			return nil, ErrPasswordNeeded
+		}
+		var err error
+		der, err = x509.DecryptPEMBlock(b, password) //nolint:staticcheck
+		if err != nil {
+			return nil, ErrWrongPassword
+		}
+	}
+	switch b.Type {
+	case "ENCRYPTED PRIVATE KEY":
+		return parseEncryptedPKCS8(der, password)
+	case "RSA PRIVATE KEY":
+		k, err := x509.ParsePKCS1PrivateKey(der)
+		if err != nil {
+			return nil, fmt.Errorf("malformed RSA private key: %w", err)
+		}
+		return k, nil
+	case "EC PRIVATE KEY":
+		k, err := x509.ParseECPrivateKey(der)
+		if err != nil {
+			return nil, fmt.Errorf("malformed EC private key: %w", err)
+		}
+		return k, nil
+	}
+	return parseKeyDER(der, password)
+}
+
+func parseEncryptedPKCS8(der, password []byte) (crypto.Signer, error) {
+	if len(password) == 0 {
+		return nil, ErrPasswordNeeded
+	}
+	k, _, err := pkcs8.ParsePrivateKey(der, password)
+	if err != nil {
+		if strings.Contains(err.Error(), "password") || strings.Contains(err.Error(), "decrypt") {
+			return nil, ErrWrongPassword
+		}
+		return nil, fmt.Errorf("reading the encrypted PKCS#8 key: %w", err)
+	}
+	return asSigner(k)
+}
+
+func parseKeyDER(der, password []byte) (crypto.Signer, error) {
+	if k, err := x509.ParsePKCS8PrivateKey(der); err == nil {
+		return asSigner(k)
+	}
+	if k, err := x509.ParsePKCS1PrivateKey(der); err == nil {
+		return k, nil
+	}
+	if k, err := x509.ParseECPrivateKey(der); err == nil {
+		return k, nil
+	}
+	if _, _, err := pkcs8.ParsePrivateKey(der, []byte("x")); err == nil || strings.Contains(err.Error(), "password") || strings.Contains(err.Error(), "decrypt") {
+		return parseEncryptedPKCS8(der, password)
+	}
+	return nil, errors.New("not a private key Certdesk can read (expected PKCS#8, PKCS#1 RSA or SEC 1 EC, as PEM or DER)")
+}
+
+func asSigner(k any) (crypto.Signer, error) {
+	s, ok := k.(crypto.Signer)
+	if !ok {
+		return nil, fmt.Errorf("unsupported private key type %T", k)
+	}
+	switch DescribePublicKey(s.Public()) {
+	case "unknown":
+		return nil, fmt.Errorf("unsupported private key type %T", k)
+	}
+	return s, nil
+}
+
+// ParseCSR reads a certificate signing request from PEM or DER.
+func ParseCSR(data []byte) (*x509.CertificateRequest, error) {
+	if len(data) == 0 {
+		return nil, errors.New("the CSR file is empty")
+	}
+	der := data
+	if IsPEM(data) {
+		blocks, err := PEMBlocks(data)
+		if err != nil {
+			return nil, err
+		}
+		der = nil
+		for _, b := range blocks {
+			if b.Type == "CERTIFICATE REQUEST" || b.Type == "NEW CERTIFICATE REQUEST" {
+				der = b.Bytes
+				break
+			}
+		}
+		if der == nil {
+			return nil, errors.New("the file holds no CERTIFICATE REQUEST block")
+		}
+	}
+	csr, err := x509.ParseCertificateRequest(der)
+	if err != nil {
+		return nil, fmt.Errorf("malformed CSR: %w", err)
+	}
+	return csr, nil
+}
+
+// EncodeCertPEM returns the certificate as PEM.
+func EncodeCertPEM(cert *x509.Certificate) []byte {
+	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.Raw})
+}

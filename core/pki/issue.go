@@ -1,0 +1,340 @@
+package pki
+
+import (
+	"bytes"
+	"crypto"
+	"crypto/rand"
+	"crypto/sha1"
+	"crypto/x509"
+	"encoding/asn1"
+	"errors"
+	"fmt"
+	"math/big"
+	"net"
+	"time"
+)
+
+// Issued is a freshly signed certificate and, when Certdesk made the key,
+// its private key.
+type Issued struct {
+	Cert *x509.Certificate
+	Key  crypto.Signer // nil for certificates signed from a CSR
+}
+
+// Authority is a CA that can sign: its certificate and private key.
+type Authority struct {
+	Cert *x509.Certificate
+	Key  crypto.Signer
+}
+
+// CARequest asks for a new self-signed CA.
+type CARequest struct {
+	Name     Name
+	KeyType  KeyType
+	Validity Validity
+}
+
+// PersonRequest asks for a person (client) certificate.
+type PersonRequest struct {
+	Name     Name
+	Emails   []string
+	KeyType  KeyType
+	Validity Validity
+}
+
+// ServerRequest asks for a server certificate. CommonName defaults to the
+// first DNS name (or IP address).
+type ServerRequest struct {
+	CommonName   string
+	Organization string
+	DNSNames     []string
+	IPAddresses  []net.IP
+	KeyType      KeyType
+	Validity     Validity
+}
+
+// CSRProfile chooses what a certificate signed from a CSR is for.
+type CSRProfile int
+
+// Profiles a CSR can be signed with.
+const (
+	ClientProfile CSRProfile = iota
+	ServerProfile
+)
+
+// NewSerial returns a positive random serial of 128 bits.
+func NewSerial() (*big.Int, error) {
+	limit := new(big.Int).Lsh(big.NewInt(1), 128)
+	for {
+		n, err := rand.Int(rand.Reader, limit)
+		if err != nil {
+			return nil, fmt.Errorf("drawing a serial number: %w", err)
+		}
+		if n.Sign() > 0 {
+			return n, nil
+		}
+	}
+}
+
+// SubjectKeyID computes the key identifier of RFC 5280 section 4.2.1.2,
+// method 1: the SHA-1 of the subjectPublicKey bit string.
+func SubjectKeyID(pub any) ([]byte, error) {
+	der, err := x509.MarshalPKIXPublicKey(pub)
+	if err != nil {
+		return nil, fmt.Errorf("encoding the public key: %w", err)
+	}
+	var spki struct {
+		Algorithm asn1.RawValue
+		PublicKey asn1.BitString
+	}
+	if _, err := asn1.Unmarshal(der, &spki); err != nil {
+		return nil, fmt.Errorf("reading the public key: %w", err)
+	}
+	sum := sha1.Sum(spki.PublicKey.Bytes)
+	return sum[:], nil
+}
+
+// NewCA makes a key and a self-signed CA certificate with the CA profile:
+// critical CA:TRUE with path length 0, KeyUsage certSign and cRLSign, SKI.
+func NewCA(req CARequest, now time.Time) (*Issued, error) {
+	if err := req.Name.validate(); err != nil {
+		return nil, err
+	}
+	notBefore, notAfter, err := req.Validity.bounds(now, DefaultCADays)
+	if err != nil {
+		return nil, err
+	}
+	key, err := GenerateKey(req.KeyType)
+	if err != nil {
+		return nil, err
+	}
+	tmpl := &x509.Certificate{
+		Subject:               req.Name.pkix(),
+		NotBefore:             notBefore,
+		NotAfter:              notAfter,
+		IsCA:                  true,
+		BasicConstraintsValid: true,
+		MaxPathLen:            0,
+		MaxPathLenZero:        true,
+		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageCRLSign,
+	}
+	return sign(tmpl, key.Public(), key, nil, key)
+}
+
+// IssuePerson makes a key and a client certificate: CA:FALSE, KeyUsage
+// digitalSignature (plus keyEncipherment for RSA), EKU clientAuth only,
+// CN = name, e-mail addresses as SANs.
+func (a Authority) IssuePerson(req PersonRequest, now time.Time) (*Issued, error) {
+	if err := req.Name.validate(); err != nil {
+		return nil, err
+	}
+	emails, err := validateEmails(req.Emails)
+	if err != nil {
+		return nil, err
+	}
+	notBefore, notAfter, err := req.Validity.bounds(now, DefaultLeafDays)
+	if err != nil {
+		return nil, err
+	}
+	key, err := GenerateKey(req.KeyType)
+	if err != nil {
+		return nil, err
+	}
+	tmpl := &x509.Certificate{
+		Subject:               req.Name.pkix(),
+		EmailAddresses:        emails,
+		NotBefore:             notBefore,
+		NotAfter:              notAfter,
+		BasicConstraintsValid: true,
+		KeyUsage:              leafKeyUsage(key.Public()),
+		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth},
+	}
+	return a.sign(tmpl, key.Public(), key)
+}
+
+// IssueServer makes a key and a server certificate: EKU serverAuth, the DNS
+// names and IP addresses as SANs.
+func (a Authority) IssueServer(req ServerRequest, now time.Time) (*Issued, error) {
+	dns, err := validateDNSNames(req.DNSNames)
+	if err != nil {
+		return nil, err
+	}
+	if len(dns) == 0 && len(req.IPAddresses) == 0 {
+		return nil, errors.New("a server certificate needs at least one DNS name or IP address")
+	}
+	name := Name{CommonName: req.CommonName, Organization: req.Organization}
+	if name.CommonName == "" {
+		if len(dns) > 0 {
+			name.CommonName = dns[0]
+		} else {
+			name.CommonName = req.IPAddresses[0].String()
+		}
+	}
+	if err := name.validate(); err != nil {
+		return nil, err
+	}
+	notBefore, notAfter, err := req.Validity.bounds(now, DefaultLeafDays)
+	if err != nil {
+		return nil, err
+	}
+	key, err := GenerateKey(req.KeyType)
+	if err != nil {
+		return nil, err
+	}
+	tmpl := &x509.Certificate{
+		Subject:               name.pkix(),
+		DNSNames:              dns,
+		IPAddresses:           req.IPAddresses,
+		NotBefore:             notBefore,
+		NotAfter:              notAfter,
+		BasicConstraintsValid: true,
+		KeyUsage:              leafKeyUsage(key.Public()),
+		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	}
+	return a.sign(tmpl, key.Public(), key)
+}
+
+// SignCSR checks a CSR's signature and signs its public key with our own
+// profile. Only the subject's CN, O and OU and the SANs that fit the profile
+// (e-mail for clients, DNS and IP for servers) are taken from the request;
+// its requested extensions are never copied, so a CSR asking for CA:TRUE
+// still gets a leaf.
+func (a Authority) SignCSR(csr *x509.CertificateRequest, profile CSRProfile, validity Validity, now time.Time) (*Issued, error) {
+	if err := csr.CheckSignature(); err != nil {
+		return nil, fmt.Errorf("the CSR's signature does not verify (the file was altered or is not a CSR made with its own key): %w", err)
+	}
+	name := Name{CommonName: csr.Subject.CommonName}
+	if len(csr.Subject.Organization) > 0 {
+		name.Organization = csr.Subject.Organization[0]
+	}
+	if len(csr.Subject.OrganizationalUnit) > 0 {
+		name.OrganizationalUnit = csr.Subject.OrganizationalUnit[0]
+	}
+	if profile == ServerProfile {
+		ips := make([]net.IP, len(csr.IPAddresses))
+		copy(ips, csr.IPAddresses)
+		return a.signServerCSR(csr.PublicKey, ServerRequest{
+			CommonName: name.CommonName, Organization: name.Organization,
+			DNSNames: csr.DNSNames, IPAddresses: ips, Validity: validity,
+		}, now)
+	}
+	if err := name.validate(); err != nil {
+		return nil, fmt.Errorf("the CSR's subject: %w", err)
+	}
+	emails, err := validateEmails(csr.EmailAddresses)
+	if err != nil {
+		return nil, fmt.Errorf("the CSR's e-mail addresses: %w", err)
+	}
+	notBefore, notAfter, err := validity.bounds(now, DefaultLeafDays)
+	if err != nil {
+		return nil, err
+	}
+	tmpl := &x509.Certificate{
+		Subject:               name.pkix(),
+		EmailAddresses:        emails,
+		NotBefore:             notBefore,
+		NotAfter:              notAfter,
+		BasicConstraintsValid: true,
+		KeyUsage:              leafKeyUsage(csr.PublicKey),
+		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth},
+	}
+	return a.sign(tmpl, csr.PublicKey, nil)
+}
+
+func (a Authority) signServerCSR(pub any, req ServerRequest, now time.Time) (*Issued, error) {
+	dns, err := validateDNSNames(req.DNSNames)
+	if err != nil {
+		return nil, fmt.Errorf("the CSR's DNS names: %w", err)
+	}
+	if len(dns) == 0 && len(req.IPAddresses) == 0 {
+		return nil, errors.New("the CSR names no DNS name or IP address, which a server certificate needs")
+	}
+	if req.CommonName == "" {
+		if len(dns) > 0 {
+			req.CommonName = dns[0]
+		} else {
+			req.CommonName = req.IPAddresses[0].String()
+		}
+	}
+	name := Name{CommonName: req.CommonName, Organization: req.Organization}
+	if err := name.validate(); err != nil {
+		return nil, fmt.Errorf("the CSR's subject: %w", err)
+	}
+	notBefore, notAfter, err := req.Validity.bounds(now, DefaultLeafDays)
+	if err != nil {
+		return nil, err
+	}
+	tmpl := &x509.Certificate{
+		Subject: name.pkix(), DNSNames: dns, IPAddresses: req.IPAddresses,
+		NotBefore: notBefore, NotAfter: notAfter, BasicConstraintsValid: true,
+		KeyUsage:    leafKeyUsage(pub),
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	}
+	return a.sign(tmpl, pub, nil)
+}
+
+// CheckCanIssue reports why the authority cannot sign certificates, if it cannot.
+func (a Authority) CheckCanIssue() error {
+	if a.Cert == nil || a.Key == nil {
+		return errors.New("the CA has no private key in the vault, so it cannot sign")
+	}
+	if !a.Cert.IsCA {
+		return fmt.Errorf("%q is not a CA certificate (CA:TRUE is missing)", a.Cert.Subject.CommonName)
+	}
+	if a.Cert.KeyUsage != 0 && a.Cert.KeyUsage&x509.KeyUsageCertSign == 0 {
+		return fmt.Errorf("the CA %q lacks the keyCertSign key usage, so what it signs would be refused", a.Cert.Subject.CommonName)
+	}
+	return KeyMatchesCertificate(a.Key, a.Cert)
+}
+
+func (a Authority) sign(tmpl *x509.Certificate, pub any, key crypto.Signer) (*Issued, error) {
+	if err := a.CheckCanIssue(); err != nil {
+		return nil, err
+	}
+	if tmpl.NotAfter.After(a.Cert.NotAfter) {
+		return nil, fmt.Errorf("the certificate would outlive its CA, which expires on %s: ask for fewer days", a.Cert.NotAfter.UTC().Format("2006-01-02"))
+	}
+	return sign(tmpl, pub, key, a.Cert, a.Key)
+}
+
+// sign fills serial and SKI, signs, and parses the result back. A nil
+// parent means self-signed.
+func sign(tmpl *x509.Certificate, pub any, key crypto.Signer, parent *x509.Certificate, signer crypto.Signer) (*Issued, error) {
+	serial, err := NewSerial()
+	if err != nil {
+		return nil, err
+	}
+	tmpl.SerialNumber = serial
+	if tmpl.SubjectKeyId, err = SubjectKeyID(pub); err != nil {
+		return nil, err
+	}
+	if parent == nil {
+		parent = tmpl
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, parent, pub, signer)
+	if err != nil {
+		return nil, fmt.Errorf("signing the certificate: %w", err)
+	}
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		return nil, fmt.Errorf("reading back the signed certificate: %w", err)
+	}
+	return &Issued{Cert: cert, Key: key}, nil
+}
+
+// KeyMatchesCertificate reports an error when the private key is not the
+// one whose public half the certificate holds.
+func KeyMatchesCertificate(key crypto.Signer, cert *x509.Certificate) error {
+	want, err := x509.MarshalPKIXPublicKey(cert.PublicKey)
+	if err != nil {
+		return fmt.Errorf("reading the certificate's public key: %w", err)
+	}
+	got, err := x509.MarshalPKIXPublicKey(key.Public())
+	if err != nil {
+		return fmt.Errorf("reading the private key's public half: %w", err)
+	}
+	if !bytes.Equal(want, got) {
+		return fmt.Errorf("the private key does not belong to the certificate %q (their public keys differ)", cert.Subject.CommonName)
+	}
+	return nil
+}

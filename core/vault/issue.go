@@ -1,0 +1,71 @@
+package vault
+
+import (
+	"context"
+	"crypto/x509"
+	"database/sql"
+	"fmt"
+
+	"certdesk/core/pki"
+)
+
+// IssuePerson issues a person (client) certificate from the CA and stores
+// it with its sealed key.
+func (v *Vault) IssuePerson(ctx context.Context, ca CA, req pki.PersonRequest) (Record, error) {
+	auth, err := v.Authority(ctx, ca)
+	if err != nil {
+		return Record{}, err
+	}
+	issued, err := auth.IssuePerson(req, v.now())
+	if err != nil {
+		return Record{}, err
+	}
+	return v.storeIssued(ctx, ca, issued, KindClient, "cert.issue", 0)
+}
+
+// IssueServer issues a server certificate from the CA and stores it.
+func (v *Vault) IssueServer(ctx context.Context, ca CA, req pki.ServerRequest) (Record, error) {
+	auth, err := v.Authority(ctx, ca)
+	if err != nil {
+		return Record{}, err
+	}
+	issued, err := auth.IssueServer(req, v.now())
+	if err != nil {
+		return Record{}, err
+	}
+	return v.storeIssued(ctx, ca, issued, KindServer, "cert.issue", 0)
+}
+
+// SignCSR signs a certificate request with the CA's profile and stores the
+// certificate (the vault never sees the requester's key).
+func (v *Vault) SignCSR(ctx context.Context, ca CA, csr *x509.CertificateRequest, profile pki.CSRProfile, validity pki.Validity) (Record, error) {
+	auth, err := v.Authority(ctx, ca)
+	if err != nil {
+		return Record{}, err
+	}
+	issued, err := auth.SignCSR(csr, profile, validity, v.now())
+	if err != nil {
+		return Record{}, err
+	}
+	kind := KindClient
+	if profile == pki.ServerProfile {
+		kind = KindServer
+	}
+	return v.storeIssued(ctx, ca, issued, kind, "cert.sign_csr", 0)
+}
+
+func (v *Vault) storeIssued(ctx context.Context, ca CA, issued *pki.Issued, kind Kind, action string, renewedFrom int64) (Record, error) {
+	var id int64
+	err := v.write(ctx, func(tx *sql.Tx) error {
+		var err error
+		id, err = v.insertCert(tx, issued.Cert, issued.Key, kind, ca.ID, renewedFrom)
+		if err != nil {
+			return err
+		}
+		return v.audit(tx, action, ca.ID, id, fmt.Sprintf("%s certificate %q, serial %s, by CA %q", kind, issued.Cert.Subject.CommonName, pki.SerialHex(issued.Cert.SerialNumber), ca.Name))
+	})
+	if err != nil {
+		return Record{}, err
+	}
+	return v.Get(ctx, id)
+}
