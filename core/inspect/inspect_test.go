@@ -1,0 +1,143 @@
+package inspect
+
+import (
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/json"
+	"encoding/pem"
+	"errors"
+	"math/big"
+	"strings"
+	"testing"
+	"time"
+
+	"certdesk/core/export"
+	"certdesk/core/pki"
+)
+
+func TestInspectKinds(t *testing.T) {
+	now := time.Now()
+	ca, err := pki.NewCA(pki.CARequest{Name: pki.Name{CommonName: "Inspect CA"}}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	auth := pki.Authority{Cert: ca.Cert, Key: ca.Key}
+	leaf, _ := auth.IssuePerson(pki.PersonRequest{Name: pki.Name{CommonName: "Alice"}, Emails: []string{"alice@example.com"}}, now)
+	m := export.Material{Cert: leaf.Cert, Key: leaf.Key, Chain: []*x509.Certificate{ca.Cert}}
+	chain, _ := export.Encode(m, export.Chain, export.Options{})
+	bundle, _ := export.Encode(m, export.Bundle, export.Options{})
+	encKey, _ := export.Encode(m, export.Key, export.Options{Password: "pw"})
+	p12, _ := export.Encode(m, export.P12, export.Options{Password: "pw"})
+	csrDER, _ := x509.CreateCertificateRequest(rand.Reader, &x509.CertificateRequest{Subject: pkix.Name{CommonName: "Req"}, DNSNames: []string{"a.example"}}, leaf.Key)
+	crlDER, err := x509.CreateRevocationList(rand.Reader, &x509.RevocationList{
+		Number: big.NewInt(7), ThisUpdate: now, NextUpdate: now.Add(time.Hour),
+		RevokedCertificateEntries: []x509.RevocationListEntry{{SerialNumber: leaf.Cert.SerialNumber, RevocationTime: now, ReasonCode: 1}},
+	}, ca.Cert, ca.Key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name     string
+		data     []byte
+		password string
+		want     []string // kinds in order, with a marker
+	}{
+		{"PEM chain", chain, "", []string{"certificate:Alice", "certificate:Inspect CA"}},
+		{"DER certificate", leaf.Cert.Raw, "", []string{"certificate:Alice"}},
+		{"bundle", bundle, "", []string{"certificate:Alice", "private_key:Alice"}},
+		{"encrypted key", encKey, "pw", []string{"private_key:"}},
+		{"PKCS#12", p12, "pw", []string{"certificate:Alice", "private_key:Alice", "certificate:Inspect CA"}},
+		{"CSR PEM", pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE REQUEST", Bytes: csrDER}), "", []string{"csr:Req"}},
+		{"CSR DER", csrDER, "", []string{"csr:Req"}},
+		{"CRL PEM", pem.EncodeToMemory(&pem.Block{Type: "X509 CRL", Bytes: crlDER}), "", []string{"crl:7"}},
+		{"CRL DER", crlDER, "", []string{"crl:7"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			items, err := Inspect(tt.data, Options{Password: []byte(tt.password)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, it := range items {
+				switch {
+				case it.Certificate != nil:
+					got = append(got, "certificate:"+it.Certificate.CommonName)
+				case it.Key != nil:
+					got = append(got, it.Key.Kind+":"+it.Key.MatchesCertificate)
+				case it.CSR != nil:
+					got = append(got, "csr:"+it.CSR.CommonName)
+					if !it.CSR.SignatureValid {
+						t.Error("valid CSR signature reported invalid")
+					}
+				case it.CRL != nil:
+					got = append(got, "crl:"+it.CRL.Number)
+					if len(it.CRL.Revoked) != 1 || it.CRL.Revoked[0].Serial != pki.SerialHex(leaf.Cert.SerialNumber) {
+						t.Errorf("CRL entries %+v", it.CRL.Revoked)
+					}
+				}
+			}
+			if strings.Join(got, ",") != strings.Join(tt.want, ",") {
+				t.Errorf("got %v, want %v", got, tt.want)
+			}
+			if _, err := json.Marshal(items); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	for _, data := range [][]byte{p12, encKey} {
+		if _, err := Inspect(data, Options{}); !errors.Is(err, pki.ErrPasswordNeeded) {
+			t.Errorf("no password: err = %v, want ErrPasswordNeeded", err)
+		}
+		if _, err := Inspect(data, Options{Password: []byte("wrong")}); !errors.Is(err, pki.ErrWrongPassword) {
+			t.Errorf("wrong password: err = %v, want ErrWrongPassword", err)
+		}
+	}
+}
+
+func TestInspectCertificateFields(t *testing.T) {
+	now := time.Now()
+	ca, _ := pki.NewCA(pki.CARequest{Name: pki.Name{CommonName: "CA"}}, now)
+	items, err := Inspect(ca.Cert.Raw, Options{Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	js, _ := json.Marshal(items[0])
+	var fields map[string]any
+	json.Unmarshal(js, &fields)
+	for _, k := range []string{"common_name", "subject", "issuer", "issuer_common_name", "serial", "not_before", "not_after", "status", "fingerprint_sha256", "fingerprint_sha1", "key_type", "emails", "dns_names", "ip_addresses", "is_ca"} {
+		if _, ok := fields[k]; !ok {
+			t.Errorf("JSON lacks %q: %s", k, js)
+		}
+	}
+	if fields["is_ca"] != true || fields["status"] != "valid" || fields["key_type"] != "ECDSA P-256" {
+		t.Errorf("fields: %s", js)
+	}
+	if _, err := time.Parse(time.RFC3339, fields["not_after"].(string)); err != nil {
+		t.Errorf("not_after is not RFC 3339: %v", err)
+	}
+}
+
+func TestInspectBadInput(t *testing.T) {
+	tests := []struct {
+		name string
+		data []byte
+		want string
+	}{
+		{"empty", nil, "empty"},
+		{"text", []byte("hello, world"), "not a certificate"},
+		{"huge", make([]byte, pki.MaxInputSize+1), "far smaller"},
+		{"bad PEM body", []byte("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"), "malformed certificate"},
+		{"unknown block", []byte("-----BEGIN WIDGET-----\nAAAA\n-----END WIDGET-----\n"), "does not know"},
+		{"DER garbage", []byte{0x30, 0x03, 0x02, 0x01, 0x05}, "not a certificate"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Inspect(tt.data, Options{})
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("err = %v, want %q", err, tt.want)
+			}
+		})
+	}
+}
