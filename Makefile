@@ -8,8 +8,12 @@ APT       := $(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninter
 VAULT     ?= $(HOME)/.config/certdesk/vault.db
 
 # Debian packages: what the app needs to build, and what the tests talk to.
-APP_PKGS  := gcc pkg-config libgl1-mesa-dev xorg-dev libgtk-3-dev
-TEST_PKGS := $(APP_PKGS) openssl curl nginx-light libnss3-tools default-jre-headless python3 xvfb xdotool imagemagick xauth
+# Libraries are checked by package; programs by command, since several
+# packages can provide one (keytool from any JRE, nginx from any flavour).
+APP_PKGS  := libgl1-mesa-dev xorg-dev libgtk-3-dev
+APP_CMDS  := gcc:gcc pkg-config:pkg-config
+TEST_CMDS := $(APP_CMDS) openssl:openssl curl:curl nginx:nginx-light pk12util:libnss3-tools \
+	keytool:default-jre-headless python3:python3 Xvfb:xvfb xdotool:xdotool import:imagemagick xauth:xauth
 
 .PHONY: all deps deps-app deps-test build certctl certdesk run test test-core test-ui bench lint clean
 
@@ -17,6 +21,8 @@ all: build
 
 define install_missing
 	@missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	for pair in $(2); do c=$${pair%%:*}; p=$${pair#*:}; \
+		command -v $$c >/dev/null 2>&1 || [ -x /usr/sbin/$$c ] || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 		echo "installing:$$missing"; \
 		$(APT) update -qq && $(APT) install -y -qq --no-install-recommends $$missing; \
@@ -25,10 +31,10 @@ define install_missing
 endef
 
 deps-app:
-	$(call install_missing,$(APP_PKGS))
+	$(call install_missing,$(APP_PKGS),$(APP_CMDS))
 
 deps-test:
-	$(call install_missing,$(TEST_PKGS))
+	$(call install_missing,$(APP_PKGS),$(TEST_CMDS))
 
 deps: deps-test
 
