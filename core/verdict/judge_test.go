@@ -1,0 +1,115 @@
+package verdict_test
+
+import (
+	"encoding/json"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"certdesk/core/testmatrix"
+	"certdesk/core/verdict"
+)
+
+func TestMatrix(t *testing.T) {
+	now := time.Now()
+	m, err := testmatrix.Build(now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range m.Cases {
+		t.Run(c.Name, func(t *testing.T) {
+			got := verdict.Judge(c.Chain, m.Trust, now)
+			if !slices.Equal(got.Reasons, c.Want) {
+				t.Fatalf("reasons %v, want %v (%s)", got.Reasons, c.Want, strings.Join(got.Details, " | "))
+			}
+			if got.Verdict != c.Want[0] || got.NginxVerify != c.Want[0].NginxVerify() {
+				t.Errorf("verdict %s / %s", got.Verdict, got.NginxVerify)
+			}
+			if got.Explanation == "" || len(got.Details) < len(got.Reasons) {
+				t.Errorf("explanation %q, details %v", got.Explanation, got.Details)
+			}
+			js, err := json.Marshal(got)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(string(js), `"verdict":"`+string(c.Want[0])+`"`) || !strings.Contains(string(js), `"nginx_verify"`) {
+				t.Errorf("JSON %s", js)
+			}
+			if len(c.Certs) > 0 && !strings.Contains(string(js), `"fingerprint_sha256"`) {
+				t.Errorf("JSON lacks the identity: %s", js)
+			}
+		})
+	}
+}
+
+func TestExplanations(t *testing.T) {
+	now := time.Now()
+	m, err := testmatrix.Build(now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{
+		"look-alike CA":                    "look-alike",
+		"expired":                          "expired on",
+		"revoked by serial":                "keyCompromise",
+		"none":                             "No client certificate",
+		"EKU serverAuth only":              "serverAuth",
+		"valid":                            "Valid Person's certificate is valid",
+		"CA whose EKU excludes clientAuth": "Matrix Server-only CA",
+	}
+	for _, c := range m.Cases {
+		if w, ok := want[c.Name]; ok {
+			if got := verdict.Judge(c.Chain, m.Trust, now); !strings.Contains(got.Explanation, w) {
+				t.Errorf("%s: explanation %q lacks %q", c.Name, got.Explanation, w)
+			}
+		}
+	}
+}
+
+func TestRevocationLookupScales(t *testing.T) {
+	now := time.Now()
+	m, err := testmatrix.Build(now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 100,000 more revocations change nothing for the valid case and the
+	// revoked one is still found.
+	for i := range 100_000 {
+		m.Trust.RevokeSerial(m.Root.Cert, strings.ToUpper(strings.Repeat("0", 4))+itoaHex(i), verdict.Revocation{Reason: "superseded"})
+	}
+	for _, c := range m.Cases {
+		if c.Name == "valid" || c.Name == "revoked by serial" {
+			got := verdict.Judge(c.Chain, m.Trust, now)
+			if got.Verdict != c.Want[0] {
+				t.Errorf("%s with 100,000 revocations: %s", c.Name, got.Verdict)
+			}
+		}
+	}
+}
+
+func itoaHex(i int) string {
+	const digits = "0123456789ABCDEF"
+	out := []byte{}
+	for range 6 {
+		out = append([]byte{digits[i&0xf]}, out...)
+		i >>= 4
+	}
+	return string(out)
+}
+
+func BenchmarkJudge(b *testing.B) {
+	now := time.Now()
+	m, err := testmatrix.Build(now)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for i := range 100_000 {
+		m.Trust.RevokeSerial(m.Root.Cert, itoaHex(i), verdict.Revocation{})
+	}
+	chain := m.Cases[0].Chain
+	b.ResetTimer()
+	for b.Loop() {
+		verdict.Judge(chain, m.Trust, now)
+	}
+}
