@@ -73,6 +73,7 @@ func decodeJSON[T any](t *testing.T, s string) T {
 }
 
 func TestWorkflow(t *testing.T) {
+	t.Parallel()
 	s := newSession(t)
 	s.ok("init")
 	if st, err := os.Stat(s.vars["CERTDESK_VAULT"]); err != nil || st.Mode().Perm() != 0o600 {
@@ -169,6 +170,7 @@ func TestWorkflow(t *testing.T) {
 }
 
 func TestSignOpenSSLCSRWithCLI(t *testing.T) {
+	t.Parallel()
 	testpeer.Require(t, "openssl")
 	s := newSession(t)
 	s.ok("init")
@@ -203,6 +205,7 @@ func TestSignOpenSSLCSRWithCLI(t *testing.T) {
 }
 
 func TestImportOpenSSLCA(t *testing.T) {
+	t.Parallel()
 	testpeer.Require(t, "openssl")
 	s := newSession(t)
 	s.ok("init")
@@ -248,6 +251,7 @@ func TestImportOpenSSLCA(t *testing.T) {
 }
 
 func TestPythonMutualTLS(t *testing.T) {
+	t.Parallel()
 	testpeer.Require(t, "python3")
 	s := newSession(t)
 	s.ok("init", "--insecure-no-passphrase")
@@ -291,6 +295,7 @@ t.join(20)
 }
 
 func TestUsageAndErrors(t *testing.T) {
+	t.Parallel()
 	s := newSession(t)
 	s.fails(1, "does not exist", "list")
 	s.fails(2, "unknown command", "frobnicate")

@@ -43,7 +43,11 @@ func (c *cli) listCommand() *cobra.Command {
 			if c.jsonOut {
 				out := make([]certinfo.Info, 0, len(recs))
 				for _, r := range recs {
-					out = append(out, r.Info(now))
+					info := r.Info(now)
+					if info.Revocation != nil {
+						info.Revocation.By, _ = v.RevokedBy(c.ctx, r.ID)
+					}
+					out = append(out, info)
 				}
 				return c.printJSON(out)
 			}
@@ -52,10 +56,15 @@ func (c *cli) listCommand() *cobra.Command {
 				return nil
 			}
 			w := tabwriter.NewWriter(c.stdout, 0, 0, 2, ' ', 0)
-			fmt.Fprintln(w, "ID\tSTATUS\tKIND\tCOMMON NAME\tCA\tEXPIRES\tSERIAL")
+			fmt.Fprintln(w, "ID\tSTATUS\tKIND\tCOMMON NAME\tCA\tEXPIRES\tSERIAL\tREVOKED")
 			for _, r := range recs {
-				fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.Status(now), r.Kind, r.CommonName,
-					certinfo.Clean(r.CAName), r.NotAfter.Format("2006-01-02"), r.Serial)
+				revoked := ""
+				if r.Revoked() {
+					by, _ := v.RevokedBy(c.ctx, r.ID)
+					revoked = fmt.Sprintf("%s %s by %s", r.RevokedAt.Format("2006-01-02"), vault.ReasonName(r.RevocationReason), by)
+				}
+				fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.Status(now), r.Kind, r.CommonName,
+					certinfo.Clean(r.CAName), r.NotAfter.Format("2006-01-02"), r.Serial, revoked)
 			}
 			return w.Flush()
 		},
@@ -109,5 +118,13 @@ func (c *cli) fullInfo(v *vault.Vault, rec vault.Record) (certinfo.Info, error) 
 	base := rec.Info(now)
 	info.ID, info.Kind, info.CA, info.HasKey = base.ID, base.Kind, base.CA, base.HasKey
 	info.Status, info.Revocation = base.Status, base.Revocation
+	if info.Revocation != nil {
+		info.Revocation.By, _ = v.RevokedBy(c.ctx, rec.ID)
+	}
+	if rec.Kind == vault.KindCA && rec.CAID != 0 {
+		if ca, err := v.CAByName(c.ctx, rec.CAName); err == nil && ca.CertID == rec.ID {
+			info.CRL = certinfo.NewCRLState(ca.CRLNumber, ca.CRLNextUpdate, now)
+		}
+	}
 	return info, nil
 }

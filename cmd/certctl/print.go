@@ -11,6 +11,7 @@ import (
 	"certdesk/core/certinfo"
 	"certdesk/core/inspect"
 	"certdesk/core/vault"
+	"certdesk/core/verdict"
 )
 
 const dateTime = "2006-01-02 15:04:05 MST"
@@ -36,7 +37,14 @@ func printInfo(out io.Writer, info certinfo.Info) {
 	row("Valid until", fmt.Sprintf("%s  (%s)", info.NotAfter.Format(dateTime), daysLeft(info.DaysLeft)))
 	row("Status", string(info.Status))
 	if info.Revocation != nil {
-		row("Revoked", fmt.Sprintf("%s, reason %s", info.Revocation.Time.Format(dateTime), info.Revocation.Reason))
+		by := ""
+		if info.Revocation.By != "" {
+			by = ", by " + info.Revocation.By
+		}
+		row("Revoked", fmt.Sprintf("%s, reason %s%s", info.Revocation.Time.Format(dateTime), info.Revocation.Reason, by))
+	}
+	if info.CRL != nil {
+		row("CRL", crlStateText(info.CRL))
 	}
 	row("Key", info.KeyType)
 	row("E-mail", strings.Join(info.Emails, ", "))
@@ -123,17 +131,34 @@ func yesNo(b bool) string {
 }
 
 func crlState(ca vault.CA, now time.Time) string {
-	if ca.CRLNextUpdate.IsZero() {
-		return "none published"
+	return crlStateText(certinfo.NewCRLState(ca.CRLNumber, ca.CRLNextUpdate, now))
+}
+
+func crlStateText(s *certinfo.CRLState) string {
+	switch s.State {
+	case "none":
+		return "none published yet"
+	case "expired":
+		return fmt.Sprintf("#%d EXPIRED on %s: servers using it refuse every client; publish a new one", s.Number, s.NextUpdate.Format(dateTime))
+	case "expiring":
+		return fmt.Sprintf("#%d expires soon, on %s: publish a new one", s.Number, s.NextUpdate.Format(dateTime))
 	}
-	left := ca.CRLNextUpdate.Sub(now)
-	switch {
-	case left < 0:
-		return fmt.Sprintf("#%d EXPIRED %s", ca.CRLNumber, ca.CRLNextUpdate.Format("2006-01-02"))
-	case left < 7*24*time.Hour:
-		return fmt.Sprintf("#%d expires soon: %s", ca.CRLNumber, ca.CRLNextUpdate.Format("2006-01-02"))
+	return fmt.Sprintf("#%d valid until %s", s.Number, s.NextUpdate.Format(dateTime))
+}
+
+func printVerdict(out io.Writer, r verdict.Result) {
+	mark := "REFUSED"
+	if r.Verdict.Allowed() {
+		mark = "ACCEPTED"
 	}
-	return fmt.Sprintf("#%d until %s", ca.CRLNumber, ca.CRLNextUpdate.Format("2006-01-02"))
+	fmt.Fprintf(out, "%s: %s (%s)\n", mark, r.Verdict, r.NginxVerify)
+	for _, d := range r.Details {
+		fmt.Fprintf(out, "  - %s\n", d)
+	}
+	if r.Info != nil {
+		fmt.Fprintln(out)
+		printInfo(out, *r.Info)
+	}
 }
 
 // fileStem turns a name into a safe file name stem.

@@ -91,7 +91,8 @@ func (c *cli) rootCommand() *cobra.Command {
 	root.PersistentFlags().BoolVar(&c.jsonOut, "json", false, "machine-readable JSON output")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(c.initCommand(), c.caCommand(), c.issueCommand(), c.signCommand(),
-		c.listCommand(), c.showCommand(), c.inspectCommand(), c.exportCommand())
+		c.listCommand(), c.showCommand(), c.inspectCommand(), c.exportCommand(),
+		c.revokeCommand(), c.unrevokeCommand(), c.crlCommand(), c.verifyCommand())
 	return root
 }
 

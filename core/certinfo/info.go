@@ -43,6 +43,33 @@ type Info struct {
 	SelfSigned        bool        `json:"self_signed,omitempty"`
 	HasKey            bool        `json:"has_key,omitempty"`
 	Revocation        *Revocation `json:"revocation,omitempty"`
+	CRL               *CRLState   `json:"crl,omitempty"`
+}
+
+// CRLState is where a CA's published CRL stands.
+type CRLState struct {
+	Number     int64     `json:"number"`
+	NextUpdate time.Time `json:"next_update"`
+	// State is "none" (never published), "valid", "expiring" (within 7
+	// days) or "expired" (servers using it now refuse every client).
+	State string `json:"state"`
+}
+
+// CRLWarningWindow is how close to its next update a CRL is flagged.
+const CRLWarningWindow = 7 * 24 * time.Hour
+
+// NewCRLState describes a CA's last CRL at time now.
+func NewCRLState(number int64, nextUpdate, now time.Time) *CRLState {
+	s := &CRLState{Number: number, NextUpdate: nextUpdate, State: "valid"}
+	switch {
+	case number == 0 || nextUpdate.IsZero():
+		s.State = "none"
+	case now.After(nextUpdate):
+		s.State = "expired"
+	case nextUpdate.Sub(now) <= CRLWarningWindow:
+		s.State = "expiring"
+	}
+	return s
 }
 
 // Revocation says when and why a certificate was revoked.

@@ -208,3 +208,8 @@ func ParseCSR(data []byte) (*x509.CertificateRequest, error) {
 func EncodeCertPEM(cert *x509.Certificate) []byte {
 	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.Raw})
 }
+
+// EncodeCRLPEM returns a CRL's DER as PEM.
+func EncodeCRLPEM(der []byte) []byte {
+	return pem.EncodeToMemory(&pem.Block{Type: "X509 CRL", Bytes: der})
+}

@@ -74,3 +74,11 @@ func (t *Trust) revokedFingerprint(fp string) (Revocation, bool) {
 	r, ok := t.prints[fp]
 	return r, ok
 }
+
+// Only returns a copy of the trust that keeps ca as the sole trust anchor,
+// with the same revocation state.
+func (t *Trust) Only(ca *x509.Certificate) *Trust {
+	n := NewTrust([]*x509.Certificate{ca})
+	n.serials, n.prints = t.serials, t.prints
+	return n
+}

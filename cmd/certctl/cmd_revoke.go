@@ -1,0 +1,235 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"certdesk/core/export"
+	"certdesk/core/pki"
+	"certdesk/core/vault"
+	"certdesk/core/verdict"
+)
+
+func (c *cli) revokeCommand() *cobra.Command {
+	var reasonName, fingerprint, note string
+	cmd := &cobra.Command{
+		Use:   "revoke (REF | --fingerprint SHA256) [--reason R]",
+		Short: "Revoke a vault certificate, or deny a certificate from elsewhere by its SHA-256 fingerprint",
+		Args: func(cmd *cobra.Command, args []string) error {
+			if (len(args) == 1) == (fingerprint != "") || len(args) > 1 {
+				return usageError{errors.New("give one REF, or --fingerprint SHA256")}
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			reason, err := vault.ParseReason(reasonName)
+			if err != nil {
+				return usageError{err}
+			}
+			v, err := c.unlockVault()
+			if err != nil {
+				return err
+			}
+			defer v.Close()
+			if fingerprint != "" {
+				fp, err := pki.ParseFingerprintSHA256(fingerprint)
+				if err != nil {
+					return usageError{err}
+				}
+				if rec, err := v.Find(c.ctx, fp); err == nil && rec.CAID != 0 && rec.Kind != vault.KindCA {
+					args = []string{fmt.Sprint(rec.ID)} // a vault certificate: revoke it properly
+				} else {
+					d, err := v.DenyFingerprint(c.ctx, fp, reason, note)
+					if err != nil {
+						return err
+					}
+					if c.jsonOut {
+						return c.printJSON(d)
+					}
+					fmt.Fprintf(c.stdout, "Denied %s (%s). The test server refuses it from the next handshake; CRLs cannot list it (it is not from this vault).\n", d.FingerprintSHA256, d.Reason)
+					return nil
+				}
+			}
+			rec, err := v.Find(c.ctx, args[0])
+			if err != nil {
+				return err
+			}
+			rec, err = v.Revoke(c.ctx, rec.ID, reason)
+			if err != nil {
+				return err
+			}
+			if c.jsonOut {
+				info, err := c.fullInfo(v, rec)
+				if err != nil {
+					return err
+				}
+				return c.printJSON(info)
+			}
+			fmt.Fprintf(c.stdout, "Revoked %q (serial %s, reason %s).\nPublish a new CRL so servers learn of it: certctl crl --ca %q --out crl.pem\n",
+				rec.CommonName, rec.Serial, vault.ReasonName(rec.RevocationReason), rec.CAName)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&reasonName, "reason", "unspecified", "RFC 5280 reason: keyCompromise, superseded, cessationOfOperation, affiliationChanged, certificateHold, privilegeWithdrawn, unspecified")
+	cmd.Flags().StringVar(&fingerprint, "fingerprint", "", "SHA-256 fingerprint of a certificate from elsewhere (any common form)")
+	cmd.Flags().StringVar(&note, "note", "", "a note kept with a fingerprint denial")
+	return cmd
+}
+
+func (c *cli) unrevokeCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "unrevoke REF",
+		Short: "Undo a revocation made by mistake (or take a fingerprint off the deny-list)",
+		Args:  exactArgs(1, "one REF or fingerprint"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			v, err := c.unlockVault()
+			if err != nil {
+				return err
+			}
+			defer v.Close()
+			rec, err := v.Find(c.ctx, args[0])
+			if errors.Is(err, vault.ErrNotFound) {
+				if ferr := v.AllowFingerprint(c.ctx, args[0]); ferr == nil {
+					fmt.Fprintf(c.stdout, "Took %s off the deny-list.\n", args[0])
+					return nil
+				}
+			}
+			if err != nil {
+				return err
+			}
+			if rec, err = v.Unrevoke(c.ctx, rec.ID); err != nil {
+				return err
+			}
+			if c.jsonOut {
+				info, err := c.fullInfo(v, rec)
+				if err != nil {
+					return err
+				}
+				return c.printJSON(info)
+			}
+			fmt.Fprintf(c.stdout, "Unrevoked %q. CRLs already published still list it until the next one: certctl crl --ca %q --out crl.pem\n", rec.CommonName, rec.CAName)
+			return nil
+		},
+	}
+}
+
+func (c *cli) crlCommand() *cobra.Command {
+	var caName, format, out string
+	var days int
+	var force bool
+	cmd := &cobra.Command{
+		Use:   "crl --ca NAME [--format pem|der] --out FILE",
+		Short: "Sign and write the CA's next CRL (numbered, valid 30 days by default)",
+		Args:  exactArgs(0, "no arguments (use flags)"),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if format != "pem" && format != "der" {
+				return usageError{fmt.Errorf("unknown CRL format %q: use pem or der", format)}
+			}
+			if out == "" {
+				return usageError{errors.New("say where to write with --out FILE")}
+			}
+			if days < 1 || days > 3650 {
+				return usageError{fmt.Errorf("--days %d is out of range: give 1 to 3650", days)}
+			}
+			if !force {
+				if _, err := os.Stat(out); err == nil {
+					return fmt.Errorf("%s already exists: choose another name, or pass --force to replace it", out)
+				}
+			}
+			v, err := c.unlockVault()
+			if err != nil {
+				return err
+			}
+			defer v.Close()
+			ca, err := c.pickCA(v, caName)
+			if err != nil {
+				return err
+			}
+			crl, err := v.SignCRL(c.ctx, ca, time.Duration(days)*24*time.Hour)
+			if err != nil {
+				return fmt.Errorf("CA %q: %w", ca.Name, err)
+			}
+			data := crl.DER
+			if format == "pem" {
+				data = pki.EncodeCRLPEM(crl.DER)
+			}
+			if err := export.WriteFile(out, data, false, true); err != nil {
+				return err
+			}
+			if c.jsonOut {
+				return c.printJSON(map[string]any{"file": out, "ca": ca.Name, "crl_number": crl.Number,
+					"this_update": crl.ThisUpdate, "next_update": crl.NextUpdate, "revoked": crl.Entries})
+			}
+			fmt.Fprintf(c.stdout, "Wrote CRL #%d of %q to %s: %d revoked, valid until %s.\nServers read it only at (re)load, and refuse everyone once it expires: publish again before then.\n",
+				crl.Number, ca.Name, out, crl.Entries, crl.NextUpdate.Format(dateTime))
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&caName, "ca", "", "the CA (may be left out when the vault has one CA)")
+	cmd.Flags().StringVar(&format, "format", "pem", "pem or der")
+	cmd.Flags().StringVar(&out, "out", "", "file to write")
+	cmd.Flags().IntVar(&days, "days", 30, "days until the next update")
+	cmd.Flags().BoolVar(&force, "force", false, "replace an existing file")
+	return cmd
+}
+
+func (c *cli) verifyCommand() *cobra.Command {
+	var caName string
+	cmd := &cobra.Command{
+		Use:   "verify FILE [--ca NAME]",
+		Short: "Judge a client certificate as the test server would (exit 3 when refused)",
+		Args:  exactArgs(1, "one FILE"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			data, err := readInput(args[0])
+			if err != nil {
+				return err
+			}
+			v, err := c.openVault()
+			if err != nil {
+				return err
+			}
+			defer v.Close()
+			trust, err := v.Trust(c.ctx)
+			if err != nil {
+				return err
+			}
+			if caName != "" {
+				ca, err := v.CAByName(c.ctx, caName)
+				if err != nil {
+					return err
+				}
+				if trust, err = v.TrustFor(c.ctx, ca); err != nil {
+					return err
+				}
+			}
+			var chain [][]byte
+			if certs, err := pki.ParseCertificates(data); err == nil {
+				for _, cert := range certs {
+					chain = append(chain, cert.Raw)
+				}
+			} else if pki.IsPEM(data) {
+				return fmt.Errorf("%s: %w", args[0], err)
+			} else {
+				chain = [][]byte{data} // undecodable DER: judged as malformed
+			}
+			res := verdict.Judge(chain, trust, v.Now())
+			if c.jsonOut {
+				if err := c.printJSON(res); err != nil {
+					return err
+				}
+			} else {
+				printVerdict(c.stdout, res)
+			}
+			if !res.Verdict.Allowed() {
+				return exitCodeError{code: exitNotAllowed, err: errors.New("")}
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&caName, "ca", "", "trust only this CA (default: every CA in the vault)")
+	return cmd
+}

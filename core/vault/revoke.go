@@ -1,0 +1,231 @@
+package vault
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"math/big"
+	"strings"
+	"time"
+
+	"certdesk/core/pki"
+)
+
+// ErrAlreadyRevoked and ErrNotRevoked guard revoke and unrevoke.
+var (
+	ErrAlreadyRevoked = errors.New("already revoked")
+	ErrNotRevoked     = errors.New("not revoked")
+)
+
+// Revoke marks a vault certificate revoked with an RFC 5280 reason code.
+func (v *Vault) Revoke(ctx context.Context, id int64, reason int) (Record, error) {
+	if _, err := v.key(); err != nil {
+		return Record{}, err
+	}
+	if _, err := ParseReason(fmt.Sprint(reason)); err != nil {
+		return Record{}, err
+	}
+	rec, err := v.Get(ctx, id)
+	if err != nil {
+		return Record{}, err
+	}
+	if rec.Kind == KindCA {
+		return Record{}, fmt.Errorf("%q is a CA's own certificate: a CA is not revoked in its own CRL; stop trusting it (remove it from servers) instead", rec.CommonName)
+	}
+	if rec.CAID == 0 {
+		return Record{}, fmt.Errorf("%q was not issued by a CA in this vault; deny it by fingerprint instead", rec.CommonName)
+	}
+	err = v.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.Exec(`UPDATE certs SET revoked_at = ?, revocation_reason = ? WHERE id = ? AND revoked_at IS NULL`, v.now().UTC().Unix(), reason, id)
+		if err != nil {
+			return fmt.Errorf("revoking: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fmt.Errorf("%w: %q was revoked on %s (%s); nothing changed", ErrAlreadyRevoked, rec.CommonName, rec.RevokedAt.Format("2006-01-02 15:04 MST"), ReasonName(rec.RevocationReason))
+		}
+		return v.audit(tx, "cert.revoke", rec.CAID, id, fmt.Sprintf("revoked %q, serial %s, reason %s", rec.CommonName, rec.Serial, ReasonName(reason)))
+	})
+	if err != nil {
+		return Record{}, err
+	}
+	return v.Get(ctx, id)
+}
+
+// Unrevoke undoes a revocation made by mistake. CRLs already published
+// still list the certificate until the next one is signed.
+func (v *Vault) Unrevoke(ctx context.Context, id int64) (Record, error) {
+	if _, err := v.key(); err != nil {
+		return Record{}, err
+	}
+	rec, err := v.Get(ctx, id)
+	if err != nil {
+		return Record{}, err
+	}
+	err = v.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.Exec(`UPDATE certs SET revoked_at = NULL, revocation_reason = NULL WHERE id = ? AND revoked_at IS NOT NULL`, id)
+		if err != nil {
+			return fmt.Errorf("unrevoking: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fmt.Errorf("%w: %q is not revoked; nothing changed", ErrNotRevoked, rec.CommonName)
+		}
+		return v.audit(tx, "cert.unrevoke", rec.CAID, id, fmt.Sprintf("unrevoked %q, serial %s (was %s)", rec.CommonName, rec.Serial, ReasonName(rec.RevocationReason)))
+	})
+	if err != nil {
+		return Record{}, err
+	}
+	return v.Get(ctx, id)
+}
+
+// Denial is a certificate from elsewhere refused by its fingerprint.
+type Denial struct {
+	FingerprintSHA256 string    `json:"fingerprint_sha256"`
+	Reason            string    `json:"reason"`
+	RevokedAt         time.Time `json:"revoked_at"`
+	Note              string    `json:"note,omitempty"`
+}
+
+// DenyFingerprint refuses a certificate by its SHA-256 fingerprint. When the
+// fingerprint is a vault certificate's, that certificate is revoked instead.
+func (v *Vault) DenyFingerprint(ctx context.Context, fingerprint string, reason int, note string) (Denial, error) {
+	if _, err := v.key(); err != nil {
+		return Denial{}, err
+	}
+	fp, err := pki.ParseFingerprintSHA256(fingerprint)
+	if err != nil {
+		return Denial{}, err
+	}
+	d := Denial{FingerprintSHA256: fp, Reason: ReasonName(reason), RevokedAt: v.now().UTC().Truncate(time.Second), Note: note}
+	err = v.write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.Exec(`INSERT INTO denied_fingerprints (fingerprint_sha256, reason, revoked_at, note) VALUES (?, ?, ?, ?)`, fp, reason, d.RevokedAt.Unix(), note)
+		if err != nil {
+			if strings.Contains(err.Error(), "UNIQUE") {
+				return fmt.Errorf("%w: %s is already on the deny-list; nothing changed", ErrAlreadyRevoked, fp)
+			}
+			return fmt.Errorf("adding to the deny-list: %w", err)
+		}
+		return v.audit(tx, "fingerprint.deny", 0, 0, fmt.Sprintf("denied %s, reason %s", fp, ReasonName(reason)))
+	})
+	return d, err
+}
+
+// AllowFingerprint takes a fingerprint off the deny-list.
+func (v *Vault) AllowFingerprint(ctx context.Context, fingerprint string) error {
+	if _, err := v.key(); err != nil {
+		return err
+	}
+	fp, err := pki.ParseFingerprintSHA256(fingerprint)
+	if err != nil {
+		return err
+	}
+	return v.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.Exec(`DELETE FROM denied_fingerprints WHERE fingerprint_sha256 = ?`, fp)
+		if err != nil {
+			return fmt.Errorf("changing the deny-list: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fmt.Errorf("%w: %s is not on the deny-list", ErrNotRevoked, fp)
+		}
+		return v.audit(tx, "fingerprint.allow", 0, 0, "allowed "+fp)
+	})
+}
+
+// Denials lists the fingerprint deny-list.
+func (v *Vault) Denials(ctx context.Context) ([]Denial, error) {
+	rows, err := v.db.QueryContext(ctx, `SELECT fingerprint_sha256, reason, revoked_at, note FROM denied_fingerprints ORDER BY revoked_at`)
+	if err != nil {
+		return nil, fmt.Errorf("reading the deny-list: %w", err)
+	}
+	defer rows.Close()
+	var out []Denial
+	for rows.Next() {
+		var d Denial
+		var reason int
+		var at int64
+		if err := rows.Scan(&d.FingerprintSHA256, &reason, &at, &d.Note); err != nil {
+			return nil, fmt.Errorf("reading the deny-list: %w", err)
+		}
+		d.Reason, d.RevokedAt = ReasonName(reason), time.Unix(at, 0).UTC()
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+// RevokedBy tells who revoked a certificate, from the audit trail.
+func (v *Vault) RevokedBy(ctx context.Context, id int64) (string, error) {
+	var actor string
+	err := v.db.QueryRowContext(ctx, `SELECT actor FROM audit WHERE cert_id = ? AND action = 'cert.revoke' ORDER BY id DESC LIMIT 1`, id).Scan(&actor)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return actor, err
+}
+
+// CRL is a signed certificate revocation list.
+type CRL struct {
+	DER        []byte
+	Number     int64
+	ThisUpdate time.Time
+	NextUpdate time.Time
+	Entries    int
+}
+
+// SignCRL signs the next CRL of the CA: its number is one more than the
+// last (stored in the vault, never reused), valid for validity (default 30 days).
+func (v *Vault) SignCRL(ctx context.Context, ca CA, validity time.Duration) (CRL, error) {
+	if validity <= 0 {
+		validity = pki.DefaultCRLValidity
+	}
+	auth, err := v.Authority(ctx, ca)
+	if err != nil {
+		return CRL{}, err
+	}
+	if err := auth.CheckCanSignCRL(); err != nil {
+		return CRL{}, err
+	}
+	var out CRL
+	err = v.write(ctx, func(tx *sql.Tx) error {
+		var last int64
+		if err := tx.QueryRow(`SELECT crl_number FROM cas WHERE id = ?`, ca.ID).Scan(&last); err != nil {
+			return fmt.Errorf("reading the CRL number: %w", err)
+		}
+		var entries []pki.Revoked
+		rows, err := tx.Query(`SELECT serial, revoked_at, revocation_reason FROM certs WHERE ca_id = ? AND revoked_at IS NOT NULL AND kind <> 'ca' ORDER BY id`, ca.ID)
+		if err != nil {
+			return fmt.Errorf("reading revocations: %w", err)
+		}
+		for rows.Next() {
+			var serial string
+			var at int64
+			var reason int
+			if err := rows.Scan(&serial, &at, &reason); err != nil {
+				rows.Close()
+				return fmt.Errorf("reading revocations: %w", err)
+			}
+			n, ok := new(big.Int).SetString(serial, 16)
+			if !ok {
+				rows.Close()
+				return fmt.Errorf("serial %q in the vault is damaged", serial)
+			}
+			entries = append(entries, pki.Revoked{Serial: n, Time: time.Unix(at, 0), Reason: reason})
+		}
+		rows.Close()
+		now := v.now().UTC().Truncate(time.Second)
+		out = CRL{Number: last + 1, ThisUpdate: now, NextUpdate: now.Add(validity), Entries: len(entries)}
+		out.DER, err = auth.SignCRL(pki.CRLRequest{Number: big.NewInt(out.Number), ThisUpdate: now, NextUpdate: out.NextUpdate, Entries: entries})
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(`UPDATE cas SET crl_number = ?, crl_this_update = ?, crl_next_update = ? WHERE id = ? AND crl_number = ?`,
+			out.Number, now.Unix(), out.NextUpdate.Unix(), ca.ID, last); err != nil {
+			return fmt.Errorf("recording the CRL number: %w", err)
+		}
+		if _, err := tx.Exec(`INSERT INTO crls (ca_id, number, this_update, next_update, der) VALUES (?, ?, ?, ?, ?)`,
+			ca.ID, out.Number, now.Unix(), out.NextUpdate.Unix(), out.DER); err != nil {
+			return fmt.Errorf("storing the CRL: %w", err)
+		}
+		return v.audit(tx, "crl.sign", ca.ID, 0, fmt.Sprintf("CRL #%d of %q with %d entries, next update %s", out.Number, ca.Name, len(entries), out.NextUpdate.Format(time.RFC3339)))
+	})
+	return out, err
+}

@@ -1,0 +1,173 @@
+package vault
+
+import (
+	"crypto/rand"
+	"crypto/x509"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"certdesk/core/certinfo"
+	"certdesk/core/pki"
+	"certdesk/core/verdict"
+)
+
+func TestRevokeUnrevoke(t *testing.T) {
+	v := newVault(t)
+	ca := newCA(t, v, "Acme")
+	alice, _ := v.IssuePerson(ctx, ca, pki.PersonRequest{Name: pki.Name{CommonName: "Alice"}})
+	got, err := v.Revoke(ctx, alice.ID, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !got.Revoked() || got.RevocationReason != 1 || got.Status(time.Now()) != certinfo.Revoked {
+		t.Fatalf("after revoke: %+v", got)
+	}
+	if _, err := v.Revoke(ctx, alice.ID, 4); !errors.Is(err, ErrAlreadyRevoked) {
+		t.Errorf("second revoke: %v", err)
+	}
+	if r, _ := v.Get(ctx, alice.ID); r.RevocationReason != 1 {
+		t.Error("a refused second revoke changed the reason")
+	}
+	if by, _ := v.RevokedBy(ctx, alice.ID); !strings.Contains(by, "certdesk") {
+		t.Errorf("revoked by %q", by)
+	}
+	if _, err := v.Revoke(ctx, ca.CertID, 1); err == nil {
+		t.Error("a CA's own certificate was revoked")
+	}
+	if _, err := v.Revoke(ctx, alice.ID, 7); err == nil {
+		t.Error("reason code 7 (unused in RFC 5280) accepted")
+	}
+	if _, err := v.Unrevoke(ctx, alice.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := v.Unrevoke(ctx, alice.ID); !errors.Is(err, ErrNotRevoked) {
+		t.Errorf("second unrevoke: %v", err)
+	}
+	v.Lock()
+	if _, err := v.Revoke(ctx, alice.ID, 1); !errors.Is(err, ErrLocked) {
+		t.Errorf("revoke while locked: %v", err)
+	}
+	if r, _ := v.Get(ctx, alice.ID); r.Revoked() {
+		t.Error("a locked vault revoked")
+	}
+}
+
+func TestCRLNumbersAreMonotonic(t *testing.T) {
+	v := newVault(t)
+	ca := newCA(t, v, "Acme")
+	alice, _ := v.IssuePerson(ctx, ca, pki.PersonRequest{Name: pki.Name{CommonName: "Alice"}})
+	v.Revoke(ctx, alice.ID, 1)
+	var last int64
+	for i := range 3 {
+		crl, err := v.SignCRL(ctx, ca, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if crl.Number != last+1 {
+			t.Fatalf("CRL %d has number %d after %d", i, crl.Number, last)
+		}
+		last = crl.Number
+		parsed, err := x509.ParseRevocationList(crl.DER)
+		if err != nil {
+			t.Fatal(err)
+		}
+		caCert, _ := v.Certificate(ctx, ca.CertID)
+		if err := parsed.CheckSignatureFrom(caCert); err != nil {
+			t.Fatal(err)
+		}
+		if len(parsed.RevokedCertificateEntries) != 1 || parsed.RevokedCertificateEntries[0].ReasonCode != 1 {
+			t.Fatalf("entries %+v", parsed.RevokedCertificateEntries)
+		}
+		if parsed.NextUpdate.Sub(parsed.ThisUpdate) != pki.DefaultCRLValidity {
+			t.Errorf("validity %v", parsed.NextUpdate.Sub(parsed.ThisUpdate))
+		}
+	}
+	// The number survives closing and reopening the vault.
+	path := v.Path()
+	v.Close()
+	v2, err := OpenUnlocked(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer v2.Close()
+	ca, _ = v2.CAByName(ctx, "Acme")
+	if ca.CRLNumber != 3 || ca.CRLNextUpdate.IsZero() {
+		t.Fatalf("after reopen: number %d, next %v", ca.CRLNumber, ca.CRLNextUpdate)
+	}
+	crl, err := v2.SignCRL(ctx, ca, 7*24*time.Hour)
+	if err != nil || crl.Number != 4 {
+		t.Fatalf("after reopen: CRL %d, %v", crl.Number, err)
+	}
+}
+
+func TestCRLNeedsCRLSign(t *testing.T) {
+	v := newVault(t)
+	issued, err := pki.NewCA(pki.CARequest{Name: pki.Name{CommonName: "mkcert-like"}}, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Re-sign the CA without cRLSign, as mkcert does.
+	tmpl := *issued.Cert
+	tmpl.KeyUsage = x509.KeyUsageCertSign
+	der, err := x509.CreateCertificate(rand.Reader, &tmpl, &tmpl, issued.Key.Public(), issued.Key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, _ := x509.ParseCertificate(der)
+	ca, warnings, err := v.ImportCA(ctx, "mk", cert, issued.Key, nil)
+	if err != nil || len(warnings) != 1 || !strings.Contains(warnings[0], "cannot sign CRLs") {
+		t.Fatalf("import: %v %v", warnings, err)
+	}
+	if _, err := v.SignCRL(ctx, ca, 0); err == nil || !strings.Contains(err.Error(), "cRLSign") {
+		t.Fatalf("CRL without cRLSign: %v", err)
+	}
+	if ca, _ = v.CAByName(ctx, "mk"); ca.CRLNumber != 0 {
+		t.Error("a refused CRL used up a number")
+	}
+}
+
+func TestTrustSnapshot(t *testing.T) {
+	v := newVault(t)
+	ca := newCA(t, v, "Acme")
+	alice, _ := v.IssuePerson(ctx, ca, pki.PersonRequest{Name: pki.Name{CommonName: "Alice"}})
+	aliceCert, _ := v.Certificate(ctx, alice.ID)
+	judge := func() verdict.Code {
+		tr, err := v.Trust(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return verdict.Judge([][]byte{aliceCert.Raw}, tr, time.Now()).Verdict
+	}
+	if got := judge(); got != verdict.OK {
+		t.Fatalf("fresh: %s", got)
+	}
+	before, _ := v.Stamp(ctx)
+	v.Revoke(ctx, alice.ID, 1)
+	if after, _ := v.Stamp(ctx); after == before {
+		t.Error("the stamp did not change on revoke")
+	}
+	if got := judge(); got != verdict.Revoked {
+		t.Fatalf("after revoke: %s", got)
+	}
+	v.Unrevoke(ctx, alice.ID)
+	if _, err := v.DenyFingerprint(ctx, alice.FingerprintSHA256, 1, "lost laptop"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := v.DenyFingerprint(ctx, alice.FingerprintSHA256, 1, ""); !errors.Is(err, ErrAlreadyRevoked) {
+		t.Errorf("double deny: %v", err)
+	}
+	if got := judge(); got != verdict.Revoked {
+		t.Fatalf("after deny: %s", got)
+	}
+	if err := v.AllowFingerprint(ctx, strings.ToLower(strings.ReplaceAll(alice.FingerprintSHA256, ":", ""))); err != nil {
+		t.Fatal(err)
+	}
+	if got := judge(); got != verdict.OK {
+		t.Fatalf("after allow: %s", got)
+	}
+	if _, err := v.DenyFingerprint(ctx, "12:34", 1, ""); err == nil {
+		t.Error("a short fingerprint was denied")
+	}
+}
