@@ -1,0 +1,376 @@
+package mtls
+
+import (
+	"bufio"
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"certdesk/core/verdict"
+)
+
+// Limits that keep any client from holding the server.
+const (
+	DefaultAddr           = "127.0.0.1:8443"
+	DefaultHandshakeLimit = 10 * time.Second
+	DefaultIdleTimeout    = 30 * time.Second
+	DefaultMaxConns       = 1024
+	DefaultHistory        = 1000
+	maxHeaderBytes        = 16 << 10
+)
+
+// Config sets up a Server.
+type Config struct {
+	Addr        string          // default 127.0.0.1:8443
+	Mode        Mode            // default Explain
+	Certificate tls.Certificate // the server's own certificate and key
+	Trust       *verdict.Trust  // initial trust; replace it with SetTrust
+	// HandshakeTimeout bounds the time from accept to a finished handshake
+	// (and to the end of the request headers).
+	HandshakeTimeout time.Duration
+	IdleTimeout      time.Duration
+	MaxConns         int // concurrent connections at most
+	History          int // events kept for late subscribers
+	// Now gives the time verdicts are judged at (tests); default time.Now.
+	Now func() time.Time
+}
+
+// Server is a running test server.
+type Server struct {
+	cfg      Config
+	mode     atomic.Value // Mode
+	trust    atomic.Pointer[verdict.Trust]
+	broker   *Broker
+	listener net.Listener
+	http     *http.Server
+	tlsConns *connQueue
+	slots    chan struct{}
+
+	wg      sync.WaitGroup
+	mu      sync.Mutex
+	raw     map[net.Conn]struct{}
+	states  sync.Map // *tls.Conn -> *connState
+	closing atomic.Bool
+}
+
+// connState follows one connection from accept to its event.
+type connState struct {
+	remote  string
+	result  *verdict.Result // set by VerifyConnection
+	refused bool
+	once    sync.Once
+}
+
+// Start listens on cfg.Addr and serves until Close.
+func Start(cfg Config) (*Server, error) {
+	if cfg.Addr == "" {
+		cfg.Addr = DefaultAddr
+	}
+	if cfg.Mode == "" {
+		cfg.Mode = Explain
+	}
+	if cfg.HandshakeTimeout <= 0 {
+		cfg.HandshakeTimeout = DefaultHandshakeLimit
+	}
+	if cfg.IdleTimeout <= 0 {
+		cfg.IdleTimeout = DefaultIdleTimeout
+	}
+	if cfg.MaxConns <= 0 {
+		cfg.MaxConns = DefaultMaxConns
+	}
+	if cfg.History <= 0 {
+		cfg.History = DefaultHistory
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if len(cfg.Certificate.Certificate) == 0 {
+		return nil, errors.New("the test server needs a server certificate")
+	}
+	if cfg.Trust == nil {
+		cfg.Trust = verdict.NewTrust(nil)
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return nil, fmt.Errorf("listening on %s: %w (is another server using that port? choose another --addr)", cfg.Addr, err)
+	}
+	s := &Server{cfg: cfg, broker: NewBroker(cfg.History), listener: ln,
+		tlsConns: newConnQueue(ln.Addr()), slots: make(chan struct{}, cfg.MaxConns), raw: map[net.Conn]struct{}{}}
+	s.mode.Store(cfg.Mode)
+	s.trust.Store(cfg.Trust)
+	s.http = &http.Server{
+		Handler:           s.routes(),
+		ReadHeaderTimeout: cfg.HandshakeTimeout,
+		IdleTimeout:       cfg.IdleTimeout,
+		MaxHeaderBytes:    maxHeaderBytes,
+		ErrorLog:          discardLogger(),
+		ConnState:         s.connStateChanged,
+		ConnContext:       s.connContext,
+	}
+	s.wg.Add(2)
+	go func() { defer s.wg.Done(); s.acceptLoop() }()
+	go func() { defer s.wg.Done(); s.http.Serve(s.tlsConns) }()
+	return s, nil
+}
+
+// Addr is the address the server listens on.
+func (s *Server) Addr() net.Addr { return s.listener.Addr() }
+
+// URL is the server's https:// address.
+func (s *Server) URL() string {
+	addr := s.listener.Addr().(*net.TCPAddr)
+	host := addr.IP.String()
+	if addr.IP.To4() == nil {
+		host = "[" + host + "]"
+	}
+	if addr.IP.IsLoopback() {
+		host = "localhost"
+	}
+	return fmt.Sprintf("https://%s:%d/", host, addr.Port)
+}
+
+// Mode is the current mode.
+func (s *Server) Mode() Mode { return s.mode.Load().(Mode) }
+
+// SetMode switches the mode from the next handshake on; history stays.
+func (s *Server) SetMode(m Mode) { s.mode.Store(m) }
+
+// SetTrust replaces the trusted CAs and revocation state from the next
+// handshake on.
+func (s *Server) SetTrust(t *verdict.Trust) { s.trust.Store(t) }
+
+// Trust is the trust in force.
+func (s *Server) Trust() *verdict.Trust { return s.trust.Load() }
+
+// Events is the server's event broker.
+func (s *Server) Events() *Broker { return s.broker }
+
+// Close stops the server, ends every connection and waits for every
+// goroutine it started.
+func (s *Server) Close() error {
+	if !s.closing.CompareAndSwap(false, true) {
+		return nil
+	}
+	err := s.listener.Close()
+	s.tlsConns.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	s.http.Shutdown(ctx)
+	s.http.Close()
+	s.mu.Lock()
+	for c := range s.raw {
+		c.Close()
+	}
+	s.mu.Unlock()
+	s.wg.Wait()
+	return err
+}
+
+func (s *Server) acceptLoop() {
+	for {
+		s.slots <- struct{}{}
+		conn, err := s.listener.Accept()
+		if err != nil {
+			<-s.slots
+			if s.closing.Load() {
+				return
+			}
+			var ne net.Error
+			if errors.As(err, &ne) && ne.Timeout() {
+				time.Sleep(10 * time.Millisecond)
+				continue
+			}
+			return
+		}
+		s.mu.Lock()
+		s.raw[conn] = struct{}{}
+		s.mu.Unlock()
+		s.wg.Add(1)
+		go func() {
+			defer s.wg.Done()
+			s.handshake(conn)
+		}()
+	}
+}
+
+func (s *Server) forget(conn net.Conn) {
+	s.mu.Lock()
+	if _, ok := s.raw[conn]; ok {
+		delete(s.raw, conn)
+		<-s.slots
+	}
+	s.mu.Unlock()
+}
+
+// handshake sniffs the first byte, runs the TLS handshake with the verdict
+// in VerifyConnection, and hands a finished connection to the HTTP server.
+func (s *Server) handshake(raw net.Conn) {
+	st := &connState{remote: raw.RemoteAddr().String()}
+	raw.SetDeadline(time.Now().Add(s.cfg.HandshakeTimeout))
+	br := bufio.NewReaderSize(raw, 1024)
+	first, err := br.Peek(1)
+	if err != nil {
+		s.publishFailure(st, nil, verdict.HandshakeFailed, describeNetErr("no TLS ClientHello arrived", err))
+		raw.Close()
+		s.forget(raw)
+		return
+	}
+	if first[0] != 0x16 { // not a TLS handshake record
+		peek, _ := br.Peek(min(br.Buffered(), 8))
+		s.refuseNotTLS(raw, st, peek)
+		s.forget(raw)
+		return
+	}
+	conn := tls.Server(&peekedConn{Conn: raw, r: br}, s.tlsConfig(st))
+	if err := conn.Handshake(); err != nil {
+		var state *tls.ConnectionState
+		if cs := conn.ConnectionState(); cs.Version != 0 {
+			state = &cs
+		}
+		if st.result != nil && st.refused {
+			s.publish(st, state, 0, "", "the handshake was refused: "+string(st.result.Verdict))
+		} else {
+			code := verdict.HandshakeFailed
+			if msg := err.Error(); strings.Contains(msg, "failed to parse") && strings.Contains(msg, "certificate") {
+				code = verdict.Malformed
+			}
+			s.publishFailure(st, state, code, err.Error())
+		}
+		conn.Close()
+		s.forget(raw)
+		return
+	}
+	raw.SetDeadline(time.Time{})
+	s.states.Store(conn, st)
+	if !s.tlsConns.Push(conn) {
+		conn.Close()
+		s.states.Delete(conn)
+		s.forget(raw)
+	}
+}
+
+func (s *Server) tlsConfig(st *connState) *tls.Config {
+	mode := s.Mode()
+	trust := s.trust.Load()
+	return &tls.Config{
+		Certificates:           []tls.Certificate{s.cfg.Certificate},
+		ClientAuth:             tls.RequestClientCert,
+		SessionTicketsDisabled: true,
+		MinVersion:             tls.VersionTLS12,
+		NextProtos:             []string{"http/1.1"},
+		VerifyConnection: func(cs tls.ConnectionState) error {
+			res := verdict.JudgeCertificates(cs.PeerCertificates, trust, s.cfg.Now())
+			st.result = &res
+			switch {
+			case res.Verdict.Allowed(), mode == Explain:
+				return nil
+			case mode == Optional && res.Verdict == verdict.NoCertificate:
+				return nil
+			}
+			st.refused = true
+			return fmt.Errorf("client certificate refused: %s", res.Verdict)
+		},
+	}
+}
+
+func (s *Server) refuseNotTLS(raw net.Conn, st *connState, peek []byte) {
+	detail := "the client sent bytes that are not TLS"
+	if looksLikeHTTP(peek) {
+		detail = "the client sent plain HTTP to the TLS port"
+		raw.SetWriteDeadline(time.Now().Add(time.Second))
+		fmt.Fprintf(raw, "HTTP/1.0 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n"+
+			"This is an HTTPS server that asks for client certificates: use https://%s/\n", raw.LocalAddr())
+	}
+	e := s.baseEvent(st, nil)
+	e.Result = verdict.Result{Verdict: verdict.NotTLS, Reasons: []verdict.Code{verdict.NotTLS},
+		NginxVerify: verdict.NotTLS.NginxVerify(), Explanation: "Not TLS: " + detail + "; connect with https://."}
+	if looksLikeHTTP(peek) {
+		e.HTTPStatus = http.StatusBadRequest
+	}
+	e.Error = detail
+	s.broker.Publish(e)
+	raw.Close()
+}
+
+func looksLikeHTTP(b []byte) bool {
+	for _, m := range []string{"GET ", "POST", "HEAD", "PUT ", "DELE", "OPTI", "PATC", "CONN", "PRI "} {
+		if strings.HasPrefix(string(b), m[:min(len(m), len(b))]) && len(b) >= 3 {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *Server) baseEvent(st *connState, cs *tls.ConnectionState) Event {
+	e := Event{Time: time.Now().UTC(), Remote: st.remote, Mode: s.Mode()}
+	if cs != nil {
+		e.TLSVersion = tls.VersionName(cs.Version)
+		e.Cipher = tls.CipherSuiteName(cs.CipherSuite)
+		e.SNI = cs.ServerName
+	}
+	return e
+}
+
+func (s *Server) publishFailure(st *connState, cs *tls.ConnectionState, code verdict.Code, detail string) {
+	st.once.Do(func() {
+		e := s.baseEvent(st, cs)
+		explanation := "The TLS handshake did not finish: " + detail + "."
+		if code == verdict.Malformed {
+			explanation = "The client certificate could not be read (" + detail + "); it is damaged or in a format this server does not accept."
+		}
+		e.Result = verdict.Result{Verdict: code, Reasons: []verdict.Code{code}, NginxVerify: code.NginxVerify(), Explanation: explanation}
+		e.Error = detail
+		s.broker.Publish(e)
+	})
+}
+
+// publish sends the connection's one event (the first call wins).
+func (s *Server) publish(st *connState, cs *tls.ConnectionState, status int, path, errText string) {
+	st.once.Do(func() {
+		e := s.baseEvent(st, cs)
+		if st.result != nil {
+			e.Result = *st.result
+		}
+		e.HTTPStatus, e.Path, e.Refused, e.Error = status, path, st.refused, errText
+		s.broker.Publish(e)
+	})
+}
+
+func (s *Server) connStateChanged(c net.Conn, state http.ConnState) {
+	if state != http.StateClosed && state != http.StateHijacked {
+		return
+	}
+	tc, ok := c.(*tls.Conn)
+	if !ok {
+		return
+	}
+	if v, ok := s.states.LoadAndDelete(tc); ok {
+		st := v.(*connState)
+		cs := tc.ConnectionState()
+		s.publish(st, &cs, 0, "", "") // closed without a request
+	}
+	s.forget(tc.NetConn().(*peekedConn).Conn)
+}
+
+func describeNetErr(what string, err error) string {
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		return what + " before the timeout"
+	}
+	return what + ": " + err.Error()
+}
+
+// peekedConn reads through the buffer that sniffed the first bytes.
+type peekedConn struct {
+	net.Conn
+	r *bufio.Reader
+}
+
+func (c *peekedConn) Read(p []byte) (int, error) { return c.r.Read(p) }
