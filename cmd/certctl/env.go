@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -14,6 +15,7 @@ import (
 // env is everything certctl takes from its surroundings, so tests can run
 // it in-process with their own streams and variables.
 type env struct {
+	ctx    context.Context // nil: background
 	stdin  io.Reader
 	stdout io.Writer
 	stderr io.Writer

@@ -43,7 +43,11 @@ type cli struct {
 }
 
 func run(args []string, e env) int {
-	c := &cli{env: e, ctx: context.Background()}
+	ctx := e.ctx
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	c := &cli{env: e, ctx: ctx}
 	root := c.rootCommand()
 	root.SetArgs(args)
 	root.SetIn(e.stdin)
@@ -92,7 +96,8 @@ func (c *cli) rootCommand() *cobra.Command {
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(c.initCommand(), c.caCommand(), c.issueCommand(), c.signCommand(),
 		c.listCommand(), c.showCommand(), c.inspectCommand(), c.exportCommand(),
-		c.revokeCommand(), c.unrevokeCommand(), c.crlCommand(), c.verifyCommand())
+		c.revokeCommand(), c.unrevokeCommand(), c.crlCommand(), c.verifyCommand(),
+		c.serveCommand(), c.tryCommand())
 	return root
 }
 

@@ -1,0 +1,327 @@
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"certdesk/core/export"
+	"certdesk/core/mtls"
+	"certdesk/core/vault"
+	"certdesk/core/verdict"
+)
+
+// caTrust is the trust of one CA of a vault, reloaded when the vault changes.
+type caTrust struct {
+	v  *vault.Vault
+	ca vault.CA
+}
+
+func (t caTrust) Stamp(ctx context.Context) (string, error) { return t.v.Stamp(ctx) }
+func (t caTrust) Trust(ctx context.Context) (*verdict.Trust, error) {
+	return t.v.TrustFor(ctx, t.ca)
+}
+
+func (c *cli) serveCommand() *cobra.Command {
+	var caName, addr, modeName string
+	cmd := &cobra.Command{
+		Use:   "serve [--ca NAME] [--addr HOST:PORT] [--mode explain|strict|optional]",
+		Short: "Run the local mTLS test server and print every connection's verdict (Ctrl-C stops)",
+		Args:  exactArgs(0, "no arguments (use flags)"),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			mode, err := mtls.ParseMode(modeName)
+			if err != nil {
+				return usageError{err}
+			}
+			v, err := c.unlockVault()
+			if err != nil {
+				return err
+			}
+			defer v.Close()
+			ca, err := c.pickCA(v, caName)
+			if err != nil {
+				return err
+			}
+			rec, err := v.TestServerCertificate(c.ctx, ca)
+			if err != nil {
+				return err
+			}
+			cert, err := tlsCertificate(c.ctx, v, rec.ID)
+			if err != nil {
+				return err
+			}
+			source := caTrust{v: v, ca: ca}
+			trust, err := source.Trust(c.ctx)
+			if err != nil {
+				return err
+			}
+			server, err := mtls.Start(mtls.Config{Addr: addr, Mode: mode, Certificate: *cert, Trust: trust})
+			if err != nil {
+				return err
+			}
+			defer server.Close()
+			ctx, stop := signal.NotifyContext(c.ctx, os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			go mtls.KeepTrustFresh(ctx, server, source, 250*time.Millisecond, func(err error) {
+				fmt.Fprintln(c.stderr, "certctl: reloading trust:", err)
+			})
+			sub, _ := server.Events().Subscribe(4096)
+			defer sub.Close()
+			if !c.jsonOut {
+				fmt.Fprintf(c.stdout, "Serving %s in %s mode (%s), trusting CA %q.\n", server.URL(), mode, mode.Description(), ca.Name)
+				fmt.Fprintf(c.stdout, "Listening on %s. Try: certctl try --as NAME --addr %s   (Ctrl-C stops)\n", server.Addr(), server.Addr())
+			} else {
+				c.printJSON(map[string]any{"listening": server.Addr().String(), "url": server.URL(), "mode": mode, "ca": ca.Name})
+			}
+			var reported uint64
+			for {
+				select {
+				case <-ctx.Done():
+					if !c.jsonOut {
+						fmt.Fprintf(c.stdout, "Stopped after %d connection(s).\n", server.Events().Published())
+					}
+					return nil
+				case e := <-sub.C:
+					if d := sub.Dropped(); d > reported {
+						fmt.Fprintf(c.stderr, "certctl: %d event(s) not shown: the output is slower than the connections\n", d-reported)
+						reported = d
+					}
+					if c.jsonOut {
+						line, _ := json.Marshal(e)
+						fmt.Fprintf(c.stdout, "%s\n", line)
+					} else {
+						printEventLine(c.stdout, e)
+					}
+				}
+			}
+		},
+	}
+	cmd.Flags().StringVar(&caName, "ca", "", "the CA whose certificates are trusted and which issues the server certificate")
+	cmd.Flags().StringVar(&addr, "addr", mtls.DefaultAddr, "address to listen on")
+	cmd.Flags().StringVar(&modeName, "mode", "explain", "explain, strict or optional")
+	return cmd
+}
+
+func printEventLine(w io.Writer, e mtls.Event) {
+	who := "-"
+	if e.Info != nil {
+		who = fmt.Sprintf("%q", e.CommonName)
+	}
+	status := "refused"
+	if e.HTTPStatus != 0 {
+		status = fmt.Sprint(e.HTTPStatus)
+	}
+	fp := ""
+	if e.Info != nil && len(e.FingerprintSHA256) > 23 {
+		fp = " SHA-256 " + e.FingerprintSHA256[:23] + "…"
+	}
+	tlsv := e.TLSVersion
+	if tlsv == "" {
+		tlsv = "-"
+	}
+	fmt.Fprintf(w, "%s  %-21s %-8s %-16s %-7s %s%s  %s\n", e.Time.Local().Format("15:04:05"), e.Remote, tlsv, e.Verdict, status, who, fp, e.Explanation)
+}
+
+// tlsCertificate loads a vault certificate with its key and chain for TLS.
+func tlsCertificate(ctx context.Context, v *vault.Vault, id int64) (*tls.Certificate, error) {
+	cert, err := v.Certificate(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	key, err := v.PrivateKey(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	chain, err := v.Chain(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	out := &tls.Certificate{Certificate: [][]byte{cert.Raw}, PrivateKey: key, Leaf: cert}
+	for _, c := range chain {
+		if c.Subject.String() != c.Issuer.String() { // send intermediates, not the root
+			out.Certificate = append(out.Certificate, c.Raw)
+		}
+	}
+	return out, nil
+}
+
+func (c *cli) tryCommand() *cobra.Command {
+	var as, addr, caName, dir string
+	var none, lookalike, commands bool
+	cmd := &cobra.Command{
+		Use:   "try (--as REF | --none | --lookalike) [--addr HOST:PORT]",
+		Short: "Connect to a running test server as a certificate, with none, or with a look-alike CA's, and show the answer (exit 3 when refused)",
+		Args:  exactArgs(0, "no arguments (use flags)"),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			chosen := 0
+			for _, b := range []bool{as != "", none, lookalike} {
+				if b {
+					chosen++
+				}
+			}
+			if chosen != 1 {
+				return usageError{errors.New("choose one of --as REF, --none or --lookalike")}
+			}
+			if commands && as == "" {
+				return usageError{errors.New("--commands needs --as REF")}
+			}
+			v, err := c.openVault()
+			if err != nil {
+				return err
+			}
+			defer v.Close()
+			pool := x509.NewCertPool()
+			cas, err := v.CAs(c.ctx)
+			if err != nil {
+				return err
+			}
+			for _, ca := range cas {
+				if cert, err := v.Certificate(c.ctx, ca.CertID); err == nil {
+					pool.AddCert(cert)
+				}
+			}
+			opts := mtls.TryOptions{ServerCAs: pool}
+			label := "no certificate"
+			switch {
+			case as != "":
+				rec, err := v.Find(c.ctx, as)
+				if err != nil {
+					return err
+				}
+				if !rec.HasKey {
+					return fmt.Errorf("the vault holds no private key for %q, so Certdesk cannot connect as it", rec.CommonName)
+				}
+				v.Close()
+				if v, err = c.unlockVault(); err != nil {
+					return err
+				}
+				if opts.Certificate, err = tlsCertificate(c.ctx, v, rec.ID); err != nil {
+					return err
+				}
+				label = fmt.Sprintf("%q", rec.CommonName)
+				if commands {
+					return c.printSnippets(v, rec, addr, dir)
+				}
+			case lookalike:
+				ca, err := c.pickCA(v, caName)
+				if err != nil {
+					return err
+				}
+				caCert, err := v.Certificate(c.ctx, ca.CertID)
+				if err != nil {
+					return err
+				}
+				if opts.Certificate, err = mtls.LookalikeCertificate(caCert, v.Now()); err != nil {
+					return err
+				}
+				label = fmt.Sprintf("a look-alike of CA %q", ca.Name)
+			}
+			res, err := mtls.Try(c.ctx, addr, opts)
+			if err != nil {
+				return fmt.Errorf("%w (is `certctl serve` running at %s?)", err, addr)
+			}
+			if c.jsonOut {
+				out := map[string]any{"http_status": res.HTTPStatus, "refused": res.Refused}
+				if res.WhoAmI != nil {
+					out["whoami"] = res.WhoAmI
+				}
+				c.printJSON(out)
+			} else {
+				fmt.Fprintf(c.stdout, "As %s: %s\n", label, res.Summary())
+			}
+			if res.WhoAmI == nil || res.HTTPStatus != 200 {
+				return exitCodeError{code: exitNotAllowed, err: errors.New("")}
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&as, "as", "", "connect as this vault certificate (REF)")
+	cmd.Flags().BoolVar(&none, "none", false, "connect without a certificate")
+	cmd.Flags().BoolVar(&lookalike, "lookalike", false, "connect with a certificate from a look-alike of the CA (same name, other key)")
+	cmd.Flags().StringVar(&caName, "ca", "", "with --lookalike: the CA to imitate")
+	cmd.Flags().StringVar(&addr, "addr", mtls.DefaultAddr, "the test server's address")
+	cmd.Flags().BoolVar(&commands, "commands", false, "with --as: write the files into --dir and print curl, openssl and Python commands that connect")
+	cmd.Flags().StringVar(&dir, "dir", ".", "with --commands: where to write the files")
+	return cmd
+}
+
+// printSnippets exports what a person needs and prints commands using it.
+func (c *cli) printSnippets(v *vault.Vault, rec vault.Record, addr, dir string) error {
+	ca, err := v.CAByName(c.ctx, rec.CAName)
+	if err != nil {
+		return err
+	}
+	m := export.Material{}
+	if m.Cert, err = v.Certificate(c.ctx, rec.ID); err != nil {
+		return err
+	}
+	if m.Chain, err = v.Chain(c.ctx, rec.ID); err != nil {
+		return err
+	}
+	if m.Key, err = v.PrivateKey(c.ctx, rec.ID); err != nil {
+		return err
+	}
+	caCert, err := v.Certificate(c.ctx, ca.CertID)
+	if err != nil {
+		return err
+	}
+	stem := fileStem(rec.CommonName)
+	files := mtls.ClientFiles{
+		CAFile: filepath.Join(dir, fileStem(ca.Name)+"-ca.pem"), CertFile: filepath.Join(dir, stem+".pem"),
+		KeyFile: filepath.Join(dir, stem+".key"), P12File: filepath.Join(dir, stem+".p12"), P12Password: export.GeneratePassword(),
+	}
+	writes := []struct {
+		path   string
+		format export.Format
+		m      export.Material
+		secret bool
+	}{
+		{files.CAFile, export.PEM, export.Material{Cert: caCert}, false},
+		{files.CertFile, export.Chain, export.Material{Cert: m.Cert, Chain: nonRoots(m.Chain)}, false},
+		{files.KeyFile, export.Key, m, true},
+		{files.P12File, export.P12, m, true},
+	}
+	for _, w := range writes {
+		data, err := export.Encode(w.m, w.format, export.Options{Password: files.P12Password})
+		if w.format == export.Key {
+			data, err = export.KeyPEM(m.Key, "")
+		}
+		if err != nil {
+			return err
+		}
+		if err := export.WriteFile(w.path, data, w.secret, true); err != nil {
+			return err
+		}
+	}
+	url := "https://localhost:" + addr[strings.LastIndex(addr, ":")+1:] + "/"
+	snippets := mtls.Snippets(url, files)
+	if c.jsonOut {
+		return c.printJSON(snippets)
+	}
+	for _, s := range snippets {
+		fmt.Fprintf(c.stdout, "# %s\n%s\n\n", s.Tool, s.Command)
+	}
+	return nil
+}
+
+func nonRoots(chain []*x509.Certificate) []*x509.Certificate {
+	var out []*x509.Certificate
+	for _, c := range chain {
+		if c.Subject.String() != c.Issuer.String() {
+			out = append(out, c)
+		}
+	}
+	return out
+}
