@@ -185,6 +185,7 @@ func (c *cli) caListCommand() *cobra.Command {
 			w := tabwriter.NewWriter(c.stdout, 0, 0, 2, ' ', 0)
 			fmt.Fprintln(w, "NAME\tCOMMON NAME\tKEY\tEXPIRES\tCERTIFICATES\tCRL")
 			for _, ca := range cas {
+				c.warnCRL(ca.Name, certinfo.NewCRLState(ca.CRLNumber, ca.CRLNextUpdate, now))
 				n, _ := v.Count(c.ctx, vault.Filter{CAID: ca.ID})
 				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%d\t%s\n", certinfo.Clean(ca.Name), ca.Cert.CommonName, ca.Cert.KeyType,
 					ca.Cert.NotAfter.Format("2006-01-02"), n-1, crlState(ca, now))

@@ -97,12 +97,21 @@ func (c *cli) showCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			c.warnCRL(rec.CAName, info.CRL)
 			if c.jsonOut {
 				return c.printJSON(info)
 			}
 			printInfo(c.stdout, info)
 			return nil
 		},
+	}
+}
+
+// warnCRL tells on stderr when a CA's CRL is about to expire or has: an
+// expired CRL locks every client out of servers that use it.
+func (c *cli) warnCRL(caName string, s *certinfo.CRLState) {
+	if s != nil && (s.State == "expiring" || s.State == "expired") {
+		fmt.Fprintf(c.stderr, "warning: CA %q: CRL %s\n", caName, crlStateText(s))
 	}
 }
 

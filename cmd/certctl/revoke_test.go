@@ -63,8 +63,8 @@ func TestRevocationWorkflow(t *testing.T) {
 	if first["crl_number"].(float64) != 1 || second["crl_number"].(float64) != 2 || first["revoked"].(float64) != 1 {
 		t.Fatalf("CRLs: %v %v", first, second)
 	}
-	if out := s.ok("show", "Acme CA"); !strings.Contains(out, "#2 expires soon") {
-		t.Errorf("show CA with a 5-day CRL:\n%s", out)
+	if out, errOut, _ := s.run("show", "Acme CA"); !strings.Contains(out, "#2 expires soon") || !strings.Contains(errOut, "warning: CA \"Acme CA\": CRL #2 expires soon") {
+		t.Errorf("show CA with a 5-day CRL:\n%s\n%s", out, errOut)
 	}
 	if out := s.ok("ca", "list"); !strings.Contains(out, "#2 expires soon") {
 		t.Errorf("ca list with a 5-day CRL:\n%s", out)

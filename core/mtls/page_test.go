@@ -1,0 +1,65 @@
+package mtls
+
+import (
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"certdesk/core/pki"
+)
+
+func fetchPage(t *testing.T, f *fixture, cert *tls.Certificate) (int, string) {
+	t.Helper()
+	cfg := &tls.Config{InsecureSkipVerify: true} //nolint:gosec // our own test server
+	if cert != nil {
+		cfg.Certificates = []tls.Certificate{*cert}
+	}
+	client := &http.Client{Transport: &http.Transport{TLSClientConfig: cfg, DisableKeepAlives: true}, Timeout: 10 * time.Second}
+	resp, err := client.Get("https://" + f.server.Addr().String() + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	f.nextEvent(t)
+	return resp.StatusCode, string(body)
+}
+
+func TestPage(t *testing.T) {
+	f := startFixture(t, Config{})
+	status, body := fetchPage(t, f, f.clientCert(f.m.Cases[0]))
+	if status != 200 || !strings.Contains(body, "Welcome, Valid Person") || !strings.Contains(body, pki.FingerprintSHA256(f.m.Cases[0].Chain[0])) {
+		t.Errorf("valid: %d\n%s", status, body)
+	}
+	status, body = fetchPage(t, f, nil)
+	if status != 400 || !strings.Contains(body, "Access refused: no_certificate") || !strings.Contains(body, "Import the .p12") {
+		t.Errorf("none: %d\n%s", status, body)
+	}
+	expired := caseNamed(f.m, "expired")
+	status, body = fetchPage(t, f, f.clientCert(expired))
+	if status != 403 || !strings.Contains(body, "expired on") || !strings.Contains(body, "Ask your admin for a new certificate") {
+		t.Errorf("expired: %d\n%s", status, body)
+	}
+
+	// Certificate text is escaped: a name cannot inject markup.
+	key, _ := pki.GenerateKey(pki.ECDSAP256)
+	serial, _ := pki.NewSerial()
+	der, err := x509.CreateCertificate(rand.Reader, &x509.Certificate{
+		SerialNumber: serial, Subject: pkix.Name{CommonName: `<script>alert("x")</script>`},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}, KeyUsage: x509.KeyUsageDigitalSignature,
+	}, f.m.Root.Cert, key.Public(), f.m.Root.Key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	status, body = fetchPage(t, f, &tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key})
+	if status != 200 || strings.Contains(body, "<script>") || !strings.Contains(body, "&lt;script&gt;") {
+		t.Errorf("markup in a name was not escaped: %d\n%s", status, body)
+	}
+}
