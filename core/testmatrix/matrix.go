@@ -32,6 +32,7 @@ type Matrix struct {
 	Root          pki.Authority // trusted
 	Intermediate  pki.Authority // signed by Root, clientAuth allowed
 	ServerOnlyCA  pki.Authority // signed by Root, EKU serverAuth only
+	YoungCA       pki.Authority // signed by Root, made an hour ago
 	Lookalike     pki.Authority // same subject as Root, another key; not trusted
 	Outsider      pki.Authority // another name, not trusted
 	Trust         *verdict.Trust
@@ -47,6 +48,8 @@ func Build(now time.Time) (*Matrix, error) {
 	m.Root = b.ca("Matrix Root CA", nil, 1, nil)
 	m.Intermediate = b.ca("Matrix Intermediate CA", &m.Root, 0, nil)
 	m.ServerOnlyCA = b.ca("Matrix Server-only CA", &m.Root, 0, []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth})
+	m.YoungCA = b.ca("Matrix Young CA", &m.Root, 0, nil)
+	m.YoungCA = b.reissue(m.YoungCA, &m.Root, now.Add(-time.Hour))
 	m.Lookalike = b.ca("Matrix Root CA", nil, 1, nil)
 	m.Outsider = b.ca("Outsider CA", nil, 0, nil)
 	if b.err != nil {
@@ -85,6 +88,7 @@ func Build(now time.Time) (*Matrix, error) {
 	add("no EKU", codes(verdict.OK), b.leaf("Any-usage Person", m.Root, valid, nil, ds))
 	add("intermediate CA in chain", codes(verdict.OK), b.leaf("Intermediate Person", m.Intermediate, valid, client, ds), m.Intermediate.Cert)
 	add("CA whose EKU excludes clientAuth", codes(verdict.WrongUsage), b.leaf("Server-CA Person", m.ServerOnlyCA, valid, client, ds), m.ServerOnlyCA.Cert)
+	add("expired before its CA was made", codes(verdict.Expired), b.leaf("Old Young Person", m.YoungCA, window{now.Add(-2 * year), now.Add(-year)}, client, ds), m.YoungCA.Cert)
 	add("revoked and expired", codes(verdict.Expired, verdict.Revoked), b.leaf("Revoked Expired", m.Root, window{now.Add(-2 * year), now.Add(-year)}, client, ds))
 	if b.err != nil {
 		return nil, b.err
@@ -110,6 +114,7 @@ func Build(now time.Time) (*Matrix, error) {
 	crl("root", m.Root, pki.Revoked{Serial: revoked.SerialNumber, Time: when, Reason: 1}, pki.Revoked{Serial: revokedExpired.SerialNumber, Time: when, Reason: 4})
 	crl("intermediate", m.Intermediate)
 	crl("server-only", m.ServerOnlyCA)
+	crl("young", m.YoungCA)
 	return m, b.err
 }
 
@@ -148,6 +153,16 @@ func (b *builder) ca(cn string, parent *pki.Authority, pathLen int, eku []x509.E
 		signerCert, signerKey = parent.Cert, parent.Key
 	}
 	return pki.Authority{Cert: b.sign(tmpl, signerCert, key, signerKey), Key: key}
+}
+
+// reissue signs the CA's certificate again with a later NotBefore.
+func (b *builder) reissue(ca pki.Authority, parent *pki.Authority, from time.Time) pki.Authority {
+	if b.err != nil {
+		return ca
+	}
+	tmpl := *ca.Cert
+	tmpl.NotBefore = from
+	return pki.Authority{Cert: b.sign(&tmpl, parent.Cert, ca.Key.(*ecdsa.PrivateKey), parent.Key), Key: ca.Key}
 }
 
 func (b *builder) leaf(cn string, ca pki.Authority, w window, eku []x509.ExtKeyUsage, ku x509.KeyUsage) *x509.Certificate {

@@ -84,6 +84,15 @@ func JudgeCertificates(certs []*x509.Certificate, trust *Trust, now time.Time) R
 	})
 	var issuer *x509.Certificate
 	var chain []*x509.Certificate
+	var inv x509.CertificateInvalidError
+	if errors.As(verr, &inv) && inv.Reason == x509.Expired {
+		// No single moment has the whole path valid (a leaf that expired
+		// before its CA was made, say): judge trust by signatures alone;
+		// time is judged below.
+		if path := signaturePath(leaf, certs[1:], trust, nil); path != nil {
+			chains, verr = [][]*x509.Certificate{path}, nil
+		}
+	}
 	if verr != nil || len(chains) == 0 {
 		found = append(found, finding{UnknownCA, unknownCASentence(leaf, trust, verr)})
 	} else {
@@ -281,3 +290,26 @@ func joinNames(names []string) string {
 }
 
 func cleanErr(err error) string { return certinfo.Clean(err.Error()) }
+
+// signaturePath finds a path from c to a trust anchor by signatures only,
+// through the presented intermediates, at most four deep.
+func signaturePath(c *x509.Certificate, intermediates []*x509.Certificate, trust *Trust, path []*x509.Certificate) []*x509.Certificate {
+	path = append(path, c)
+	if len(path) > 5 {
+		return nil
+	}
+	for _, root := range trust.bySubj[string(c.RawIssuer)] {
+		if c.CheckSignatureFrom(root) == nil {
+			return append(path, root)
+		}
+	}
+	for _, i := range intermediates {
+		if string(i.RawSubject) != string(c.RawIssuer) || slices.ContainsFunc(path, i.Equal) || c.CheckSignatureFrom(i) != nil {
+			continue
+		}
+		if found := signaturePath(i, intermediates, trust, path); found != nil {
+			return found
+		}
+	}
+	return nil
+}
