@@ -10,14 +10,12 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"certdesk/core/export"
 	"certdesk/core/mtls"
 	"certdesk/core/vault"
 	"certdesk/core/verdict"
@@ -263,47 +261,25 @@ func (c *cli) printSnippets(v *vault.Vault, rec vault.Record, addr, dir string) 
 	if err != nil {
 		return err
 	}
-	m := export.Material{}
-	if m.Cert, err = v.Certificate(c.ctx, rec.ID); err != nil {
+	cert, err := v.Certificate(c.ctx, rec.ID)
+	if err != nil {
 		return err
 	}
-	if m.Chain, err = v.Chain(c.ctx, rec.ID); err != nil {
+	chain, err := v.Chain(c.ctx, rec.ID)
+	if err != nil {
 		return err
 	}
-	if m.Key, err = v.PrivateKey(c.ctx, rec.ID); err != nil {
+	key, err := v.PrivateKey(c.ctx, rec.ID)
+	if err != nil {
 		return err
 	}
 	caCert, err := v.Certificate(c.ctx, ca.CertID)
 	if err != nil {
 		return err
 	}
-	stem := fileStem(rec.CommonName)
-	files := mtls.ClientFiles{
-		CAFile: filepath.Join(dir, fileStem(ca.Name)+"-ca.pem"), CertFile: filepath.Join(dir, stem+".pem"),
-		KeyFile: filepath.Join(dir, stem+".key"), P12File: filepath.Join(dir, stem+".p12"), P12Password: export.GeneratePassword(),
-	}
-	writes := []struct {
-		path   string
-		format export.Format
-		m      export.Material
-		secret bool
-	}{
-		{files.CAFile, export.PEM, export.Material{Cert: caCert}, false},
-		{files.CertFile, export.Chain, export.Material{Cert: m.Cert, Chain: nonRoots(m.Chain)}, false},
-		{files.KeyFile, export.Key, m, true},
-		{files.P12File, export.P12, m, true},
-	}
-	for _, w := range writes {
-		data, err := export.Encode(w.m, w.format, export.Options{Password: files.P12Password})
-		if w.format == export.Key {
-			data, err = export.KeyPEM(m.Key, "")
-		}
-		if err != nil {
-			return err
-		}
-		if err := export.WriteFile(w.path, data, w.secret, true); err != nil {
-			return err
-		}
+	files, err := mtls.PrepareClientFiles(dir, cert, chain, key, caCert)
+	if err != nil {
+		return err
 	}
 	url := "https://localhost:" + addr[strings.LastIndex(addr, ":")+1:] + "/"
 	snippets := mtls.Snippets(url, files)
@@ -314,14 +290,4 @@ func (c *cli) printSnippets(v *vault.Vault, rec vault.Record, addr, dir string) 
 		fmt.Fprintf(c.stdout, "# %s\n%s\n\n", s.Tool, s.Command)
 	}
 	return nil
-}
-
-func nonRoots(chain []*x509.Certificate) []*x509.Certificate {
-	var out []*x509.Certificate
-	for _, c := range chain {
-		if c.Subject.String() != c.Issuer.String() {
-			out = append(out, c)
-		}
-	}
-	return out
 }

@@ -171,3 +171,39 @@ func TestTrustSnapshot(t *testing.T) {
 		t.Error("a short fingerprint was denied")
 	}
 }
+
+func TestRenew(t *testing.T) {
+	v := newVault(t)
+	ca := newCA(t, v, "Acme")
+	old, _ := v.IssuePerson(ctx, ca, pki.PersonRequest{Name: pki.Name{CommonName: "Alice", Organization: "Acme"}, Emails: []string{"alice@example.com"}, KeyType: pki.Ed25519, Validity: pki.Validity{Days: 90}})
+	renewed, err := v.Renew(ctx, old.ID, RenewOptions{RevokeOld: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if renewed.CommonName != "Alice" || renewed.Emails[0] != "alice@example.com" || renewed.KeyType != "Ed25519" || renewed.RenewedFrom != old.ID || renewed.Serial == old.Serial {
+		t.Errorf("renewed: %+v", renewed)
+	}
+	if d := renewed.NotAfter.Sub(renewed.NotBefore); d < 89*24*time.Hour || d > 91*24*time.Hour {
+		t.Errorf("lifetime %v, want the old 90 days", d)
+	}
+	oldNow, _ := v.Get(ctx, old.ID)
+	if !oldNow.Revoked() || oldNow.RevocationReason != 4 {
+		t.Errorf("old certificate not revoked as superseded: %+v", oldNow)
+	}
+	k1, _ := v.PrivateKey(ctx, old.ID)
+	k2, _ := v.PrivateKey(ctx, renewed.ID)
+	if pki.PublicKeySHA256(k1.Public()) == pki.PublicKeySHA256(k2.Public()) {
+		t.Error("renewal reused the key")
+	}
+	server, _ := v.IssueServer(ctx, ca, pki.ServerRequest{DNSNames: []string{"api.example.com"}})
+	rs, err := v.Renew(ctx, server.ID, RenewOptions{Days: 30})
+	if err != nil || rs.DNSNames[0] != "api.example.com" || rs.Kind != KindServer {
+		t.Errorf("server renewal: %+v %v", rs, err)
+	}
+	if s, _ := v.Get(ctx, server.ID); s.Revoked() {
+		t.Error("the old server certificate was revoked without asking")
+	}
+	if _, err := v.Renew(ctx, ca.CertID, RenewOptions{}); err == nil {
+		t.Error("a CA was renewed")
+	}
+}
