@@ -1,6 +1,10 @@
 package ui
 
-import "fyne.io/fyne/v2"
+import (
+	"sync"
+
+	"fyne.io/fyne/v2"
+)
 
 // Runner runs slow work off the UI goroutine and applies its result on it.
 // This file is the only place where other goroutines reach widgets: always
@@ -29,16 +33,36 @@ func (BackgroundRunner) Run(work func() func()) {
 // Do hands fn to the UI goroutine.
 func (BackgroundRunner) Do(fn func()) { fyne.Do(fn) }
 
-// SyncRunner runs everything at once on the caller's goroutine, so tests
-// see the result as soon as the triggering tap returns.
-type SyncRunner struct{}
+// SyncRunner is the Runner of tests: Run does the work at once on the
+// caller's goroutine, and Do queues fn until the test calls Drain, so no
+// widget is ever touched from another goroutine.
+type SyncRunner struct {
+	mu    sync.Mutex
+	queue []func()
+}
 
 // Run runs work and applies its result immediately.
-func (SyncRunner) Run(work func() func()) {
+func (*SyncRunner) Run(work func() func()) {
 	if apply := work(); apply != nil {
 		apply()
 	}
 }
 
-// Do runs fn immediately.
-func (SyncRunner) Do(fn func()) { fn() }
+// Do queues fn for Drain.
+func (r *SyncRunner) Do(fn func()) {
+	r.mu.Lock()
+	r.queue = append(r.queue, fn)
+	r.mu.Unlock()
+}
+
+// Drain runs what Do queued, on the caller's goroutine, and says how many.
+func (r *SyncRunner) Drain() int {
+	r.mu.Lock()
+	q := r.queue
+	r.queue = nil
+	r.mu.Unlock()
+	for _, fn := range q {
+		fn()
+	}
+	return len(q)
+}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"certdesk/core/export"
 	"certdesk/core/pki"
 	"certdesk/core/vault"
 )
@@ -137,6 +138,6 @@ func (c *cli) printIssued(v *vault.Vault, rec vault.Record) error {
 	}
 	fmt.Fprintf(c.stdout, "Issued certificate %d.\n", rec.ID)
 	printInfo(c.stdout, info)
-	fmt.Fprintf(c.stdout, "\nExport it with: certctl export %d --format p12 --out %s.p12\n", rec.ID, fileStem(rec.CommonName))
+	fmt.Fprintf(c.stdout, "\nExport it with: certctl export %d --format p12 --out %s.p12\n", rec.ID, export.FileStem(rec.CommonName))
 	return nil
 }

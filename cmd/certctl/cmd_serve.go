@@ -1,8 +1,6 @@
 package main
 
 import (
-	"context"
-	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
 	"errors"
@@ -18,19 +16,7 @@ import (
 
 	"certdesk/core/mtls"
 	"certdesk/core/vault"
-	"certdesk/core/verdict"
 )
-
-// caTrust is the trust of one CA of a vault, reloaded when the vault changes.
-type caTrust struct {
-	v  *vault.Vault
-	ca vault.CA
-}
-
-func (t caTrust) Stamp(ctx context.Context) (string, error) { return t.v.Stamp(ctx) }
-func (t caTrust) Trust(ctx context.Context) (*verdict.Trust, error) {
-	return t.v.TrustFor(ctx, t.ca)
-}
 
 func (c *cli) serveCommand() *cobra.Command {
 	var caName, addr, modeName string
@@ -56,11 +42,11 @@ func (c *cli) serveCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			cert, err := tlsCertificate(c.ctx, v, rec.ID)
+			cert, err := v.TLSCertificate(c.ctx, rec.ID)
 			if err != nil {
 				return err
 			}
-			source := caTrust{v: v, ca: ca}
+			source := vault.TrustSource{Vault: v, CA: ca}
 			trust, err := source.Trust(c.ctx)
 			if err != nil {
 				return err
@@ -132,29 +118,6 @@ func printEventLine(w io.Writer, e mtls.Event) {
 	fmt.Fprintf(w, "%s  %-21s %-8s %-16s %-7s %s%s  %s\n", e.Time.Local().Format("15:04:05"), e.Remote, tlsv, e.Verdict, status, who, fp, e.Explanation)
 }
 
-// tlsCertificate loads a vault certificate with its key and chain for TLS.
-func tlsCertificate(ctx context.Context, v *vault.Vault, id int64) (*tls.Certificate, error) {
-	cert, err := v.Certificate(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	key, err := v.PrivateKey(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	chain, err := v.Chain(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	out := &tls.Certificate{Certificate: [][]byte{cert.Raw}, PrivateKey: key, Leaf: cert}
-	for _, c := range chain {
-		if c.Subject.String() != c.Issuer.String() { // send intermediates, not the root
-			out.Certificate = append(out.Certificate, c.Raw)
-		}
-	}
-	return out, nil
-}
-
 func (c *cli) tryCommand() *cobra.Command {
 	var as, addr, caName, dir string
 	var none, lookalike, commands bool
@@ -205,7 +168,7 @@ func (c *cli) tryCommand() *cobra.Command {
 				if v, err = c.unlockVault(); err != nil {
 					return err
 				}
-				if opts.Certificate, err = tlsCertificate(c.ctx, v, rec.ID); err != nil {
+				if opts.Certificate, err = v.TLSCertificate(c.ctx, rec.ID); err != nil {
 					return err
 				}
 				label = fmt.Sprintf("%q", rec.CommonName)

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
-	"unicode"
 
 	"certdesk/core/certinfo"
 	"certdesk/core/inspect"
@@ -159,22 +158,4 @@ func printVerdict(out io.Writer, r verdict.Result) {
 		fmt.Fprintln(out)
 		printInfo(out, *r.Info)
 	}
-}
-
-// fileStem turns a name into a safe file name stem.
-func fileStem(name string) string {
-	var b strings.Builder
-	for _, r := range strings.ToLower(name) {
-		switch {
-		case unicode.IsLetter(r) || unicode.IsDigit(r):
-			b.WriteRune(r)
-		case r == ' ' || r == '-' || r == '_' || r == '.':
-			b.WriteByte('-')
-		}
-	}
-	s := strings.Trim(b.String(), "-")
-	if s == "" {
-		return "certificate"
-	}
-	return s
 }

@@ -1,4 +1,5 @@
-// Command certdesk is the Certdesk desktop app.
+// Command certdesk is the Certdesk desktop app. main only wires things up:
+// everything it shows lives in package ui, everything it does in core.
 package main
 
 import (
@@ -8,43 +9,40 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
+	"fyne.io/fyne/v2/theme"
 
-	"certdesk/core/vault"
 	"certdesk/ui"
 )
 
 func main() {
-	path := flag.String("vault", "", "vault file (default: the user's config folder)")
+	vaultPath := flag.String("vault", os.Getenv("CERTDESK_VAULT"), "vault file (default: the user's config folder)")
+	demo := flag.Bool("demo", false, "start straight into a throwaway demo vault with the test server running")
+	tab := flag.String("tab", "", "open on this tab: certificates or server")
+	addr := flag.String("addr", "", "the test server's address (default 127.0.0.1:8443)")
+	themeName := flag.String("theme", "", "light or dark (default: follow the system)")
 	flag.Parse()
-	if *path == "" {
-		if p := os.Getenv("CERTDESK_VAULT"); p != "" {
-			*path = p
-		} else if p, err := vault.DefaultPath(); err == nil {
-			*path = p
-		}
-	}
-	v, err := openOrCreate(*path)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "certdesk:", err)
-		os.Exit(1)
-	}
-	defer v.Close()
-	a := app.NewWithID("io.certdesk.app")
-	w := a.NewWindow("Certdesk")
-	u := ui.New(v)
-	if err := u.Reload(); err != nil {
-		fmt.Fprintln(os.Stderr, "certdesk:", err)
-	}
-	w.SetContent(u.Content())
-	w.Resize(fyne.NewSize(1000, 650))
-	w.ShowAndRun()
-}
 
-// openOrCreate opens the vault, creating an insecure demo vault when none
-// exists yet (the welcome flow with a passphrase comes with the full app).
-func openOrCreate(path string) (*vault.Vault, error) {
-	if _, err := os.Stat(path); os.IsNotExist(err) {
-		return vault.Create(path, nil, vault.CreateOptions{Insecure: true})
+	a := app.NewWithID("io.certdesk.app")
+	switch *themeName {
+	case "light":
+		a.Settings().SetTheme(ui.ForcedTheme(theme.VariantLight))
+	case "dark":
+		a.Settings().SetTheme(ui.ForcedTheme(theme.VariantDark))
+	case "":
+	default:
+		fmt.Fprintln(os.Stderr, "certdesk: --theme is light or dark")
+		os.Exit(2)
 	}
-	return vault.Open(path)
+	w := a.NewWindow("Certdesk")
+	w.Resize(fyne.NewSize(1280, 800))
+	u := ui.New(a, w, ui.Options{
+		VaultPath: *vaultPath, Demo: *demo, StartTab: *tab, ServerAddr: *addr,
+		Picker: newPicker(w),
+	})
+	w.SetCloseIntercept(func() {
+		u.Close()
+		a.Quit()
+	})
+	u.Start()
+	w.ShowAndRun()
 }

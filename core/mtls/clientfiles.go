@@ -5,8 +5,6 @@ import (
 	"crypto/x509"
 	"fmt"
 	"path/filepath"
-	"strings"
-	"unicode"
 
 	"certdesk/core/export"
 )
@@ -16,9 +14,9 @@ import (
 // 0600) and a PKCS#12 file with a generated password (0600). Existing files
 // of the same names are replaced.
 func PrepareClientFiles(dir string, cert *x509.Certificate, chain []*x509.Certificate, key crypto.Signer, ca *x509.Certificate) (ClientFiles, error) {
-	stem := fileStem(cert.Subject.CommonName)
+	stem := export.FileStem(cert.Subject.CommonName)
 	files := ClientFiles{
-		CAFile: filepath.Join(dir, fileStem(ca.Subject.CommonName)+"-ca.pem"), CertFile: filepath.Join(dir, stem+".pem"),
+		CAFile: filepath.Join(dir, export.FileStem(ca.Subject.CommonName)+"-ca.pem"), CertFile: filepath.Join(dir, stem+".pem"),
 		KeyFile: filepath.Join(dir, stem+".key"), P12File: filepath.Join(dir, stem+".p12"), P12Password: export.GeneratePassword(),
 	}
 	var intermediates []*x509.Certificate
@@ -52,22 +50,4 @@ func PrepareClientFiles(dir string, cert *x509.Certificate, chain []*x509.Certif
 		}
 	}
 	return files, nil
-}
-
-// fileStem turns a name into a safe file name stem.
-func fileStem(name string) string {
-	var b strings.Builder
-	for _, r := range strings.ToLower(name) {
-		switch {
-		case unicode.IsLetter(r) || unicode.IsDigit(r):
-			b.WriteRune(r)
-		case r == ' ' || r == '-' || r == '_' || r == '.':
-			b.WriteByte('-')
-		}
-	}
-	s := strings.Trim(b.String(), "-")
-	if s == "" {
-		return "certificate"
-	}
-	return s
 }

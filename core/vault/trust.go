@@ -82,3 +82,21 @@ func (v *Vault) TrustFor(ctx context.Context, ca CA) (*verdict.Trust, error) {
 	}
 	return all.Only(cert), nil
 }
+
+// TrustSource is the trust of one CA of the vault (or of all its CAs when
+// CA is the zero value), for servers that reload it when the vault changes.
+type TrustSource struct {
+	Vault *Vault
+	CA    CA
+}
+
+// Stamp changes whenever the vault does.
+func (s TrustSource) Stamp(ctx context.Context) (string, error) { return s.Vault.Stamp(ctx) }
+
+// Trust builds the current trust.
+func (s TrustSource) Trust(ctx context.Context) (*verdict.Trust, error) {
+	if s.CA.ID == 0 {
+		return s.Vault.Trust(ctx)
+	}
+	return s.Vault.TrustFor(ctx, s.CA)
+}

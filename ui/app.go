@@ -1,0 +1,185 @@
+// Package ui is Certdesk's desktop interface in Fyne: the welcome flow, the
+// certificate views, the dialogs and the test-server tab, over core/. It
+// holds no crypto and no SQL, and never imports fyne.io/fyne/v2/app, so
+// its tests run headless.
+package ui
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
+
+	"certdesk/core/demo"
+	"certdesk/core/mtls"
+	"certdesk/core/vault"
+)
+
+// Options say how the app starts.
+type Options struct {
+	// VaultPath is the vault to open or create (default: the user's config folder).
+	VaultPath string
+	// Demo starts straight into a fresh demo vault with the server running.
+	Demo bool
+	// StartTab is "certificates" (default) or "server".
+	StartTab string
+	// ServerAddr is where the test server listens (default 127.0.0.1:8443).
+	ServerAddr string
+	Picker     Picker // default: Fyne's dialogs
+	Runner     Runner // default: BackgroundRunner
+}
+
+// App is the running interface of one window.
+type App struct {
+	fyne   fyne.App
+	win    fyne.Window
+	opts   Options
+	ctx    context.Context
+	picker Picker
+	run    Runner
+
+	vault *vault.Vault
+	main  *mainView
+}
+
+// New prepares the app in a window; call Start to show something.
+func New(a fyne.App, w fyne.Window, opts Options) *App {
+	if opts.Runner == nil {
+		opts.Runner = BackgroundRunner{}
+	}
+	if opts.Picker == nil {
+		opts.Picker = FynePicker{Window: w}
+	}
+	if opts.ServerAddr == "" {
+		opts.ServerAddr = mtls.DefaultAddr
+	}
+	if opts.VaultPath == "" {
+		if p, err := vault.DefaultPath(); err == nil {
+			opts.VaultPath = p
+		}
+	}
+	u := &App{fyne: a, win: w, opts: opts, ctx: context.Background(), picker: opts.Picker, run: opts.Runner}
+	w.SetMainMenu(u.menu())
+	u.addShortcuts()
+	w.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) { u.dropped(uris) })
+	return u
+}
+
+// Start shows the first screen: the demo, the unlock prompt for an existing
+// vault, or the welcome screen.
+func (u *App) Start() {
+	switch {
+	case u.opts.Demo:
+		u.startDemo(u.opts.VaultPath)
+	case fileExists(u.opts.VaultPath):
+		u.showUnlock(u.opts.VaultPath)
+	default:
+		u.showWelcome()
+	}
+}
+
+// Close stops the server and closes the vault.
+func (u *App) Close() {
+	if u.main != nil {
+		u.main.server.stop()
+	}
+	if u.vault != nil {
+		u.vault.Close()
+		u.vault = nil
+	}
+}
+
+// Vault is the open vault, or nil.
+func (u *App) Vault() *vault.Vault { return u.vault }
+
+func fileExists(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && !st.IsDir()
+}
+
+// useVault switches to an unlocked vault and shows the main view.
+func (u *App) useVault(v *vault.Vault) {
+	if u.main != nil {
+		u.main.server.stop()
+	}
+	if u.vault != nil && u.vault != v {
+		u.vault.Close()
+	}
+	u.vault = v
+	v.Actor = vault.DefaultActor("certdesk")
+	u.main = newMainView(u)
+	u.win.SetContent(u.main.content)
+	u.win.SetTitle("Certdesk — " + filepath.Base(v.Path()))
+	u.main.reload()
+	if u.opts.StartTab == "server" {
+		u.main.tabs.SelectIndex(1)
+	}
+}
+
+// startDemo builds a throwaway demo vault, starts the server on the demo CA
+// and shows the server tab.
+func (u *App) startDemo(path string) {
+	progress := u.busy("Building the demo: a CA, seven people, a look-alike CA…")
+	u.run.Run(func() func() {
+		v, d, err := buildDemo(u.ctx, path)
+		return func() {
+			progress.Hide()
+			if err != nil {
+				u.showError("The demo could not be built", err)
+				return
+			}
+			u.useVault(v)
+			u.main.selectCA(d.CA.ID)
+			u.main.tabs.SelectIndex(1)
+			u.main.server.startFor(d.CA)
+			if len(d.People) > 0 {
+				u.main.server.setTryAs(d.People[0].Record)
+			}
+		}
+	})
+}
+
+func buildDemo(ctx context.Context, path string) (*vault.Vault, demo.Demo, error) {
+	if path == "" || fileExists(path) {
+		dir, err := os.MkdirTemp("", "certdesk-demo-")
+		if err != nil {
+			return nil, demo.Demo{}, err
+		}
+		path = filepath.Join(dir, "demo.db")
+	}
+	v, err := vault.Create(path, nil, vault.CreateOptions{Insecure: true})
+	if err != nil {
+		return nil, demo.Demo{}, err
+	}
+	d, err := demo.Populate(ctx, v)
+	if err != nil {
+		v.Close()
+		return nil, d, err
+	}
+	return v, d, nil
+}
+
+// busy shows a modal progress dialog; call Hide when the work is done.
+func (u *App) busy(message string) dialog.Dialog {
+	d := dialog.NewCustomWithoutButtons("Working…", newBusyContent(message), u.win)
+	d.Show()
+	return d
+}
+
+// showError explains a failure in a dialog: what was tried and why it failed.
+func (u *App) showError(what string, err error) {
+	if err == nil {
+		return
+	}
+	dialog.ShowError(fmt.Errorf("%s: %w", what, err), u.win)
+}
+
+// toast shows a short message in the status line.
+func (u *App) toast(message string) {
+	if u.main != nil {
+		u.main.status.SetText(message)
+	}
+}

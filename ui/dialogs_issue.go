@@ -1,0 +1,229 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"certdesk/core/pki"
+	"certdesk/core/vault"
+)
+
+func keyTypeSelect() *widget.Select {
+	var names []string
+	for _, kt := range pki.KeyTypes {
+		names = append(names, string(kt))
+	}
+	s := widget.NewSelect(names, nil)
+	s.SetSelected(string(pki.DefaultKeyType))
+	return s
+}
+
+func daysEntry(days int) *widget.Entry {
+	e := widget.NewEntry()
+	e.SetText(strconv.Itoa(days))
+	e.Validator = func(s string) error {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || n < 1 || n > pki.MaxDays {
+			return fmt.Errorf("a whole number of days, 1 to %d", pki.MaxDays)
+		}
+		return nil
+	}
+	return e
+}
+
+func atoi(s string) int {
+	n, _ := strconv.Atoi(strings.TrimSpace(s))
+	return n
+}
+
+// caForAction returns the CA new certificates come from, or asks the user
+// to pick one.
+func (m *mainView) caForAction() (vault.CA, bool) {
+	ca, ok := m.currentCA()
+	if !ok {
+		if len(m.cas) == 0 {
+			dialog.ShowInformation("No CA yet", "Create or import a CA first: it signs the certificates.", m.app.win)
+		} else {
+			dialog.ShowInformation("Choose a CA", "Select the CA that should sign, in the list on the left.", m.app.win)
+		}
+	}
+	return ca, ok
+}
+
+// issuePerson asks for a person's name, e-mail, days and key type.
+func (m *mainView) issuePerson() {
+	ca, ok := m.caForAction()
+	if !ok {
+		return
+	}
+	name := widget.NewEntry()
+	name.SetPlaceHolder("Alice Example")
+	email := widget.NewEntry()
+	email.SetPlaceHolder("alice@example.com (optional)")
+	org := widget.NewEntry()
+	org.SetPlaceHolder("optional")
+	days := daysEntry(pki.DefaultLeafDays)
+	key := keyTypeSelect()
+	items := []*widget.FormItem{
+		widget.NewFormItem("Name", name), widget.NewFormItem("E-mail", email),
+		widget.NewFormItem("Organization", org), widget.NewFormItem("Days", days), widget.NewFormItem("Key", key),
+	}
+	d := dialog.NewForm("New person certificate from "+ca.Name, "Issue", "Cancel", items, func(ok bool) {
+		if !ok {
+			return
+		}
+		req := pki.PersonRequest{Name: pki.Name{CommonName: strings.TrimSpace(name.Text), Organization: strings.TrimSpace(org.Text)},
+			Emails: splitList(email.Text), KeyType: pki.KeyType(key.Selected), Validity: pki.Validity{Days: atoi(days.Text)}}
+		m.longWork("Issuing a certificate for "+req.Name.CommonName+"…", func(ctx context.Context) (vault.Record, error) {
+			return m.app.vault.IssuePerson(ctx, ca, req)
+		})
+	}, m.app.win)
+	d.Resize(fyne.NewSize(480, d.MinSize().Height))
+	d.Show()
+	m.app.win.Canvas().Focus(name)
+}
+
+// issueServer asks for DNS names, IP addresses, days and key type.
+func (m *mainView) issueServer() {
+	ca, ok := m.caForAction()
+	if !ok {
+		return
+	}
+	dns := widget.NewEntry()
+	dns.SetPlaceHolder("www.example.com, api.example.com")
+	ips := widget.NewEntry()
+	ips.SetPlaceHolder("127.0.0.1, ::1 (optional)")
+	days := daysEntry(pki.DefaultLeafDays)
+	key := keyTypeSelect()
+	items := []*widget.FormItem{
+		widget.NewFormItem("DNS names", dns), widget.NewFormItem("IP addresses", ips),
+		widget.NewFormItem("Days", days), widget.NewFormItem("Key", key),
+	}
+	d := dialog.NewForm("New server certificate from "+ca.Name, "Issue", "Cancel", items, func(ok bool) {
+		if !ok {
+			return
+		}
+		ipAddrs, err := pki.ParseIPs(splitList(ips.Text))
+		if err != nil {
+			m.app.showError("The server certificate was not issued", err)
+			return
+		}
+		req := pki.ServerRequest{DNSNames: splitList(dns.Text), IPAddresses: ipAddrs, KeyType: pki.KeyType(key.Selected), Validity: pki.Validity{Days: atoi(days.Text)}}
+		m.longWork("Issuing a server certificate…", func(ctx context.Context) (vault.Record, error) {
+			return m.app.vault.IssueServer(ctx, ca, req)
+		})
+	}, m.app.win)
+	d.Resize(fyne.NewSize(480, d.MinSize().Height))
+	d.Show()
+}
+
+// signCSR reads a CSR file, shows what it asks for, and signs it with the
+// client or server profile.
+func (m *mainView) signCSR() {
+	ca, ok := m.caForAction()
+	if !ok {
+		return
+	}
+	m.app.picker.Open("Choose a certificate signing request (CSR)", func(path string) {
+		if path == "" {
+			return
+		}
+		data, err := readFile(path)
+		if err != nil {
+			m.app.showError("Reading the CSR", err)
+			return
+		}
+		csr, err := pki.ParseCSR(data)
+		if err != nil {
+			m.app.showError("That file is not a CSR Certdesk can read", err)
+			return
+		}
+		if err := csr.CheckSignature(); err != nil {
+			m.app.showError("The CSR's signature does not verify", err)
+			return
+		}
+		profile := widget.NewRadioGroup([]string{"Person (client authentication)", "Server (DNS names and IP addresses)"}, nil)
+		profile.SetSelected("Person (client authentication)")
+		days := daysEntry(pki.DefaultLeafDays)
+		summary := widget.NewLabel(fmt.Sprintf("Subject: %s\nKey: %s\nE-mail: %s\nDNS: %s\n\nOnly the name and the SANs that fit the profile are used; the CSR's other requests (such as CA:TRUE) are ignored.",
+			csr.Subject, pki.DescribePublicKey(csr.PublicKey), strings.Join(csr.EmailAddresses, ", "), strings.Join(csr.DNSNames, ", ")))
+		summary.Wrapping = fyne.TextWrapWord
+		items := []*widget.FormItem{widget.NewFormItem("Request", summary), widget.NewFormItem("Profile", profile), widget.NewFormItem("Days", days)}
+		d := dialog.NewForm("Sign a CSR with "+ca.Name, "Sign", "Cancel", items, func(ok bool) {
+			if !ok {
+				return
+			}
+			p := pki.ClientProfile
+			if strings.HasPrefix(profile.Selected, "Server") {
+				p = pki.ServerProfile
+			}
+			m.longWork("Signing…", func(ctx context.Context) (vault.Record, error) {
+				return m.app.vault.SignCSR(ctx, ca, csr, p, pki.Validity{Days: atoi(days.Text)})
+			})
+		}, m.app.win)
+		d.Resize(fyne.NewSize(560, d.MinSize().Height))
+		d.Show()
+	})
+}
+
+// renew issues a new certificate for the same subject, optionally revoking the old one.
+func (m *mainView) renew(r vault.Record) {
+	revokeOld := widget.NewCheck("Revoke the old certificate (reason: superseded)", nil)
+	revokeOld.SetChecked(true)
+	text := widget.NewLabel(fmt.Sprintf("A new certificate for %q with a new key and the same lifetime.", r.CommonName))
+	text.Wrapping = fyne.TextWrapWord
+	d := dialog.NewCustomConfirm("Renew "+r.CommonName, "Renew", "Cancel", container2(text, revokeOld), func(ok bool) {
+		if !ok {
+			return
+		}
+		opts := vault.RenewOptions{RevokeOld: revokeOld.Checked}
+		m.longWork("Renewing "+r.CommonName+"…", func(ctx context.Context) (vault.Record, error) {
+			return m.app.vault.Renew(ctx, r.ID, opts)
+		})
+	}, m.app.win)
+	d.Resize(fyne.NewSize(440, d.MinSize().Height))
+	d.Show()
+}
+
+// longWork runs an issuing step off the UI goroutine with a progress
+// dialog (RSA 4096 keys take seconds), then selects the new certificate.
+func (m *mainView) longWork(message string, work func(ctx context.Context) (vault.Record, error)) {
+	ctx, cancel := context.WithCancel(m.app.ctx)
+	progress := dialog.NewCustom("Working…", "Cancel", newBusyContent(message), m.app.win)
+	progress.SetOnClosed(cancel)
+	progress.Show()
+	m.app.run.Run(func() func() {
+		rec, err := work(ctx)
+		return func() {
+			cancelled := ctx.Err() != nil
+			progress.Hide()
+			cancel()
+			if err != nil {
+				m.app.showError("That did not work", err)
+				return
+			}
+			m.certificateChanged(rec.ID)
+			if cancelled {
+				m.app.toast(fmt.Sprintf("%q was issued before the cancel arrived; revoke it if it is not wanted.", rec.CommonName))
+				return
+			}
+			m.app.toast(fmt.Sprintf("Issued %q (serial %s).", rec.CommonName, rec.Serial))
+		}
+	})
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, part := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' || r == ';' || r == '\n' }) {
+		if p := strings.TrimSpace(part); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}

@@ -1,0 +1,200 @@
+package ui
+
+import (
+	"fmt"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"certdesk/core/certinfo"
+	"certdesk/core/vault"
+)
+
+// mainView is the window once a vault is open: CAs on the left, the
+// certificates in the middle, the selected one on the right, and the test
+// server in a second tab.
+type mainView struct {
+	app     *App
+	content fyne.CanvasObject
+	tabs    *container.AppTabs
+
+	cas      []vault.CA
+	caList   *widget.List
+	caID     int64 // selected CA, 0 for all
+	caInfo   *widget.Label
+	crlInfo  *widget.Label
+	emptyBox *fyne.Container
+
+	status *widget.Label
+	table  *certTable
+	detail *detailPane
+	server *serverTab
+}
+
+func newMainView(u *App) *mainView {
+	m := &mainView{app: u}
+	m.table = newCertTable(m)
+	m.detail = newDetailPane(m)
+	m.server = newServerTab(m)
+
+	m.caList = widget.NewList(
+		func() int { return len(m.cas) + 1 },
+		func() fyne.CanvasObject {
+			return container.NewBorder(nil, nil, widget.NewIcon(theme.AccountIcon()), nil, widget.NewLabel("CA name placeholder"))
+		},
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			label := o.(*fyne.Container).Objects[0].(*widget.Label)
+			if i == 0 {
+				label.SetText("All certificates")
+				return
+			}
+			label.SetText(certinfo.Clean(m.cas[i-1].Name))
+		},
+	)
+	m.caList.OnSelected = func(i widget.ListItemID) {
+		if i == 0 {
+			m.caID = 0
+		} else if i-1 < len(m.cas) {
+			m.caID = m.cas[i-1].ID
+		}
+		m.showCAInfo()
+		m.table.reset()
+	}
+	m.caInfo = widget.NewLabel("")
+	m.caInfo.Wrapping = fyne.TextWrapWord
+	m.crlInfo = widget.NewLabel("")
+	m.crlInfo.Wrapping = fyne.TextWrapWord
+	newCA := widget.NewButtonWithIcon("New CA", theme.ContentAddIcon(), m.createCA)
+	importCA := widget.NewButtonWithIcon("Import CA", theme.DownloadIcon(), m.importCA)
+	publish := widget.NewButtonWithIcon("Publish CRL…", theme.DocumentSaveIcon(), m.publishCRL)
+	caHeader := widget.NewLabelWithStyle("Certificate authorities", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	caPanel := container.NewBorder(caHeader,
+		container.NewVBox(widget.NewSeparator(), m.caInfo, m.crlInfo, publish, container.NewGridWithColumns(2, newCA, importCA)),
+		nil, nil, m.caList)
+
+	// The empty state: a vault without a CA.
+	createFirst := widget.NewButtonWithIcon("Create my CA", theme.ContentAddIcon(), m.createCA)
+	createFirst.Importance = widget.HighImportance
+	importFirst := widget.NewButtonWithIcon("Import a CA", theme.DownloadIcon(), m.importCA)
+	emptyText := widget.NewLabel("This vault has no certificate authority yet. A CA signs the certificates you give to people; " +
+		"create one here, or import the one you already use (from openssl, easy-rsa or XCA).")
+	emptyText.Wrapping = fyne.TextWrapWord
+	m.emptyBox = container.NewVBox(widget.NewLabelWithStyle("Start with a CA", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		emptyText, container.NewGridWithColumns(2, createFirst, importFirst))
+
+	middle := container.NewStack(m.table.content, centred(m.emptyBox, 520))
+	right := container.NewHSplit(middle, m.detail.content)
+	right.Offset = 0.62
+	split := container.NewHSplit(caPanel, right)
+	split.Offset = 0.2
+	m.tabs = container.NewAppTabs(
+		container.NewTabItemWithIcon("Certificates", theme.DocumentIcon(), split),
+		container.NewTabItemWithIcon("Test server", theme.ComputerIcon(), m.server.content),
+	)
+	m.status = widget.NewLabel("")
+	m.status.Importance = widget.LowImportance
+	m.status.Truncation = fyne.TextTruncateEllipsis
+	m.content = container.NewBorder(nil, m.status, nil, nil, m.tabs)
+	return m
+}
+
+// reload reads the CAs again and refreshes every view.
+func (m *mainView) reload() {
+	cas, err := m.app.vault.CAs(m.app.ctx)
+	if err != nil {
+		m.app.showError("Reading the CAs", err)
+		return
+	}
+	m.cas = cas
+	m.caList.Refresh()
+	if len(cas) == 0 {
+		m.emptyBox.Show()
+		m.table.content.Hide()
+	} else {
+		m.emptyBox.Hide()
+		m.table.content.Show()
+	}
+	m.showCAInfo()
+	m.table.reset()
+	m.server.refreshCAs()
+}
+
+// selectCA selects a CA in the side list.
+func (m *mainView) selectCA(id int64) {
+	for i, ca := range m.cas {
+		if ca.ID == id {
+			m.caList.Select(i + 1)
+			return
+		}
+	}
+}
+
+// currentCA is the selected CA; ok is false for "all certificates".
+func (m *mainView) currentCA() (vault.CA, bool) {
+	for _, ca := range m.cas {
+		if ca.ID == m.caID {
+			return ca, true
+		}
+	}
+	if len(m.cas) == 1 {
+		return m.cas[0], true
+	}
+	return vault.CA{}, false
+}
+
+func (m *mainView) showCAInfo() {
+	ca, ok := m.currentCA()
+	if !ok || m.caID == 0 && len(m.cas) != 1 {
+		m.caInfo.SetText(fmt.Sprintf("%d CA(s) in this vault.", len(m.cas)))
+		m.crlInfo.SetText("")
+		return
+	}
+	now := m.app.vault.Now()
+	n, _ := m.app.vault.Count(m.app.ctx, vault.Filter{CAID: ca.ID})
+	m.caInfo.SetText(fmt.Sprintf("%s\n%s, valid until %s\n%d certificate(s) issued",
+		ca.Cert.Subject, ca.Cert.KeyType, ca.Cert.NotAfter.Format("2 Jan 2006"), n-1))
+	m.crlInfo.SetText("CRL: " + crlText(certinfo.NewCRLState(ca.CRLNumber, ca.CRLNextUpdate, now)))
+	switch certinfo.NewCRLState(ca.CRLNumber, ca.CRLNextUpdate, now).State {
+	case "expired":
+		m.crlInfo.Importance = widget.DangerImportance
+	case "expiring":
+		m.crlInfo.Importance = widget.WarningImportance
+	default:
+		m.crlInfo.Importance = widget.MediumImportance
+	}
+	m.crlInfo.Refresh()
+}
+
+func crlText(s *certinfo.CRLState) string {
+	switch s.State {
+	case "none":
+		return "none published yet"
+	case "expired":
+		return fmt.Sprintf("#%d EXPIRED on %s — servers using it refuse everyone. Publish a new one.", s.Number, s.NextUpdate.Format("2 Jan 2006 15:04"))
+	case "expiring":
+		return fmt.Sprintf("#%d expires on %s — publish a new one soon.", s.Number, s.NextUpdate.Format("2 Jan 2006 15:04"))
+	}
+	return fmt.Sprintf("#%d, valid until %s", s.Number, s.NextUpdate.Format("2 Jan 2006"))
+}
+
+// certificateChanged refreshes the views after a certificate was issued,
+// revoked or renewed, and selects it.
+func (m *mainView) certificateChanged(id int64) {
+	m.reloadKeepingSelection()
+	m.table.selectID(id)
+}
+
+func (m *mainView) reloadKeepingSelection() {
+	cas, err := m.app.vault.CAs(m.app.ctx)
+	if err == nil {
+		m.cas = cas
+		m.caList.Refresh()
+	}
+	m.emptyBox.Hide()
+	m.table.content.Show()
+	m.showCAInfo()
+	m.table.reset()
+	m.server.refreshCAs()
+}
