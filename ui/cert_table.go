@@ -27,14 +27,14 @@ type column struct {
 }
 
 var columns = []column{
-	{"Status", 120, vault.SortStatus, func(r vault.Record, m *mainView) string { return statusLabel(r.Status(m.app.vault.Now())) }},
-	{"Name", 200, vault.SortCommonName, func(r vault.Record, _ *mainView) string { return r.CommonName }},
-	{"E-mail / DNS", 200, "", func(r vault.Record, _ *mainView) string {
+	{"Status", 115, vault.SortStatus, func(r vault.Record, m *mainView) string { return statusLabel(r.Status(m.app.vault.Now())) }},
+	{"Name", 180, vault.SortCommonName, func(r vault.Record, _ *mainView) string { return r.CommonName }},
+	{"E-mail / DNS", 190, "", func(r vault.Record, _ *mainView) string {
 		return strings.Join(append(append([]string{}, r.Emails...), r.DNSNames...), ", ")
 	}},
-	{"Kind", 70, "", func(r vault.Record, _ *mainView) string { return string(r.Kind) }},
-	{"Expires", 110, vault.SortNotAfter, func(r vault.Record, _ *mainView) string { return r.NotAfter.Format("2006-01-02") }},
-	{"Key", 110, vault.SortKeyType, func(r vault.Record, _ *mainView) string { return r.KeyType }},
+	{"Kind", 64, "", func(r vault.Record, _ *mainView) string { return string(r.Kind) }},
+	{"Expires", 100, vault.SortNotAfter, func(r vault.Record, _ *mainView) string { return r.NotAfter.Format("2006-01-02") }},
+	{"Key", 105, vault.SortKeyType, func(r vault.Record, _ *mainView) string { return r.KeyType }},
 	{"Serial", 300, vault.SortSerial, func(r vault.Record, _ *mainView) string { return r.Serial }},
 }
 
@@ -119,7 +119,10 @@ func newCertTable(m *mainView) *certTable {
 	person.Importance = widget.HighImportance
 	server := widget.NewButtonWithIcon("New server", theme.ComputerIcon(), m.issueServer)
 	sign := widget.NewButtonWithIcon("Sign CSR…", theme.DocumentCreateIcon(), m.signCSR)
-	toolbar := container.NewBorder(nil, nil, nil, container.NewHBox(t.status, person, server, sign), t.search)
+	toolbar := container.NewVBox(
+		container.NewHBox(person, server, sign),
+		container.NewBorder(nil, nil, nil, t.status, t.search),
+	)
 	t.content = container.NewBorder(toolbar, t.count, nil, nil, t.table)
 	return t
 }

@@ -61,8 +61,7 @@ func (d *detailPane) show(r vault.Record) {
 		if value == "" {
 			return
 		}
-		k := widget.NewLabelWithStyle(label, fyne.TextAlignTrailing, fyne.TextStyle{})
-		k.Importance = widget.LowImportance
+		k := widget.NewLabelWithStyle(label, fyne.TextAlignTrailing, fyne.TextStyle{Italic: true})
 		val := widget.NewLabel(value)
 		val.Wrapping = fyne.TextWrapWord
 		val.Selectable = true

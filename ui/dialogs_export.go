@@ -147,7 +147,7 @@ func (m *mainView) showExported(path string, f export.Format, password string) {
 	text.Wrapping = fyne.TextWrapWord
 	content := container.NewVBox(text)
 	if f == export.P12 || (password != "" && (f == export.Key || f == export.Bundle)) {
-		pw := widget.NewLabelWithStyle(password, fyne.TextAlignLeading, fyne.TextStyle{Monospace: true, Bold: true})
+		pw := widget.NewLabelWithStyle(password, fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
 		pw.Selectable = true
 		copyButton := widget.NewButtonWithIcon("Copy", theme.ContentCopyIcon(), func() { m.copyText(password, "Password") })
 		content.Add(widget.NewLabel("Password (shown once — hand it over separately):"))

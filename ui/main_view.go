@@ -46,11 +46,14 @@ func newMainView(u *App) *mainView {
 		},
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			label := o.(*fyne.Container).Objects[0].(*widget.Label)
+			icon := o.(*fyne.Container).Objects[1].(*widget.Icon)
 			if i == 0 {
 				label.SetText("All certificates")
+				icon.SetResource(theme.ListIcon())
 				return
 			}
 			label.SetText(certinfo.Clean(m.cas[i-1].Name))
+			icon.SetResource(theme.AccountIcon())
 		},
 	)
 	m.caList.OnSelected = func(i widget.ListItemID) {
@@ -86,9 +89,9 @@ func newMainView(u *App) *mainView {
 
 	middle := container.NewStack(m.table.content, centred(m.emptyBox, 520))
 	right := container.NewHSplit(middle, m.detail.content)
-	right.Offset = 0.62
+	right.Offset = 0.64
 	split := container.NewHSplit(caPanel, right)
-	split.Offset = 0.2
+	split.Offset = 0.18
 	m.tabs = container.NewAppTabs(
 		container.NewTabItemWithIcon("Certificates", theme.DocumentIcon(), split),
 		container.NewTabItemWithIcon("Test server", theme.ComputerIcon(), m.server.content),

@@ -43,6 +43,8 @@ type serverTab struct {
 	state      *widget.Label
 
 	tryAsLabel *widget.Label
+	tryChoice  *widget.Select
+	tryRecords []vault.Record
 	tryAs      vault.Record
 	tryAsBtn   *widget.Button
 	tryNone    *widget.Button
@@ -114,8 +116,17 @@ func newServerTab(m *mainView) *serverTab {
 	top := container.NewVBox(controls, container.NewGridWithColumns(2, s.startStop, s.browser), s.state)
 
 	// The try-it panel.
-	s.tryAsLabel = widget.NewLabel("Select a certificate in the Certificates tab.")
+	s.tryAsLabel = widget.NewLabel("In mutual TLS the server shows its certificate, and asks the client for one too. " +
+		"Connect as different people and watch the server's verdict appear on the right, with the reason.")
 	s.tryAsLabel.Wrapping = fyne.TextWrapWord
+	s.tryChoice = widget.NewSelect(nil, func(label string) {
+		for _, r := range s.tryRecords {
+			if tryLabel(r, s.m.app.vault.Now()) == label {
+				s.setTryAs(r)
+			}
+		}
+	})
+	s.tryChoice.PlaceHolder = "choose a certificate to connect as"
 	s.tryAsBtn = widget.NewButtonWithIcon("Connect as this certificate", theme.LoginIcon(), func() { s.try("as") })
 	s.tryNone = widget.NewButtonWithIcon("Connect with no certificate", theme.QuestionIcon(), func() { s.try("none") })
 	s.tryFake = widget.NewButtonWithIcon("Connect with a look-alike CA", theme.WarningIcon(), func() { s.try("lookalike") })
@@ -128,7 +139,7 @@ func newServerTab(m *mainView) *serverTab {
 	copySnippet := widget.NewButtonWithIcon("Copy", theme.ContentCopyIcon(), func() { m.copyText(s.snippet.Text, "Command") })
 	tryPanel := container.NewVBox(
 		widget.NewLabelWithStyle("Try it", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		s.tryAsLabel, s.tryAsBtn, s.tryNone, s.tryFake, s.tryResult, widget.NewSeparator(),
+		s.tryAsLabel, s.tryChoice, s.tryAsBtn, s.tryNone, s.tryFake, s.tryResult, widget.NewSeparator(),
 		widget.NewLabelWithStyle("Or from a terminal", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		container.NewBorder(nil, nil, nil, copySnippet, s.snippetBox), s.snippet,
 	)
@@ -180,7 +191,7 @@ type eventColumn struct {
 	width float32
 }
 
-var eventColumns = []eventColumn{{"Time", 90}, {"Verdict", 140}, {"HTTP", 70}, {"Name", 170}, {"From", 150}, {"Why", 520}}
+var eventColumns = []eventColumn{{"Time", 76}, {"Verdict", 128}, {"HTTP", 64}, {"Name", 150}, {"From", 130}, {"Why", 640}}
 
 func (s *serverTab) updateEventCell(id widget.TableCellID, o fyne.CanvasObject) {
 	t := o.(*fyne.Container).Objects[0].(*canvas.Text)
@@ -264,6 +275,7 @@ func (s *serverTab) refreshCAs() {
 		}
 	}
 	s.caSelect.Refresh()
+	s.refreshTryChoices()
 }
 
 func (s *serverTab) toggle() {
@@ -402,14 +414,41 @@ func (s *serverTab) stop() {
 
 // setTryAs chooses the certificate the try-it buttons connect as.
 func (s *serverTab) setTryAs(r vault.Record) {
-	if r.Kind == vault.KindCA || !r.HasKey {
+	if r.Kind == vault.KindCA || !r.HasKey || r.ID == s.tryAs.ID {
 		return
 	}
 	s.tryAs = r
-	s.tryAsLabel.SetText(fmt.Sprintf("Connect as %q (%s, %s).", r.CommonName, r.CAName, statusLabel(r.Status(s.m.app.vault.Now()))))
+	s.tryChoice.SetSelected(tryLabel(r, s.m.app.vault.Now()))
 	s.tryAsBtn.SetText("Connect as " + r.CommonName)
 	s.setTryButtons()
 	s.prepareSnippets()
+}
+
+func tryLabel(r vault.Record, now time.Time) string {
+	return fmt.Sprintf("%s — %s, %s", r.CommonName, r.CAName, statusLabel(r.Status(now)))
+}
+
+// refreshTryChoices lists the certificates one can connect as (those whose
+// key the vault holds), the first few hundred.
+func (s *serverTab) refreshTryChoices() {
+	recs, err := s.m.app.vault.List(s.m.app.ctx, vault.Filter{Sort: vault.SortCommonName, Limit: 300})
+	if err != nil {
+		return
+	}
+	now := s.m.app.vault.Now()
+	s.tryRecords = s.tryRecords[:0]
+	var labels []string
+	for _, r := range recs {
+		if r.HasKey && r.Kind != vault.KindCA && r.CommonName != vault.TestServerName {
+			s.tryRecords = append(s.tryRecords, r)
+			labels = append(labels, tryLabel(r, now))
+		}
+	}
+	s.tryChoice.Options = labels
+	if s.tryAs.ID != 0 {
+		s.tryChoice.Selected = tryLabel(s.tryAs, now)
+	}
+	s.tryChoice.Refresh()
 }
 
 func (s *serverTab) setTryButtons() {
@@ -464,10 +503,11 @@ func (s *serverTab) try(how string) {
 				s.tryResult.Refresh()
 				return
 			}
-			s.tryResult.SetText("As " + label + ": " + res.Summary())
+			s.tryResult.SetText("Refused — as " + label + ": " + res.Summary())
 			s.tryResult.Importance = widget.DangerImportance
 			if res.WhoAmI != nil && res.WhoAmI.Verdict == verdict.OK {
-				s.tryResult.Importance = widget.SuccessImportance
+				s.tryResult.SetText("Accepted — as " + label + ": " + res.Summary())
+				s.tryResult.Importance = widget.MediumImportance
 			}
 			s.tryResult.Refresh()
 		}

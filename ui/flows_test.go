@@ -1,0 +1,241 @@
+package ui
+
+import (
+	"context"
+	"fyne.io/fyne/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/widget"
+	pkcs12 "software.sslmate.com/src/go-pkcs12"
+
+	"certdesk/core/pki"
+	"certdesk/core/vault"
+)
+
+// TestFirstStart: welcome → create a vault with a passphrase → create my CA.
+func TestFirstStart(t *testing.T) {
+	h := newHarness(t, Options{})
+	h.app.Start()
+	h.sees("Welcome to Certdesk", "Create a vault", "Open a vault…", "Try the demo")
+	h.tap("Create a vault")
+	h.sees("Create a vault", "Use a long passphrase")
+	h.typeInto("passphrase", "short")
+	h.sees("too short")
+	h.typeInto("the same again", "short")
+	h.tap("Create vault")
+	h.sees("shorter than 8 characters")
+	h.typeInto("passphrase", "correct horse battery staple")
+	h.sees("Strength: strong")
+	h.typeInto("the same again", "correct horse battery stapl")
+	h.tap("Create vault")
+	h.sees("the two passphrases differ")
+	h.typeInto("the same again", "correct horse battery staple")
+	h.tap("Create vault")
+	h.sees("Start with a CA", "Create my CA", "Import a CA")
+	if st, err := os.Stat(filepath.Join(h.dir, "vault.db")); err != nil || st.Mode().Perm() != 0o600 {
+		t.Fatalf("vault file: %v %v", st, err)
+	}
+
+	h.tap("Create my CA")
+	h.sees("Create a CA")
+	h.typeInto("Acme Clients CA", "Acme People CA")
+	h.tap("Create")
+	h.sees("Acme People CA", "ECDSA P-256", "CRL: none published yet")
+	h.doesNotSee("Start with a CA")
+
+	// Reopening asks for the passphrase; a wrong one says so and changes nothing.
+	h.app.Close()
+	h2 := newHarness(t, Options{VaultPath: filepath.Join(h.dir, "vault.db")})
+	h2.app.Start()
+	h2.sees("Unlock your vault")
+	h2.typeInto("passphrase", "wrong passphrase")
+	h2.tap("Unlock")
+	h2.sees("That passphrase is wrong")
+	h2.typeInto("passphrase", "correct horse battery staple")
+	h2.tap("Unlock")
+	h2.sees("Acme People CA")
+}
+
+// newVaultWithCA makes an insecure vault holding one CA, for flows that
+// start from a working vault.
+func newVaultWithCA(t *testing.T, dir string) string {
+	path := filepath.Join(dir, "work.db")
+	v, err := vault.Create(path, nil, vault.CreateOptions{Insecure: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := v.CreateCA(context.Background(), "Acme", pki.CARequest{}); err != nil {
+		t.Fatal(err)
+	}
+	v.Close()
+	return path
+}
+
+// TestIssueSearchRevokeExport drives the main flows of an admin.
+func TestIssueSearchRevokeExport(t *testing.T) {
+	dir := t.TempDir()
+	h := newHarness(t, Options{VaultPath: newVaultWithCA(t, dir)})
+	h.app.Start()
+	h.sees("Acme", "1 certificate(s)")
+
+	h.tap("New person")
+	h.sees("New person certificate from Acme")
+	h.typeInto("Alice Example", "Alice Example")
+	h.typeInto("alice@example.com", "alice@example.com")
+	h.tap("Issue")
+	h.sees("Alice Example", "alice@example.com", "2 certificate(s)", "Issued \"Alice Example\"")
+
+	h.tap("New person")
+	h.typeInto("Alice Example", "Bob Builder")
+	h.tap("Issue")
+	h.sees("Bob Builder", "3 certificate(s)")
+
+	// A bad e-mail is refused with a clear message and nothing is added.
+	h.tap("New person")
+	h.typeInto("Alice Example", "Carol")
+	h.typeInto("alice@example.com", "not-an-address")
+	h.tap("Issue")
+	h.sees("not an e-mail address")
+	h.tap("OK")
+	h.sees("3 certificate(s)")
+
+	// Search.
+	h.typeInto("Search name", "alice@")
+	h.sees("1 certificate(s)", "Alice Example")
+	if r, _ := h.app.main.table.row(0); h.app.main.table.total != 1 || r.CommonName != "Alice Example" {
+		t.Fatalf("search for alice@ shows %d rows, first %q", h.app.main.table.total, r.CommonName)
+	}
+	h.typeInto("Search name", "")
+	h.sees("3 certificate(s)")
+
+	// Select Alice: the detail pane shows her certificate.
+	m := h.app.main
+	alice := findRow(t, m, "Alice Example")
+	m.table.table.Select(widget.TableCellID{Row: alice, Col: 1})
+	h.sees("SHA-256", "SHA-1", "day(s) left", "clientAuth", "Serial (decimal)")
+
+	// Revoke, with a confirmation naming her.
+	h.tap("Revoke…")
+	h.sees("Revoke the certificate of \"Alice Example\"")
+	h.tap("Revoke Alice Example")
+	h.sees("REVOKED", "keyCompromise", "Revoked \"Alice Example\"")
+	rec, _ := h.app.Vault().Find(context.Background(), "Alice Example")
+	if !rec.Revoked() {
+		t.Fatal("the vault does not hold the revocation")
+	}
+	h.tap("Unrevoke…")
+	h.tap("Yes")
+	h.sees("is valid again")
+
+	// Export a PKCS#12 with the generated password.
+	h.picker.save = filepath.Join(dir, "alice.p12")
+	h.tap("Export…")
+	h.sees("PKCS#12 (.p12)", "For macOS, Windows, Android, iOS and browsers")
+	password := h.entry("password").Text
+	if len(password) != 23 {
+		t.Fatalf("no generated password: %q", password)
+	}
+	h.tap("Save…")
+	h.sees("Password (shown once", password)
+	data, err := os.ReadFile(h.picker.save)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st, _ := os.Stat(h.picker.save); st.Mode().Perm() != 0o600 {
+		t.Errorf("p12 mode %v", st.Mode().Perm())
+	}
+	if _, cert, _, err := pkcs12.DecodeChain(data, password); err != nil || cert.Subject.CommonName != "Alice Example" {
+		t.Fatalf("the exported p12 does not open with the shown password: %v", err)
+	}
+
+	// Publish a CRL.
+	h.tap("Done")
+	h.picker.save = filepath.Join(dir, "acme-crl.pem")
+	h.tap("Publish CRL…")
+	h.sees("CRL published", "CRL #1 of Acme")
+	if data, err := os.ReadFile(h.picker.save); err != nil || !strings.Contains(string(data), "BEGIN X509 CRL") {
+		t.Errorf("CRL file: %v", err)
+	}
+}
+
+func findRow(t *testing.T, m *mainView, name string) int {
+	t.Helper()
+	for i := 0; i < m.table.total; i++ {
+		if r, ok := m.table.row(i); ok && r.CommonName == name {
+			return i
+		}
+	}
+	t.Fatalf("%s is not in the table", name)
+	return -1
+}
+
+// TestDemoAndServer: the demo builds a vault, starts the server and
+// shows the server tab; connecting as people puts verdicts in the live table.
+func TestDemoAndServer(t *testing.T) {
+	h := newHarness(t, Options{Demo: true})
+	h.app.Start()
+	h.sees("Stop server", "Serving https://localhost:", "Connect as Alice Valid", "Connect with no certificate", "Connect with a look-alike CA")
+	h.tap("Connect as Alice Valid")
+	h.sees("Accepted — as Alice Valid: HTTP 200, verdict ok")
+	h.tap("Connect with a look-alike CA")
+	h.sees("Refused — as a look-alike of Demo CA", "unknown_ca")
+	h.tap("Connect with no certificate")
+	h.sees("no_certificate")
+	s := h.app.main.server
+	h.waitFor("three events in the table", func() bool { return len(s.events) == 3 })
+	h.sees("ok", "unknown_ca", "no_certificate", "Alice Valid", "Look-alike Person")
+
+	// Bob was revoked by the demo: connecting as him shows why.
+	for _, r := range s.tryRecords {
+		if r.CommonName == "Bob Revoked" {
+			s.setTryAs(r)
+		}
+	}
+	h.tap("Connect as Bob Revoked")
+	h.sees("verdict revoked")
+
+	// Strict mode refuses in the handshake.
+	s.modeSelect.SetSelected(modeLabels["strict"])
+	h.tap("Connect with no certificate")
+	h.sees("refused during the TLS handshake")
+	h.waitFor("five events", func() bool { return len(s.events) == 5 })
+	if s.events[0].Refused != true {
+		t.Errorf("newest event %+v is not a refusal", s.events[0])
+	}
+	// The commands use files that exist.
+	h.sees("curl --cacert")
+	if !strings.Contains(s.snippet.Text, "--cert") {
+		t.Errorf("snippet: %s", s.snippet.Text)
+	}
+	h.tap("Stop server")
+	h.sees("The server is stopped")
+}
+
+// TestInspectDroppedFile: dropping a certificate explains it and checks it
+// against the vault.
+func TestInspectDroppedFile(t *testing.T) {
+	dir := t.TempDir()
+	path := newVaultWithCA(t, dir)
+	v, _ := vault.OpenUnlocked(path, nil)
+	ca, _ := v.CAByName(context.Background(), "Acme")
+	rec, _ := v.IssuePerson(context.Background(), ca, pki.PersonRequest{Name: pki.Name{CommonName: "Dropped Dora"}})
+	cert, _ := v.Certificate(context.Background(), rec.ID)
+	v.Close()
+	file := filepath.Join(dir, "dora.pem")
+	os.WriteFile(file, pki.EncodeCertPEM(cert), 0o644)
+
+	h := newHarness(t, Options{VaultPath: path})
+	h.app.Start()
+	h.app.dropped([]fyne.URI{storage.NewFileURI(file)})
+	h.sees("dora.pem", "Checked against this vault's CAs: OK", "CERTIFICATE  Dropped Dora", rec.FingerprintSHA1)
+	h.tap("Close")
+
+	junk := filepath.Join(dir, "junk.bin")
+	os.WriteFile(junk, []byte("junk junk junk"), 0o644)
+	h.app.dropped([]fyne.URI{storage.NewFileURI(junk)})
+	h.sees("not a certificate, CSR, CRL, private key or PKCS#12 file")
+}

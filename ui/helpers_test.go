@@ -1,0 +1,165 @@
+package ui
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+)
+
+// fakePicker answers file dialogs with paths the test chose.
+type fakePicker struct {
+	open, save string
+	asked      []string
+}
+
+func (p *fakePicker) Open(title string, done func(string)) {
+	p.asked = append(p.asked, title)
+	done(p.open)
+}
+
+func (p *fakePicker) Save(title, suggested string, done func(string)) {
+	p.asked = append(p.asked, title+" ["+suggested+"]")
+	done(p.save)
+}
+
+type harness struct {
+	t      *testing.T
+	app    *App
+	win    fyne.Window
+	runner *SyncRunner
+	picker *fakePicker
+	dir    string
+}
+
+func newHarness(t *testing.T, opts Options) *harness {
+	t.Helper()
+	a := test.NewTempApp(t)
+	w := test.NewTempWindow(t, widget.NewLabel(""))
+	w.Resize(fyne.NewSize(1280, 800))
+	h := &harness{t: t, win: w, runner: &SyncRunner{}, picker: &fakePicker{}, dir: t.TempDir()}
+	if opts.VaultPath == "" {
+		opts.VaultPath = filepath.Join(h.dir, "vault.db")
+	}
+	if opts.ServerAddr == "" {
+		opts.ServerAddr = "127.0.0.1:0"
+	}
+	opts.Runner, opts.Picker = h.runner, h.picker
+	h.app = New(a, w, opts)
+	t.Cleanup(h.app.Close)
+	return h
+}
+
+// objects lists everything visible: the content and every overlay
+// (dialogs, menus), skipping hidden subtrees.
+func (h *harness) objects() []fyne.CanvasObject {
+	c := h.win.Canvas()
+	var out []fyne.CanvasObject
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		if o == nil || !o.Visible() {
+			return
+		}
+		out = append(out, o)
+		switch x := o.(type) {
+		case *fyne.Container:
+			for _, child := range x.Objects {
+				walk(child)
+			}
+		case fyne.Widget:
+			for _, child := range test.WidgetRenderer(x).Objects() {
+				walk(child)
+			}
+		}
+	}
+	walk(c.Content())
+	for _, o := range c.Overlays().List() {
+		walk(o)
+	}
+	return out
+}
+
+// text is every piece of visible text on screen, one per line.
+func (h *harness) text() string {
+	var b strings.Builder
+	for _, o := range h.objects() {
+		if t, ok := o.(*canvas.Text); ok && o.Visible() && t.Text != "" {
+			b.WriteString(t.Text)
+			b.WriteString("\n")
+		}
+	}
+	return b.String()
+}
+
+func (h *harness) sees(want ...string) {
+	h.t.Helper()
+	got := h.text()
+	for _, w := range want {
+		if !strings.Contains(got, w) {
+			h.t.Fatalf("the screen does not show %q; it shows:\n%s", w, got)
+		}
+	}
+}
+
+func (h *harness) doesNotSee(unwanted string) {
+	h.t.Helper()
+	if strings.Contains(h.text(), unwanted) {
+		h.t.Fatalf("the screen shows %q", unwanted)
+	}
+}
+
+// tap taps the visible, enabled button whose text starts with label; the
+// last one drawn wins, so a dialog's button beats the window's.
+func (h *harness) tap(label string) {
+	h.t.Helper()
+	var found *widget.Button
+	for _, o := range h.objects() {
+		if b, ok := o.(*widget.Button); ok && b.Visible() && !b.Disabled() && strings.HasPrefix(b.Text, label) {
+			found = b
+		}
+	}
+	if found == nil {
+		h.t.Fatalf("no enabled button %q on screen:\n%s", label, h.text())
+	}
+	test.Tap(found)
+}
+
+// entry returns the visible entry whose placeholder starts with placeholder.
+func (h *harness) entry(placeholder string) *widget.Entry {
+	h.t.Helper()
+	var found *widget.Entry
+	for _, o := range h.objects() {
+		if e, ok := o.(*widget.Entry); ok && e.Visible() && strings.HasPrefix(e.PlaceHolder, placeholder) {
+			found = e
+		}
+	}
+	if found == nil {
+		h.t.Fatalf("no entry with placeholder %q", placeholder)
+	}
+	return found
+}
+
+func (h *harness) typeInto(placeholder, text string) {
+	h.t.Helper()
+	e := h.entry(placeholder)
+	e.SetText("")
+	test.Type(e, text)
+}
+
+// waitFor drains queued UI work until cond holds.
+func (h *harness) waitFor(what string, cond func() bool) {
+	h.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			h.t.Fatalf("timed out waiting for %s; the screen shows:\n%s", what, h.text())
+		}
+		h.runner.Drain()
+		time.Sleep(20 * time.Millisecond)
+	}
+}
