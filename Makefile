@@ -15,7 +15,7 @@ APP_CMDS  := gcc:gcc pkg-config:pkg-config
 TEST_CMDS := $(APP_CMDS) openssl:openssl curl:curl nginx:nginx-light pk12util:libnss3-tools \
 	keytool:default-jre-headless python3:python3 Xvfb:xvfb xdotool:xdotool import:imagemagick xauth:xauth
 
-.PHONY: all deps deps-app deps-test build certctl certdesk run test test-core test-ui bench lint clean
+.PHONY: all deps deps-app deps-test build certctl certdesk run test test-core test-ui bench lint clean screenshot package
 
 all: build
 
@@ -65,3 +65,8 @@ bench:
 
 clean:
 	rm -rf $(BIN)
+
+# Screenshots of the main screens, light and dark, for the README.
+screenshot: deps-test
+	mkdir -p assets/screenshots
+	CERTDESK_SCREENSHOTS=$(CURDIR)/assets/screenshots $(GO) test -count=1 -tags $(TAGS) -run TestScreenshots ./cmd/certdesk/

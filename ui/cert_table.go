@@ -29,12 +29,12 @@ type column struct {
 var columns = []column{
 	{"Status", 115, vault.SortStatus, func(r vault.Record, m *mainView) string { return statusLabel(r.Status(m.app.vault.Now())) }},
 	{"Name", 180, vault.SortCommonName, func(r vault.Record, _ *mainView) string { return r.CommonName }},
+	{"Expires", 112, vault.SortNotAfter, func(r vault.Record, _ *mainView) string { return r.NotAfter.Format("2006-01-02") }},
 	{"E-mail / DNS", 190, "", func(r vault.Record, _ *mainView) string {
 		return strings.Join(append(append([]string{}, r.Emails...), r.DNSNames...), ", ")
 	}},
-	{"Kind", 64, "", func(r vault.Record, _ *mainView) string { return string(r.Kind) }},
-	{"Expires", 100, vault.SortNotAfter, func(r vault.Record, _ *mainView) string { return r.NotAfter.Format("2006-01-02") }},
-	{"Key", 105, vault.SortKeyType, func(r vault.Record, _ *mainView) string { return r.KeyType }},
+	{"Kind", 76, "", func(r vault.Record, _ *mainView) string { return string(r.Kind) }},
+	{"Key", 112, vault.SortKeyType, func(r vault.Record, _ *mainView) string { return r.KeyType }},
 	{"Serial", 300, vault.SortSerial, func(r vault.Record, _ *mainView) string { return r.Serial }},
 }
 

@@ -212,7 +212,7 @@ func TestDemoAndServer(t *testing.T) {
 		t.Errorf("snippet: %s", s.snippet.Text)
 	}
 	h.tap("Stop server")
-	h.sees("The server is stopped")
+	h.sees("The server is stopped.")
 }
 
 // TestInspectDroppedFile: dropping a certificate explains it and checks it

@@ -21,6 +21,8 @@ import (
 	"certdesk/core/verdict"
 )
 
+const stoppedText = "The server is stopped.\nStart it, then connect below or from a browser."
+
 // maxShownEvents bounds the live table; older events fall off.
 const maxShownEvents = 10000
 
@@ -83,7 +85,7 @@ func newServerTab(m *mainView) *serverTab {
 	}
 	s.modeHelp = widget.NewLabel("")
 	s.modeHelp.Wrapping = fyne.TextWrapWord
-	s.modeHelp.Importance = widget.LowImportance
+	s.modeHelp.TextStyle = fyne.TextStyle{Italic: true}
 	s.modeSelect = widget.NewSelect(modes, func(label string) {
 		md := modeOf(label)
 		s.modeHelp.SetText(md.Description())
@@ -104,8 +106,8 @@ func newServerTab(m *mainView) *serverTab {
 		}
 	})
 	s.browser.Disable()
-	s.state = widget.NewLabel("The server is stopped. Start it, then connect as a certificate below or from a browser.")
-	s.state.Wrapping = fyne.TextWrapWord
+	s.state = widget.NewLabel(stoppedText)
+	s.state.Truncation = fyne.TextTruncateEllipsis
 
 	controls := widget.NewForm(
 		widget.NewFormItem("Trust CA", s.caSelect),
@@ -329,7 +331,7 @@ func (s *serverTab) startFor(ca vault.CA) {
 	s.startStop.Importance = widget.DangerImportance
 	s.startStop.Refresh()
 	s.browser.Enable()
-	s.state.SetText(fmt.Sprintf("Serving %s — trusting %q. Revocations apply from the next connection.", server.URL(), ca.Name))
+	s.state.SetText(fmt.Sprintf("Serving %s, trusting %q.\nNo connection yet: try one below.", server.URL(), ca.Name))
 	s.setTryButtons()
 	s.prepareSnippets()
 }
@@ -383,9 +385,9 @@ func (s *serverTab) flush() {
 	s.events = fresh
 	s.table.Refresh()
 	if s.server != nil {
-		msg := fmt.Sprintf("Serving %s — %d connection(s) so far.", s.server.URL(), s.server.Events().Published())
+		msg := fmt.Sprintf("Serving %s, trusting %q.\n%d connection(s) so far.", s.server.URL(), s.ca.Name, s.server.Events().Published())
 		if dropped > 0 {
-			msg += fmt.Sprintf(" %d event(s) were not shown: they came faster than the window could draw.", dropped)
+			msg += fmt.Sprintf(" %d not shown (too fast to draw).", dropped)
 		}
 		s.state.SetText(msg)
 	}
@@ -408,7 +410,7 @@ func (s *serverTab) stop() {
 	s.startStop.Importance = widget.HighImportance
 	s.startStop.Refresh()
 	s.browser.Disable()
-	s.state.SetText("The server is stopped.")
+	s.state.SetText(stoppedText)
 	s.setTryButtons()
 }
 
