@@ -70,3 +70,19 @@ clean:
 screenshot: deps-test
 	mkdir -p assets/screenshots
 	CERTDESK_SCREENSHOTS=$(CURDIR)/assets/screenshots $(GO) test -count=1 -tags $(TAGS) -run TestScreenshots ./cmd/certdesk/
+
+# A Linux package (tar.xz with the binary, desktop entry and icon), from the
+# name, ID, version and icon in FyneApp.toml. fyne bumps Build in the file on
+# every run; the file is put back so packaging leaves the tree clean.
+FYNE := $(shell go env GOPATH)/bin/fyne
+$(FYNE):
+	$(GO) install fyne.io/tools/cmd/fyne@v1.7.4
+
+package: certdesk $(FYNE)
+	cp FyneApp.toml $(BIN)/FyneApp.toml.orig
+	$(FYNE) package --os linux --exe $(BIN)/certdesk --release; status=$$?; \
+		mv $(BIN)/FyneApp.toml.orig FyneApp.toml; exit $$status
+	mv Certdesk.tar.xz $(BIN)/
+	tar tJf $(BIN)/Certdesk.tar.xz | grep -q 'applications/io.certdesk.app.desktop'
+	tar tJf $(BIN)/Certdesk.tar.xz | grep -q 'pixmaps/io.certdesk.app.png'
+	@echo "wrote $(BIN)/Certdesk.tar.xz"

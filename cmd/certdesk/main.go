@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/app"
 	"fyne.io/fyne/v2/theme"
 
+	"certdesk/assets"
 	"certdesk/ui"
 )
 
@@ -23,6 +24,7 @@ func main() {
 	flag.Parse()
 
 	a := app.NewWithID("io.certdesk.app")
+	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
 	switch *themeName {
 	case "light":
 		a.Settings().SetTheme(ui.ForcedTheme(theme.VariantLight))
