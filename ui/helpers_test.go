@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"certdesk/core/vault"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -162,4 +163,8 @@ func (h *harness) waitFor(what string, cond func() bool) {
 		h.runner.Drain()
 		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+func vaultFilterName(name string) vault.Filter {
+	return vault.Filter{Search: name, Sort: vault.SortID}
 }
