@@ -40,19 +40,29 @@ func (v *Vault) insertCert(tx *sql.Tx, cert *x509.Certificate, key crypto.Signer
 	}
 	res, err := tx.Exec(`INSERT INTO certs (ca_id, kind, common_name, organization, emails, dns_names, ip_addresses,
 		subject, issuer, issuer_common_name, serial, not_before, not_after, key_type, fingerprint_sha256,
-		fingerprint_sha1, is_ca, search_text, der, key_sealed, created_at, renewed_from)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		fingerprint_sha1, is_ca, has_key, created_at, renewed_from)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		nullID(caID), string(kind), r.CommonName, r.Organization, joinList(r.Emails), joinList(r.DNSNames),
 		joinList(r.IPAddresses), r.Subject, r.Issuer, r.IssuerCommonName, r.Serial,
 		r.NotBefore.Unix(), r.NotAfter.Unix(), r.KeyType, r.FingerprintSHA256, r.FingerprintSHA1,
-		r.IsCA, r.searchText(), cert.Raw, sealed, v.now().UTC().Unix(), nullID(renewedFrom))
+		r.IsCA, sealed != nil, v.now().UTC().Unix(), nullID(renewedFrom))
 	if err != nil {
 		if strings.Contains(err.Error(), "UNIQUE") {
 			return 0, fmt.Errorf("%w: the vault already holds this certificate (serial %s, SHA-256 %s)", ErrExists, r.Serial, r.FingerprintSHA256)
 		}
 		return 0, fmt.Errorf("storing the certificate: %w", err)
 	}
-	return res.LastInsertId()
+	id, err := res.LastInsertId()
+	if err != nil {
+		return 0, err
+	}
+	if _, err := tx.Exec(`INSERT INTO cert_blobs (cert_id, der, key_sealed) VALUES (?, ?, ?)`, id, cert.Raw, sealed); err != nil {
+		return 0, fmt.Errorf("storing the certificate: %w", err)
+	}
+	if _, err := tx.Exec(`INSERT INTO cert_search (cert_id, text) VALUES (?, ?)`, id, r.searchText()); err != nil {
+		return 0, fmt.Errorf("storing the certificate: %w", err)
+	}
+	return id, nil
 }
 
 // Get returns the record with the given id.
@@ -70,7 +80,7 @@ func (v *Vault) Get(ctx context.Context, id int64) (Record, error) {
 // Certificate returns the parsed certificate with the given id.
 func (v *Vault) Certificate(ctx context.Context, id int64) (*x509.Certificate, error) {
 	var der []byte
-	err := v.db.QueryRowContext(ctx, `SELECT der FROM certs WHERE id = ?`, id).Scan(&der)
+	err := v.db.QueryRowContext(ctx, `SELECT der FROM cert_blobs WHERE cert_id = ?`, id).Scan(&der)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("%w: no certificate with id %d", ErrNotFound, id)
 	}
@@ -92,7 +102,7 @@ func (v *Vault) PrivateKey(ctx context.Context, id int64) (crypto.Signer, error)
 	}
 	var sealed []byte
 	var fp string
-	err = v.db.QueryRowContext(ctx, `SELECT key_sealed, fingerprint_sha256 FROM certs WHERE id = ?`, id).Scan(&sealed, &fp)
+	err = v.db.QueryRowContext(ctx, `SELECT b.key_sealed, c.fingerprint_sha256 FROM certs c JOIN cert_blobs b ON b.cert_id = c.id WHERE c.id = ?`, id).Scan(&sealed, &fp)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("%w: no certificate with id %d", ErrNotFound, id)
 	}
@@ -197,7 +207,7 @@ func (f Filter) where(now time.Time) (string, []any, error) {
 		args = append(args, string(f.Kind))
 	}
 	if s := strings.ToLower(strings.TrimSpace(f.Search)); s != "" {
-		conds = append(conds, `c.search_text LIKE ? ESCAPE '\'`)
+		conds = append(conds, `c.id IN (SELECT cert_id FROM cert_search WHERE text LIKE ? ESCAPE '\')`)
 		args = append(args, "%"+likeEscape(s)+"%")
 	}
 	if f.Status != "" {
@@ -286,17 +296,30 @@ func (v *Vault) Count(ctx context.Context, f Filter) (int, error) {
 	return n, nil
 }
 
-// CountByStatus counts the certificates of one CA (0: all) in each status.
+// CountByStatus counts the certificates of one CA (0: all) in each status,
+// in one pass over the table.
 func (v *Vault) CountByStatus(ctx context.Context, caID int64) (map[certinfo.Status]int, error) {
-	out := map[certinfo.Status]int{}
-	for _, s := range certinfo.Statuses {
-		n, err := v.Count(ctx, Filter{CAID: caID, Status: s})
-		if err != nil {
-			return nil, err
-		}
-		out[s] = n
+	now := v.now()
+	t, soon := now.Unix(), now.Add(certinfo.ExpiringWindow).Unix()
+	q := `SELECT count(*),
+		COALESCE(sum(revoked_at IS NOT NULL), 0),
+		COALESCE(sum(revoked_at IS NULL AND not_after < ?), 0),
+		COALESCE(sum(revoked_at IS NULL AND not_before > ? AND not_after >= ?), 0),
+		COALESCE(sum(revoked_at IS NULL AND not_before <= ? AND not_after >= ? AND not_after <= ?), 0)
+		FROM certs`
+	args := []any{t, t, t, t, t, soon}
+	if caID != 0 {
+		q += ` WHERE ca_id = ?`
+		args = append(args, caID)
 	}
-	return out, nil
+	var total, revoked, expired, future, expiring int
+	if err := v.db.QueryRowContext(ctx, q, args...).Scan(&total, &revoked, &expired, &future, &expiring); err != nil {
+		return nil, fmt.Errorf("counting certificates: %w", err)
+	}
+	return map[certinfo.Status]int{
+		certinfo.Revoked: revoked, certinfo.Expired: expired, certinfo.NotYetValid: future,
+		certinfo.Expiring: expiring, certinfo.Valid: total - revoked - expired - future - expiring,
+	}, nil
 }
 
 // Find resolves a REF as certctl takes it: a CA's name (its own

@@ -81,7 +81,7 @@ const TestServerName = "Certdesk test server"
 func (v *Vault) TestServerCertificate(ctx context.Context, ca CA) (Record, error) {
 	now := v.now()
 	recs, err := v.query(ctx, `c.ca_id = ? AND c.kind = 'server' AND c.common_name = ? AND c.revoked_at IS NULL
-		AND c.key_sealed IS NOT NULL AND c.not_before <= ? AND c.not_after > ? ORDER BY c.not_after DESC LIMIT 1`,
+		AND c.has_key = 1 AND c.not_before <= ? AND c.not_after > ? ORDER BY c.not_after DESC LIMIT 1`,
 		ca.ID, TestServerName, now.Unix(), now.Add(24*time.Hour).Unix())
 	if err != nil {
 		return Record{}, err

@@ -110,7 +110,7 @@ func (r Record) searchText() string {
 const recordColumns = `c.id, COALESCE(c.ca_id, 0), COALESCE(a.name, ''), c.kind, c.common_name, c.organization,
 	c.emails, c.dns_names, c.ip_addresses, c.subject, c.issuer, c.issuer_common_name, c.serial,
 	c.not_before, c.not_after, c.key_type, c.fingerprint_sha256, c.fingerprint_sha1, c.is_ca,
-	c.key_sealed IS NOT NULL, c.created_at, c.revoked_at, COALESCE(c.revocation_reason, 0), COALESCE(c.renewed_from, 0)`
+	c.has_key, c.created_at, c.revoked_at, COALESCE(c.revocation_reason, 0), COALESCE(c.renewed_from, 0)`
 
 const recordFrom = ` FROM certs c LEFT JOIN cas a ON a.id = c.ca_id`
 

@@ -99,10 +99,15 @@ func Create(path string, passphrase []byte, opts CreateOptions) (*Vault, error) 
 }
 
 func (v *Vault) initialise(passphrase []byte, opts CreateOptions) error {
-	ctx := context.Background()
-	if err := migrate(ctx, v.db, 0); err != nil {
+	if err := migrate(context.Background(), v.db, 0); err != nil {
 		return err
 	}
+	return v.initialiseKeyring(passphrase, opts)
+}
+
+// initialiseKeyring draws the vault key and seals it under the passphrase.
+func (v *Vault) initialiseKeyring(passphrase []byte, opts CreateOptions) error {
+	ctx := context.Background()
 	params, err := newKDFParams(opts.Insecure)
 	if err != nil {
 		return err

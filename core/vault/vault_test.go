@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -129,7 +130,7 @@ func TestKeysAreSealed(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The sealed key is bound to its certificate: moving it to another row fails.
-	if _, err := v.db.Exec(`UPDATE certs SET key_sealed = (SELECT key_sealed FROM certs WHERE id = ?) WHERE id = ?`, rec.ID, ca.CertID); err != nil {
+	if _, err := v.db.Exec(`UPDATE cert_blobs SET key_sealed = (SELECT key_sealed FROM cert_blobs WHERE cert_id = ?) WHERE cert_id = ?`, rec.ID, ca.CertID); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := v.PrivateKey(ctx, ca.CertID); err == nil {
@@ -345,5 +346,37 @@ func TestTestServerCertificateIsReused(t *testing.T) {
 	third, err := v.TestServerCertificate(ctx, ca)
 	if err != nil || third.ID == first.ID {
 		t.Fatalf("after revoking: %d, %v", third.ID, err)
+	}
+}
+
+func TestIssuePeople(t *testing.T) {
+	v := newVault(t)
+	ca := newCA(t, v, "Acme")
+	reqs := []pki.PersonRequest{
+		{Name: pki.Name{CommonName: "One"}, Emails: []string{"one@example.com"}},
+		{Name: pki.Name{CommonName: "Two"}, Emails: []string{"not an e-mail"}},
+		{Name: pki.Name{CommonName: "Three"}},
+	}
+	var calls atomic.Int64
+	rows, err := v.IssuePeople(ctx, ca, reqs, func(done, total int) { calls.Add(1) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rows[0].Err != nil || rows[2].Err != nil || rows[1].Err == nil || !strings.Contains(rows[1].Err.Error(), "e-mail") {
+		t.Fatalf("rows: %+v", rows)
+	}
+	if rows[0].Record.CommonName != "One" || !rows[0].Record.HasKey || calls.Load() != 3 {
+		t.Errorf("row 0 %+v, %d progress calls", rows[0].Record, calls.Load())
+	}
+	if n, _ := v.Count(ctx, Filter{Kind: KindClient}); n != 2 {
+		t.Errorf("%d people stored, want 2", n)
+	}
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	if _, err := v.IssuePeople(cancelled, ca, reqs, nil); err == nil {
+		t.Error("a cancelled bulk issuance reported success")
+	}
+	if n, _ := v.Count(ctx, Filter{Kind: KindClient}); n != 2 {
+		t.Errorf("a cancelled bulk issuance stored something: %d people", n)
 	}
 }
