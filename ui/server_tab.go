@@ -309,7 +309,7 @@ func (s *serverTab) startFor(ca vault.CA) {
 		s.m.app.showError("The server was not started", err)
 		return
 	}
-	source := vault.TrustSource{Vault: v, CA: ca}
+	source := vault.NewTrustSource(v, ca)
 	trust, err := source.Trust(ctx)
 	if err != nil {
 		s.m.app.showError("The server was not started", err)

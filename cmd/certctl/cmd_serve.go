@@ -46,7 +46,7 @@ func (c *cli) serveCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			source := vault.TrustSource{Vault: v, CA: ca}
+			source := vault.NewTrustSource(v, ca)
 			trust, err := source.Trust(c.ctx)
 			if err != nil {
 				return err

@@ -21,9 +21,11 @@ type TrustSource interface {
 // the old trust stays in force.
 func KeepTrustFresh(ctx context.Context, s *Server, source TrustSource, interval time.Duration, onError func(error)) {
 	if interval <= 0 {
-		interval = 250 * time.Millisecond
+		interval = 50 * time.Millisecond
 	}
-	last, _ := source.Stamp(ctx)
+	// The first tick always reloads: a change made between the caller's
+	// first snapshot and this goroutine's start must not be missed.
+	last := ""
 	ticker := time.NewTicker(interval)
 	defer ticker.Stop()
 	for {

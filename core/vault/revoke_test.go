@@ -1,6 +1,7 @@
 package vault
 
 import (
+	"certdesk/core/verdict"
 	"crypto/rand"
 	"crypto/x509"
 	"errors"
@@ -10,7 +11,6 @@ import (
 
 	"certdesk/core/certinfo"
 	"certdesk/core/pki"
-	"certdesk/core/verdict"
 )
 
 func TestRevokeUnrevoke(t *testing.T) {
@@ -205,5 +205,70 @@ func TestRenew(t *testing.T) {
 	}
 	if _, err := v.Renew(ctx, ca.CertID, RenewOptions{}); err == nil {
 		t.Error("a CA was renewed")
+	}
+}
+
+func TestTrustSourceFollowsChanges(t *testing.T) {
+	v := newVault(t)
+	ca := newCA(t, v, "Acme")
+	alice, _ := v.IssuePerson(ctx, ca, pki.PersonRequest{Name: pki.Name{CommonName: "Alice"}})
+	aliceCert, _ := v.Certificate(ctx, alice.ID)
+	src := NewTrustSource(v, ca)
+	judge := func() (verdict.Code, int) {
+		tr, err := src.Trust(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return verdict.Judge([][]byte{aliceCert.Raw}, tr, time.Now()).Verdict, tr.Layered()
+	}
+	steps := []struct {
+		name        string
+		change      func()
+		want        verdict.Code
+		wantLayered int // distinct certificates layered since the last full build
+	}{
+		{"first build", func() {}, verdict.OK, 0},
+		{"revoke", func() { v.Revoke(ctx, alice.ID, 1) }, verdict.Revoked, 1},
+		{"issue someone else", func() { v.IssuePerson(ctx, ca, pki.PersonRequest{Name: pki.Name{CommonName: "Bob"}}) }, verdict.Revoked, 1},
+		{"unrevoke", func() { v.Unrevoke(ctx, alice.ID) }, verdict.OK, 1},
+		{"deny by fingerprint", func() { v.DenyFingerprint(ctx, alice.FingerprintSHA256, 1, "") }, verdict.Revoked, 2},
+		{"allow again", func() { v.AllowFingerprint(ctx, alice.FingerprintSHA256) }, verdict.OK, 2},
+		{"a new CA: full rebuild", func() { v.CreateCA(ctx, "Other", pki.CARequest{}) }, verdict.OK, 0},
+		{"revoke after the rebuild", func() { v.Revoke(ctx, alice.ID, 4) }, verdict.Revoked, 1},
+	}
+	for _, st := range steps {
+		st.change()
+		got, layered := judge()
+		if got != st.want || (st.wantLayered >= 0 && layered != st.wantLayered) {
+			t.Errorf("%s: verdict %s with %d layered changes; want %s with %d", st.name, got, layered, st.want, st.wantLayered)
+		}
+	}
+	// A second handle, as another process would be, is seen too.
+	other, err := OpenUnlocked(v.Path(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	other.Unrevoke(ctx, alice.ID)
+	if got, _ := judge(); got != verdict.OK {
+		t.Errorf("unrevoked by another handle: %s", got)
+	}
+}
+
+func TestRevokeMany(t *testing.T) {
+	v := newVault(t)
+	ca := newCA(t, v, "Acme")
+	a, _ := v.IssuePerson(ctx, ca, pki.PersonRequest{Name: pki.Name{CommonName: "A"}})
+	b, _ := v.IssuePerson(ctx, ca, pki.PersonRequest{Name: pki.Name{CommonName: "B"}})
+	v.Revoke(ctx, b.ID, 1)
+	n, err := v.RevokeMany(ctx, []int64{a.ID, b.ID, ca.CertID, 999}, 3)
+	if err != nil || n != 1 {
+		t.Fatalf("revoked %d, %v; want 1 (B was already revoked, the CA and 999 are skipped)", n, err)
+	}
+	if r, _ := v.Get(ctx, b.ID); r.RevocationReason != 1 {
+		t.Error("an earlier revocation was overwritten")
+	}
+	if r, _ := v.Get(ctx, a.ID); r.RevocationReason != 3 {
+		t.Error("A was not revoked with affiliationChanged")
 	}
 }

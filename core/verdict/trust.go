@@ -23,7 +23,49 @@ type Trust struct {
 	bySubj  map[string][]*x509.Certificate
 	serials map[string]Revocation // issuer public-key hash + "/" + serial hex
 	prints  map[string]Revocation // SHA-256 fingerprint, colon hex
+	// Changes layered over the maps above by With, so that a revocation
+	// among 100,000 needs no copy of them; nil means "no longer revoked".
+	serialDelta map[string]*Revocation
+	printDelta  map[string]*Revocation
 }
+
+// Change is one revocation state to layer over a Trust: Revoked nil means
+// the certificate is no longer revoked.
+type Change struct {
+	Issuer      *x509.Certificate // with SerialHex: a vault certificate
+	SerialHex   string
+	Fingerprint string // or: a certificate denied by its SHA-256 fingerprint
+	Revoked     *Revocation
+}
+
+// With returns a new Trust with the changes layered over this one. The
+// receiver is not modified; lookups stay O(1).
+func (t *Trust) With(changes []Change) *Trust {
+	n := *t
+	n.serialDelta = make(map[string]*Revocation, len(t.serialDelta)+len(changes))
+	n.printDelta = make(map[string]*Revocation, len(t.printDelta))
+	for k, v := range t.serialDelta {
+		n.serialDelta[k] = v
+	}
+	for k, v := range t.printDelta {
+		n.printDelta[k] = v
+	}
+	for _, c := range changes {
+		if c.Fingerprint != "" {
+			if fp, err := pki.ParseFingerprintSHA256(c.Fingerprint); err == nil {
+				n.printDelta[fp] = c.Revoked
+			}
+			continue
+		}
+		if c.Issuer != nil {
+			n.serialDelta[serialKey(c.Issuer, c.SerialHex)] = c.Revoked
+		}
+	}
+	return &n
+}
+
+// Layered is the number of changes layered by With since the Trust was built.
+func (t *Trust) Layered() int { return len(t.serialDelta) + len(t.printDelta) }
 
 // NewTrust builds a Trust from CA certificates (roots or intermediates held
 // as trust anchors).
@@ -66,11 +108,24 @@ func serialKey(issuer *x509.Certificate, serialHex string) string {
 }
 
 func (t *Trust) revokedSerial(issuer, leaf *x509.Certificate) (Revocation, bool) {
-	r, ok := t.serials[serialKey(issuer, pki.SerialHex(leaf.SerialNumber))]
+	key := serialKey(issuer, pki.SerialHex(leaf.SerialNumber))
+	if d, ok := t.serialDelta[key]; ok {
+		if d == nil {
+			return Revocation{}, false
+		}
+		return *d, true
+	}
+	r, ok := t.serials[key]
 	return r, ok
 }
 
 func (t *Trust) revokedFingerprint(fp string) (Revocation, bool) {
+	if d, ok := t.printDelta[fp]; ok {
+		if d == nil {
+			return Revocation{}, false
+		}
+		return *d, true
+	}
 	r, ok := t.prints[fp]
 	return r, ok
 }
@@ -79,6 +134,6 @@ func (t *Trust) revokedFingerprint(fp string) (Revocation, bool) {
 // with the same revocation state.
 func (t *Trust) Only(ca *x509.Certificate) *Trust {
 	n := NewTrust([]*x509.Certificate{ca})
-	n.serials, n.prints = t.serials, t.prints
+	n.serials, n.prints, n.serialDelta, n.printDelta = t.serials, t.prints, t.serialDelta, t.printDelta
 	return n
 }

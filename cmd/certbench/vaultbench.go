@@ -1,0 +1,240 @@
+package main
+
+import (
+	"context"
+	"crypto/x509"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"time"
+
+	"certdesk/core/certinfo"
+	"certdesk/core/export"
+	"certdesk/core/pki"
+	"certdesk/core/vault"
+)
+
+var ctx = context.Background()
+
+// buildVault makes an insecure vault of n people under one CA.
+func buildVault(path string, n int) (vault.CA, vault.Record, error) {
+	v, err := vault.Create(path, nil, vault.CreateOptions{Insecure: true})
+	if err != nil {
+		return vault.CA{}, vault.Record{}, err
+	}
+	defer v.Close()
+	ca, err := v.CreateCA(ctx, "Scale CA", pki.CARequest{})
+	if err != nil {
+		return ca, vault.Record{}, err
+	}
+	var sample vault.Record
+	for start := 0; start < n; start += 10000 {
+		var reqs []pki.PersonRequest
+		for i := start; i < min(n, start+10000); i++ {
+			reqs = append(reqs, pki.PersonRequest{Name: pki.Name{CommonName: fmt.Sprintf("Person %06d", i)}, Emails: []string{fmt.Sprintf("person%06d@example.com", i)}})
+		}
+		rows, err := v.IssuePeople(ctx, ca, reqs, nil)
+		if err != nil {
+			return ca, sample, err
+		}
+		if start == 0 {
+			sample = rows[len(rows)/2].Record
+		}
+	}
+	return ca, sample, nil
+}
+
+// benchVault measures a vault of 100,000 certificates.
+func benchVault() ([]row, error) {
+	dir, err := os.MkdirTemp("", "certbench-vault-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "scale.db")
+	const n = 100_000
+	start := time.Now()
+	ca, sample, err := buildVault(path, n)
+	if err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(os.Stderr, "built a vault of %d people in %v\n", n, time.Since(start).Round(time.Millisecond))
+	firstPage, err := repeat(7, func() error {
+		v, err := vault.Open(path)
+		if err != nil {
+			return err
+		}
+		defer v.Close()
+		if _, err := v.Count(ctx, vault.Filter{CAID: ca.ID}); err != nil {
+			return err
+		}
+		_, err = v.List(ctx, vault.Filter{CAID: ca.ID, Sort: vault.SortCommonName, Limit: 50})
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	v, err := vault.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer v.Close()
+	search, err := repeat(7, func() error {
+		recs, err := v.List(ctx, vault.Filter{Search: "person 042421", Limit: 50})
+		if err == nil && len(recs) != 1 {
+			err = fmt.Errorf("search found %d", len(recs))
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	lookup, err := repeat(101, func() error {
+		_, err := v.Find(ctx, sample.FingerprintSHA256)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	count, err := repeat(7, func() error {
+		c, err := v.CountByStatus(ctx, 0)
+		if err == nil && c[certinfo.Valid] != n+1 {
+			err = fmt.Errorf("counted %v", c)
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return []row{
+		{what: "vault of 100,000: open + first page", ours: ms(firstPage), target: "< 100 ms", verdict: met(firstPage < 100*time.Millisecond)},
+		{what: "vault of 100,000: search by name", ours: ms(search), target: "< 50 ms", verdict: met(search < 50*time.Millisecond)},
+		{what: "vault of 100,000: lookup by fingerprint", ours: fmt.Sprintf("%.2f ms", float64(lookup.Microseconds())/1000), target: "< 1 ms", verdict: met(lookup < time.Millisecond)},
+		{what: "vault of 100,000: count by status", ours: ms(count)},
+	}, nil
+}
+
+// benchBulk issues 1,000 people with keys in the vault and a PKCS#12 each,
+// against a shell script doing the same with the openssl CLI.
+func benchBulk() ([]row, error) {
+	dir, err := os.MkdirTemp("", "certbench-bulk-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	const n = 1000
+	var runs []time.Duration
+	for round := range 3 {
+		path := filepath.Join(dir, fmt.Sprintf("bulk%d.db", round))
+		v, err := vault.Create(path, nil, vault.CreateOptions{Insecure: true})
+		if err != nil {
+			return nil, err
+		}
+		ca, err := v.CreateCA(ctx, "Bulk CA", pki.CARequest{})
+		if err != nil {
+			return nil, err
+		}
+		out := filepath.Join(dir, fmt.Sprintf("p12-%d", round))
+		os.MkdirAll(out, 0o700)
+		start := time.Now()
+		var reqs []pki.PersonRequest
+		for i := range n {
+			reqs = append(reqs, pki.PersonRequest{Name: pki.Name{CommonName: fmt.Sprintf("Person %04d", i)}, Emails: []string{fmt.Sprintf("p%04d@example.com", i)}})
+		}
+		rows, err := v.IssuePeople(ctx, ca, reqs, nil)
+		if err != nil {
+			return nil, err
+		}
+		caCert, _ := v.Certificate(ctx, ca.CertID)
+		if err := writeP12s(v, rows, caCert, out); err != nil {
+			return nil, err
+		}
+		runs = append(runs, time.Since(start))
+		v.Close()
+	}
+	ours := median(runs)
+
+	script := filepath.Join(dir, "bulk.sh")
+	os.WriteFile(script, []byte(opensslScript), 0o700)
+	var theirs []time.Duration
+	for range 1 {
+		work := filepath.Join(dir, "openssl")
+		os.RemoveAll(work)
+		os.MkdirAll(work, 0o700)
+		start := time.Now()
+		if out, err := exec.Command("bash", script, work, fmt.Sprint(n)).CombinedOutput(); err != nil {
+			return nil, fmt.Errorf("openssl script: %v: %s", err, out)
+		}
+		theirs = append(theirs, time.Since(start))
+	}
+	t := median(theirs)
+	ratio := float64(t) / float64(ours)
+	return []row{
+		{what: "bulk: 1,000 people, keys in the vault + a PKCS#12 each", ours: fmt.Sprintf("%.2f s", ours.Seconds()),
+			theirs: fmt.Sprintf("openssl script %.1f s", t.Seconds()), ratio: fmt.Sprintf("%.0f× faster", ratio),
+			target: "≥ 20× and < 5 s", verdict: met(ratio >= 20 && ours < 5*time.Second)},
+	}, nil
+}
+
+// writeP12s writes a PKCS#12 file for every issued row, on two workers.
+func writeP12s(v *vault.Vault, rows []vault.BulkRow, caCert *x509.Certificate, out string) error {
+	errs := make(chan error, len(rows))
+	jobs := make(chan vault.Record)
+	for range 2 {
+		go func() {
+			for rec := range jobs {
+				errs <- writeP12(v, rec, caCert, out)
+			}
+		}()
+	}
+	for _, r := range rows {
+		if r.Err != nil {
+			close(jobs)
+			return r.Err
+		}
+		jobs <- r.Record
+	}
+	close(jobs)
+	for range rows {
+		if err := <-errs; err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func writeP12(v *vault.Vault, rec vault.Record, caCert *x509.Certificate, out string) error {
+	cert, err := v.Certificate(ctx, rec.ID)
+	if err != nil {
+		return err
+	}
+	key, err := v.PrivateKey(ctx, rec.ID)
+	if err != nil {
+		return err
+	}
+	data, err := export.Encode(export.Material{Cert: cert, Key: key, Chain: []*x509.Certificate{caCert}}, export.P12, export.Options{Password: export.GeneratePassword()})
+	if err != nil {
+		return err
+	}
+	return export.WriteFile(filepath.Join(out, export.FileStem(rec.CommonName)+".p12"), data, true, true)
+}
+
+const opensslScript = `#!/usr/bin/env bash
+# What an admin writes without Certdesk: one CA, then per person a key, a
+# CSR, a signed certificate and a PKCS#12 file with its own password.
+set -euo pipefail
+cd "$1"; n="$2"
+openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out ca.key 2>/dev/null
+openssl req -x509 -new -key ca.key -subj "/CN=Script CA" -days 3650 -out ca.crt \
+  -addext basicConstraints=critical,CA:TRUE,pathlen:0 -addext keyUsage=critical,keyCertSign,cRLSign
+printf 'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n' > ext.cnf
+for i in $(seq -w 1 "$n"); do
+  openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out p$i.key 2>/dev/null
+  openssl req -new -key p$i.key -subj "/CN=Person $i" -out p$i.csr
+  openssl x509 -req -in p$i.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 365 -extfile ext.cnf -out p$i.crt 2>/dev/null
+  pass=$(openssl rand -hex 12)
+  openssl pkcs12 -export -inkey p$i.key -in p$i.crt -certfile ca.crt -passout pass:$pass -out p$i.p12 \
+    -keypbe PBE-SHA1-3DES -certpbe PBE-SHA1-3DES -macalg sha1
+done
+`
