@@ -60,8 +60,13 @@ test-ui:
 	$(GO) vet -tags $(TAGS) ./ui/... ./cmd/certdesk/...
 	$(GO) test -count=1 -race -tags $(TAGS) ./ui/... ./cmd/certdesk/...
 
-bench:
-	CGO_ENABLED=0 $(GO) test -run '^$$' -bench . -benchmem ./core/...
+# Side-by-side measurements against nginx and an openssl script, medians
+# and ratios in one table (also written to bin/bench.md); then Go's own
+# micro-benchmarks of the engine.
+bench: deps-test certdesk
+	CGO_ENABLED=0 $(GO) build -o $(BIN)/certbench ./cmd/certbench
+	$(BIN)/certbench | tee $(BIN)/bench.md
+	CGO_ENABLED=0 $(GO) test -run '^$$' -bench . -benchtime 20x ./core/verdict/ ./core/vault/
 
 clean:
 	rm -rf $(BIN)

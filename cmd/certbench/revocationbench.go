@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -138,3 +139,5 @@ func revocationToRefusal(others int) (time.Duration, error) {
 	}
 	return median(runs), nil
 }
+
+func contextWithCancel() (context.Context, context.CancelFunc) { return context.WithCancel(ctx) }
