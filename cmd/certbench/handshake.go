@@ -8,14 +8,17 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/tls"
+	"crypto/x509"
 	"flag"
 	"fmt"
 	"io"
 	"math/big"
 	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"sync"
@@ -52,29 +55,47 @@ func benchHandshakes() ([]row, error) {
 	}
 	self, _ := os.Executable()
 
-	var ours, theirs []float64 // server CPU µs per handshake, one per round
+	var ours, theirs, floor, noCRL []float64 // server CPU µs per handshake, one per round
 	var oursRate, theirsRate []float64
-	for round := range 3 {
+	for round := range 5 {
+		bareAddr := freeAddr()
+		bare := exec.Command("taskset", "-c", serverCore, self, "serve-ours", "-bare", "-dir", dir, "-addr", bareAddr)
+		bareUS, _, err := measureServer(bare, bareAddr, dir, handshakesPerRun)
+		if err != nil {
+			return nil, fmt.Errorf("bare Go server: %w", err)
+		}
+		floor = append(floor, bareUS)
+
 		addr := freeAddr()
 		srv := exec.Command("taskset", "-c", serverCore, self, "serve-ours", "-dir", dir, "-addr", addr)
-		us, rate, err := measureServer(srv, addr, dir)
+		us, rate, err := measureServer(srv, addr, dir, handshakesPerRun)
 		if err != nil {
 			return nil, fmt.Errorf("our server: %w", err)
 		}
 		ours, oursRate = append(ours, us), append(oursRate, rate)
 
 		addr = freeAddr()
-		conf, err := nginxConf(dir, addr)
+		conf, err := nginxConf(dir, addr, true)
 		if err != nil {
 			return nil, err
 		}
 		ngx := exec.Command("taskset", "-c", serverCore, nginxPath(), "-p", dir, "-c", conf, "-e", filepath.Join(dir, "error.log"))
-		us, rate, err = measureServer(ngx, addr, dir)
+		us, rate, err = measureServer(ngx, addr, dir, handshakesPerRun/3)
 		if err != nil {
 			return nil, fmt.Errorf("nginx: %w", err)
 		}
 		theirs, theirsRate = append(theirs, us), append(theirsRate, rate)
-		fmt.Fprintf(os.Stderr, "round %d: Certdesk %.0f µs, nginx %.0f µs per handshake\n", round+1, ours[round], theirs[round])
+
+		addr = freeAddr()
+		if conf, err = nginxConf(dir, addr, false); err != nil {
+			return nil, err
+		}
+		ngx = exec.Command("taskset", "-c", serverCore, nginxPath(), "-p", dir, "-c", conf, "-e", filepath.Join(dir, "error.log"))
+		if us, _, err = measureServer(ngx, addr, dir, handshakesPerRun); err != nil {
+			return nil, fmt.Errorf("nginx without CRL: %w", err)
+		}
+		noCRL = append(noCRL, us)
+		fmt.Fprintf(os.Stderr, "round %d: Certdesk %.0f µs, bare Go %.0f µs, nginx %.0f µs (without CRL %.0f µs) per handshake\n", round+1, ours[round], floor[round], theirs[round], noCRL[round])
 	}
 	limit := cryptoLimit()
 	o, t := medianF(ours), medianF(theirs)
@@ -85,6 +106,12 @@ func benchHandshakes() ([]row, error) {
 		{what: "mTLS handshake vs the crypto limit (sign + 2 verifies + X25519)",
 			ours: fmt.Sprintf("%.0f µs", o), theirs: fmt.Sprintf("limit %.0f µs", limit),
 			ratio: fmt.Sprintf("%.0f%% of the limit", 100*limit/o), target: "≥ 80%", verdict: met(limit/o >= 0.8)},
+		{what: "the same against nginx with no CRL at all (no revocation checking)",
+			ours: fmt.Sprintf("%.0f µs", o), theirs: fmt.Sprintf("nginx %.0f µs", medianF(noCRL)),
+			ratio: fmt.Sprintf("%.2f× nginx", medianF(noCRL)/o), target: "", verdict: ""},
+		{what: "our server vs a bare Go tls.Server (RequireAndVerifyClientCert, no verdict, no events)",
+			ours: fmt.Sprintf("%.0f µs", o), theirs: fmt.Sprintf("bare Go %.0f µs", medianF(floor)),
+			ratio: fmt.Sprintf("%.2f×", medianF(floor)/o), target: "", verdict: ""},
 		{what: "handshakes observed, 8 clients on the other core",
 			ours: fmt.Sprintf("%.0f/s", medianF(oursRate)), theirs: fmt.Sprintf("nginx %.0f/s", medianF(theirsRate)),
 			ratio: fmt.Sprintf("%.2f×", medianF(oursRate)/medianF(theirsRate)), target: "", verdict: ""},
@@ -93,7 +120,7 @@ func benchHandshakes() ([]row, error) {
 
 // measureServer starts a server process, runs the load against it from the
 // other core, and returns the server's CPU µs per handshake and the rate.
-func measureServer(cmd *exec.Cmd, addr, dir string) (float64, float64, error) {
+func measureServer(cmd *exec.Cmd, addr, dir string, handshakes int) (float64, float64, error) {
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	if err := cmd.Start(); err != nil {
@@ -113,7 +140,7 @@ func measureServer(cmd *exec.Cmd, addr, dir string) (float64, float64, error) {
 		return 0, 0, err
 	}
 	start := time.Now()
-	out, err := exec.Command("taskset", "-c", loadCore, self, "load", "-addr", addr, "-dir", dir, "-n", strconv.Itoa(handshakesPerRun)).CombinedOutput()
+	out, err := exec.Command("taskset", "-c", loadCore, self, "load", "-addr", addr, "-dir", dir, "-n", strconv.Itoa(handshakes)).CombinedOutput()
 	if err != nil {
 		return 0, 0, fmt.Errorf("load: %v: %s", err, out)
 	}
@@ -123,7 +150,7 @@ func measureServer(cmd *exec.Cmd, addr, dir string) (float64, float64, error) {
 		return 0, 0, err
 	}
 	cpu := float64(after-before) / clockTicksPerSec * 1e6 // µs
-	return cpu / handshakesPerRun, handshakesPerRun / elapsed.Seconds(), nil
+	return cpu / float64(handshakes), float64(handshakes) / elapsed.Seconds(), nil
 }
 
 // cpuTicks is a process's user+system CPU time, all threads, in clock ticks.
@@ -216,7 +243,11 @@ func writeTLSFixture(dir string) error {
 	return os.MkdirAll(filepath.Join(dir, "tmp"), 0o700)
 }
 
-func nginxConf(dir, addr string) (string, error) {
+func nginxConf(dir, addr string, withCRL bool) (string, error) {
+	crl := ""
+	if withCRL {
+		crl = "ssl_crl " + dir + "/crl.pem;"
+	}
 	conf := fmt.Sprintf(`daemon off;
 master_process off;
 worker_processes 1;
@@ -232,7 +263,7 @@ http {
 		ssl_certificate_key %[1]s/server.key;
 		ssl_client_certificate %[1]s/ca.pem;
 		ssl_verify_client on;
-		ssl_crl %[1]s/crl.pem;
+		%[3]s
 		ssl_session_tickets off;
 		ssl_session_cache off;
 		ssl_protocols TLSv1.3;
@@ -241,7 +272,7 @@ http {
 		location / { return 200 "$ssl_client_verify\n"; }
 	}
 }
-`, dir, addr)
+`, dir, addr, crl)
 	p := filepath.Join(dir, "nginx.conf")
 	return p, os.WriteFile(p, []byte(conf), 0o600)
 }
@@ -251,7 +282,22 @@ func serveOurs(args []string) {
 	fs := flag.NewFlagSet("serve-ours", flag.ExitOnError)
 	dir := fs.String("dir", "", "fixture folder")
 	addr := fs.String("addr", "", "listen address")
+	bare := fs.Bool("bare", false, "a plain Go tls.Server with RequireAndVerifyClientCert instead of ours: the floor")
+	profile := fs.String("cpuprofile", "", "write a CPU profile here for -seconds")
+	seconds := fs.Int("seconds", 10, "how long to profile")
 	fs.Parse(args)
+	if *profile != "" {
+		f, err := os.Create(*profile)
+		if err == nil {
+			pprof.StartCPUProfile(f)
+			go func() {
+				time.Sleep(time.Duration(*seconds) * time.Second)
+				pprof.StopCPUProfile()
+				f.Close()
+				os.Exit(0)
+			}()
+		}
+	}
 	read := func(name string) []byte {
 		data, err := os.ReadFile(filepath.Join(*dir, name))
 		if err != nil {
@@ -266,6 +312,15 @@ func serveOurs(args []string) {
 		os.Exit(1)
 	}
 	cas, _ := pki.ParseCertificates(read("ca.pem"))
+	if *bare {
+		pool := x509.NewCertPool()
+		pool.AddCert(cas[0])
+		srv := &http.Server{Addr: *addr, ReadHeaderTimeout: 10 * time.Second,
+			TLSConfig: &tls.Config{Certificates: []tls.Certificate{cert}, ClientAuth: tls.RequireAndVerifyClientCert, ClientCAs: pool, SessionTicketsDisabled: true},
+			Handler:   http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "SUCCESS\n") })}
+		fmt.Fprintln(os.Stderr, srv.ListenAndServeTLS("", ""))
+		os.Exit(1)
+	}
 	trust := verdict.NewTrust(cas)
 	for _, s := range strings.Fields(string(read("revoked.txt"))) {
 		trust.RevokeSerial(cas[0], s, verdict.Revocation{Reason: "keyCompromise"})

@@ -27,6 +27,12 @@ func main() {
 		case "load":
 			loadMain(os.Args[2:])
 			return
+		case "fixture": // for profiling by hand: certbench fixture DIR
+			if err := writeTLSFixture(os.Args[2]); err != nil {
+				fmt.Fprintln(os.Stderr, err)
+				os.Exit(1)
+			}
+			return
 		}
 	}
 	only := flag.String("only", "", "comma-separated sections: handshake,vault,bulk,crl,revocation,desktop")

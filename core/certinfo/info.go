@@ -1,6 +1,7 @@
 package certinfo
 
 import (
+	"bytes"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"fmt"
@@ -97,7 +98,7 @@ func Describe(cert *x509.Certificate, now time.Time) Info {
 		FingerprintSHA256: pki.FingerprintSHA256(cert.Raw),
 		FingerprintSHA1:   pki.FingerprintSHA1(cert.Raw),
 		KeyType:           pki.DescribePublicKey(cert.PublicKey),
-		PublicKeySHA256:   pki.PublicKeySHA256(cert.PublicKey),
+		PublicKeySHA256:   pki.CertificateKeySHA256(cert),
 		Emails:            cleanAll(cert.EmailAddresses),
 		DNSNames:          cleanAll(cert.DNSNames),
 		IPAddresses:       []string{},
@@ -105,7 +106,7 @@ func Describe(cert *x509.Certificate, now time.Time) Info {
 		KeyUsage:          KeyUsageNames(cert.KeyUsage),
 		ExtKeyUsage:       ExtKeyUsageNames(cert),
 		SignatureAlgo:     cert.SignatureAlgorithm.String(),
-		SelfSigned:        cert.CheckSignatureFrom(cert) == nil && cert.Subject.String() == cert.Issuer.String(),
+		SelfSigned:        bytes.Equal(cert.RawSubject, cert.RawIssuer) && cert.CheckSignatureFrom(cert) == nil,
 	}
 	if cert.SerialNumber != nil {
 		info.SerialDecimal = cert.SerialNumber.String()

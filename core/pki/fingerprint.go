@@ -125,3 +125,12 @@ func PublicKeySHA256(pub any) string {
 	}
 	return FingerprintSHA256(der)
 }
+
+// CertificateKeySHA256 is PublicKeySHA256 of a parsed certificate's key,
+// taken from the DER the certificate already holds (no re-encoding).
+func CertificateKeySHA256(cert *x509.Certificate) string {
+	if len(cert.RawSubjectPublicKeyInfo) == 0 {
+		return PublicKeySHA256(cert.PublicKey)
+	}
+	return FingerprintSHA256(cert.RawSubjectPublicKeyInfo)
+}

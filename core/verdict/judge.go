@@ -73,15 +73,22 @@ func JudgeCertificates(certs []*x509.Certificate, trust *Trust, now time.Time) R
 	// Trust: is there a path to a trusted CA, by signature? Time and usage
 	// are judged separately below, so verify at a moment when the whole
 	// presented chain is valid.
-	intermediates := x509.NewCertPool()
-	for _, c := range certs[1:] {
-		intermediates.AddCert(c)
+	key := chainKey(certs)
+	var chains [][]*x509.Certificate
+	var verr error
+	if cached, ok := trust.chains.get(key); ok {
+		chains = [][]*x509.Certificate{cached}
+	} else {
+		intermediates := x509.NewCertPool()
+		for _, c := range certs[1:] {
+			intermediates.AddCert(c)
+		}
+		chains, verr = leaf.Verify(x509.VerifyOptions{
+			Roots: trust.roots, Intermediates: intermediates,
+			CurrentTime: verifyTime(certs, trust, now),
+			KeyUsages:   []x509.ExtKeyUsage{x509.ExtKeyUsageAny},
+		})
 	}
-	chains, verr := leaf.Verify(x509.VerifyOptions{
-		Roots: trust.roots, Intermediates: intermediates,
-		CurrentTime: verifyTime(certs, trust, now),
-		KeyUsages:   []x509.ExtKeyUsage{x509.ExtKeyUsageAny},
-	})
 	var issuer *x509.Certificate
 	var chain []*x509.Certificate
 	var inv x509.CertificateInvalidError
@@ -97,6 +104,7 @@ func JudgeCertificates(certs []*x509.Certificate, trust *Trust, now time.Time) R
 		found = append(found, finding{UnknownCA, unknownCASentence(leaf, trust, verr)})
 	} else {
 		chain = chains[0]
+		trust.chains.put(key, chain)
 		if len(chain) > 1 {
 			issuer = chain[1]
 		}

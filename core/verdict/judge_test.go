@@ -43,6 +43,32 @@ func TestMatrix(t *testing.T) {
 	}
 }
 
+// TestMatrixTwice judges every case twice with the same trust: the second
+// round uses the verified-chain cache and must say exactly the same.
+func TestMatrixTwice(t *testing.T) {
+	now := time.Now()
+	m, err := testmatrix.Build(now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := map[string]verdict.Result{}
+	for _, c := range m.Cases {
+		first[c.Name] = verdict.Judge(c.Chain, m.Trust, now)
+	}
+	for _, c := range m.Cases {
+		again := verdict.Judge(c.Chain, m.Trust, now)
+		if !slices.Equal(again.Reasons, first[c.Name].Reasons) || again.Explanation != first[c.Name].Explanation {
+			t.Errorf("%s: %v then %v", c.Name, first[c.Name].Reasons, again.Reasons)
+		}
+	}
+	// A chain verified under one set of CAs is not trusted under another.
+	valid := m.Cases[0]
+	other := m.Trust.Only(m.Outsider.Cert)
+	if got := verdict.Judge(valid.Chain, other, now); got.Verdict != verdict.UnknownCA {
+		t.Errorf("valid person under another CA: %s", got.Verdict)
+	}
+}
+
 func TestExplanations(t *testing.T) {
 	now := time.Now()
 	m, err := testmatrix.Build(now)

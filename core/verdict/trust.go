@@ -27,6 +27,9 @@ type Trust struct {
 	// among 100,000 needs no copy of them; nil means "no longer revoked".
 	serialDelta map[string]*Revocation
 	printDelta  map[string]*Revocation
+	// chains remembers verified signature paths; shared by the snapshots
+	// With makes, since they keep the same CAs.
+	chains *chainCache
 }
 
 // Change is one revocation state to layer over a Trust: Revoked nil means
@@ -71,7 +74,7 @@ func (t *Trust) Layered() int { return len(t.serialDelta) + len(t.printDelta) }
 // as trust anchors).
 func NewTrust(cas []*x509.Certificate) *Trust {
 	t := &Trust{roots: x509.NewCertPool(), bySubj: map[string][]*x509.Certificate{},
-		serials: map[string]Revocation{}, prints: map[string]Revocation{}}
+		serials: map[string]Revocation{}, prints: map[string]Revocation{}, chains: newChainCache()}
 	for _, c := range cas {
 		t.roots.AddCert(c)
 		t.cas = append(t.cas, c)
@@ -104,7 +107,7 @@ func (t *Trust) RevokeFingerprint(fingerprint string, r Revocation) error {
 func (t *Trust) Revocations() int { return len(t.serials) + len(t.prints) }
 
 func serialKey(issuer *x509.Certificate, serialHex string) string {
-	return pki.PublicKeySHA256(issuer.PublicKey) + "/" + strings.ToUpper(serialHex)
+	return pki.CertificateKeySHA256(issuer) + "/" + strings.ToUpper(serialHex)
 }
 
 func (t *Trust) revokedSerial(issuer, leaf *x509.Certificate) (Revocation, bool) {
