@@ -121,77 +121,36 @@ func NewCA(req CARequest, now time.Time) (*Issued, error) {
 	return sign(tmpl, key.Public(), key, nil, key)
 }
 
+// keySource supplies the public key a certificate is issued for, and the
+// private key when Certdesk makes it. It is called only once the request
+// has been validated, so a bad request never costs an RSA key generation.
+type keySource func() (pub any, key crypto.Signer, err error)
+
+func newKey(kt KeyType) keySource {
+	return func() (any, crypto.Signer, error) {
+		k, err := GenerateKey(kt)
+		if err != nil {
+			return nil, nil, err
+		}
+		return k.Public(), k, nil
+	}
+}
+
+func requesterKey(pub any) keySource {
+	return func() (any, crypto.Signer, error) { return pub, nil, nil }
+}
+
 // IssuePerson makes a key and a client certificate: CA:FALSE, KeyUsage
 // digitalSignature (plus keyEncipherment for RSA), EKU clientAuth only,
 // CN = name, e-mail addresses as SANs.
 func (a Authority) IssuePerson(req PersonRequest, now time.Time) (*Issued, error) {
-	if err := req.Name.validate(); err != nil {
-		return nil, err
-	}
-	emails, err := validateEmails(req.Emails)
-	if err != nil {
-		return nil, err
-	}
-	notBefore, notAfter, err := req.Validity.bounds(now, DefaultLeafDays)
-	if err != nil {
-		return nil, err
-	}
-	key, err := GenerateKey(req.KeyType)
-	if err != nil {
-		return nil, err
-	}
-	tmpl := &x509.Certificate{
-		Subject:               req.Name.pkix(),
-		EmailAddresses:        emails,
-		NotBefore:             notBefore,
-		NotAfter:              notAfter,
-		BasicConstraintsValid: true,
-		KeyUsage:              leafKeyUsage(key.Public()),
-		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth},
-	}
-	return a.sign(tmpl, key.Public(), key)
+	return a.issuePerson(req, newKey(req.KeyType), now)
 }
 
 // IssueServer makes a key and a server certificate: EKU serverAuth, the DNS
 // names and IP addresses as SANs.
 func (a Authority) IssueServer(req ServerRequest, now time.Time) (*Issued, error) {
-	dns, err := validateDNSNames(req.DNSNames)
-	if err != nil {
-		return nil, err
-	}
-	if len(dns) == 0 && len(req.IPAddresses) == 0 {
-		return nil, errors.New("a server certificate needs at least one DNS name or IP address")
-	}
-	name := Name{CommonName: req.CommonName, Organization: req.Organization}
-	if name.CommonName == "" {
-		if len(dns) > 0 {
-			name.CommonName = dns[0]
-		} else {
-			name.CommonName = req.IPAddresses[0].String()
-		}
-	}
-	if err := name.validate(); err != nil {
-		return nil, err
-	}
-	notBefore, notAfter, err := req.Validity.bounds(now, DefaultLeafDays)
-	if err != nil {
-		return nil, err
-	}
-	key, err := GenerateKey(req.KeyType)
-	if err != nil {
-		return nil, err
-	}
-	tmpl := &x509.Certificate{
-		Subject:               name.pkix(),
-		DNSNames:              dns,
-		IPAddresses:           req.IPAddresses,
-		NotBefore:             notBefore,
-		NotAfter:              notAfter,
-		BasicConstraintsValid: true,
-		KeyUsage:              leafKeyUsage(key.Public()),
-		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-	}
-	return a.sign(tmpl, key.Public(), key)
+	return a.issueServer(req, newKey(req.KeyType), now)
 }
 
 // SignCSR checks a CSR's signature and signs its public key with our own
@@ -210,67 +169,69 @@ func (a Authority) SignCSR(csr *x509.CertificateRequest, profile CSRProfile, val
 	if len(csr.Subject.OrganizationalUnit) > 0 {
 		name.OrganizationalUnit = csr.Subject.OrganizationalUnit[0]
 	}
+	var issued *Issued
+	var err error
 	if profile == ServerProfile {
-		ips := make([]net.IP, len(csr.IPAddresses))
-		copy(ips, csr.IPAddresses)
-		return a.signServerCSR(csr.PublicKey, ServerRequest{
-			CommonName: name.CommonName, Organization: name.Organization,
-			DNSNames: csr.DNSNames, IPAddresses: ips, Validity: validity,
-		}, now)
+		issued, err = a.issueServer(ServerRequest{CommonName: name.CommonName, Organization: name.Organization,
+			DNSNames: csr.DNSNames, IPAddresses: append([]net.IP(nil), csr.IPAddresses...), Validity: validity}, requesterKey(csr.PublicKey), now)
+	} else {
+		issued, err = a.issuePerson(PersonRequest{Name: name, Emails: csr.EmailAddresses, Validity: validity}, requesterKey(csr.PublicKey), now)
 	}
-	if err := name.validate(); err != nil {
-		return nil, fmt.Errorf("the CSR's subject: %w", err)
-	}
-	emails, err := validateEmails(csr.EmailAddresses)
 	if err != nil {
-		return nil, fmt.Errorf("the CSR's e-mail addresses: %w", err)
+		return nil, fmt.Errorf("the CSR: %w", err)
 	}
-	notBefore, notAfter, err := validity.bounds(now, DefaultLeafDays)
-	if err != nil {
-		return nil, err
-	}
-	tmpl := &x509.Certificate{
-		Subject:               name.pkix(),
-		EmailAddresses:        emails,
-		NotBefore:             notBefore,
-		NotAfter:              notAfter,
-		BasicConstraintsValid: true,
-		KeyUsage:              leafKeyUsage(csr.PublicKey),
-		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth},
-	}
-	return a.sign(tmpl, csr.PublicKey, nil)
+	return issued, nil
 }
 
-func (a Authority) signServerCSR(pub any, req ServerRequest, now time.Time) (*Issued, error) {
-	dns, err := validateDNSNames(req.DNSNames)
-	if err != nil {
-		return nil, fmt.Errorf("the CSR's DNS names: %w", err)
+func (a Authority) issuePerson(req PersonRequest, keys keySource, now time.Time) (*Issued, error) {
+	if err := req.Name.validate(); err != nil {
+		return nil, err
 	}
-	if len(dns) == 0 && len(req.IPAddresses) == 0 {
-		return nil, errors.New("the CSR names no DNS name or IP address, which a server certificate needs")
-	}
-	if req.CommonName == "" {
-		if len(dns) > 0 {
-			req.CommonName = dns[0]
-		} else {
-			req.CommonName = req.IPAddresses[0].String()
-		}
-	}
-	name := Name{CommonName: req.CommonName, Organization: req.Organization}
-	if err := name.validate(); err != nil {
-		return nil, fmt.Errorf("the CSR's subject: %w", err)
-	}
-	notBefore, notAfter, err := req.Validity.bounds(now, DefaultLeafDays)
+	emails, err := validateEmails(req.Emails)
 	if err != nil {
 		return nil, err
 	}
-	tmpl := &x509.Certificate{
-		Subject: name.pkix(), DNSNames: dns, IPAddresses: req.IPAddresses,
-		NotBefore: notBefore, NotAfter: notAfter, BasicConstraintsValid: true,
-		KeyUsage:    leafKeyUsage(pub),
-		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	tmpl := &x509.Certificate{Subject: req.Name.pkix(), EmailAddresses: emails, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}}
+	return a.issueLeaf(tmpl, req.Validity, keys, now)
+}
+
+func (a Authority) issueServer(req ServerRequest, keys keySource, now time.Time) (*Issued, error) {
+	dns, err := validateDNSNames(req.DNSNames)
+	if err != nil {
+		return nil, err
 	}
-	return a.sign(tmpl, pub, nil)
+	if len(dns) == 0 && len(req.IPAddresses) == 0 {
+		return nil, errors.New("a server certificate needs at least one DNS name or IP address")
+	}
+	name := Name{CommonName: req.CommonName, Organization: req.Organization}
+	if name.CommonName == "" {
+		if len(dns) > 0 {
+			name.CommonName = dns[0]
+		} else {
+			name.CommonName = req.IPAddresses[0].String()
+		}
+	}
+	if err := name.validate(); err != nil {
+		return nil, err
+	}
+	tmpl := &x509.Certificate{Subject: name.pkix(), DNSNames: dns, IPAddresses: req.IPAddresses, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}}
+	return a.issueLeaf(tmpl, req.Validity, keys, now)
+}
+
+// issueLeaf completes a leaf template (validity, CA:FALSE, key usage for
+// the key type), takes the key, and signs.
+func (a Authority) issueLeaf(tmpl *x509.Certificate, validity Validity, keys keySource, now time.Time) (*Issued, error) {
+	var err error
+	if tmpl.NotBefore, tmpl.NotAfter, err = validity.bounds(now, DefaultLeafDays); err != nil {
+		return nil, err
+	}
+	pub, key, err := keys()
+	if err != nil {
+		return nil, err
+	}
+	tmpl.BasicConstraintsValid = true
+	tmpl.KeyUsage = leafKeyUsage(pub)
+	return a.sign(tmpl, pub, key)
 }
 
 // CheckCanIssue reports why the authority cannot sign certificates, if it cannot.
