@@ -15,7 +15,7 @@ APP_CMDS  := gcc:gcc pkg-config:pkg-config
 TEST_CMDS := $(APP_CMDS) openssl:openssl curl:curl nginx:nginx-light pk12util:libnss3-tools \
 	keytool:default-jre-headless python3:python3 Xvfb:xvfb xdotool:xdotool import:imagemagick xauth:xauth
 
-.PHONY: all deps deps-app deps-test build certctl certdesk run test test-core test-ui bench lint clean screenshot package
+.PHONY: all deps deps-app deps-test build certctl certdesk run test test-core test-ui bench clean screenshot package fuzz
 
 all: build
 
@@ -91,3 +91,13 @@ package: certdesk $(FYNE)
 	tar tJf $(BIN)/Certdesk.tar.xz | grep -q 'applications/io.certdesk.app.desktop'
 	tar tJf $(BIN)/Certdesk.tar.xz | grep -q 'pixmaps/io.certdesk.app.png'
 	@echo "wrote $(BIN)/Certdesk.tar.xz"
+
+# Coverage-guided fuzzing of everything that reads outside data; `make test`
+# runs the seed corpora, this runs each target for FUZZTIME.
+FUZZTIME ?= 60s
+FUZZ_TARGETS := core/inspect:FuzzInspect core/pki:FuzzParse core/pki:FuzzFingerprint core/verdict:FuzzJudge
+fuzz:
+	@for t in $(FUZZ_TARGETS); do pkg=$${t%%:*}; fn=$${t#*:}; \
+		echo "== $$fn ($(FUZZTIME))"; \
+		CGO_ENABLED=0 $(GO) test -run '^$$' -fuzz "^$$fn$$" -fuzztime $(FUZZTIME) ./$$pkg/ || exit 1; \
+	done

@@ -1,0 +1,43 @@
+package inspect
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"certdesk/core/export"
+	"certdesk/core/pki"
+)
+
+// FuzzInspect feeds any bytes to the inspector: it must never panic, and
+// whatever it accepts must encode as JSON.
+func FuzzInspect(f *testing.F) {
+	now := time.Now()
+	ca, err := pki.NewCA(pki.CARequest{Name: pki.Name{CommonName: "Fuzz CA"}}, now)
+	if err != nil {
+		f.Fatal(err)
+	}
+	p12, _ := export.PKCS12(export.Material{Cert: ca.Cert, Key: ca.Key}, export.Compatible, "pw")
+	key, _ := export.KeyPEM(ca.Key, "")
+	encKey, _ := export.KeyPEM(ca.Key, "pw")
+	for _, seed := range [][]byte{ca.Cert.Raw, pki.EncodeCertPEM(ca.Cert), p12, key, encKey, []byte("-----BEGIN CERTIFICATE-----\n\n-----END CERTIFICATE-----\n"), {0x30, 0x80}, nil} {
+		f.Add(seed, "pw")
+	}
+	seeds, _ := filepath.Glob(filepath.Join("..", "..", "testdata", "inputs", "*"))
+	for _, s := range seeds {
+		if data, err := os.ReadFile(s); err == nil {
+			f.Add(data, "")
+		}
+	}
+	f.Fuzz(func(t *testing.T, data []byte, password string) {
+		items, err := Inspect(data, Options{Password: []byte(password), Now: now})
+		if err != nil {
+			return
+		}
+		if _, err := json.Marshal(items); err != nil {
+			t.Fatalf("accepted input does not encode: %v", err)
+		}
+	})
+}

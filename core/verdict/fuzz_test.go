@@ -1,0 +1,37 @@
+package verdict_test
+
+import (
+	"testing"
+	"time"
+
+	"certdesk/core/testmatrix"
+	"certdesk/core/verdict"
+)
+
+// FuzzJudge presents any bytes as a client's chain: the judge never panics
+// and always gives a primary verdict that heads its reasons.
+func FuzzJudge(f *testing.F) {
+	now := time.Now()
+	m, err := testmatrix.Build(now)
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, c := range m.Cases {
+		if len(c.Chain) > 0 {
+			f.Add(c.Chain[0], []byte(nil))
+		}
+		if len(c.Chain) > 1 {
+			f.Add(c.Chain[0], c.Chain[1])
+		}
+	}
+	f.Fuzz(func(t *testing.T, leaf, second []byte) {
+		chain := [][]byte{leaf}
+		if second != nil {
+			chain = append(chain, second)
+		}
+		r := verdict.Judge(chain, m.Trust, now)
+		if len(r.Reasons) == 0 || r.Reasons[0] != r.Verdict || r.NginxVerify == "" {
+			t.Fatalf("result %+v", r)
+		}
+	})
+}
