@@ -197,3 +197,24 @@ func TestCRLForCAWithoutCRLSign(t *testing.T) {
 	s.vars["CERTDESK_PASSPHRASE"] = "wrong"
 	s.fails(1, "passphrase is wrong", "revoke", "mk")
 }
+
+func TestBackupRestoreCLI(t *testing.T) {
+	t.Parallel()
+	s := newSession(t)
+	s.ok("init")
+	s.ok("ca", "create", "Acme")
+	s.ok("issue", "--cn", "Alice")
+	s.ok("backup", s.path("backup.db"))
+	s.fails(1, "already exists", "backup", s.path("backup.db"))
+	original := s.vars["CERTDESK_VAULT"]
+	s.vars["CERTDESK_VAULT"] = s.path("restored.db")
+	s.ok("restore", s.path("backup.db"))
+	s.vars["CERTDESK_VAULT"] = original
+	s.fails(1, "already exists", "restore", s.path("backup.db"))
+	s.vars["CERTDESK_VAULT"] = s.path("restored.db")
+	if out := s.ok("show", "Alice"); !strings.Contains(out, "Alice") {
+		t.Errorf("restored vault: %s", out)
+	}
+	s.ok("issue", "--cn", "Bob") // the same passphrase unlocks it
+	s.fails(1, "is it a Certdesk vault?", "restore", s.write("junk.db", strings.Repeat("junk", 1000)))
+}

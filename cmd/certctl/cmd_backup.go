@@ -1,0 +1,51 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"certdesk/core/vault"
+)
+
+func (c *cli) backupCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "backup FILE",
+		Short: "Write a consistent copy of the whole vault (keys stay encrypted under the passphrase)",
+		Args:  exactArgs(1, "the backup FILE to write"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			v, err := c.openVault()
+			if err != nil {
+				return err
+			}
+			defer v.Close()
+			if err := v.Check(c.ctx); err != nil {
+				return err
+			}
+			if err := v.Backup(c.ctx, args[0]); err != nil {
+				return err
+			}
+			fmt.Fprintf(c.stdout, "Backed up %s to %s. Restore with: certctl restore %s --vault NEW-PATH\n", v.Path(), args[0], args[0])
+			return nil
+		},
+	}
+}
+
+func (c *cli) restoreCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "restore BACKUP",
+		Short: "Check a backup and restore it as the vault at --vault (which must not exist yet)",
+		Args:  exactArgs(1, "the BACKUP file"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			target, err := c.path()
+			if err != nil {
+				return err
+			}
+			if err := vault.Restore(c.ctx, args[0], target); err != nil {
+				return err
+			}
+			fmt.Fprintf(c.stdout, "Restored %s as %s. Its passphrase is the one the backup was made with.\n", args[0], target)
+			return nil
+		},
+	}
+}
