@@ -1,8 +1,11 @@
 package pki
 
 import (
+	"crypto/rand"
 	"crypto/x509"
+	"crypto/x509/pkix"
 	"errors"
+	"net"
 	"os"
 	"path/filepath"
 	"slices"
@@ -220,5 +223,47 @@ func TestParseCertificatesManyBlocks(t *testing.T) {
 	der, err := ParseCertificates(ca.Cert.Raw)
 	if err != nil || len(der) != 1 {
 		t.Fatalf("DER: %v", err)
+	}
+}
+
+// TestStrictProfiles: `openssl verify -x509_strict` accepts every profile we
+// issue: the CA itself, a server certificate, a signed CSR and a renewal-style
+// reissue with another key type.
+func TestStrictProfiles(t *testing.T) {
+	testpeer.Require(t, "openssl")
+	dir := t.TempDir()
+	now := time.Now()
+	for _, kt := range []KeyType{ECDSAP256, RSA2048, Ed25519} {
+		t.Run(string(kt), func(t *testing.T) {
+			caIssued, err := NewCA(CARequest{Name: Name{CommonName: "Strict CA " + string(kt), Organization: "Acme"}, KeyType: kt}, now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ca := Authority{Cert: caIssued.Cert, Key: caIssued.Key}
+			caFile := writeFile(t, dir, string(kt)+"-strict-ca.pem", EncodeCertPEM(ca.Cert))
+			server, err := ca.IssueServer(ServerRequest{DNSNames: []string{"www.example.com"}, IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)}, KeyType: kt}, now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			key, _ := GenerateKey(kt)
+			der, _ := x509.CreateCertificateRequest(rand.Reader, &x509.CertificateRequest{Subject: pkix.Name{CommonName: "CSR Person"}, EmailAddresses: []string{"csr@example.com"}}, key)
+			csr, _ := x509.ParseCertificateRequest(der)
+			signed, err := ca.SignCSR(csr, ClientProfile, Validity{Days: 30}, now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for name, c := range map[string]struct {
+				cert    *x509.Certificate
+				purpose string
+			}{
+				"ca": {ca.Cert, "any"}, "server": {server.Cert, "sslserver"}, "signed-csr": {signed.Cert, "sslclient"},
+			} {
+				file := writeFile(t, dir, string(kt)+"-"+name+".pem", EncodeCertPEM(c.cert))
+				out := testpeer.Run(t, "openssl", "verify", "-x509_strict", "-purpose", c.purpose, "-CAfile", caFile, file)
+				if !strings.Contains(out, ": OK") {
+					t.Errorf("%s: %s", name, out)
+				}
+			}
+		})
 	}
 }
