@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"math/big"
 	"net"
+	"slices"
 	"time"
 )
 
@@ -230,7 +231,7 @@ func (a Authority) issueLeaf(tmpl *x509.Certificate, validity Validity, keys key
 		return nil, err
 	}
 	tmpl.BasicConstraintsValid = true
-	tmpl.KeyUsage = leafKeyUsage(pub)
+	tmpl.KeyUsage = leafKeyUsage(pub, slices.Contains(tmpl.ExtKeyUsage, x509.ExtKeyUsageServerAuth))
 	return a.sign(tmpl, pub, key)
 }
 

@@ -91,7 +91,7 @@ func TestPersonProfile(t *testing.T) {
 	}{
 		{ECDSAP256, x509.KeyUsageDigitalSignature},
 		{ECDSAP384, x509.KeyUsageDigitalSignature},
-		{RSA2048, x509.KeyUsageDigitalSignature | x509.KeyUsageKeyEncipherment},
+		{RSA2048, x509.KeyUsageDigitalSignature}, // clientAuth pairs with signing only (RFC 5280 4.2.1.12)
 		{Ed25519, x509.KeyUsageDigitalSignature},
 	}
 	ca := newTestCA(t, ECDSAP256)
@@ -162,6 +162,16 @@ func TestServerProfile(t *testing.T) {
 	}
 	if err := c.VerifyHostname("api.example.com"); err != nil {
 		t.Error(err)
+	}
+	if c.KeyUsage != x509.KeyUsageDigitalSignature {
+		t.Errorf("ECDSA server key usage %v", c.KeyUsage)
+	}
+	rsaServer, err := ca.IssueServer(ServerRequest{DNSNames: []string{"rsa.example.com"}, KeyType: RSA2048}, testNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rsaServer.Cert.KeyUsage != x509.KeyUsageDigitalSignature|x509.KeyUsageKeyEncipherment {
+		t.Errorf("RSA server key usage %v, want digitalSignature and keyEncipherment", rsaServer.Cert.KeyUsage)
 	}
 }
 

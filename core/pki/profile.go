@@ -180,9 +180,13 @@ func ParseIPs(ips []string) ([]net.IP, error) {
 	return out, nil
 }
 
-func leafKeyUsage(pub any) x509.KeyUsage {
+// leafKeyUsage is the KeyUsage of a leaf: digitalSignature, plus
+// keyEncipherment for RSA server keys (TLS 1.2 RSA key exchange). A client
+// only signs, and RFC 5280 pairs clientAuth with digitalSignature or
+// keyAgreement alone, so person certificates never get keyEncipherment.
+func leafKeyUsage(pub any, server bool) x509.KeyUsage {
 	ku := x509.KeyUsageDigitalSignature
-	if IsRSA(pub) {
+	if server && IsRSA(pub) {
 		ku |= x509.KeyUsageKeyEncipherment
 	}
 	return ku
