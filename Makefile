@@ -15,7 +15,7 @@ APP_CMDS  := gcc:gcc pkg-config:pkg-config
 TEST_CMDS := $(APP_CMDS) openssl:openssl curl:curl nginx:nginx-light pk12util:libnss3-tools \
 	keytool:default-jre-headless python3:python3 Xvfb:xvfb xdotool:xdotool import:imagemagick xauth:xauth
 
-.PHONY: all deps deps-app deps-test build certctl certdesk run test test-core test-ui bench clean screenshot package fuzz
+.PHONY: all deps deps-app deps-test build certctl certdesk run test test-core test-ui bench clean screenshot package fuzz stress
 
 all: build
 
@@ -101,3 +101,7 @@ fuzz:
 		echo "== $$fn ($(FUZZTIME))"; \
 		CGO_ENABLED=0 $(GO) test -run '^$$' -fuzz "^$$fn$$" -fuzztime $(FUZZTIME) ./$$pkg/ || exit 1; \
 	done
+
+# Longer runs of the hardening tests: 50 SIGKILLs during bulk issuance.
+stress:
+	CERTDESK_KILLS=50 CGO_ENABLED=0 $(GO) test -count=1 -run 'TestCrashSafety|TestAbuse|TestSlowSubscriber' -v ./cmd/certctl/ ./core/mtls/

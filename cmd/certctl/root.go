@@ -97,7 +97,7 @@ func (c *cli) rootCommand() *cobra.Command {
 	root.AddCommand(c.initCommand(), c.caCommand(), c.issueCommand(), c.signCommand(),
 		c.listCommand(), c.showCommand(), c.inspectCommand(), c.exportCommand(),
 		c.revokeCommand(), c.unrevokeCommand(), c.crlCommand(), c.verifyCommand(),
-		c.serveCommand(), c.tryCommand(), c.backupCommand(), c.restoreCommand())
+		c.serveCommand(), c.tryCommand(), c.backupCommand(), c.restoreCommand(), c.bulkCommand())
 	return root
 }
 
