@@ -102,6 +102,7 @@ fuzz:
 		CGO_ENABLED=0 $(GO) test -run '^$$' -fuzz "^$$fn$$" -fuzztime $(FUZZTIME) ./$$pkg/ || exit 1; \
 	done
 
-# Longer runs of the hardening tests: 50 SIGKILLs during bulk issuance.
+# Longer runs of the hardening tests: 10,000 bad connections of every kind
+# mixed with good clients, and 50 SIGKILLs during bulk issuance.
 stress:
-	CERTDESK_KILLS=50 CGO_ENABLED=0 $(GO) test -count=1 -run 'TestCrashSafety|TestAbuse|TestSlowSubscriber' -v ./cmd/certctl/ ./core/mtls/
+	CERTDESK_STRESS=10000 CERTDESK_KILLS=50 CGO_ENABLED=0 $(GO) test -count=1 -run 'TestStress|TestCrashSafety|TestAbuse|TestSlowSubscriber' -v ./cmd/certctl/ ./core/mtls/
