@@ -82,7 +82,7 @@ func startXvfb() (string, func(), error) {
 			time.Sleep(50 * time.Millisecond)
 		}
 		stop()
-		return "", nil, fmt.Errorf("Xvfb %s did not start", d)
+		return "", nil, fmt.Errorf("the X server on %s did not start", d)
 	}
 	return "", nil, fmt.Errorf("no free display")
 }

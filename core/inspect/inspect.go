@@ -5,6 +5,7 @@ package inspect
 import (
 	"crypto"
 	"crypto/x509"
+	"encoding/asn1"
 	"encoding/json"
 	"encoding/pem"
 	"errors"
@@ -165,15 +166,15 @@ func inspectBlock(b *pem.Block, opts Options) (Item, error) {
 		return Item{Key: &KeyInfo{Kind: "public_key", KeyType: pki.DescribePublicKey(pub), PublicKeySHA256: publicKeyHash(pub)}}, nil
 	}
 	if strings.Contains(b.Type, "PRIVATE KEY") {
-		//lint:ignore SA1019 detecting legacy encrypted PEM
-		encrypted := b.Type == "ENCRYPTED PRIVATE KEY" || x509.IsEncryptedPEMBlock(b) //nolint:staticcheck
+		//lint:ignore SA1019 detecting legacy encrypted PEM keys to say so
+		encrypted := b.Type == "ENCRYPTED PRIVATE KEY" || x509.IsEncryptedPEMBlock(b)
 		key, err := pki.ParsePrivateKey(pem.EncodeToMemory(b), opts.Password)
 		if err != nil {
 			return Item{}, err
 		}
 		return keyItem(key, encrypted), nil
 	}
-	return Item{}, fmt.Errorf("Certdesk does not know PEM blocks of type %q", certinfo.Clean(b.Type))
+	return Item{}, fmt.Errorf("unknown PEM block type %q: Certdesk reads certificates, CSRs, CRLs, public and private keys", certinfo.Clean(b.Type))
 }
 
 func inspectDER(data []byte, opts Options) ([]Item, error) {
@@ -197,13 +198,15 @@ func inspectDER(data []byte, opts Options) ([]Item, error) {
 	return nil, errors.New("not a certificate, CSR, CRL, private key or PKCS#12 file (neither PEM text nor DER Certdesk can read)")
 }
 
-// looksLikePKCS12 checks for a PFX: SEQUENCE { INTEGER 3, ... }.
+// looksLikePKCS12 checks for a PFX: SEQUENCE { INTEGER 3, ContentInfo, ... }.
 func looksLikePKCS12(data []byte) bool {
-	_, err := pkcs12.ToPEM(data, "")
-	if err == nil {
-		return true
+	var pfx struct {
+		Version  int
+		AuthSafe asn1.RawValue
+		Rest     asn1.RawValue `asn1:"optional"`
 	}
-	return err == pkcs12.ErrIncorrectPassword || strings.Contains(err.Error(), "password")
+	rest, err := asn1.Unmarshal(data, &pfx)
+	return err == nil && len(rest) == 0 && pfx.Version == 3
 }
 
 func inspectPKCS12(data []byte, opts Options) ([]Item, error) {

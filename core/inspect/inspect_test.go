@@ -129,7 +129,7 @@ func TestInspectBadInput(t *testing.T) {
 		{"text", []byte("hello, world"), "not a certificate"},
 		{"huge", make([]byte, pki.MaxInputSize+1), "far smaller"},
 		{"bad PEM body", []byte("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"), "malformed certificate"},
-		{"unknown block", []byte("-----BEGIN WIDGET-----\nAAAA\n-----END WIDGET-----\n"), "does not know"},
+		{"unknown block", []byte("-----BEGIN WIDGET-----\nAAAA\n-----END WIDGET-----\n"), "unknown PEM block type"},
 		{"DER garbage", []byte{0x30, 0x03, 0x02, 0x01, 0x05}, "not a certificate"},
 	}
 	for _, tt := range tests {

@@ -103,13 +103,14 @@ func ParsePrivateKey(data []byte, password []byte) (crypto.Signer, error) {
 
 func parseKeyBlock(b *pem.Block, password []byte) (crypto.Signer, error) {
 	der := b.Bytes
-	//lint:ignore SA1019 reading legacy encrypted PEM keys made by openssl/easy-rsa is the point here
-	if x509.IsEncryptedPEMBlock(b) { //nolint:staticcheck
+	//lint:ignore SA1019 reading legacy encrypted PEM keys made by openssl and easy-rsa is the point here
+	if x509.IsEncryptedPEMBlock(b) {
 		if len(password) == 0 {
 			return nil, ErrPasswordNeeded
 		}
 		var err error
-		der, err = x509.DecryptPEMBlock(b, password) //nolint:staticcheck
+		//lint:ignore SA1019 as above: import only, Certdesk never writes this format
+		der, err = x509.DecryptPEMBlock(b, password)
 		if err != nil {
 			return nil, ErrWrongPassword
 		}
