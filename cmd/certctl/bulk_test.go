@@ -132,3 +132,43 @@ func checkVault(t *testing.T, path string, lastCRL *int64) {
 	}
 	*lastCRL = ca.CRLNumber
 }
+
+func TestRenewAndReminder(t *testing.T) {
+	t.Parallel()
+	s := newSession(t)
+	s.ok("init", "--insecure-no-passphrase")
+	s.ok("ca", "create", "Acme")
+	s.ok("issue", "--cn", "Soon", "--days", "10")
+	s.ok("issue", "--cn", "Later", "--days", "200")
+	s.ok("issue", "--cn", "Sooner", "--days", "5", "--key", "ed25519")
+	out := s.ok("renew", "Later", "--days", "30")
+	if !strings.Contains(out, `Renewed "Later"`) {
+		t.Errorf("renew: %s", out)
+	}
+	renewed := decodeJSON[[]map[string]any](t, s.ok("renew", "--expiring", "14", "--revoke-old", "--days", "365", "--json"))
+	names := map[string]bool{}
+	for _, r := range renewed {
+		names[r["common_name"].(string)] = true
+	}
+	// "Later" was renewed for 30 days, so its new certificate expires within 14? No: 30 > 14.
+	if len(renewed) != 2 || !names["Soon"] || !names["Sooner"] {
+		t.Fatalf("bulk renew: %v", renewed)
+	}
+	if sooner := decodeJSON[map[string]any](t, s.ok("show", renewed[1]["fingerprint_sha256"].(string), "--json")); sooner["key_type"] != "Ed25519" && renewed[0]["key_type"] != "Ed25519" {
+		t.Errorf("the key type was not kept")
+	}
+	revoked := decodeJSON[[]map[string]any](t, s.ok("list", "--status", "revoked", "--json"))
+	if len(revoked) != 2 {
+		t.Errorf("%d revoked after --revoke-old, want 2", len(revoked))
+	}
+	if out := s.ok("renew", "--expiring", "3"); !strings.Contains(out, "Nothing expires within 3 days") {
+		t.Errorf("renew with nothing to do: %s", out)
+	}
+	s.fails(2, "give one REF", "renew")
+	s.ok("reminder", "Acme", "--out", s.path("acme.ics"), "--days-before", "60")
+	data, _ := os.ReadFile(s.path("acme.ics"))
+	if !strings.Contains(string(data), "TRIGGER:-P60D") || !strings.Contains(string(data), "BEGIN:VEVENT") {
+		t.Errorf("ics:\n%s", data)
+	}
+	s.fails(1, "already exists", "reminder", "Acme", "--out", s.path("acme.ics"))
+}

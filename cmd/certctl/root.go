@@ -97,7 +97,8 @@ func (c *cli) rootCommand() *cobra.Command {
 	root.AddCommand(c.initCommand(), c.caCommand(), c.issueCommand(), c.signCommand(),
 		c.listCommand(), c.showCommand(), c.inspectCommand(), c.exportCommand(),
 		c.revokeCommand(), c.unrevokeCommand(), c.crlCommand(), c.verifyCommand(),
-		c.serveCommand(), c.tryCommand(), c.backupCommand(), c.restoreCommand(), c.bulkCommand())
+		c.serveCommand(), c.tryCommand(), c.backupCommand(), c.restoreCommand(), c.bulkCommand(),
+		c.renewCommand(), c.reminderCommand())
 	return root
 }
 

@@ -1,0 +1,135 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"certdesk/core/certinfo"
+	"certdesk/core/export"
+	"certdesk/core/pki"
+	"certdesk/core/vault"
+)
+
+func (c *cli) renewCommand() *cobra.Command {
+	var revokeOld bool
+	var days, expiring int
+	var keyType, caName string
+	cmd := &cobra.Command{
+		Use:   "renew (REF | --expiring DAYS) [--revoke-old] [--days N] [--key TYPE]",
+		Short: "Issue a new certificate (new key) for the same person or server; --expiring renews every one that expires within DAYS",
+		Args: func(cmd *cobra.Command, args []string) error {
+			if (len(args) == 1) == (expiring > 0) || len(args) > 1 {
+				return usageError{errors.New("give one REF, or --expiring DAYS")}
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			var kt pki.KeyType
+			if keyType != "" {
+				var err error
+				if kt, err = pki.ParseKeyType(keyType); err != nil {
+					return usageError{err}
+				}
+			}
+			v, err := c.unlockVault()
+			if err != nil {
+				return err
+			}
+			defer v.Close()
+			var targets []vault.Record
+			if expiring > 0 {
+				f := vault.Filter{Status: certinfo.Expiring, ExpiringWithin: time.Duration(expiring) * 24 * time.Hour}
+				if caName != "" {
+					ca, err := v.CAByName(c.ctx, caName)
+					if err != nil {
+						return err
+					}
+					f.CAID = ca.ID
+				}
+				all, err := v.List(c.ctx, f)
+				if err != nil {
+					return err
+				}
+				for _, r := range all {
+					if r.Kind != vault.KindCA && r.HasKey && r.CommonName != vault.TestServerName {
+						targets = append(targets, r)
+					}
+				}
+			} else {
+				r, err := v.Find(c.ctx, args[0])
+				if err != nil {
+					return err
+				}
+				targets = []vault.Record{r}
+			}
+			var renewed []certinfo.Info
+			failed := 0
+			for _, r := range targets {
+				n, err := v.Renew(c.ctx, r.ID, vault.RenewOptions{Days: days, KeyType: kt, RevokeOld: revokeOld})
+				if err != nil {
+					failed++
+					fmt.Fprintf(c.stderr, "certctl: %q: %v\n", r.CommonName, err)
+					continue
+				}
+				renewed = append(renewed, n.Info(v.Now()))
+				if !c.jsonOut {
+					fmt.Fprintf(c.stdout, "Renewed %q: new certificate %d (serial %s, until %s)%s.\n", n.CommonName, n.ID, n.Serial,
+						n.NotAfter.Format("2006-01-02"), map[bool]string{true: "; the old one is revoked as superseded", false: ""}[revokeOld])
+				}
+			}
+			if c.jsonOut {
+				c.printJSON(renewed)
+			} else if len(targets) == 0 {
+				fmt.Fprintf(c.stdout, "Nothing expires within %d days.\n", expiring)
+			}
+			if failed > 0 {
+				return exitCodeError{code: exitError, err: fmt.Errorf("%d of %d renewals failed", failed, len(targets))}
+			}
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&revokeOld, "revoke-old", false, "revoke the old certificate as superseded")
+	cmd.Flags().IntVar(&days, "days", 0, "validity of the new certificate (default: the old one's lifetime)")
+	cmd.Flags().StringVar(&keyType, "key", "", "key type of the new key (default: the old one's)")
+	cmd.Flags().IntVar(&expiring, "expiring", 0, "renew every certificate that expires within this many days")
+	cmd.Flags().StringVar(&caName, "ca", "", "with --expiring: only this CA's certificates")
+	return cmd
+}
+
+func (c *cli) reminderCommand() *cobra.Command {
+	var out string
+	var before int
+	var force bool
+	cmd := &cobra.Command{
+		Use:   "reminder REF --out FILE.ics [--days-before N]",
+		Short: "Write a calendar reminder (.ics) for when a certificate or CA expires",
+		Args:  exactArgs(1, "one REF"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if out == "" {
+				return usageError{errors.New("say where to write with --out FILE.ics")}
+			}
+			v, err := c.openVault()
+			if err != nil {
+				return err
+			}
+			defer v.Close()
+			r, err := v.Find(c.ctx, args[0])
+			if err != nil {
+				return err
+			}
+			data := export.Reminder(r.CommonName, r.Serial, r.FingerprintSHA256, r.NotAfter, before, v.Now())
+			if err := export.WriteFile(out, data, false, force); err != nil {
+				return err
+			}
+			fmt.Fprintf(c.stdout, "Wrote %s: %q expires on %s; the reminder fires %d days before.\n", out, r.CommonName, r.NotAfter.Format("2006-01-02"), before)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&out, "out", "", "the .ics file to write")
+	cmd.Flags().IntVar(&before, "days-before", 30, "days before expiry that the reminder fires")
+	cmd.Flags().BoolVar(&force, "force", false, "replace an existing file")
+	return cmd
+}
