@@ -157,6 +157,8 @@ func validityBar(info certinfo.Info, status certinfo.Status) fyne.CanvasObject {
 	bar.SetValue(value)
 	bar.TextFormatter = func() string {
 		switch {
+		case status == certinfo.Revoked && info.DaysLeft >= 0:
+			return fmt.Sprintf("revoked — it would have run %d more day(s)", info.DaysLeft)
 		case status == certinfo.NotYetValid:
 			return "not valid yet — starts " + info.NotBefore.Local().Format("2 Jan 2006")
 		case info.DaysLeft < 0:
