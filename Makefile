@@ -13,7 +13,8 @@ VAULT     ?= $(HOME)/.config/certdesk/vault.db
 APP_PKGS  := libgl1-mesa-dev xorg-dev libgtk-3-dev
 APP_CMDS  := gcc:gcc pkg-config:pkg-config
 TEST_CMDS := $(APP_CMDS) openssl:openssl curl:curl nginx:nginx-light pk12util:libnss3-tools \
-	keytool:default-jre-headless python3:python3 Xvfb:xvfb xdotool:xdotool import:imagemagick xauth:xauth
+	keytool:default-jre-headless python3:python3 Xvfb:xvfb xdotool:xdotool import:imagemagick xauth:xauth \
+	apache2:apache2 haproxy:haproxy caddy:caddy gunicorn:gunicorn
 
 .PHONY: all deps deps-app deps-test build certctl certdesk run test test-core test-ui bench clean screenshot package fuzz stress lint
 

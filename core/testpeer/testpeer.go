@@ -1,5 +1,5 @@
 // Package testpeer finds and runs the real programs Certdesk's tests talk
-// to (openssl, keytool, pk12util, python3, curl, nginx). Off CI a missing
+// to (openssl, keytool, pk12util, python3, curl, nginx, apache2, haproxy, caddy, gunicorn). Off CI a missing
 // peer skips its test; in CI (CI=true) it fails it, so no interop check is
 // silently lost.
 package testpeer

@@ -1,0 +1,107 @@
+// Package deploy writes configuration that makes real servers check client
+// certificates issued by a CA: nginx, Apache httpd, HAProxy, Caddy, a
+// Python ssl server, Gunicorn and Go. Every line is explained, and each
+// passes the client's identity to the application in the same headers:
+// X-Client-Verify, X-Client-DN, X-Client-Serial, X-Client-Fingerprint.
+package deploy
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"text/template"
+)
+
+// Target is a kind of server.
+type Target string
+
+// The servers Certdesk writes configuration for.
+const (
+	Nginx    Target = "nginx"
+	Apache   Target = "apache"
+	HAProxy  Target = "haproxy"
+	Caddy    Target = "caddy"
+	Python   Target = "python"
+	Gunicorn Target = "gunicorn"
+	Go       Target = "go"
+)
+
+// Targets lists them all.
+var Targets = []Target{Nginx, Apache, HAProxy, Caddy, Python, Gunicorn, Go}
+
+// FileName is the usual name of the generated file.
+func (t Target) FileName() string {
+	switch t {
+	case Nginx:
+		return "nginx-mtls.conf"
+	case Apache:
+		return "apache-mtls.conf"
+	case HAProxy:
+		return "haproxy-mtls.cfg"
+	case Caddy:
+		return "Caddyfile"
+	case Python:
+		return "mtls_server.py"
+	case Gunicorn:
+		return "gunicorn_mtls.conf.py"
+	case Go:
+		return "mtls_server.go"
+	}
+	return string(t)
+}
+
+// Files are the paths and addresses a configuration refers to.
+type Files struct {
+	CAName       string // for comments
+	CAFile       string // the CA certificate (PEM)
+	CRLFile      string // its CRL (PEM)
+	ServerCert   string // the server certificate with intermediates (PEM)
+	ServerKey    string // its key (PEM)
+	ServerBundle string // certificate and key in one PEM (HAProxy)
+	Listen       string // host:port the server listens on
+	ServerName   string // DNS name clients use
+	Backend      string // host:port of the application behind a proxy
+}
+
+// ParseTarget reads a target name.
+func ParseTarget(s string) (Target, error) {
+	for _, t := range Targets {
+		if strings.EqualFold(string(t), strings.TrimSpace(s)) {
+			return t, nil
+		}
+	}
+	names := make([]string, len(Targets))
+	for i, t := range Targets {
+		names[i] = string(t)
+	}
+	sort.Strings(names)
+	return "", fmt.Errorf("unknown server %q: use one of %s", s, strings.Join(names, ", "))
+}
+
+// Config writes the configuration for one server.
+func Config(t Target, f Files) (string, error) {
+	tmpl, ok := templates[t]
+	if !ok {
+		return "", fmt.Errorf("no configuration for %q", t)
+	}
+	if f.ServerName == "" {
+		f.ServerName = "localhost"
+	}
+	host, port := splitHostPort(f.Listen)
+	var b strings.Builder
+	err := template.Must(template.New(string(t)).Parse(tmpl)).Execute(&b, struct {
+		Files
+		Host, Port string
+	}{f, host, port})
+	if err != nil {
+		return "", fmt.Errorf("writing the %s configuration: %w", t, err)
+	}
+	return b.String(), nil
+}
+
+func splitHostPort(addr string) (string, string) {
+	if i := strings.LastIndex(addr, ":"); i >= 0 {
+		return strings.Trim(addr[:i], "[]"), addr[i+1:]
+	}
+	return addr, "443"
+}

@@ -1,0 +1,347 @@
+package deploy
+
+import (
+	"fmt"
+	"math/big"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"certdesk/core/export"
+	"certdesk/core/pki"
+	"certdesk/core/testpeer"
+)
+
+type fixture struct {
+	dir   string
+	files Files
+	// client certificate and key files by who they are
+	people map[string][2]string
+}
+
+// newFixture makes a CA with a CRL, a server certificate, and three
+// clients: valid, revoked (in the CRL) and foreign (another CA).
+func newFixture(t *testing.T) *fixture {
+	t.Helper()
+	dir := t.TempDir()
+	now := time.Now()
+	caIssued, _ := pki.NewCA(pki.CARequest{Name: pki.Name{CommonName: "Deploy CA"}}, now)
+	ca := pki.Authority{Cert: caIssued.Cert, Key: caIssued.Key}
+	other, _ := pki.NewCA(pki.CARequest{Name: pki.Name{CommonName: "Foreign CA"}}, now)
+	server, err := ca.IssueServer(pki.ServerRequest{DNSNames: []string{"localhost"}, IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)}}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	write := func(name string, data []byte) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		os.Chmod(p, 0o644) // the Apache and HAProxy workers may drop privileges; test files only
+		return p
+	}
+	serverKey, _ := export.KeyPEM(server.Key, "")
+	f := &fixture{dir: dir, people: map[string][2]string{}}
+	f.files = Files{CAName: "Deploy CA", CAFile: write("ca.pem", pki.EncodeCertPEM(ca.Cert)),
+		ServerCert: write("server.pem", pki.EncodeCertPEM(server.Cert)), ServerKey: write("server.key", serverKey),
+		ServerBundle: write("server-bundle.pem", append(pki.EncodeCertPEM(server.Cert), serverKey...)), ServerName: "localhost"}
+	issue := func(name string, by pki.Authority) *pki.Issued {
+		p, err := by.IssuePerson(pki.PersonRequest{Name: pki.Name{CommonName: name}}, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		key, _ := export.KeyPEM(p.Key, "")
+		f.people[name] = [2]string{write(name+".pem", pki.EncodeCertPEM(p.Cert)), write(name+".key", key)}
+		return p
+	}
+	issue("Valid Vera", ca)
+	revoked := issue("Revoked Rick", ca)
+	issue("Foreign Fred", pki.Authority{Cert: other.Cert, Key: other.Key})
+	crl, err := ca.SignCRL(pki.CRLRequest{Number: big.NewInt(1), ThisUpdate: now.Add(-time.Minute), NextUpdate: now.Add(24 * time.Hour),
+		Entries: []pki.Revoked{{Serial: revoked.Cert.SerialNumber, Time: now, Reason: 1}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.files.CRLFile = write("crl.pem", pki.EncodeCRLPEM(crl))
+	return f
+}
+
+func freeAddr(t *testing.T) string {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+// backend is the application behind a proxy: it echoes the identity headers.
+func backend(t *testing.T) string {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		for _, h := range []string{"X-Client-Verify", "X-Client-DN", "X-Client-Serial", "X-Client-Fingerprint"} {
+			fmt.Fprintf(w, "%s: %s\n", h, r.Header.Get(h))
+		}
+	}), ReadHeaderTimeout: 5 * time.Second}
+	go srv.Serve(l)
+	t.Cleanup(func() { srv.Close() })
+	return l.Addr().String()
+}
+
+// start runs a server process in its own process group and waits until it
+// listens; cleanup kills the whole group, since Apache and HAProxy fork
+// workers that would outlive their parent and hold its output open.
+func start(t *testing.T, addr string, cmd *exec.Cmd) {
+	t.Helper()
+	name := filepath.Base(cmd.Path)
+	var out syncBuffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.WaitDelay = 5 * time.Second
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan struct{})
+	go func() { cmd.Wait(); close(exited) }()
+	t.Cleanup(func() {
+		syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+		<-exited
+	})
+	deadline := time.After(60 * time.Second)
+	for {
+		if c, err := net.DialTimeout("tcp", addr, time.Second); err == nil {
+			c.Close()
+			return
+		}
+		select {
+		case <-exited:
+			t.Fatalf("%s exited before listening on %s:\n%s", name, addr, out.String())
+		case <-deadline:
+			t.Fatalf("%s did not start listening on %s within 60 s:\n%s", name, addr, out.String())
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
+// syncBuffer collects a server's output from the copying goroutine while
+// the test may read it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// connect makes one request as a client and returns the HTTP status (0 when
+// the handshake was refused) and the body.
+func (f *fixture) connect(t *testing.T, addr, who string) (int, string) {
+	t.Helper()
+	_, port, _ := net.SplitHostPort(addr)
+	out, _ := testpeer.Try(t, "curl", "-s", "--max-time", "10", "--cacert", f.files.CAFile, "--resolve", "localhost:"+port+":127.0.0.1",
+		"--cert", f.people[who][0], "--key", f.people[who][1], "-w", "\n%{http_code}", "https://localhost:"+port+"/")
+	i := strings.LastIndex(out, "\n")
+	var status int
+	fmt.Sscan(out[i+1:], &status)
+	return status, out[:max(i, 0)]
+}
+
+// expectation says what a server does with a revoked certificate: most
+// refuse it; Caddy reads no CRL, and Gunicorn before 21 ignores the
+// ssl_context hook — both say so in the configuration's first lines.
+type expectation struct {
+	revokedRefused bool
+	headers        bool // the application receives the X-Client-* headers
+}
+
+// TestRealServers starts each server on loopback with exactly the
+// generated configuration, and connects with a valid, a revoked and a
+// foreign certificate.
+func TestRealServers(t *testing.T) {
+	testpeer.Require(t, "curl")
+	f := newFixture(t)
+	type harness func(t *testing.T, conf, addr string) expectation
+	harnesses := map[Target]harness{
+		Nginx: func(t *testing.T, conf, addr string) expectation {
+			d := t.TempDir()
+			os.MkdirAll(filepath.Join(d, "tmp"), 0o700)
+			main := fmt.Sprintf("daemon off;\nmaster_process off;\npid %[1]s/nginx.pid;\nerror_log %[1]s/error.log;\nevents {}\nhttp {\n access_log off;\n client_body_temp_path %[1]s/tmp; proxy_temp_path %[1]s/tmp; fastcgi_temp_path %[1]s/tmp; uwsgi_temp_path %[1]s/tmp; scgi_temp_path %[1]s/tmp;\n include %[2]s;\n}\n", d, conf)
+			os.WriteFile(filepath.Join(d, "nginx.conf"), []byte(main), 0o600)
+			start(t, addr, exec.Command(testpeer.Require(t, "nginx"), "-p", d, "-c", filepath.Join(d, "nginx.conf"), "-e", filepath.Join(d, "error.log")))
+			return expectation{revokedRefused: true, headers: true}
+		},
+		Apache: func(t *testing.T, conf, addr string) expectation {
+			d := t.TempDir()
+			os.Chmod(d, 0o755)
+			mods := "/usr/lib/apache2/modules/"
+			var b strings.Builder
+			for _, m := range []string{"mpm_event", "authz_core", "ssl", "socache_shmcb", "headers", "proxy", "proxy_http"} {
+				fmt.Fprintf(&b, "LoadModule %s_module %smod_%s.so\n", m, mods, m)
+			}
+			fmt.Fprintf(&b, "ServerName localhost\nPidFile %[1]s/httpd.pid\nErrorLog %[1]s/error.log\nDefaultRuntimeDir %[1]s\nMutex file:%[1]s default\n", d)
+			if os.Geteuid() == 0 {
+				b.WriteString("User nobody\nGroup nogroup\n")
+			}
+			fmt.Fprintf(&b, "Include %s\n", conf)
+			os.WriteFile(filepath.Join(d, "httpd.conf"), []byte(b.String()), 0o644)
+			start(t, addr, exec.Command(testpeer.Require(t, "apache2"), "-f", filepath.Join(d, "httpd.conf"), "-DFOREGROUND"))
+			return expectation{revokedRefused: true, headers: true}
+		},
+		HAProxy: func(t *testing.T, conf, addr string) expectation {
+			d := t.TempDir()
+			body, _ := os.ReadFile(conf)
+			cfg := "global\n    log stderr format raw local0 err\ndefaults\n    mode http\n    timeout connect 5s\n    timeout client 10s\n    timeout server 10s\n\n" + string(body)
+			os.WriteFile(filepath.Join(d, "haproxy.cfg"), []byte(cfg), 0o600)
+			start(t, addr, exec.Command(testpeer.Require(t, "haproxy"), "-f", filepath.Join(d, "haproxy.cfg"), "-db"))
+			return expectation{revokedRefused: true, headers: true}
+		},
+		Caddy: func(t *testing.T, conf, addr string) expectation {
+			d := t.TempDir()
+			body, _ := os.ReadFile(conf)
+			// Global options for a test: no admin endpoint, no port-80 redirect.
+			cfg := "{\n\tadmin off\n\tauto_https disable_redirects\n}\n\n" + string(body)
+			file := filepath.Join(d, "Caddyfile")
+			os.WriteFile(file, []byte(cfg), 0o600)
+			cmd := exec.Command(testpeer.Require(t, "caddy"), "run", "--config", file, "--adapter", "caddyfile")
+			cmd.Env = append(os.Environ(), "HOME="+d, "XDG_DATA_HOME="+d, "XDG_CONFIG_HOME="+d)
+			start(t, addr, cmd)
+			return expectation{revokedRefused: false, headers: true}
+		},
+		Python: func(t *testing.T, conf, addr string) expectation {
+			start(t, addr, exec.Command(testpeer.Require(t, "python3"), conf))
+			return expectation{revokedRefused: true}
+		},
+		Gunicorn: func(t *testing.T, conf, addr string) expectation {
+			gunicorn := testpeer.Require(t, "gunicorn")
+			d := t.TempDir()
+			app := "def app(environ, start_response):\n" +
+				"    cert = environ['gunicorn.socket'].getpeercert()\n" +
+				"    name = dict(x[0] for x in cert['subject'])['commonName']\n" +
+				"    start_response('200 OK', [('Content-Type', 'text/plain')])\n" +
+				"    return [('Hello, %s\\n' % name).encode()]\n"
+			os.WriteFile(filepath.Join(d, "app.py"), []byte(app), 0o644)
+			start(t, addr, exec.Command(gunicorn, "-c", conf, "--chdir", d, "--workers", "1", "app:app"))
+			version := testpeer.Run(t, "gunicorn", "--version")
+			var major int
+			fmt.Sscanf(strings.TrimPrefix(strings.TrimSpace(version), "gunicorn (version "), "%d", &major)
+			if major == 0 {
+				t.Fatalf("cannot read gunicorn's version from %q", version)
+			}
+			return expectation{revokedRefused: major >= 21}
+		},
+		Go: func(t *testing.T, conf, addr string) expectation {
+			goTool := testpeer.Require(t, "go")
+			d := t.TempDir()
+			os.WriteFile(filepath.Join(d, "go.mod"), []byte("module mtlsserver\n\ngo 1.22\n"), 0o644)
+			os.Rename(conf, filepath.Join(d, "main.go"))
+			bin := filepath.Join(d, "server")
+			build := exec.Command(goTool, "build", "-o", bin, ".")
+			build.Dir = d
+			build.Env = append(os.Environ(), "CGO_ENABLED=0", "GOFLAGS=-mod=mod")
+			if out, err := build.CombinedOutput(); err != nil {
+				t.Fatalf("the generated Go server does not build: %v\n%s", err, out)
+			}
+			vet := exec.Command(goTool, "vet", ".")
+			vet.Dir = d
+			if out, err := vet.CombinedOutput(); err != nil {
+				t.Errorf("go vet of the generated server: %v\n%s", err, out)
+			}
+			start(t, addr, exec.Command(bin))
+			return expectation{revokedRefused: true}
+		},
+	}
+	for _, target := range Targets {
+		t.Run(string(target), func(t *testing.T) {
+			files := f.files
+			files.Listen = freeAddr(t)
+			files.Backend = backend(t)
+			text, err := Config(target, files)
+			if err != nil {
+				t.Fatal(err)
+			}
+			conf := filepath.Join(t.TempDir(), target.FileName())
+			os.WriteFile(conf, []byte(text), 0o644)
+			want := harnesses[target](t, conf, files.Listen)
+
+			status, body := f.connect(t, files.Listen, "Valid Vera")
+			if status != 200 || !strings.Contains(body, "Valid Vera") {
+				t.Fatalf("valid client: status %d\n%s", status, body)
+			}
+			if want.headers && !strings.Contains(body, "X-Client-Serial: ") {
+				t.Errorf("the application did not receive the identity headers:\n%s", body)
+			}
+			if status, body := f.connect(t, files.Listen, "Foreign Fred"); status == 200 {
+				t.Errorf("a certificate from another CA was let in:\n%s", body)
+			}
+			status, body = f.connect(t, files.Listen, "Revoked Rick")
+			switch {
+			case want.revokedRefused && status == 200:
+				t.Errorf("a revoked certificate was let in:\n%s", body)
+			case !want.revokedRefused && status != 200:
+				t.Errorf("%s now refuses revoked certificates (status %d): update its configuration's comments and this test", target, status)
+			case !want.revokedRefused && !strings.Contains(text, "lets a revoked certificate in") && !strings.Contains(text, "a revoked certificate is let in"):
+				t.Errorf("%s lets revoked certificates in, and its configuration does not warn about it", target)
+			}
+			t.Logf("%s: valid → 200 (identity seen by the application), foreign refused, revoked refused: %v", target, want.revokedRefused)
+		})
+	}
+}
+
+// TestGunicornHook runs the configuration's ssl_context hook the way
+// Gunicorn 21 and newer do, since the Gunicorn here (Debian 12's) is older:
+// the context it returns must hold the CRL and check it.
+func TestGunicornHook(t *testing.T) {
+	f := newFixture(t)
+	files := f.files
+	files.Listen, files.Backend = "127.0.0.1:8443", "127.0.0.1:8080"
+	text, _ := Config(Gunicorn, files)
+	p := filepath.Join(t.TempDir(), Gunicorn.FileName())
+	os.WriteFile(p, []byte(text), 0o644)
+	script := `import runpy, ssl, sys
+ns = runpy.run_path(sys.argv[1])
+def factory():
+    c = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    c.load_cert_chain(ns["certfile"], ns["keyfile"])
+    c.verify_mode = ns["cert_reqs"]
+    c.load_verify_locations(cafile=ns["ca_certs"])
+    return c
+c = ns["ssl_context"](None, factory)
+assert c.verify_mode == ssl.CERT_REQUIRED, c.verify_mode
+assert c.verify_flags & ssl.VERIFY_CRL_CHECK_LEAF, c.verify_flags
+assert c.cert_store_stats() == {"x509": 1, "crl": 1, "x509_ca": 1}, c.cert_store_stats()
+print("ok")
+`
+	if out := testpeer.Run(t, "python3", "-c", script, p); strings.TrimSpace(out) != "ok" {
+		t.Errorf("hook: %s", out)
+	}
+}
+
+func TestParseTarget(t *testing.T) {
+	for _, tt := range Targets {
+		if got, err := ParseTarget(strings.ToUpper(string(tt))); err != nil || got != tt {
+			t.Errorf("%s: %v %v", tt, got, err)
+		}
+	}
+	if _, err := ParseTarget("iis"); err == nil {
+		t.Error("iis accepted")
+	}
+}
