@@ -6,6 +6,7 @@
 package deploy
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -104,4 +105,30 @@ func splitHostPort(addr string) (string, string) {
 		return strings.Trim(addr[:i], "[]"), addr[i+1:]
 	}
 	return addr, "443"
+}
+
+// ParseTargets reads a comma-separated list of server names, or "all".
+func ParseTargets(s string) ([]Target, error) {
+	if strings.EqualFold(strings.TrimSpace(s), "all") {
+		return Targets, nil
+	}
+	var out []Target
+	seen := map[Target]bool{}
+	for _, part := range strings.Split(s, ",") {
+		if strings.TrimSpace(part) == "" {
+			continue
+		}
+		t, err := ParseTarget(part)
+		if err != nil {
+			return nil, err
+		}
+		if !seen[t] {
+			seen[t] = true
+			out = append(out, t)
+		}
+	}
+	if len(out) == 0 {
+		return nil, errors.New("name at least one server (nginx, apache, haproxy, caddy, python, gunicorn, go) or all")
+	}
+	return out, nil
 }

@@ -1,0 +1,135 @@
+package deploy
+
+import (
+	"bytes"
+	"crypto"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"certdesk/core/export"
+	"certdesk/core/pki"
+)
+
+// Kit is what a server needs beside its configuration: the CA that issues
+// the clients, its current CRL, and the server's own certificate and key.
+type Kit struct {
+	CAName     string
+	CA         *x509.Certificate
+	CRL        []byte              // DER, signed by CA
+	ServerCert *x509.Certificate   // the server's certificate
+	Chain      []*x509.Certificate // its issuers, nearest first (self-signed roots are left out of server.pem)
+	ServerKey  crypto.Signer
+	ServerName string // DNS name clients use (default localhost)
+	Listen     string // host:port (default 0.0.0.0:8443)
+	Backend    string // host:port of the application (default 127.0.0.1:8080)
+}
+
+// Kit file names inside the folder.
+const (
+	CAFileName           = "ca.pem"
+	CRLFileName          = "crl.pem"
+	ServerCertFileName   = "server.pem"
+	ServerKeyFileName    = "server.key"
+	ServerBundleFileName = "server-bundle.pem"
+)
+
+// WriteKit writes the CA, the CRL, the server's certificate (with
+// intermediates), its key (0600), certificate and key in one file for
+// HAProxy, and the configuration for each target into dir, which is created
+// if missing. Configurations name the files by absolute path. Existing files
+// are kept unless force is set. It returns the paths written.
+func WriteKit(dir string, k Kit, targets []Target, force bool) ([]string, error) {
+	if k.CA == nil || k.ServerCert == nil || k.ServerKey == nil || len(k.CRL) == 0 {
+		return nil, errors.New("a deployment needs the CA, its CRL, and a server certificate with its key")
+	}
+	if len(targets) == 0 {
+		return nil, errors.New("name at least one server to configure")
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, fmt.Errorf("the folder %s: %w", dir, err)
+	}
+	if err := os.MkdirAll(abs, 0o755); err != nil {
+		return nil, fmt.Errorf("creating %s: %w", abs, err)
+	}
+	keyPEM, err := export.KeyPEM(k.ServerKey, "")
+	if err != nil {
+		return nil, fmt.Errorf("the server key: %w", err)
+	}
+	serverPEM := bytes.Clone(pki.EncodeCertPEM(k.ServerCert))
+	for _, c := range k.Chain {
+		if !bytes.Equal(c.RawIssuer, c.RawSubject) {
+			serverPEM = append(serverPEM, pki.EncodeCertPEM(c)...)
+		}
+	}
+	f := Files{
+		CAName: k.CAName, CAFile: filepath.Join(abs, CAFileName), CRLFile: filepath.Join(abs, CRLFileName),
+		ServerCert: filepath.Join(abs, ServerCertFileName), ServerKey: filepath.Join(abs, ServerKeyFileName),
+		ServerBundle: filepath.Join(abs, ServerBundleFileName),
+		Listen:       defaultString(k.Listen, "0.0.0.0:8443"), ServerName: defaultString(k.ServerName, "localhost"),
+		Backend: defaultString(k.Backend, "127.0.0.1:8080"),
+	}
+	type file struct {
+		path   string
+		data   []byte
+		secret bool
+	}
+	files := []file{
+		{f.CAFile, pki.EncodeCertPEM(k.CA), false},
+		{f.CRLFile, pki.EncodeCRLPEM(k.CRL), false},
+		{f.ServerCert, serverPEM, false},
+		{f.ServerKey, keyPEM, true},
+		{f.ServerBundle, append(bytes.Clone(serverPEM), keyPEM...), true},
+	}
+	for _, t := range targets {
+		text, err := Config(t, f)
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, file{filepath.Join(abs, t.FileName()), []byte(text), false})
+	}
+	if !force {
+		if err := CheckFree(abs, targets); err != nil {
+			return nil, err
+		}
+	}
+	var written []string
+	for _, fl := range files {
+		if err := export.WriteFile(fl.path, fl.data, fl.secret, force); err != nil {
+			return written, err
+		}
+		written = append(written, fl.path)
+	}
+	return written, nil
+}
+
+// KitFiles are the names WriteKit writes for these targets.
+func KitFiles(targets []Target) []string {
+	names := []string{CAFileName, CRLFileName, ServerCertFileName, ServerKeyFileName, ServerBundleFileName}
+	for _, t := range targets {
+		names = append(names, t.FileName())
+	}
+	return names
+}
+
+// CheckFree reports an error when a file of the kit already exists in dir,
+// so callers can stop before issuing anything.
+func CheckFree(dir string, targets []Target) error {
+	for _, name := range KitFiles(targets) {
+		p := filepath.Join(dir, name)
+		if _, err := os.Stat(p); err == nil {
+			return fmt.Errorf("%s already exists: choose an empty folder, or pass --force to replace the kit", p)
+		}
+	}
+	return nil
+}
+
+func defaultString(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
