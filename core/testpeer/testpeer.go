@@ -14,14 +14,15 @@ import (
 	"time"
 )
 
-// Require returns the path of program, or stops the test: a failure in CI,
+// Require returns the path of program (also looked for in the sbin folders
+// and Debian's /usr/share/easy-rsa), or stops the test: a failure in CI,
 // a skip elsewhere.
 func Require(t testing.TB, program string) string {
 	t.Helper()
 	if p, err := exec.LookPath(program); err == nil {
 		return p
 	}
-	for _, dir := range []string{"/usr/sbin", "/usr/local/sbin", "/sbin"} {
+	for _, dir := range []string{"/usr/sbin", "/usr/local/sbin", "/sbin", "/usr/share/easy-rsa"} {
 		p := dir + "/" + program
 		if st, err := os.Stat(p); err == nil && !st.IsDir() {
 			return p

@@ -201,22 +201,9 @@ func (v *Vault) CreateCA(ctx context.Context, name string, req pki.CARequest) (C
 // above it if it is an intermediate. It returns warnings about what the CA
 // cannot do (for example sign CRLs).
 func (v *Vault) ImportCA(ctx context.Context, name string, cert *x509.Certificate, key crypto.Signer, chain []*x509.Certificate) (CA, []string, error) {
-	if err := ValidateCAName(name); err != nil {
+	warnings, err := v.checkImportedCA(name, cert, key)
+	if err != nil {
 		return CA{}, nil, err
-	}
-	if _, err := v.key(); err != nil {
-		return CA{}, nil, err
-	}
-	if err := (pki.Authority{Cert: cert, Key: key}).CheckCanIssue(); err != nil {
-		return CA{}, nil, err
-	}
-	var warnings []string
-	if err := CanSignCRL(cert); err != nil {
-		warnings = append(warnings, "this CA cannot sign CRLs: "+err.Error())
-	}
-	now := v.now()
-	if now.After(cert.NotAfter) {
-		warnings = append(warnings, fmt.Sprintf("this CA expired on %s: certificates it signs will be refused", cert.NotAfter.UTC().Format("2006-01-02")))
 	}
 	var chainPEM strings.Builder
 	for _, c := range chain {
@@ -229,34 +216,64 @@ func (v *Vault) ImportCA(ctx context.Context, name string, cert *x509.Certificat
 	return ca, warnings, err
 }
 
+// checkImportedCA refuses a CA that cannot issue, and warns of one that
+// cannot sign CRLs or has expired.
+func (v *Vault) checkImportedCA(name string, cert *x509.Certificate, key crypto.Signer) ([]string, error) {
+	if err := ValidateCAName(name); err != nil {
+		return nil, err
+	}
+	if _, err := v.key(); err != nil {
+		return nil, err
+	}
+	if err := (pki.Authority{Cert: cert, Key: key}).CheckCanIssue(); err != nil {
+		return nil, err
+	}
+	var warnings []string
+	if err := CanSignCRL(cert); err != nil {
+		warnings = append(warnings, "this CA cannot sign CRLs: "+err.Error())
+	}
+	if v.now().After(cert.NotAfter) {
+		warnings = append(warnings, fmt.Sprintf("this CA expired on %s: certificates it signs will be refused", cert.NotAfter.UTC().Format("2006-01-02")))
+	}
+	return warnings, nil
+}
+
 func (v *Vault) storeCA(ctx context.Context, name string, cert *x509.Certificate, key crypto.Signer, chainPEM []byte, action string) (CA, error) {
 	var caID int64
 	err := v.write(ctx, func(tx *sql.Tx) error {
-		var n int
-		if err := tx.QueryRow(`SELECT count(*) FROM cas WHERE name = ?`, name).Scan(&n); err != nil {
-			return fmt.Errorf("checking CA names: %w", err)
-		}
-		if n > 0 {
-			return fmt.Errorf("%w: a CA named %q is already in the vault; choose another name", ErrExists, name)
-		}
-		res, err := tx.Exec(`INSERT INTO cas (name, chain_pem, created_at) VALUES (?, ?, ?)`, name, string(chainPEM), v.now().UTC().Unix())
-		if err != nil {
-			return fmt.Errorf("storing the CA: %w", err)
-		}
-		if caID, err = res.LastInsertId(); err != nil {
-			return err
-		}
-		certID, err := v.insertCert(tx, cert, key, KindCA, caID, 0)
-		if err != nil {
-			return err
-		}
-		if _, err := tx.Exec(`UPDATE cas SET cert_id = ? WHERE id = ?`, certID, caID); err != nil {
-			return fmt.Errorf("linking the CA to its certificate: %w", err)
-		}
-		return v.audit(tx, action, caID, certID, fmt.Sprintf("CA %q, CN %q, serial %s", name, cert.Subject.CommonName, pki.SerialHex(cert.SerialNumber)))
+		var err error
+		caID, err = v.insertCA(tx, name, cert, key, chainPEM, action)
+		return err
 	})
 	if err != nil {
 		return CA{}, err
 	}
 	return v.caByID(ctx, caID)
+}
+
+// insertCA stores a CA's row and certificate inside a transaction.
+func (v *Vault) insertCA(tx *sql.Tx, name string, cert *x509.Certificate, key crypto.Signer, chainPEM []byte, action string) (int64, error) {
+	var n int
+	if err := tx.QueryRow(`SELECT count(*) FROM cas WHERE name = ?`, name).Scan(&n); err != nil {
+		return 0, fmt.Errorf("checking CA names: %w", err)
+	}
+	if n > 0 {
+		return 0, fmt.Errorf("%w: a CA named %q is already in the vault; choose another name", ErrExists, name)
+	}
+	res, err := tx.Exec(`INSERT INTO cas (name, chain_pem, created_at) VALUES (?, ?, ?)`, name, string(chainPEM), v.now().UTC().Unix())
+	if err != nil {
+		return 0, fmt.Errorf("storing the CA: %w", err)
+	}
+	caID, err := res.LastInsertId()
+	if err != nil {
+		return 0, err
+	}
+	certID, err := v.insertCert(tx, cert, key, KindCA, caID, 0)
+	if err != nil {
+		return 0, err
+	}
+	if _, err := tx.Exec(`UPDATE cas SET cert_id = ? WHERE id = ?`, certID, caID); err != nil {
+		return 0, fmt.Errorf("linking the CA to its certificate: %w", err)
+	}
+	return caID, v.audit(tx, action, caID, certID, fmt.Sprintf("CA %q, CN %q, serial %s", name, cert.Subject.CommonName, pki.SerialHex(cert.SerialNumber)))
 }
