@@ -159,3 +159,11 @@ func printVerdict(out io.Writer, r verdict.Result) {
 		printInfo(out, *r.Info)
 	}
 }
+
+// countOf writes "1 certificate" or "3 certificates".
+func countOf(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
