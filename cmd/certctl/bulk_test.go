@@ -45,11 +45,20 @@ func TestBulkFromCSV(t *testing.T) {
 	if alice["days_left"].(float64) > 90 {
 		t.Errorf("Alice got %v days, want 90", alice["days_left"])
 	}
-	// A duplicate row is refused before anything is issued.
-	s.fails(1, "the same person as line 1", "bulk", "--csv", s.write("dup.csv", "Eve,eve@example.com\nEve,eve@example.com\n"), "--out", s.path("out2"))
-	if n := len(decodeJSON[[]map[string]any](t, s.ok("list", "--json"))); n != 4 {
-		t.Errorf("%d certificates, want the CA and 3 people", n)
+	// A duplicate row, a bad row and a person who already holds a valid
+	// certificate fail alone; the others are issued.
+	dup := s.write("dup.csv", "Eve,eve@example.com\nEve,eve@example.com\nBob,bob@example.com\nFrank,frank@example.com,A,B,C,D\nGina,gina@example.com,,,many\n")
+	_, errOut, code = s.run("bulk", "--csv", dup, "--out", s.path("out2"))
+	for _, want := range []string{"row 2 (Eve): the same person as line 1", "row 3 (Bob): already holds a valid certificate", "row 4 (Frank): expected name,email", `row 5 (Gina): days "many" is not a number`} {
+		if code != 1 || !strings.Contains(errOut, want) {
+			t.Errorf("exit %d, want a report with %q:\n%s", code, want, errOut)
+		}
 	}
+	if n := len(decodeJSON[[]map[string]any](t, s.ok("list", "--json"))); n != 5 {
+		t.Errorf("%d certificates, want the CA, 3 people and Eve", n)
+	}
+	s.fails(1, "already exists: choose an empty folder", "bulk", "--csv", dup, "--out", s.path("out2"))
+	s.fails(1, "holds no people", "bulk", "--csv", s.write("empty.csv", "name,email\n"), "--out", s.path("out3"))
 }
 
 // TestCrashSafety kills `certctl bulk` with SIGKILL at random moments; after
