@@ -72,4 +72,3 @@ func (c *cli) bulkCommand() *cobra.Command {
 	cmd.Flags().StringVar(&presetName, "preset", "compatible", "PKCS#12 preset: compatible or modern")
 	return cmd
 }
-
