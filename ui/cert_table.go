@@ -46,6 +46,7 @@ type certTable struct {
 	search  *widget.Entry
 	status  *widget.Select
 	count   *widget.Label
+	soon    *expiringView
 
 	filter   vault.Filter
 	total    int
@@ -109,9 +110,14 @@ func newCertTable(m *mainView) *certTable {
 				t.filter.Status = s
 			}
 		}
+		t.filter.ExpiringWithin = 0
+		if t.filter.Status == certinfo.Expiring {
+			t.filter.ExpiringWithin = t.soon.within()
+		}
 		t.reset()
 	})
 	t.status.Selected = options[0]
+	t.soon = newExpiringView(t)
 	t.count = widget.NewLabel("")
 	t.count.Importance = widget.LowImportance
 
@@ -119,9 +125,11 @@ func newCertTable(m *mainView) *certTable {
 	person.Importance = widget.HighImportance
 	server := widget.NewButtonWithIcon("New server", theme.ComputerIcon(), m.issueServer)
 	sign := widget.NewButtonWithIcon("Sign CSR…", theme.DocumentCreateIcon(), m.signCSR)
+	csv := widget.NewButtonWithIcon("From CSV…", theme.UploadIcon(), m.issueFromCSV)
 	toolbar := container.NewVBox(
-		container.NewHBox(person, server, sign),
-		container.NewBorder(nil, nil, nil, t.status, t.search),
+		container.NewHBox(person, server, sign, csv),
+		container.NewBorder(nil, nil, nil, container.NewHBox(t.soon.window, t.status), t.search),
+		t.soon.banner,
 	)
 	t.content = container.NewBorder(toolbar, t.count, nil, nil, t.table)
 	return t
@@ -141,6 +149,7 @@ func (t *certTable) reset() {
 	t.total = n
 	t.pages = map[int][]vault.Record{}
 	t.count.SetText(fmt.Sprintf("%d certificate(s)", n))
+	t.soon.refresh()
 	t.table.UnselectAll()
 	t.table.Refresh()
 	if t.selected != 0 {
@@ -268,6 +277,7 @@ func (c *cell) TappedSecondary(e *fyne.PointEvent) {
 		}
 		items = append(items, fyne.NewMenuItem("Renew…", func() { m.renew(r) }))
 	}
+	items = append(items, fyne.NewMenuItem("Calendar reminder…", func() { m.saveReminder(r) }))
 	items = append(items, fyne.NewMenuItem("Copy SHA-256 fingerprint", func() { m.copyText(r.FingerprintSHA256, "SHA-256 fingerprint") }))
 	canvasOf := fyne.CurrentApp().Driver().CanvasForObject(c)
 	if canvasOf == nil {

@@ -127,6 +127,7 @@ func (d *detailPane) show(r vault.Record) {
 			}))
 		}
 	}
+	actions.Add(widget.NewButtonWithIcon("Reminder…", theme.HistoryIcon(), func() { d.m.saveReminder(r) }))
 	objects = append(objects, actions)
 	d.body.Objects = objects
 	d.body.Refresh()

@@ -15,8 +15,8 @@ import (
 
 // fakePicker answers file dialogs with paths the test chose.
 type fakePicker struct {
-	open, save string
-	asked      []string
+	open, save, folder string
+	asked              []string
 }
 
 func (p *fakePicker) Open(title string, done func(string)) {
@@ -27,6 +27,11 @@ func (p *fakePicker) Open(title string, done func(string)) {
 func (p *fakePicker) Save(title, suggested string, done func(string)) {
 	p.asked = append(p.asked, title+" ["+suggested+"]")
 	done(p.save)
+}
+
+func (p *fakePicker) Folder(title string, done func(string)) {
+	p.asked = append(p.asked, title)
+	done(p.folder)
 }
 
 type harness struct {

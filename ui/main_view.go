@@ -72,20 +72,38 @@ func newMainView(u *App) *mainView {
 	newCA := widget.NewButtonWithIcon("New CA", theme.ContentAddIcon(), m.createCA)
 	importCA := widget.NewButtonWithIcon("Import CA", theme.DownloadIcon(), m.importCA)
 	publish := widget.NewButtonWithIcon("Publish CRL…", theme.DocumentSaveIcon(), m.publishCRL)
+	configure := widget.NewButtonWithIcon("Configure a server…", theme.ComputerIcon(), m.configureServer)
+	var more *widget.Button
+	more = widget.NewButtonWithIcon("More…", theme.MoreVerticalIcon(), func() {
+		menu := fyne.NewMenu("",
+			fyne.NewMenuItem("CA expiry reminder…", m.caReminder),
+			fyne.NewMenuItem("Export as easy-rsa folder…", m.exportEasyRSA),
+			fyne.NewMenuItem("Import easy-rsa / openssl ca folder…", func() { m.importPKI(true) }),
+			fyne.NewMenuItem("Import XCA PEM export…", func() { m.importPKI(false) }),
+		)
+		c := fyne.CurrentApp().Driver().CanvasForObject(more)
+		if c == nil {
+			return
+		}
+		pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(more)
+		widget.ShowPopUpMenuAtPosition(menu, c, pos.Add(fyne.NewPos(0, more.Size().Height)))
+	})
 	caHeader := widget.NewLabelWithStyle("Certificate authorities", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	caPanel := container.NewBorder(caHeader,
-		container.NewVBox(widget.NewSeparator(), m.caInfo, m.crlInfo, publish, container.NewGridWithColumns(2, newCA, importCA)),
+		container.NewVBox(widget.NewSeparator(), m.caInfo, m.crlInfo, publish, configure, container.NewGridWithColumns(2, newCA, importCA), more),
 		nil, nil, m.caList)
 
 	// The empty state: a vault without a CA.
 	createFirst := widget.NewButtonWithIcon("Create my CA", theme.ContentAddIcon(), m.createCA)
 	createFirst.Importance = widget.HighImportance
 	importFirst := widget.NewButtonWithIcon("Import a CA", theme.DownloadIcon(), m.importCA)
+	importFolder := widget.NewButtonWithIcon("Import an easy-rsa folder", theme.FolderOpenIcon(), func() { m.importPKI(true) })
+	importXCA := widget.NewButtonWithIcon("Import an XCA export", theme.FileIcon(), func() { m.importPKI(false) })
 	emptyText := widget.NewLabel("This vault has no certificate authority yet. A CA signs the certificates you give to people; " +
 		"create one here, or import the one you already use (from openssl, easy-rsa or XCA).")
 	emptyText.Wrapping = fyne.TextWrapWord
 	m.emptyBox = container.NewVBox(widget.NewLabelWithStyle("Start with a CA", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		emptyText, container.NewGridWithColumns(2, createFirst, importFirst))
+		emptyText, container.NewGridWithColumns(2, createFirst, importFirst), container.NewGridWithColumns(2, importFolder, importXCA))
 
 	middle := container.NewStack(m.table.content, centred(m.emptyBox, 520))
 	right := container.NewHSplit(middle, m.detail.content)

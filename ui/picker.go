@@ -16,6 +16,8 @@ import (
 type Picker interface {
 	Open(title string, done func(path string))
 	Save(title, suggestedName string, done func(path string))
+	// Folder asks for a folder to write into (it may be new or empty).
+	Folder(title string, done func(path string))
 }
 
 // FynePicker shows Fyne's file dialogs in a window.
@@ -51,6 +53,20 @@ func (p FynePicker) Save(title, suggested string, done func(string)) {
 	}, p.Window)
 	d.SetTitleText(title)
 	d.SetFileName(suggested)
+	setStartFolder(d)
+	d.Show()
+}
+
+// Folder shows Fyne's folder dialog.
+func (p FynePicker) Folder(title string, done func(string)) {
+	d := dialog.NewFolderOpen(func(l fyne.ListableURI, err error) {
+		if err != nil || l == nil {
+			done("")
+			return
+		}
+		done(l.Path())
+	}, p.Window)
+	d.SetTitleText(title)
 	setStartFolder(d)
 	d.Show()
 }

@@ -54,7 +54,7 @@ and reload the server.`,
 			}
 			if !force {
 				if err := deploy.CheckFree(out, targets); err != nil {
-					return err // before anything is issued or signed
+					return fmt.Errorf("%w (or pass --force to replace it)", err) // before anything is issued or signed
 				}
 			}
 			v, err := c.unlockVault()

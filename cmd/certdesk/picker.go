@@ -36,6 +36,10 @@ func (p *nativePicker) Save(title, suggested string, done func(string)) {
 	p.show(func() (string, error) { return dialog.File().Title(title).SetStartFile(suggested).Save() }, func() { p.fallback.Save(title, suggested, done) }, done)
 }
 
+func (p *nativePicker) Folder(title string, done func(string)) {
+	p.show(func() (string, error) { return dialog.Directory().Title(title).Browse() }, func() { p.fallback.Folder(title, done) }, done)
+}
+
 func (p *nativePicker) show(native func() (string, error), fallback func(), done func(string)) {
 	p.mu.Lock()
 	if p.open {

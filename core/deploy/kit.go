@@ -106,6 +106,9 @@ func WriteKit(dir string, k Kit, targets []Target, force bool) ([]string, error)
 	return written, nil
 }
 
+// ErrKitExists says a folder already holds (part of) a kit.
+var ErrKitExists = errors.New("choose an empty folder, so an earlier kit is not overwritten")
+
 // KitFiles are the names WriteKit writes for these targets.
 func KitFiles(targets []Target) []string {
 	names := []string{CAFileName, CRLFileName, ServerCertFileName, ServerKeyFileName, ServerBundleFileName}
@@ -121,7 +124,7 @@ func CheckFree(dir string, targets []Target) error {
 	for _, name := range KitFiles(targets) {
 		p := filepath.Join(dir, name)
 		if _, err := os.Stat(p); err == nil {
-			return fmt.Errorf("%s already exists: choose an empty folder, or pass --force to replace the kit", p)
+			return fmt.Errorf("%s already exists: %w", p, ErrKitExists)
 		}
 	}
 	return nil

@@ -1,0 +1,175 @@
+package ui
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"certdesk/core/export"
+	"certdesk/core/interop"
+	"certdesk/core/pki"
+	"certdesk/core/vault"
+)
+
+// exportEasyRSA writes the selected CA's whole PKI as an easy-rsa folder,
+// every key encrypted with one password.
+func (m *mainView) exportEasyRSA() {
+	ca, ok := m.caForAction()
+	if !ok {
+		return
+	}
+	password := widget.NewEntry()
+	password.SetPlaceHolder("password for the keys")
+	password.SetText(export.GeneratePassword())
+	generate := widget.NewButtonWithIcon("Generate", theme.ViewRefreshIcon(), func() { password.SetText(export.GeneratePassword()) })
+	copyPassword := widget.NewButtonWithIcon("", theme.ContentCopyIcon(), func() { m.copyText(password.Text, "Password") })
+	text := widget.NewLabel(fmt.Sprintf("Writes %q with every certificate it issued as an easy-rsa 3 folder (ca.crt, issued/, private/, revoked/, "+
+		"index.txt, serial, crl.pem) that easy-rsa and openssl ca keep using. Every key is encrypted with this password; easy-rsa asks for it as the CA pass phrase.", ca.Name))
+	text.Wrapping = fyne.TextWrapWord
+	content := container.NewVBox(text, container.NewBorder(nil, nil, nil, container.NewHBox(generate, copyPassword), password))
+	d := dialog.NewCustomConfirm("Export as easy-rsa folder", "Choose folder…", "Cancel", content, func(ok bool) {
+		if !ok {
+			return
+		}
+		pw := password.Text
+		m.app.picker.Folder("A new or empty folder for the PKI", func(dir string) {
+			if dir == "" {
+				return
+			}
+			busy := m.app.busy("Encrypting the keys and writing the folder…")
+			m.app.run.Run(func() func() {
+				p, err := m.app.vault.ExportPKI(m.app.ctx, ca)
+				if err == nil {
+					err = interop.WriteEasyRSA(dir, p, interop.WriteOptions{Password: pw, Now: m.app.vault.Now()})
+				}
+				return func() {
+					busy.Hide()
+					m.reloadKeepingSelection()
+					if err != nil {
+						m.app.showError("The PKI was not exported", err)
+						return
+					}
+					dialog.ShowInformation("PKI exported", fmt.Sprintf("%q and %d certificate(s) are in %s.\n\nKeep using it with:\nEASYRSA_PKI=%s easyrsa build-client-full NAME",
+						ca.Name, len(p.Certs), dir, dir), m.app.win)
+				}
+			})
+		})
+	}, m.app.win)
+	d.Resize(fyne.NewSize(500, d.MinSize().Height))
+	d.Show()
+}
+
+// importPKI brings in a CA with everything it issued, from an easy-rsa or
+// openssl ca folder (folder true) or an XCA PEM export.
+func (m *mainView) importPKI(folder bool) {
+	ask := func(path string) {
+		if path == "" {
+			return
+		}
+		m.askPKIPassword(path, folder, nil)
+	}
+	if folder {
+		m.app.picker.Folder("An easy-rsa or openssl ca folder (with ca.crt and index.txt)", ask)
+	} else {
+		m.app.picker.Open("A PEM file exported from XCA (CA, certificates, keys, CRLs)", ask)
+	}
+}
+
+// askPKIPassword reads the source and stores it, asking for the key
+// password when needed.
+func (m *mainView) askPKIPassword(path string, folder bool, password []byte) {
+	busy := m.app.busy("Reading " + path + "…")
+	taken := map[string]bool{}
+	for _, ca := range m.cas {
+		taken[ca.Name] = true
+	}
+	m.app.run.Run(func() func() {
+		pkis, warnings, err := readPKI(path, folder, password)
+		var imported []string
+		var lastID int64
+		for _, p := range pkis {
+			if err != nil {
+				break
+			}
+			name := uniqueCAName(taken, p.CA.Subject.CommonName)
+			var ca vault.CA
+			var caWarnings []string
+			if ca, caWarnings, err = m.app.vault.ImportPKI(m.app.ctx, name, p); err == nil {
+				taken[ca.Name], lastID = true, ca.ID
+				warnings = append(warnings, caWarnings...)
+				imported = append(imported, fmt.Sprintf("%q with %d certificate(s)", ca.Name, len(p.Certs)))
+			}
+		}
+		return func() {
+			busy.Hide()
+			if len(imported) > 0 {
+				m.reload()
+				m.selectCA(lastID)
+			}
+			switch {
+			case errors.Is(err, pki.ErrPasswordNeeded), errors.Is(err, pki.ErrWrongPassword):
+				m.promptPKIPassword(path, folder, errors.Is(err, pki.ErrWrongPassword))
+			case err != nil:
+				what := "Nothing was imported"
+				if len(imported) > 0 {
+					what = "Imported " + strings.Join(imported, ", ") + ", then stopped"
+				}
+				m.app.showError(what, err)
+			default:
+				msg := "Imported " + strings.Join(imported, ", ") + ". Revocations came along; CRL numbers go on from the highest used."
+				if len(warnings) > 0 {
+					msg += "\n\nNotes:\n" + strings.Join(warnings[:min(len(warnings), 10)], "\n")
+				}
+				dialog.ShowInformation("PKI imported", msg, m.app.win)
+			}
+		}
+	})
+}
+
+func (m *mainView) promptPKIPassword(path string, folder, wrong bool) {
+	entry := widget.NewPasswordEntry()
+	entry.SetPlaceHolder("key password")
+	msg := "The keys are encrypted. Enter their password (for easy-rsa: the CA pass phrase)."
+	if wrong {
+		msg = "That password did not open the CA's key. Try again."
+	}
+	label := widget.NewLabel(msg)
+	label.Wrapping = fyne.TextWrapWord
+	d := dialog.NewCustomConfirm("Password", "Import", "Cancel", container.NewVBox(label, entry), func(ok bool) {
+		if ok {
+			m.askPKIPassword(path, folder, []byte(entry.Text))
+		}
+	}, m.app.win)
+	d.Resize(fyne.NewSize(420, d.MinSize().Height))
+	d.Show()
+}
+
+func readPKI(path string, folder bool, password []byte) ([]interop.PKI, []string, error) {
+	if folder {
+		p, w, err := interop.ReadEasyRSA(path, password)
+		return []interop.PKI{p}, w, err
+	}
+	data, err := readFile(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	return interop.ReadPEMBundle(data, password)
+}
+
+// uniqueCAName keeps a CA name free in the vault: "Name", else "Name (2)" …
+func uniqueCAName(taken map[string]bool, name string) string {
+	if strings.TrimSpace(name) == "" {
+		name = "Imported CA"
+	}
+	candidate := name
+	for n := 2; taken[candidate]; n++ {
+		candidate = fmt.Sprintf("%s (%d)", name, n)
+	}
+	return candidate
+}

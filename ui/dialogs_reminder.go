@@ -1,0 +1,59 @@
+package ui
+
+import (
+	"fmt"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"certdesk/core/export"
+	"certdesk/core/vault"
+)
+
+// saveReminder writes an .ics calendar file with the certificate's (or
+// CA's) expiry day and an alarm some days before, for the admin's calendar.
+func (m *mainView) saveReminder(r vault.Record) {
+	choices := []string{"7 days before", "14 days before", "30 days before", "60 days before"}
+	before := widget.NewSelect(choices, nil)
+	before.SetSelected("30 days before")
+	text := widget.NewLabel(fmt.Sprintf("A calendar event on %s, the day %q expires, with an alarm in time to renew it. "+
+		"Open the .ics file with any calendar (Outlook, Google, Apple, Thunderbird).", r.NotAfter.Local().Format("Monday 2 January 2006"), r.CommonName))
+	text.Wrapping = fyne.TextWrapWord
+	d := dialog.NewCustomConfirm("Calendar reminder", "Save…", "Cancel", container.NewVBox(text, before), func(ok bool) {
+		if !ok {
+			return
+		}
+		var days int
+		fmt.Sscanf(before.Selected, "%d", &days)
+		m.app.picker.Save("Save the reminder for "+r.CommonName, export.FileStem(r.CommonName)+"-expiry.ics", func(path string) {
+			if path == "" {
+				return
+			}
+			data := export.Reminder(r.CommonName, r.Serial, r.FingerprintSHA256, r.NotAfter, days, m.app.vault.Now())
+			if err := export.WriteFile(path, data, false, true); err != nil {
+				m.app.showError("The reminder was not saved", err)
+				return
+			}
+			m.app.toast(fmt.Sprintf("Saved the reminder to %s.", path))
+		})
+	}, m.app.win)
+	d.Resize(fyne.NewSize(440, d.MinSize().Height))
+	d.Show()
+}
+
+// caReminder saves a reminder for the selected CA's own expiry: when a CA
+// expires, every certificate it issued stops working with it.
+func (m *mainView) caReminder() {
+	ca, ok := m.caForAction()
+	if !ok {
+		return
+	}
+	rec, err := m.app.vault.Get(m.app.ctx, ca.CertID)
+	if err != nil {
+		m.app.showError("Reading the CA", err)
+		return
+	}
+	m.saveReminder(rec)
+}

@@ -1,0 +1,163 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"certdesk/core/certinfo"
+	"certdesk/core/vault"
+)
+
+// expiryWindows are the "expiring soon" windows the user can choose.
+var expiryWindows = []struct {
+	label string
+	days  int
+}{{"within 7 days", 7}, {"within 30 days", 30}, {"within 60 days", 60}, {"within 90 days", 90}}
+
+// expiringView is the banner above the table that says how many
+// certificates expire soon, shows them, and renews them all; and the
+// window select beside the status filter.
+type expiringView struct {
+	t       *certTable
+	banner  *fyne.Container
+	message *widget.Label
+	window  *widget.Select
+	days    int
+}
+
+func newExpiringView(t *certTable) *expiringView {
+	e := &expiringView{t: t, days: 30}
+	e.message = widget.NewLabel("")
+	e.message.Importance = widget.WarningImportance
+	e.message.Truncation = fyne.TextTruncateEllipsis
+	show := widget.NewButtonWithIcon("Show them", theme.VisibilityIcon(), e.showThem)
+	show.Importance = widget.LowImportance
+	renew := widget.NewButtonWithIcon("Renew all…", theme.ViewRefreshIcon(), e.renewAll)
+	renew.Importance = widget.WarningImportance
+	e.banner = container.NewBorder(nil, nil, widget.NewIcon(theme.WarningIcon()), container.NewHBox(show, renew), e.message)
+	e.banner.Hide()
+	var labels []string
+	for _, w := range expiryWindows {
+		labels = append(labels, w.label)
+	}
+	e.window = widget.NewSelect(labels, func(label string) {
+		for _, w := range expiryWindows {
+			if w.label == label {
+				e.days = w.days
+			}
+		}
+		t.filter.ExpiringWithin = e.within()
+		t.reset()
+	})
+	e.window.Selected = "within 30 days"
+	e.window.Hide()
+	return e
+}
+
+func (e *expiringView) within() time.Duration { return time.Duration(e.days) * 24 * time.Hour }
+
+// filter is what "expiring soon" means now: person and server
+// certificates (not CAs) of the selected CA that are still valid but end
+// within the window.
+func (e *expiringView) filter() vault.Filter {
+	return vault.Filter{CAID: e.t.m.caID, Status: certinfo.Expiring, ExpiringWithin: e.within()}
+}
+
+// refresh recounts; called whenever the table resets.
+func (e *expiringView) refresh() {
+	v := e.t.m.app.vault
+	if v == nil {
+		return
+	}
+	e.window.Hidden = e.t.filter.Status != certinfo.Expiring
+	n, err := v.Count(e.t.m.app.ctx, e.filter())
+	if err != nil || n == 0 || e.t.filter.Status == certinfo.Expiring {
+		e.banner.Hide()
+		return
+	}
+	e.message.SetText(fmt.Sprintf("%d certificate(s) expire %s.", n, e.window.Selected))
+	e.banner.Show()
+}
+
+// showThem switches the table to the expiring view.
+func (e *expiringView) showThem() {
+	e.t.status.SetSelected(statusLabel(certinfo.Expiring))
+}
+
+// renewAll renews every certificate expiring within the window, with new
+// keys, optionally revoking the old ones as superseded.
+func (e *expiringView) renewAll() {
+	m := e.t.m
+	recs, err := m.app.vault.List(m.app.ctx, e.filter())
+	if err != nil {
+		m.app.showError("Reading the expiring certificates", err)
+		return
+	}
+	var todo []vault.Record
+	for _, r := range recs {
+		if r.Kind != vault.KindCA && r.HasKey {
+			todo = append(todo, r)
+		}
+	}
+	if len(todo) == 0 {
+		dialog.ShowInformation("Nothing to renew", "No certificate with a key in the vault expires "+e.window.Selected+".", m.app.win)
+		return
+	}
+	revokeOld := widget.NewCheck("Revoke the old certificates (reason: superseded)", nil)
+	text := widget.NewLabel(fmt.Sprintf("%d certificate(s) expire %s. Each gets a new certificate with a new key and the same lifetime; "+
+		"export them afterwards to hand them over.", len(todo), e.window.Selected))
+	text.Wrapping = fyne.TextWrapWord
+	d := dialog.NewCustomConfirm("Renew expiring certificates", "Renew all", "Cancel", container2(text, revokeOld), func(ok bool) {
+		if ok {
+			e.runRenewals(todo, revokeOld.Checked)
+		}
+	}, m.app.win)
+	d.Resize(fyne.NewSize(460, d.MinSize().Height))
+	d.Show()
+}
+
+func (e *expiringView) runRenewals(todo []vault.Record, revokeOld bool) {
+	m := e.t.m
+	ctx, cancel := context.WithCancel(m.app.ctx)
+	bar := widget.NewProgressBar()
+	progress := dialog.NewCustom("Renewing", "Stop", container.NewVBox(widget.NewLabel(fmt.Sprintf("Renewing %d certificate(s)…", len(todo))), bar), m.app.win)
+	progress.SetOnClosed(cancel)
+	progress.Resize(fyne.NewSize(400, progress.MinSize().Height))
+	progress.Show()
+	m.app.run.Run(func() func() {
+		renewed, failed := 0, []string{}
+		for i, r := range todo {
+			if ctx.Err() != nil {
+				break
+			}
+			if _, err := m.app.vault.Renew(ctx, r.ID, vault.RenewOptions{RevokeOld: revokeOld}); err != nil {
+				failed = append(failed, fmt.Sprintf("%s: %v", r.CommonName, err))
+			} else {
+				renewed++
+			}
+			done := float64(i+1) / float64(len(todo))
+			m.app.run.Do(func() { bar.SetValue(done) })
+		}
+		stopped := ctx.Err() != nil
+		return func() {
+			progress.Hide()
+			cancel()
+			m.reloadKeepingSelection()
+			msg := fmt.Sprintf("Renewed %d of %d certificate(s).", renewed, len(todo))
+			if stopped {
+				msg += " Stopped before the end: the rest were left as they were."
+			}
+			for _, f := range failed {
+				msg += "\n" + f
+			}
+			dialog.ShowInformation("Renewal done", msg, m.app.win)
+		}
+	})
+}
