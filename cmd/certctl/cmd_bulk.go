@@ -40,15 +40,11 @@ func (c *cli) bulkCommand() *cobra.Command {
 			if err != nil {
 				return fmt.Errorf("%s: %w", csvFile, err)
 			}
-			v, err := c.unlockVault()
+			v, ca, err := c.unlockCA(caName)
 			if err != nil {
 				return err
 			}
 			defer v.Close()
-			ca, err := c.pickCA(v, caName)
-			if err != nil {
-				return err
-			}
 			rep, err := onboard.Run(c.ctx, v, ca, rows, onboard.Options{OutDir: outDir, Preset: preset})
 			if err != nil {
 				return err

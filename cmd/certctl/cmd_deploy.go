@@ -57,15 +57,11 @@ and reload the server.`,
 					return fmt.Errorf("%w (or pass --force to replace it)", err) // before anything is issued or signed
 				}
 			}
-			v, err := c.unlockVault()
+			v, ca, err := c.unlockCA(caName)
 			if err != nil {
 				return err
 			}
 			defer v.Close()
-			ca, err := c.pickCA(v, caName)
-			if err != nil {
-				return err
-			}
 			opts := vault.DeployOptions{Request: pki.ServerRequest{DNSNames: dns, IPAddresses: ipAddrs}, CRLValidity: time.Duration(crlDays) * 24 * time.Hour}
 			if serverRef != "" {
 				rec, err := v.Find(c.ctx, serverRef)

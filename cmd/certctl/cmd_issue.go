@@ -35,15 +35,11 @@ func (c *cli) issueCommand() *cobra.Command {
 			if err != nil {
 				return usageError{err}
 			}
-			v, err := c.unlockVault()
+			v, ca, err := c.unlockCA(caName)
 			if err != nil {
 				return err
 			}
 			defer v.Close()
-			ca, err := c.pickCA(v, caName)
-			if err != nil {
-				return err
-			}
 			validity := pki.Validity{Days: days}
 			var rec vault.Record
 			if server {
@@ -94,15 +90,11 @@ func (c *cli) signCommand() *cobra.Command {
 			if err != nil {
 				return fmt.Errorf("%s: %w", csrFile, err)
 			}
-			v, err := c.unlockVault()
+			v, ca, err := c.unlockCA(caName)
 			if err != nil {
 				return err
 			}
 			defer v.Close()
-			ca, err := c.pickCA(v, caName)
-			if err != nil {
-				return err
-			}
 			profile := pki.ClientProfile
 			if server {
 				profile = pki.ServerProfile
@@ -126,6 +118,21 @@ func (c *cli) pickCA(v *vault.Vault, name string) (vault.CA, error) {
 		return v.DefaultCA(c.ctx)
 	}
 	return v.CAByName(c.ctx, name)
+}
+
+// unlockCA unlocks the vault and picks the CA by name (or the only one);
+// the caller closes the vault.
+func (c *cli) unlockCA(name string) (*vault.Vault, vault.CA, error) {
+	v, err := c.unlockVault()
+	if err != nil {
+		return nil, vault.CA{}, err
+	}
+	ca, err := c.pickCA(v, name)
+	if err != nil {
+		v.Close()
+		return nil, vault.CA{}, err
+	}
+	return v, ca, nil
 }
 
 func (c *cli) printIssued(v *vault.Vault, rec vault.Record) error {

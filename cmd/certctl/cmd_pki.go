@@ -52,15 +52,11 @@ for it as the CA pass phrase.`,
 			} else {
 				password, generated = export.GeneratePassword(), true
 			}
-			v, err := c.unlockVault()
+			v, ca, err := c.unlockCA(caName)
 			if err != nil {
 				return err
 			}
 			defer v.Close()
-			ca, err := c.pickCA(v, caName)
-			if err != nil {
-				return err
-			}
 			p, err := v.ExportPKI(c.ctx, ca)
 			if err != nil {
 				return err

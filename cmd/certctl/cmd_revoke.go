@@ -140,15 +140,11 @@ func (c *cli) crlCommand() *cobra.Command {
 					return fmt.Errorf("%s already exists: choose another name, or pass --force to replace it", out)
 				}
 			}
-			v, err := c.unlockVault()
+			v, ca, err := c.unlockCA(caName)
 			if err != nil {
 				return err
 			}
 			defer v.Close()
-			ca, err := c.pickCA(v, caName)
-			if err != nil {
-				return err
-			}
 			crl, err := v.SignCRL(c.ctx, ca, time.Duration(days)*24*time.Hour)
 			if err != nil {
 				return fmt.Errorf("CA %q: %w", ca.Name, err)

@@ -29,15 +29,11 @@ func (c *cli) serveCommand() *cobra.Command {
 			if err != nil {
 				return usageError{err}
 			}
-			v, err := c.unlockVault()
+			v, ca, err := c.unlockCA(caName)
 			if err != nil {
 				return err
 			}
 			defer v.Close()
-			ca, err := c.pickCA(v, caName)
-			if err != nil {
-				return err
-			}
 			rec, err := v.TestServerCertificate(c.ctx, ca)
 			if err != nil {
 				return err

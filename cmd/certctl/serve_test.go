@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -44,15 +43,6 @@ func certctlBinary(t *testing.T) string {
 	return binaryPath
 }
 
-func freeAddr(t *testing.T) string {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
-}
-
 // TestServeAndTry runs `certctl serve` as its own process and drives it
 // with `certctl try` and `certctl revoke` from this one, as two terminals would.
 func TestServeAndTry(t *testing.T) {
@@ -62,7 +52,7 @@ func TestServeAndTry(t *testing.T) {
 	s.ok("ca", "create", "Demo CA")
 	s.ok("issue", "--cn", "Alice")
 	s.ok("issue", "--cn", "Bob", "--email", "bob@example.com")
-	addr := freeAddr(t)
+	addr := testpeer.FreeAddr(t)
 
 	cmd := exec.Command(certctlBinary(t), "serve", "--addr", addr)
 	cmd.Env = append(os.Environ(), "CERTDESK_VAULT="+s.vars["CERTDESK_VAULT"], "CERTDESK_PASSPHRASE="+s.vars["CERTDESK_PASSPHRASE"])
@@ -179,5 +169,5 @@ func TestServeUsage(t *testing.T) {
 	s.fails(2, "choose one of", "try")
 	s.fails(2, "choose one of", "try", "--none", "--lookalike")
 	s.ok("ca", "create", "X")
-	s.fails(1, "is `certctl serve` running", "try", "--none", "--addr", freeAddr(t))
+	s.fails(1, "is `certctl serve` running", "try", "--none", "--addr", testpeer.FreeAddr(t))
 }

@@ -8,7 +8,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -70,33 +69,14 @@ type session struct {
 	display string
 	cmd     *exec.Cmd
 	window  string
-	out     *syncBuffer
-}
-
-// syncBuffer collects the app's output from exec's goroutine while the
-// test reads it.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
+	out     *testpeer.Output
 }
 
 func startApp(t *testing.T, bin, disp string, args ...string) *session {
 	t.Helper()
 	cmd := exec.Command(bin, args...)
 	cmd.Env = append(os.Environ(), "DISPLAY="+disp, "LANG=C.UTF-8", "CERTDESK_FYNE_DIALOGS=1", "HOME="+t.TempDir())
-	out := &syncBuffer{}
+	out := &testpeer.Output{}
 	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

@@ -9,7 +9,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -73,15 +72,6 @@ func newFixture(t *testing.T) *fixture {
 	return f
 }
 
-func freeAddr(t *testing.T) string {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
-}
-
 // backend is the application behind a proxy: it echoes the identity headers.
 func backend(t *testing.T) string {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
@@ -104,7 +94,7 @@ func backend(t *testing.T) string {
 func start(t *testing.T, addr string, cmd *exec.Cmd) {
 	t.Helper()
 	name := filepath.Base(cmd.Path)
-	var out syncBuffer
+	var out testpeer.Output
 	cmd.Stdout, cmd.Stderr = &out, &out
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	cmd.WaitDelay = 5 * time.Second
@@ -131,25 +121,6 @@ func start(t *testing.T, addr string, cmd *exec.Cmd) {
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
-}
-
-// syncBuffer collects a server's output from the copying goroutine while
-// the test may read it.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 // connect makes one request as a client and returns the HTTP status (0 when
@@ -272,7 +243,7 @@ func TestRealServers(t *testing.T) {
 	for _, target := range Targets {
 		t.Run(string(target), func(t *testing.T) {
 			files := f.files
-			files.Listen = freeAddr(t)
+			files.Listen = testpeer.FreeAddr(t)
 			files.Backend = backend(t)
 			text, err := Config(target, files)
 			if err != nil {
