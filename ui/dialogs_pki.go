@@ -26,8 +26,12 @@ func (m *mainView) exportEasyRSA() {
 	}
 	password := widget.NewEntry()
 	password.SetPlaceHolder("password for the keys")
-	password.SetText(export.GeneratePassword())
-	generate := widget.NewButtonWithIcon("Generate", theme.ViewRefreshIcon(), func() { password.SetText(export.GeneratePassword()) })
+	generated := export.GeneratePassword()
+	password.SetText(generated)
+	generate := widget.NewButtonWithIcon("Generate", theme.ViewRefreshIcon(), func() {
+		generated = export.GeneratePassword()
+		password.SetText(generated)
+	})
 	copyPassword := widget.NewButtonWithIcon("", theme.ContentCopyIcon(), func() { m.copyText(password.Text, "Password") })
 	text := widget.NewLabel(fmt.Sprintf("Writes %q with every certificate it issued as an easy-rsa 3 folder (ca.crt, issued/, private/, revoked/, "+
 		"index.txt, serial, crl.pem) that easy-rsa and openssl ca keep using. Every key is encrypted with this password; easy-rsa asks for it as the CA pass phrase.", ca.Name))
@@ -37,7 +41,10 @@ func (m *mainView) exportEasyRSA() {
 		if !ok {
 			return
 		}
-		pw := password.Text
+		opts := interop.WriteOptions{Password: password.Text, Now: m.app.vault.Now()}
+		if password.Text == generated {
+			opts.KeyIterations = export.GeneratedPasswordIterations // 100 random bits
+		}
 		m.app.picker.Folder("A new or empty folder for the PKI", func(dir string) {
 			if dir == "" {
 				return
@@ -46,7 +53,7 @@ func (m *mainView) exportEasyRSA() {
 			m.app.run.Run(func() func() {
 				p, err := m.app.vault.ExportPKI(m.app.ctx, ca)
 				if err == nil {
-					err = interop.WriteEasyRSA(dir, p, interop.WriteOptions{Password: pw, Now: m.app.vault.Now()})
+					err = interop.WriteEasyRSA(dir, p, opts)
 				}
 				return func() {
 					busy.Hide()

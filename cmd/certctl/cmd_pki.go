@@ -61,7 +61,11 @@ for it as the CA pass phrase.`,
 			if err != nil {
 				return err
 			}
-			if err := interop.WriteEasyRSA(out, p, interop.WriteOptions{Password: password, Now: v.Now()}); err != nil {
+			opts := interop.WriteOptions{Password: password, Now: v.Now()}
+			if generated {
+				opts.KeyIterations = export.GeneratedPasswordIterations
+			}
+			if err := interop.WriteEasyRSA(out, p, opts); err != nil {
 				return err
 			}
 			if c.jsonOut {

@@ -29,6 +29,18 @@ func TestPKIExportImport(t *testing.T) {
 		t.Errorf("export said:\n%s", out)
 	}
 	s.fails(1, "not empty", "pki", "export", "--out", dir, "--password-file", pw)
+	// With a generated password (100 random bits, so OpenSSL's cheaper
+	// default PBKDF2 cost) the keys still open in openssl.
+	gen := s.ok("pki", "export", "--out", s.path("pki-gen"))
+	_, generated, ok := strings.Cut(gen, "pass phrase): ")
+	if !ok {
+		t.Fatalf("no generated password shown:\n%s", gen)
+	}
+	generated = strings.TrimSpace(strings.SplitN(generated, "\n", 2)[0])
+	testpeer.Run(t, "openssl", "pkey", "-in", s.path("pki-gen/private/ca.key"), "-passin", "pass:"+generated, "-noout")
+	if out, err := testpeer.Try(t, "openssl", "pkey", "-in", s.path("pki-gen/private/vera-valid.key"), "-passin", "pass:wrong", "-noout"); err == nil {
+		t.Errorf("a wrong password opened the key:\n%s", out)
+	}
 
 	for _, args := range [][]string{{"build-client-full", "nina", "nopass"}, {"revoke", "vera-valid", "keyCompromise"}, {"gen-crl"}} {
 		cmd := exec.Command(easyrsa, args...)

@@ -1,6 +1,7 @@
 package interop
 
 import (
+	"cmp"
 	"crypto/rand"
 	"crypto/x509"
 	"encoding/hex"
@@ -21,7 +22,11 @@ type WriteOptions struct {
 	// Password encrypts every private key (PKCS#8, AES-256, PBKDF2); easy-rsa
 	// asks for it as the CA's pass phrase, openssl as -passin.
 	Password string
-	Now      time.Time
+	// KeyIterations is the PBKDF2 cost of each key (default
+	// export.KeyPBKDF2Iterations; export.GeneratedPasswordIterations suits a
+	// generated password).
+	KeyIterations int
+	Now           time.Time
 	// Progress, when set, is told of each key encrypted.
 	Progress func(done, total int)
 }
@@ -176,7 +181,7 @@ func encryptKeys(p PKI, opts WriteOptions) (map[int][]byte, error) {
 		if i >= 0 {
 			key = p.Certs[i].Key
 		}
-		data, err := export.KeyPEM(key, opts.Password)
+		data, err := export.KeyPEMWithCost(key, opts.Password, cmp.Or(opts.KeyIterations, export.KeyPBKDF2Iterations))
 		mu.Lock()
 		defer mu.Unlock()
 		if err != nil && firstErr == nil {
