@@ -181,3 +181,42 @@ func TestRenewAndReminder(t *testing.T) {
 	}
 	s.fails(1, "already exists", "reminder", "Acme", "--out", s.path("acme.ics"))
 }
+
+// TestBulkInterrupt sends Ctrl-C (SIGINT) to a running `certctl bulk`: it
+// stops, says nothing was stored, and the vault and folder show it.
+func TestBulkInterrupt(t *testing.T) {
+	t.Parallel()
+	s := newSession(t)
+	s.ok("init")
+	s.ok("ca", "create", "Team CA")
+	var rows strings.Builder
+	for i := range 400 {
+		fmt.Fprintf(&rows, "Person %d,p%d@example.com\n", i, i)
+	}
+	cmd := exec.Command(certctlBinary(t), "bulk", "--csv", s.write("big.csv", rows.String()), "--out", s.path("out"), "--key", "rsa-3072")
+	cmd.Env = append(os.Environ(), "CERTDESK_VAULT="+s.vars["CERTDESK_VAULT"], "CERTDESK_PASSPHRASE="+s.vars["CERTDESK_PASSPHRASE"])
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(1500 * time.Millisecond)
+	cmd.Process.Signal(os.Interrupt)
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case <-done:
+	case <-time.After(30 * time.Second):
+		cmd.Process.Kill()
+		t.Fatal("certctl bulk did not stop within 30 s of Ctrl-C")
+	}
+	if code := cmd.ProcessState.ExitCode(); code != 1 || !strings.Contains(stderr.String(), "cancelled; nothing was stored") {
+		t.Fatalf("exit %d, stderr:\n%s", code, stderr.String())
+	}
+	if n := len(decodeJSON[[]map[string]any](t, s.ok("list", "--json"))); n != 1 {
+		t.Errorf("%d certificates after the cancel, want only the CA", n)
+	}
+	if _, err := os.Stat(s.path("out/passwords.csv")); !os.IsNotExist(err) {
+		t.Errorf("a password sheet was left: %v", err)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"sync"
 
 	"github.com/spf13/cobra"
 
@@ -45,7 +46,19 @@ func (c *cli) bulkCommand() *cobra.Command {
 				return err
 			}
 			defer v.Close()
-			rep, err := onboard.Run(c.ctx, v, ca, rows, onboard.Options{OutDir: outDir, Preset: preset})
+			opts := onboard.Options{OutDir: outDir, Preset: preset}
+			if c.showProgress {
+				var mu sync.Mutex
+				opts.Progress = func(stage string, done, total int) {
+					mu.Lock()
+					defer mu.Unlock()
+					fmt.Fprintf(c.stderr, "\r%s %d/%d (Ctrl-C cancels; nothing is stored)  ", stage, done, total)
+				}
+			}
+			rep, err := onboard.Run(c.ctx, v, ca, rows, opts)
+			if c.showProgress {
+				fmt.Fprintln(c.stderr)
+			}
 			if err != nil {
 				return err
 			}

@@ -22,10 +22,14 @@ type env struct {
 	getenv func(string) string
 	// prompt asks for a secret on the terminal; nil when there is none.
 	prompt func(label string) ([]byte, error)
+	// showProgress is set when stderr is a terminal: long commands then
+	// report how far they are.
+	showProgress bool
 }
 
 func newEnv() env {
-	e := env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv}
+	e := env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv,
+		showProgress: term.IsTerminal(int(os.Stderr.Fd()))}
 	if term.IsTerminal(int(os.Stdin.Fd())) {
 		e.prompt = func(label string) ([]byte, error) {
 			fmt.Fprint(os.Stderr, label)

@@ -2,8 +2,22 @@
 // desktop app does, for scripts and terminals.
 package main
 
-import "os"
+import (
+	"context"
+	"os"
+	"os/signal"
+	"syscall"
+)
 
 func main() {
-	os.Exit(run(os.Args[1:], newEnv()))
+	// The first Ctrl-C cancels cleanly (a bulk issuance then stores
+	// nothing); a second one ends the process at once.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-ctx.Done()
+		stop()
+	}()
+	e := newEnv()
+	e.ctx = ctx
+	os.Exit(run(os.Args[1:], e))
 }
