@@ -1,6 +1,7 @@
 package deploy
 
 import (
+	"crypto/x509"
 	"fmt"
 	"math/big"
 	"net"
@@ -19,14 +20,13 @@ import (
 )
 
 type fixture struct {
-	dir   string
-	files Files
+	kit Kit
 	// client certificate and key files by who they are
 	people map[string][2]string
 }
 
-// newFixture makes a CA with a CRL, a server certificate, and three
-// clients: valid, revoked (in the CRL) and foreign (another CA).
+// newFixture makes a kit — a CA with a CRL, a server certificate — and
+// three clients: valid, revoked (in the CRL) and foreign (another CA).
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	dir := t.TempDir()
@@ -38,26 +38,17 @@ func newFixture(t *testing.T) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	write := func(name string, data []byte) string {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, data, 0o600); err != nil {
-			t.Fatal(err)
-		}
-		os.Chmod(p, 0o644) // the Apache and HAProxy workers may drop privileges; test files only
-		return p
-	}
-	serverKey, _ := export.KeyPEM(server.Key, "")
-	f := &fixture{dir: dir, people: map[string][2]string{}}
-	f.files = Files{CAName: "Deploy CA", CAFile: write("ca.pem", pki.EncodeCertPEM(ca.Cert)),
-		ServerCert: write("server.pem", pki.EncodeCertPEM(server.Cert)), ServerKey: write("server.key", serverKey),
-		ServerBundle: write("server-bundle.pem", append(pki.EncodeCertPEM(server.Cert), serverKey...)), ServerName: "localhost"}
+	f := &fixture{people: map[string][2]string{}}
 	issue := func(name string, by pki.Authority) *pki.Issued {
 		p, err := by.IssuePerson(pki.PersonRequest{Name: pki.Name{CommonName: name}}, now)
 		if err != nil {
 			t.Fatal(err)
 		}
 		key, _ := export.KeyPEM(p.Key, "")
-		f.people[name] = [2]string{write(name+".pem", pki.EncodeCertPEM(p.Cert)), write(name+".key", key)}
+		certFile, keyFile := filepath.Join(dir, name+".pem"), filepath.Join(dir, name+".key")
+		os.WriteFile(certFile, pki.EncodeCertPEM(p.Cert), 0o600)
+		os.WriteFile(keyFile, key, 0o600)
+		f.people[name] = [2]string{certFile, keyFile}
 		return p
 	}
 	issue("Valid Vera", ca)
@@ -68,8 +59,23 @@ func newFixture(t *testing.T) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.files.CRLFile = write("crl.pem", pki.EncodeCRLPEM(crl))
+	f.kit = Kit{CAName: "Deploy CA", CA: ca.Cert, CRL: crl, ServerCert: server.Cert, Chain: []*x509.Certificate{ca.Cert},
+		ServerKey: server.Key, ServerName: "localhost"}
 	return f
+}
+
+// writeKit writes the kit for one server listening on listen, in front of
+// backend, and returns the folder.
+func (f *fixture) writeKit(t *testing.T, target Target, listen, backend string) string {
+	t.Helper()
+	dir := t.TempDir()
+	os.Chmod(dir, 0o755) // Apache's workers run as nobody
+	kit := f.kit
+	kit.Listen, kit.Backend = listen, backend
+	if _, err := WriteKit(dir, kit, []Target{target}, false); err != nil {
+		t.Fatal(err)
+	}
+	return dir
 }
 
 // backend is the application behind a proxy: it echoes the identity headers.
@@ -125,10 +131,10 @@ func start(t *testing.T, addr string, cmd *exec.Cmd) {
 
 // connect makes one request as a client and returns the HTTP status (0 when
 // the handshake was refused) and the body.
-func (f *fixture) connect(t *testing.T, addr, who string) (int, string) {
+func (f *fixture) connect(t *testing.T, kitDir, addr, who string) (int, string) {
 	t.Helper()
 	_, port, _ := net.SplitHostPort(addr)
-	out, _ := testpeer.Try(t, "curl", "-s", "--max-time", "10", "--cacert", f.files.CAFile, "--resolve", "localhost:"+port+":127.0.0.1",
+	out, _ := testpeer.Try(t, "curl", "-s", "--max-time", "10", "--cacert", filepath.Join(kitDir, CAFileName), "--resolve", "localhost:"+port+":127.0.0.1",
 		"--cert", f.people[who][0], "--key", f.people[who][1], "-w", "\n%{http_code}", "https://localhost:"+port+"/")
 	i := strings.LastIndex(out, "\n")
 	var status int
@@ -242,34 +248,29 @@ func TestRealServers(t *testing.T) {
 	}
 	for _, target := range Targets {
 		t.Run(string(target), func(t *testing.T) {
-			files := f.files
-			files.Listen = testpeer.FreeAddr(t)
-			files.Backend = backend(t)
-			text, err := Config(target, files)
-			if err != nil {
-				t.Fatal(err)
-			}
-			conf := filepath.Join(t.TempDir(), target.FileName())
-			os.WriteFile(conf, []byte(text), 0o644)
-			want := harnesses[target](t, conf, files.Listen)
+			listen := testpeer.FreeAddr(t)
+			kitDir := f.writeKit(t, target, listen, backend(t))
+			conf := filepath.Join(kitDir, target.FileName())
+			text, _ := os.ReadFile(conf)
+			want := harnesses[target](t, conf, listen)
 
-			status, body := f.connect(t, files.Listen, "Valid Vera")
+			status, body := f.connect(t, kitDir, listen, "Valid Vera")
 			if status != 200 || !strings.Contains(body, "Valid Vera") {
 				t.Fatalf("valid client: status %d\n%s", status, body)
 			}
 			if want.headers && !strings.Contains(body, "X-Client-Serial: ") {
 				t.Errorf("the application did not receive the identity headers:\n%s", body)
 			}
-			if status, body := f.connect(t, files.Listen, "Foreign Fred"); status == 200 {
+			if status, body := f.connect(t, kitDir, listen, "Foreign Fred"); status == 200 {
 				t.Errorf("a certificate from another CA was let in:\n%s", body)
 			}
-			status, body = f.connect(t, files.Listen, "Revoked Rick")
+			status, body = f.connect(t, kitDir, listen, "Revoked Rick")
 			switch {
 			case want.revokedRefused && status == 200:
 				t.Errorf("a revoked certificate was let in:\n%s", body)
 			case !want.revokedRefused && status != 200:
 				t.Errorf("%s now refuses revoked certificates (status %d): update its configuration's comments and this test", target, status)
-			case !want.revokedRefused && !strings.Contains(text, "lets a revoked certificate in") && !strings.Contains(text, "a revoked certificate is let in"):
+			case !want.revokedRefused && !strings.Contains(string(text), "lets a revoked certificate in") && !strings.Contains(string(text), "a revoked certificate is let in"):
 				t.Errorf("%s lets revoked certificates in, and its configuration does not warn about it", target)
 			}
 			t.Logf("%s: valid → 200 (identity seen by the application), foreign refused, revoked refused: %v", target, want.revokedRefused)
@@ -282,11 +283,7 @@ func TestRealServers(t *testing.T) {
 // the context it returns must hold the CRL and check it.
 func TestGunicornHook(t *testing.T) {
 	f := newFixture(t)
-	files := f.files
-	files.Listen, files.Backend = "127.0.0.1:8443", "127.0.0.1:8080"
-	text, _ := Config(Gunicorn, files)
-	p := filepath.Join(t.TempDir(), Gunicorn.FileName())
-	os.WriteFile(p, []byte(text), 0o644)
+	p := filepath.Join(f.writeKit(t, Gunicorn, "127.0.0.1:8443", "127.0.0.1:8080"), Gunicorn.FileName())
 	script := `import runpy, ssl, sys
 ns = runpy.run_path(sys.argv[1])
 def factory():
