@@ -20,7 +20,8 @@ import (
 )
 
 type fixture struct {
-	kit Kit
+	kit       Kit
+	authority pki.Authority
 	// client certificate and key files by who they are
 	people map[string][2]string
 }
@@ -59,6 +60,7 @@ func newFixture(t *testing.T) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
+	f.authority = ca
 	f.kit = Kit{CAName: "Deploy CA", CA: ca.Cert, CRL: crl, ServerCert: server.Cert, Chain: []*x509.Certificate{ca.Cert},
 		ServerKey: server.Key, ServerName: "localhost"}
 	return f
@@ -142,6 +144,69 @@ func (f *fixture) connect(t *testing.T, kitDir, addr, who string) (int, string) 
 	return status, out[:max(i, 0)]
 }
 
+// startNginx runs nginx in the foreground with the site configuration
+// included in a minimal main file of its own.
+func startNginx(t *testing.T, conf, addr string) *exec.Cmd {
+	d := t.TempDir()
+	os.MkdirAll(filepath.Join(d, "tmp"), 0o700)
+	main := fmt.Sprintf("daemon off;\nmaster_process off;\npid %[1]s/nginx.pid;\nerror_log %[1]s/error.log;\nevents {}\nhttp {\n access_log off;\n client_body_temp_path %[1]s/tmp; proxy_temp_path %[1]s/tmp; fastcgi_temp_path %[1]s/tmp; uwsgi_temp_path %[1]s/tmp; scgi_temp_path %[1]s/tmp;\n include %[2]s;\n}\n", d, conf)
+	os.WriteFile(filepath.Join(d, "nginx.conf"), []byte(main), 0o600)
+	cmd := exec.Command(testpeer.Require(t, "nginx"), "-p", d, "-c", filepath.Join(d, "nginx.conf"), "-e", filepath.Join(d, "error.log"))
+	start(t, addr, cmd)
+	return cmd
+}
+
+// TestNewCRLAfterReload follows the kit's advice after a revocation: sign a
+// new CRL over the kit's crl.pem and reload nginx; the person revoked is
+// refused from then on.
+func TestNewCRLAfterReload(t *testing.T) {
+	testpeer.Require(t, "curl")
+	f := newFixture(t)
+	listen := testpeer.FreeAddr(t)
+	kitDir := f.writeKit(t, Nginx, listen, backend(t))
+	nginx := startNginx(t, filepath.Join(kitDir, Nginx.FileName()), listen)
+	if status, body := f.connect(t, kitDir, listen, "Valid Vera"); status != 200 {
+		t.Fatalf("before the revocation: %d\n%s", status, body)
+	}
+	old, _ := x509.ParseRevocationList(f.kit.CRL)
+	vera, _ := pki.ParseCertificates(mustRead(t, f.people["Valid Vera"][0]))
+	entries := []pki.Revoked{{Serial: vera[0].SerialNumber, Time: time.Now(), Reason: 1}}
+	for _, e := range old.RevokedCertificateEntries {
+		entries = append(entries, pki.Revoked{Serial: e.SerialNumber, Time: e.RevocationTime, Reason: e.ReasonCode})
+	}
+	crl, err := f.authority.SignCRL(pki.CRLRequest{Number: big.NewInt(2), ThisUpdate: time.Now().Add(-time.Minute), NextUpdate: time.Now().Add(time.Hour), Entries: entries})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := export.WriteFile(filepath.Join(kitDir, CRLFileName), pki.EncodeCRLPEM(crl), false, true); err != nil {
+		t.Fatal(err)
+	}
+	nginx.Process.Signal(syscall.SIGHUP)
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		status, _ := f.connect(t, kitDir, listen, "Valid Vera")
+		if status != 200 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("nginx still lets the revoked person in 10 s after the reload")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if status, body := f.connect(t, kitDir, listen, "Revoked Rick"); status == 200 {
+		t.Errorf("the earlier revocation was lost:\n%s", body)
+	}
+}
+
+func mustRead(t *testing.T, path string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
 // expectation says what a server does with a revoked certificate: most
 // refuse it; Caddy reads no CRL, and Gunicorn before 21 ignores the
 // ssl_context hook — both say so in the configuration's first lines.
@@ -159,11 +224,7 @@ func TestRealServers(t *testing.T) {
 	type harness func(t *testing.T, conf, addr string) expectation
 	harnesses := map[Target]harness{
 		Nginx: func(t *testing.T, conf, addr string) expectation {
-			d := t.TempDir()
-			os.MkdirAll(filepath.Join(d, "tmp"), 0o700)
-			main := fmt.Sprintf("daemon off;\nmaster_process off;\npid %[1]s/nginx.pid;\nerror_log %[1]s/error.log;\nevents {}\nhttp {\n access_log off;\n client_body_temp_path %[1]s/tmp; proxy_temp_path %[1]s/tmp; fastcgi_temp_path %[1]s/tmp; uwsgi_temp_path %[1]s/tmp; scgi_temp_path %[1]s/tmp;\n include %[2]s;\n}\n", d, conf)
-			os.WriteFile(filepath.Join(d, "nginx.conf"), []byte(main), 0o600)
-			start(t, addr, exec.Command(testpeer.Require(t, "nginx"), "-p", d, "-c", filepath.Join(d, "nginx.conf"), "-e", filepath.Join(d, "error.log")))
+			startNginx(t, conf, addr)
 			return expectation{revokedRefused: true, headers: true}
 		},
 		Apache: func(t *testing.T, conf, addr string) expectation {
