@@ -97,7 +97,8 @@ package: certdesk $(FYNE)
 # Coverage-guided fuzzing of everything that reads outside data; `make test`
 # runs the seed corpora, this runs each target for FUZZTIME.
 FUZZTIME ?= 60s
-FUZZ_TARGETS := core/inspect:FuzzInspect core/pki:FuzzParse core/pki:FuzzFingerprint core/verdict:FuzzJudge core/vault:FuzzFind
+FUZZ_TARGETS := core/inspect:FuzzInspect core/pki:FuzzParse core/pki:FuzzFingerprint core/verdict:FuzzJudge core/vault:FuzzFind \
+	core/interop:FuzzIndex core/interop:FuzzPEMBundle
 fuzz:
 	@for t in $(FUZZ_TARGETS); do pkg=$${t%%:*}; fn=$${t#*:}; \
 		echo "== $$fn ($(FUZZTIME))"; \

@@ -255,6 +255,14 @@ var errEmpty = errors.New("empty file")
 
 // readSmall reads a file of at most pki.MaxInputSize bytes.
 func readSmall(path string) ([]byte, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		// A FIFO or device would block or never end.
+		return nil, fmt.Errorf("%s is not a regular file", path)
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err

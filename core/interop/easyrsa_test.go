@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -202,6 +203,14 @@ func TestEasyRSARefusals(t *testing.T) {
 	if _, _, err := ReadEasyRSA(t.TempDir(), nil); err == nil || !strings.Contains(err.Error(), "not an easy-rsa folder") {
 		t.Errorf("empty folder: %v", err)
 	}
+	// A FIFO where a certificate should be would block a reader forever.
+	if err := syscall.Mkfifo(filepath.Join(dir, "issued", "trap.crt"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, warnings, err := ReadEasyRSA(dir, []byte(testPassword)); err != nil || !strings.Contains(strings.Join(warnings, "\n"), "not a regular file") {
+		t.Errorf("FIFO: %v %q", err, warnings)
+	}
+	os.Remove(filepath.Join(dir, "issued", "trap.crt"))
 	broken := filepath.Join(t.TempDir(), "broken")
 	os.CopyFS(broken, os.DirFS(dir))
 	os.WriteFile(filepath.Join(broken, "index.txt"), []byte("V\t260101000000Z\t\tZZ\tunknown\t/CN=x\nnonsense\n"), 0o644)
