@@ -69,8 +69,11 @@ func (m *mainView) configureServer() {
 			return
 		}
 		req, err := serverRequestFor(strings.TrimSpace(name.Text))
+		if err == nil {
+			err = deploy.CheckAddresses(strings.TrimSpace(listen.Text), strings.TrimSpace(backend.Text))
+		}
 		if err != nil {
-			m.app.showError("The server name was not accepted", err)
+			m.app.showError("Nothing was written", err)
 			return
 		}
 		m.app.picker.Folder("Folder for the server files", func(dir string) {

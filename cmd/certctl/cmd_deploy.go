@@ -39,6 +39,9 @@ and reload the server.`,
 			if err != nil {
 				return usageError{err}
 			}
+			if err := deploy.CheckAddresses(listen, backend); err != nil {
+				return usageError{err}
+			}
 			if crlDays < 1 || crlDays > 3650 {
 				return usageError{fmt.Errorf("--crl-days %d is out of range: give 1 to 3650", crlDays)}
 			}

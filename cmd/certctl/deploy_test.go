@@ -53,7 +53,7 @@ func TestDeployKit(t *testing.T) {
 		t.Errorf("server certificate names: %s", san)
 	}
 	nginx, _ := os.ReadFile(file("nginx-mtls.conf"))
-	for _, want := range []string{"listen 127.0.0.1:9443 ssl", "server_name mtls.example.test", "ssl_client_certificate " + file("ca.pem"), "ssl_crl " + file("crl.pem")} {
+	for _, want := range []string{"listen 127.0.0.1:9443 ssl", "server_name mtls.example.test", `ssl_client_certificate "` + file("ca.pem") + `"`, `ssl_crl "` + file("crl.pem") + `"`} {
 		if !strings.Contains(string(nginx), want) {
 			t.Errorf("nginx configuration lacks %q:\n%s", want, nginx)
 		}
@@ -67,6 +67,7 @@ func TestDeployKit(t *testing.T) {
 	}
 	s.ok("deploy", "--server", "nginx", "--out", kit, "--force", "--server-cert", "mtls.example.test")
 
+	s.fails(2, "listen address", "deploy", "--server", "nginx", "--out", s.path("k4"), "--listen", "0.0.0.0:443; evil")
 	s.fails(2, `unknown server "iis"`, "deploy", "--server", "iis", "--out", s.path("k2"))
 	s.fails(2, "--out DIR", "deploy", "--server", "nginx")
 	s.fails(2, "leave them out", "deploy", "--server", "nginx", "--out", s.path("k2"), "--server-cert", "x", "--dns", "a.test")

@@ -8,6 +8,8 @@ package deploy
 import (
 	"errors"
 	"fmt"
+	"net"
+	"strconv"
 	"sort"
 	"strings"
 	"text/template"
@@ -88,9 +90,16 @@ func Config(t Target, f Files) (string, error) {
 	if f.ServerName == "" {
 		f.ServerName = "localhost"
 	}
+	if err := CheckAddresses(f.Listen, f.Backend); err != nil {
+		return "", err
+	}
+	if strings.ContainsFunc(f.ServerName, func(r rune) bool { return !isNameRune(r) }) {
+		return "", fmt.Errorf("the server name %q is not a DNS name or IP address", f.ServerName)
+	}
 	host, port := splitHostPort(f.Listen)
 	var b strings.Builder
-	err := template.Must(template.New(string(t)).Parse(tmpl)).Execute(&b, struct {
+	funcs := template.FuncMap{"conf": quoteConf, "str": strconv.Quote}
+	err := template.Must(template.New(string(t)).Funcs(funcs).Parse(tmpl)).Execute(&b, struct {
 		Files
 		Host, Port string
 	}{f, host, port})
@@ -98,6 +107,41 @@ func Config(t Target, f Files) (string, error) {
 		return "", fmt.Errorf("writing the %s configuration: %w", t, err)
 	}
 	return b.String(), nil
+}
+
+// quoteConf quotes a file path for nginx, Apache, HAProxy and Caddy, which
+// all read "…" with \" and \\ escapes: a folder with spaces stays one word.
+func quoteConf(path string) string {
+	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(path) + `"`
+}
+
+// CheckAddresses checks the listen and application addresses before
+// anything is issued for a kit.
+func CheckAddresses(listen, backend string) error {
+	if err := checkAddress("listen address", listen); err != nil {
+		return err
+	}
+	return checkAddress("application address", backend)
+}
+
+// checkAddress accepts host:port with a numeric port and a host of name
+// characters, so nothing a user types can add lines to a configuration.
+func checkAddress(what, addr string) error {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("the %s %q is not host:port (for example 0.0.0.0:8443)", what, addr)
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
+		return fmt.Errorf("the %s %q has no port between 1 and 65535", what, addr)
+	}
+	if host == "" || strings.ContainsFunc(host, func(r rune) bool { return !isNameRune(r) }) {
+		return fmt.Errorf("the %s %q needs a host name or IP address before the port", what, addr)
+	}
+	return nil
+}
+
+func isNameRune(r rune) bool {
+	return r < 128 && (r == '.' || r == '-' || r == ':' || r == '_' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z')
 }
 
 func splitHostPort(addr string) (string, string) {

@@ -70,8 +70,8 @@ func newFixture(t *testing.T) *fixture {
 // backend, and returns the folder.
 func (f *fixture) writeKit(t *testing.T, target Target, listen, backend string) string {
 	t.Helper()
-	dir := t.TempDir()
-	os.Chmod(dir, 0o755) // Apache's workers run as nobody
+	// A folder name with a space and quotes, as admins' folders have.
+	dir := filepath.Join(t.TempDir(), `kit "one" two`)
 	kit := f.kit
 	kit.Listen, kit.Backend = listen, backend
 	if _, err := WriteKit(dir, kit, []Target{target}, false); err != nil {
@@ -149,7 +149,7 @@ func (f *fixture) connect(t *testing.T, kitDir, addr, who string) (int, string) 
 func startNginx(t *testing.T, conf, addr string) *exec.Cmd {
 	d := t.TempDir()
 	os.MkdirAll(filepath.Join(d, "tmp"), 0o700)
-	main := fmt.Sprintf("daemon off;\nmaster_process off;\npid %[1]s/nginx.pid;\nerror_log %[1]s/error.log;\nevents {}\nhttp {\n access_log off;\n client_body_temp_path %[1]s/tmp; proxy_temp_path %[1]s/tmp; fastcgi_temp_path %[1]s/tmp; uwsgi_temp_path %[1]s/tmp; scgi_temp_path %[1]s/tmp;\n include %[2]s;\n}\n", d, conf)
+	main := fmt.Sprintf("daemon off;\nmaster_process off;\npid %[1]s/nginx.pid;\nerror_log %[1]s/error.log;\nevents {}\nhttp {\n access_log off;\n client_body_temp_path %[1]s/tmp; proxy_temp_path %[1]s/tmp; fastcgi_temp_path %[1]s/tmp; uwsgi_temp_path %[1]s/tmp; scgi_temp_path %[1]s/tmp;\n include %[2]s;\n}\n", d, quoteConf(conf))
 	os.WriteFile(filepath.Join(d, "nginx.conf"), []byte(main), 0o600)
 	cmd := exec.Command(testpeer.Require(t, "nginx"), "-p", d, "-c", filepath.Join(d, "nginx.conf"), "-e", filepath.Join(d, "error.log"))
 	start(t, addr, cmd)
@@ -239,7 +239,7 @@ func TestRealServers(t *testing.T) {
 			if os.Geteuid() == 0 {
 				b.WriteString("User nobody\nGroup nogroup\n")
 			}
-			fmt.Fprintf(&b, "Include %s\n", conf)
+			fmt.Fprintf(&b, "Include %s\n", quoteConf(conf))
 			os.WriteFile(filepath.Join(d, "httpd.conf"), []byte(b.String()), 0o644)
 			start(t, addr, exec.Command(testpeer.Require(t, "apache2"), "-f", filepath.Join(d, "httpd.conf"), "-DFOREGROUND"))
 			return expectation{revokedRefused: true, headers: true}
@@ -361,6 +361,40 @@ print("ok")
 `
 	if out := testpeer.Run(t, "python3", "-c", script, p); strings.TrimSpace(out) != "ok" {
 		t.Errorf("hook: %s", out)
+	}
+}
+
+// TestConfigRefusesInjection: what a user types cannot add lines to a
+// configuration.
+func TestConfigRefusesInjection(t *testing.T) {
+	good := Files{CAFile: "/k/ca.pem", CRLFile: "/k/crl.pem", ServerCert: "/k/s.pem", ServerKey: "/k/s.key", ServerBundle: "/k/b.pem",
+		Listen: "0.0.0.0:8443", Backend: "127.0.0.1:8080", ServerName: "app.example.test"}
+	tests := []struct {
+		name string
+		edit func(*Files)
+		want string
+	}{
+		{"listen with a newline", func(f *Files) { f.Listen = "0.0.0.0:8443;\n  evil on" }, "listen address"},
+		{"listen without port", func(f *Files) { f.Listen = "0.0.0.0" }, "not host:port"},
+		{"port out of range", func(f *Files) { f.Listen = "0.0.0.0:70000" }, "between 1 and 65535"},
+		{"backend with a space", func(f *Files) { f.Backend = "app server:80" }, "application address"},
+		{"server name with a brace", func(f *Files) { f.ServerName = "a} evil {" }, "not a DNS name"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for _, target := range Targets {
+				f := good
+				tt.edit(&f)
+				if _, err := Config(target, f); err == nil || !strings.Contains(err.Error(), tt.want) {
+					t.Errorf("%s: %v, want %q", target, err, tt.want)
+				}
+			}
+		})
+	}
+	for _, target := range Targets {
+		if _, err := Config(target, good); err != nil {
+			t.Errorf("%s: %v", target, err)
+		}
 	}
 }
 

@@ -11,13 +11,13 @@ server {
     listen {{.Listen}} ssl;                      # the HTTPS port
     server_name {{.ServerName}};
 
-    ssl_certificate     {{.ServerCert}};        # this server's certificate, with intermediates
-    ssl_certificate_key {{.ServerKey}};         # and its private key
+    ssl_certificate     {{conf .ServerCert}};        # this server's certificate, with intermediates
+    ssl_certificate_key {{conf .ServerKey}};         # and its private key
 
-    ssl_client_certificate {{.CAFile}};          # trust client certificates issued by this CA only
+    ssl_client_certificate {{conf .CAFile}};          # trust client certificates issued by this CA only
     ssl_verify_client on;                        # no valid client certificate: HTTP 400, no access
     ssl_verify_depth 2;                          # client certificate, then at most one CA
-    ssl_crl {{.CRLFile}};                        # revoked certificates (publish with: certctl crl)
+    ssl_crl {{conf .CRLFile}};                        # revoked certificates (publish with: certctl crl)
 
     location / {
         # What the application receives about the client:
@@ -39,17 +39,17 @@ Listen {{.Listen}}
     ServerName {{.ServerName}}
     SSLEngine on
     # This server's certificate, with intermediates, and its private key.
-    SSLCertificateFile    {{.ServerCert}}
-    SSLCertificateKeyFile {{.ServerKey}}
+    SSLCertificateFile    {{conf .ServerCert}}
+    SSLCertificateKeyFile {{conf .ServerKey}}
 
     # Trust client certificates issued by this CA only.
-    SSLCACertificateFile  {{.CAFile}}
+    SSLCACertificateFile  {{conf .CAFile}}
     # No valid client certificate: the handshake fails.
     SSLVerifyClient require
     # The client certificate, then at most one CA.
     SSLVerifyDepth 2
     # Revoked certificates (publish with: certctl crl), checked for the client's own certificate.
-    SSLCARevocationFile   {{.CRLFile}}
+    SSLCARevocationFile   {{conf .CRLFile}}
     SSLCARevocationCheck  leaf
 
     # What the application receives about the client.
@@ -71,7 +71,7 @@ frontend mtls
     # crt: this server's certificate and key in one PEM file; ca-file: trust
     # client certificates from this CA only; verify required: no valid client
     # certificate, no handshake; crl-file: revoked certificates.
-    bind {{.Listen}} ssl crt {{.ServerBundle}} ca-file {{.CAFile}} verify required crl-file {{.CRLFile}}
+    bind {{.Listen}} ssl crt {{conf .ServerBundle}} ca-file {{conf .CAFile}} verify required crl-file {{conf .CRLFile}}
     # What the application receives about the client:
     http-request set-header X-Client-Verify      %[ssl_c_verify]       # 0 means verified
     http-request set-header X-Client-DN          %{+Q}[ssl_c_s_dn]
@@ -92,13 +92,13 @@ backend app
 	# The address to listen on.
 	bind {{.Host}}
 	# This server's certificate and key.
-	tls {{.ServerCert}} {{.ServerKey}} {
+	tls {{conf .ServerCert}} {{conf .ServerKey}} {
 		client_auth {
 			# No valid client certificate, no handshake.
 			mode require_and_verify
 			# Trust client certificates from this CA only
 			# (Caddy 2.8 and newer also accept: trust_pool file <path>).
-			trusted_ca_cert_file {{.CAFile}}
+			trusted_ca_cert_file {{conf .CAFile}}
 		}
 	}
 	# Your application, and what it receives about the client.
@@ -111,18 +111,18 @@ backend app
 }
 `,
 
-	Python: `"""A Python HTTPS server (standard library only) that accepts only clients
-with a certificate from the CA "{{.CAName}}" that is not in its CRL.
-Run: python3 mtls_server.py   Restart it after publishing a new CRL."""
+	Python: `# A Python HTTPS server (standard library only) that accepts only clients
+# with a certificate from the CA "{{.CAName}}" that is not in its CRL.
+# Run: python3 mtls_server.py   Restart it after publishing a new CRL.
 import http.server
 import ssl
 
-LISTEN = ("{{.Host}}", {{.Port}})
+LISTEN = ({{str .Host}}, {{.Port}})
 
 context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-context.load_cert_chain("{{.ServerCert}}", "{{.ServerKey}}")  # this server's certificate and key
-context.load_verify_locations("{{.CAFile}}")    # trust client certificates from this CA only
-context.load_verify_locations("{{.CRLFile}}")   # and know its revoked certificates
+context.load_cert_chain({{str .ServerCert}}, {{str .ServerKey}})  # this server's certificate and key
+context.load_verify_locations({{str .CAFile}})    # trust client certificates from this CA only
+context.load_verify_locations({{str .CRLFile}})   # and know its revoked certificates
 context.verify_flags |= ssl.VERIFY_CRL_CHECK_LEAF  # refuse a revoked client certificate
 context.verify_mode = ssl.CERT_REQUIRED           # no valid client certificate, no handshake
 
@@ -155,16 +155,16 @@ server.serve_forever()
 # upgrade, or put nginx in front (nginx-mtls.conf). Restart after a new CRL.
 import ssl
 
-bind = "{{.Listen}}"
-certfile = "{{.ServerCert}}"      # this server's certificate, with intermediates
-keyfile = "{{.ServerKey}}"        # and its private key
-ca_certs = "{{.CAFile}}"          # trust client certificates from this CA only
+bind = {{str .Listen}}
+certfile = {{str .ServerCert}}      # this server's certificate, with intermediates
+keyfile = {{str .ServerKey}}        # and its private key
+ca_certs = {{str .CAFile}}          # trust client certificates from this CA only
 cert_reqs = ssl.CERT_REQUIRED     # no valid client certificate, no handshake
 
 
 def ssl_context(conf, default_ssl_context_factory):
     context = default_ssl_context_factory()            # the settings above
-    context.load_verify_locations("{{.CRLFile}}")      # the CA's revoked certificates
+    context.load_verify_locations({{str .CRLFile}})      # the CA's revoked certificates
     context.verify_flags |= ssl.VERIFY_CRL_CHECK_LEAF  # refuse a revoked client certificate
     return context
 `,
@@ -186,18 +186,18 @@ import (
 )
 
 func main() {
-	caPEM, err := os.ReadFile("{{.CAFile}}") // trust client certificates from this CA only
+	caPEM, err := os.ReadFile({{str .CAFile}}) // trust client certificates from this CA only
 	if err != nil {
 		log.Fatal(err)
 	}
 	pool := x509.NewCertPool()
 	if !pool.AppendCertsFromPEM(caPEM) {
-		log.Fatal("no CA certificate in {{.CAFile}}")
+		log.Fatal("no CA certificate in the CA file")
 	}
-	revoked := loadCRL("{{.CRLFile}}", caPEM) // serials of revoked certificates
+	revoked := loadCRL({{str .CRLFile}}, caPEM) // serials of revoked certificates
 
 	server := &http.Server{
-		Addr:              "{{.Listen}}",
+		Addr:              {{str .Listen}},
 		ReadHeaderTimeout: 10 * time.Second,
 		TLSConfig: &tls.Config{
 			ClientAuth:             tls.RequireAndVerifyClientCert, // no valid client certificate, no handshake
@@ -215,7 +215,7 @@ func main() {
 			fmt.Fprintf(w, "Hello, %s (serial %X)\n", client.Subject.CommonName, client.SerialNumber)
 		}),
 	}
-	log.Fatal(server.ListenAndServeTLS("{{.ServerCert}}", "{{.ServerKey}}"))
+	log.Fatal(server.ListenAndServeTLS({{str .ServerCert}}, {{str .ServerKey}}))
 }
 
 // loadCRL reads the revoked serials from a CRL the CA signed. Restart after
