@@ -9,8 +9,8 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"strconv"
 	"sort"
+	"strconv"
 	"strings"
 	"text/template"
 )
