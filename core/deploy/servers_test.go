@@ -169,7 +169,7 @@ func TestNewCRLAfterReload(t *testing.T) {
 		t.Fatalf("before the revocation: %d\n%s", status, body)
 	}
 	old, _ := x509.ParseRevocationList(f.kit.CRL)
-	vera, _ := pki.ParseCertificates(mustRead(t, f.people["Valid Vera"][0]))
+	vera, _ := pki.ParseCertificates(testpeer.ReadFile(t, f.people["Valid Vera"][0]))
 	entries := []pki.Revoked{{Serial: vera[0].SerialNumber, Time: time.Now(), Reason: 1}}
 	for _, e := range old.RevokedCertificateEntries {
 		entries = append(entries, pki.Revoked{Serial: e.SerialNumber, Time: e.RevocationTime, Reason: e.ReasonCode})
@@ -196,15 +196,6 @@ func TestNewCRLAfterReload(t *testing.T) {
 	if status, body := f.connect(t, kitDir, listen, "Revoked Rick"); status == 200 {
 		t.Errorf("the earlier revocation was lost:\n%s", body)
 	}
-}
-
-func mustRead(t *testing.T, path string) []byte {
-	t.Helper()
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return data
 }
 
 // expectation says what a server does with a revoked certificate: most

@@ -81,20 +81,11 @@ func TestPEMBundle(t *testing.T) {
 		t.Errorf("wrong password: %v %q", err, warnings)
 	}
 	// A bundle without the CA's key says how to export one.
-	noKey := strings.Replace(bundle.String(), string(mustRead(t, f("ca.key"))), "", 1)
+	noKey := strings.Replace(bundle.String(), string(testpeer.ReadFile(t, f("ca.key"))), "", 1)
 	if _, _, err := ReadPEMBundle([]byte(noKey), []byte(testPassword)); err == nil || !strings.Contains(err.Error(), "CA together with its key") {
 		t.Errorf("no CA key: %v", err)
 	}
 	if _, _, err := ReadPEMBundle([]byte("just text"), nil); err == nil || !strings.Contains(err.Error(), "not a PEM file") {
 		t.Errorf("not PEM: %v", err)
 	}
-}
-
-func mustRead(t *testing.T, path string) []byte {
-	t.Helper()
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return data
 }

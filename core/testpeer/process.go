@@ -3,6 +3,7 @@ package testpeer
 import (
 	"bytes"
 	"net"
+	"os"
 	"sync"
 	"testing"
 )
@@ -38,4 +39,14 @@ func (o *Output) String() string {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	return o.buf.String()
+}
+
+// ReadFile reads a file the test wrote or a program made, or fails the test.
+func ReadFile(t testing.TB, path string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
 }
