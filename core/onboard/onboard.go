@@ -8,7 +8,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"certdesk/core/export"
 	"certdesk/core/pki"
@@ -103,26 +106,40 @@ func Run(ctx context.Context, v *vault.Vault, ca vault.CA, rows []Row, opts Opti
 	if err != nil {
 		return Report{}, err
 	}
+	// Writing goes on after a cancel: the certificates are stored, and
+	// their holders need the files. PKCS#12 encryption is CPU-bound, so the
+	// files are written on every core; the sheet keeps the CSV's order.
+	writeCtx := context.WithoutCancel(ctx)
+	var next, written atomic.Int64
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := int(next.Add(1) - 1); j < len(issued); j = int(next.Add(1) - 1) {
+				r, b := &results[index[j]], issued[j]
+				if b.Err != nil {
+					r.Err = b.Err
+					continue
+				}
+				r.Record = b.Record
+				r.File, r.Password, r.Err = writeP12(writeCtx, v, b.Record, caCert, opts)
+				if r.Err != nil {
+					r.Err = fmt.Errorf("issued as certificate %d, but its PKCS#12 was not written (export it again): %w", b.Record.ID, r.Err)
+				}
+				if opts.Progress != nil {
+					opts.Progress("writing", int(written.Add(1)), len(issued))
+				}
+			}
+		}()
+	}
+	wg.Wait()
 	w := csv.NewWriter(sheet)
 	w.Write([]string{"name", "email", "file", "password", "serial", "sha256"})
 	rep := Report{Sheet: sheetPath}
-	for j, b := range issued {
-		r := &results[index[j]]
-		if b.Err != nil {
-			r.Err = b.Err
-			continue
-		}
-		r.Record = b.Record
-		// Writing goes on after a cancel: the certificates are stored, and
-		// their holders need the files.
-		r.File, r.Password, r.Err = writeP12(context.WithoutCancel(ctx), v, b.Record, caCert, opts)
-		if r.Err != nil {
-			r.Err = fmt.Errorf("issued as certificate %d, but its PKCS#12 was not written (export it again): %w", b.Record.ID, r.Err)
-			continue
-		}
-		w.Write([]string{b.Record.CommonName, strings.Join(b.Record.Emails, " "), filepath.Base(r.File), r.Password, b.Record.Serial, b.Record.FingerprintSHA256})
-		if opts.Progress != nil {
-			opts.Progress("writing", j+1, len(issued))
+	for _, r := range results {
+		if r.Err == nil && r.File != "" {
+			w.Write([]string{r.Record.CommonName, strings.Join(r.Record.Emails, " "), filepath.Base(r.File), r.Password, r.Record.Serial, r.Record.FingerprintSHA256})
 		}
 	}
 	w.Flush()

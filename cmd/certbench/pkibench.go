@@ -1,0 +1,112 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"time"
+
+	"certdesk/core/export"
+	"certdesk/core/interop"
+	"certdesk/core/pki"
+	"certdesk/core/vault"
+)
+
+// benchPKI measures moving a CA of 1,000 people to and from an easy-rsa
+// folder (keys under a generated password), beside what easy-rsa itself
+// takes to issue people into the same kind of folder.
+func benchPKI() ([]row, error) {
+	dir, err := os.MkdirTemp("", "certbench-pki-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	const n = 1000
+	v, err := vault.Create(filepath.Join(dir, "v.db"), nil, vault.CreateOptions{Insecure: true})
+	if err != nil {
+		return nil, err
+	}
+	defer v.Close()
+	ca, err := v.CreateCA(ctx, "PKI CA", pki.CARequest{})
+	if err != nil {
+		return nil, err
+	}
+	var reqs []pki.PersonRequest
+	for i := range n {
+		reqs = append(reqs, pki.PersonRequest{Name: pki.Name{CommonName: fmt.Sprintf("Person %04d", i)}})
+	}
+	if _, err := v.IssuePeople(ctx, ca, reqs, nil); err != nil {
+		return nil, err
+	}
+	password := export.GeneratePassword()
+	var exports, imports []time.Duration
+	for round := range 3 {
+		folder := filepath.Join(dir, fmt.Sprintf("pki%d", round))
+		start := time.Now()
+		p, err := v.ExportPKI(ctx, ca)
+		if err == nil {
+			err = interop.WriteEasyRSA(folder, p, interop.WriteOptions{Password: password, KeyIterations: export.GeneratedPasswordIterations})
+		}
+		if err != nil {
+			return nil, err
+		}
+		exports = append(exports, time.Since(start))
+		start = time.Now()
+		back, _, err := interop.ReadEasyRSA(folder, []byte(password))
+		if err != nil {
+			return nil, err
+		}
+		w, err := vault.Create(filepath.Join(dir, fmt.Sprintf("back%d.db", round)), nil, vault.CreateOptions{Insecure: true})
+		if err != nil {
+			return nil, err
+		}
+		_, _, err = w.ImportPKI(ctx, "Back", back)
+		w.Close()
+		if err != nil {
+			return nil, err
+		}
+		imports = append(imports, time.Since(start))
+	}
+	ex, im := median(exports), median(imports)
+
+	// easy-rsa issuing into the folder Certdesk wrote: a few people, timed
+	// each, scaled to 1,000.
+	perPerson, err := easyRSAPerPerson(filepath.Join(dir, "pki0"), password, 10)
+	if err != nil {
+		return nil, err
+	}
+	theirs := perPerson * n
+	ratio := float64(theirs) / float64(ex)
+	return []row{
+		{what: "CA of 1,000 people → easy-rsa folder (keys encrypted)", ours: fmt.Sprintf("%.2f s", ex.Seconds()),
+			theirs: fmt.Sprintf("easy-rsa build-client-full %.2f s/person → %.0f s", perPerson.Seconds(), theirs.Seconds()),
+			ratio:  fmt.Sprintf("%.0f× faster", ratio), target: "< 5 s", verdict: met(ex < 5*time.Second)},
+		{what: "easy-rsa folder of 1,000 people → new vault", ours: fmt.Sprintf("%.2f s", im.Seconds()),
+			theirs: "—", ratio: "—", target: "< 5 s", verdict: met(im < 5*time.Second)},
+	}, nil
+}
+
+// easyRSAPerPerson is the median time easy-rsa takes for one
+// build-client-full in folder.
+func easyRSAPerPerson(folder, password string, people int) (time.Duration, error) {
+	easyrsa, err := exec.LookPath("easyrsa")
+	if err != nil {
+		easyrsa = "/usr/share/easy-rsa/easyrsa"
+		if _, err := os.Stat(easyrsa); err != nil {
+			return 0, fmt.Errorf("easy-rsa is not installed (make deps-test)")
+		}
+	}
+	var runs []time.Duration
+	for i := range people {
+		cmd := exec.Command(easyrsa, "build-client-full", fmt.Sprintf("bench-%d", i), "nopass")
+		cmd.Env = append(os.Environ(), "EASYRSA_PKI="+folder, "EASYRSA_BATCH=1", "EASYRSA_PASSIN=pass:"+password)
+		cmd.Dir = filepath.Dir(folder)
+		start := time.Now()
+		if out, err := cmd.CombinedOutput(); err != nil {
+			return 0, fmt.Errorf("easyrsa: %v: %s", err, out)
+		}
+		runs = append(runs, time.Since(start))
+	}
+	return median(runs), nil
+}
