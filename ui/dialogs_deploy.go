@@ -38,6 +38,20 @@ func (m *mainView) configureServer() {
 	name := widget.NewEntry()
 	name.SetPlaceHolder("server DNS name, e.g. app.example.com")
 	name.SetText("localhost")
+	existing := m.serverCertificates(ca)
+	const newCert = "A new one for this name:"
+	certChoices := []string{newCert}
+	for _, r := range existing {
+		certChoices = append(certChoices, serverChoice(r))
+	}
+	certSelect := widget.NewSelect(certChoices, func(choice string) {
+		if choice == newCert {
+			name.Enable()
+		} else {
+			name.Disable()
+		}
+	})
+	certSelect.SetSelected(newCert)
 	listen := widget.NewEntry()
 	listen.SetText("0.0.0.0:8443")
 	backend := widget.NewEntry()
@@ -48,6 +62,7 @@ func (m *mainView) configureServer() {
 	intro.Wrapping = fyne.TextWrapWord
 	form := widget.NewForm(
 		widget.NewFormItem("Servers", servers),
+		widget.NewFormItem("Server certificate", certSelect),
 		widget.NewFormItem("Server name", name),
 		widget.NewFormItem("Listen on", listen),
 		widget.NewFormItem("Application", backend),
@@ -68,7 +83,16 @@ func (m *mainView) configureServer() {
 			dialog.ShowInformation("No server chosen", "Tick at least one server to configure.", m.app.win)
 			return
 		}
-		req, err := serverRequestFor(strings.TrimSpace(name.Text))
+		opts := vault.DeployOptions{}
+		var err error
+		for _, r := range existing {
+			if certSelect.Selected == serverChoice(r) {
+				opts.ServerID = r.ID
+			}
+		}
+		if opts.ServerID == 0 {
+			opts.Request, err = serverRequestFor(strings.TrimSpace(name.Text))
+		}
 		if err == nil {
 			err = deploy.CheckAddresses(strings.TrimSpace(listen.Text), strings.TrimSpace(backend.Text))
 		}
@@ -84,11 +108,32 @@ func (m *mainView) configureServer() {
 				m.app.showError("Choose an empty folder", err)
 				return
 			}
-			m.writeKit(ca, dir, targets, req, strings.TrimSpace(listen.Text), strings.TrimSpace(backend.Text))
+			m.writeKit(ca, dir, targets, opts, strings.TrimSpace(listen.Text), strings.TrimSpace(backend.Text))
 		})
 	}, m.app.win)
 	d.Resize(fyne.NewSize(560, d.MinSize().Height))
 	d.Show()
+}
+
+// serverCertificates are the CA's server certificates a kit can carry:
+// with their key, not revoked, not expired.
+func (m *mainView) serverCertificates(ca vault.CA) []vault.Record {
+	recs, err := m.app.vault.List(m.app.ctx, vault.Filter{CAID: ca.ID, Kind: vault.KindServer, Sort: vault.SortNotAfter, Descending: true, Limit: 50})
+	if err != nil {
+		return nil
+	}
+	now := m.app.vault.Now()
+	var out []vault.Record
+	for _, r := range recs {
+		if r.HasKey && !r.Revoked() && now.Before(r.NotAfter) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func serverChoice(r vault.Record) string {
+	return fmt.Sprintf("%s (#%d, until %s)", r.CommonName, r.ID, r.NotAfter.Format("2006-01-02"))
 }
 
 // serverRequestFor makes the request for the kit's server certificate from
@@ -103,10 +148,10 @@ func serverRequestFor(name string) (pki.ServerRequest, error) {
 	return pki.ServerRequest{DNSNames: []string{name}}, nil
 }
 
-func (m *mainView) writeKit(ca vault.CA, dir string, targets []deploy.Target, req pki.ServerRequest, listen, backend string) {
-	busy := m.app.busy("Issuing the server certificate and writing the files…")
+func (m *mainView) writeKit(ca vault.CA, dir string, targets []deploy.Target, opts vault.DeployOptions, listen, backend string) {
+	busy := m.app.busy("Writing the server files…")
 	m.app.run.Run(func() func() {
-		kit, err := m.app.vault.DeployKit(m.app.ctx, ca, vault.DeployOptions{Request: req})
+		kit, err := m.app.vault.DeployKit(m.app.ctx, ca, opts)
 		var written []string
 		if err == nil {
 			kit.Listen, kit.Backend = listen, backend

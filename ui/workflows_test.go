@@ -141,6 +141,28 @@ func TestReminderServerKitAndEasyRSA(t *testing.T) {
 		t.Errorf("a refused kit changed the vault: %d → %d", before, m.table.total)
 	}
 
+	// A second kit carries the server certificate the first one issued.
+	h.tap("Configure a server…")
+	var certSelect *widget.Select
+	for _, o := range h.objects() {
+		if sel, ok := o.(*widget.Select); ok && len(sel.Options) == 2 && strings.HasPrefix(sel.Options[1], "localhost (#") {
+			certSelect = sel
+		}
+	}
+	if certSelect == nil {
+		t.Fatal("the dialog offers no existing server certificate")
+	}
+	certSelect.SetSelected(certSelect.Options[1])
+	h.picker.folder = filepath.Join(dir, "kit2")
+	h.tap("Choose folder…")
+	h.waitFor("the second kit", func() bool { return strings.Contains(h.text(), "Server files written") })
+	h.tap("OK")
+	first, _ := os.ReadFile(filepath.Join(dir, "kit", "server.pem"))
+	second, _ := os.ReadFile(filepath.Join(dir, "kit2", "server.pem"))
+	if len(first) == 0 || string(first) != string(second) || m.table.total != before {
+		t.Errorf("the second kit did not reuse the server certificate (%d → %d certificates)", before, m.table.total)
+	}
+
 	m.exportEasyRSA()
 	h.sees("Export as easy-rsa folder", "easy-rsa asks for it as the CA pass phrase")
 	h.typeInto("password", "ui export pass")
