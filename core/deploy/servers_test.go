@@ -1,7 +1,10 @@
 package deploy
 
 import (
+	"crypto/sha1"
+	"crypto/sha256"
 	"crypto/x509"
+	"encoding/hex"
 	"fmt"
 	"math/big"
 	"net"
@@ -20,6 +23,7 @@ import (
 )
 
 type fixture struct {
+	vera      *x509.Certificate
 	kit       Kit
 	authority pki.Authority
 	// client certificate and key files by who they are
@@ -52,7 +56,7 @@ func newFixture(t *testing.T) *fixture {
 		f.people[name] = [2]string{certFile, keyFile}
 		return p
 	}
-	issue("Valid Vera", ca)
+	f.vera = issue("Valid Vera", ca).Cert
 	revoked := issue("Revoked Rick", ca)
 	issue("Foreign Fred", pki.Authority{Cert: other.Cert, Key: other.Key})
 	crl, err := ca.SignCRL(pki.CRLRequest{Number: big.NewInt(1), ThisUpdate: now.Add(-time.Minute), NextUpdate: now.Add(24 * time.Hour),
@@ -133,11 +137,12 @@ func start(t *testing.T, addr string, cmd *exec.Cmd) {
 
 // connect makes one request as a client and returns the HTTP status (0 when
 // the handshake was refused) and the body.
-func (f *fixture) connect(t *testing.T, kitDir, addr, who string) (int, string) {
+func (f *fixture) connect(t *testing.T, kitDir, addr, who string, extra ...string) (int, string) {
 	t.Helper()
 	_, port, _ := net.SplitHostPort(addr)
-	out, _ := testpeer.Try(t, "curl", "-s", "--max-time", "10", "--cacert", filepath.Join(kitDir, CAFileName), "--resolve", "localhost:"+port+":127.0.0.1",
-		"--cert", f.people[who][0], "--key", f.people[who][1], "-w", "\n%{http_code}", "https://localhost:"+port+"/")
+	args := append([]string{"-s", "--max-time", "10", "--cacert", filepath.Join(kitDir, CAFileName)}, extra...)
+	out, _ := testpeer.Try(t, "curl", append(args, "--resolve", "localhost:"+port+":127.0.0.1",
+		"--cert", f.people[who][0], "--key", f.people[who][1], "-w", "\n%{http_code}", "https://localhost:"+port+"/")...)
 	i := strings.LastIndex(out, "\n")
 	var status int
 	fmt.Sscan(out[i+1:], &status)
@@ -198,12 +203,36 @@ func TestNewCRLAfterReload(t *testing.T) {
 	}
 }
 
+// checkIdentity checks the X-Client-* headers the application received
+// for Valid Vera: none forged, each in the format the file documents.
+func (f *fixture) checkIdentity(t *testing.T, body string, want expectation) {
+	t.Helper()
+	serial := pki.SerialHex(f.vera.SerialNumber)
+	if want.serialDecimal {
+		serial = f.vera.SerialNumber.String()
+	}
+	sha1Sum, sha256Sum := sha1.Sum(f.vera.Raw), sha256.Sum256(f.vera.Raw)
+	fingerprint := map[string]string{"sha1": hex.EncodeToString(sha1Sum[:]), "sha256": hex.EncodeToString(sha256Sum[:]), "": ""}[want.fingerprint]
+	for header, value := range map[string]string{"X-Client-Verify": "SUCCESS", "X-Client-DN": "CN=Valid Vera",
+		"X-Client-Serial": serial, "X-Client-Fingerprint": fingerprint} {
+		if line := header + ": " + value + "\n"; !strings.Contains(body, line) {
+			t.Errorf("the application did not receive %q:\n%s", strings.TrimSpace(line), body)
+		}
+	}
+	if strings.Contains(strings.ToLower(body), "forged") {
+		t.Errorf("a forged header reached the application:\n%s", body)
+	}
+}
+
 // expectation says what a server does with a revoked certificate: most
 // refuse it; Caddy reads no CRL, and Gunicorn before 21 ignores the
 // ssl_context hook — both say so in the configuration's first lines.
 type expectation struct {
 	revokedRefused bool
 	headers        bool // the application receives the X-Client-* headers
+	// Formats that differ by server (each file's comments say which):
+	serialDecimal bool   // Caddy writes the serial in decimal
+	fingerprint   string // "sha1", "sha256", or "" when the server has none
 }
 
 // TestRealServers starts each server on loopback with exactly the
@@ -216,7 +245,7 @@ func TestRealServers(t *testing.T) {
 	harnesses := map[Target]harness{
 		Nginx: func(t *testing.T, conf, addr string) expectation {
 			startNginx(t, conf, addr)
-			return expectation{revokedRefused: true, headers: true}
+			return expectation{revokedRefused: true, headers: true, fingerprint: "sha1"}
 		},
 		Apache: func(t *testing.T, conf, addr string) expectation {
 			d := t.TempDir()
@@ -241,7 +270,7 @@ func TestRealServers(t *testing.T) {
 			cfg := "global\n    log stderr format raw local0 err\ndefaults\n    mode http\n    timeout connect 5s\n    timeout client 10s\n    timeout server 10s\n\n" + string(body)
 			os.WriteFile(filepath.Join(d, "haproxy.cfg"), []byte(cfg), 0o600)
 			start(t, addr, exec.Command(testpeer.Require(t, "haproxy"), "-f", filepath.Join(d, "haproxy.cfg"), "-db"))
-			return expectation{revokedRefused: true, headers: true}
+			return expectation{revokedRefused: true, headers: true, fingerprint: "sha1"}
 		},
 		Caddy: func(t *testing.T, conf, addr string) expectation {
 			d := t.TempDir()
@@ -253,7 +282,7 @@ func TestRealServers(t *testing.T) {
 			cmd := exec.Command(testpeer.Require(t, "caddy"), "run", "--config", file, "--adapter", "caddyfile")
 			cmd.Env = append(os.Environ(), "HOME="+d, "XDG_DATA_HOME="+d, "XDG_CONFIG_HOME="+d)
 			start(t, addr, cmd)
-			return expectation{revokedRefused: false, headers: true}
+			return expectation{revokedRefused: false, headers: true, serialDecimal: true, fingerprint: "sha256"}
 		},
 		Python: func(t *testing.T, conf, addr string) expectation {
 			start(t, addr, exec.Command(testpeer.Require(t, "python3"), conf))
@@ -306,12 +335,13 @@ func TestRealServers(t *testing.T) {
 			text, _ := os.ReadFile(conf)
 			want := harnesses[target](t, conf, listen)
 
-			status, body := f.connect(t, kitDir, listen, "Valid Vera")
+			// The client tries to forge its identity; the server must overwrite it.
+			status, body := f.connect(t, kitDir, listen, "Valid Vera", "-H", "X-Client-DN: CN=Forged Admin", "-H", "X-Client-Fingerprint: forged", "-H", "X-Client-Verify: forged")
 			if status != 200 || !strings.Contains(body, "Valid Vera") {
 				t.Fatalf("valid client: status %d\n%s", status, body)
 			}
-			if want.headers && !strings.Contains(body, "X-Client-Serial: ") {
-				t.Errorf("the application did not receive the identity headers:\n%s", body)
+			if want.headers {
+				f.checkIdentity(t, body, want)
 			}
 			if status, body := f.connect(t, kitDir, listen, "Foreign Fred"); status == 200 {
 				t.Errorf("a certificate from another CA was let in:\n%s", body)

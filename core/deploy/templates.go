@@ -52,11 +52,14 @@ Listen {{.Listen}}
     SSLCARevocationFile   {{conf .CRLFile}}
     SSLCARevocationCheck  leaf
 
-    # What the application receives about the client.
+    # What the application receives about the client: SUCCESS, the subject
+    # (CN=Alice Example,O=...), the serial in hex as certctl shows it.
     RequestHeader set X-Client-Verify      "%{SSL_CLIENT_VERIFY}s"
     RequestHeader set X-Client-DN          "%{SSL_CLIENT_S_DN}s"
     RequestHeader set X-Client-Serial      "%{SSL_CLIENT_M_SERIAL}s"
-    RequestHeader set X-Client-Fingerprint "%{SSL_CLIENT_CERT_FINGERPRINT}s"
+    # mod_ssl offers no fingerprint: identify the client by its serial. The
+    # line drops any X-Client-Fingerprint a client sends, so none is forged.
+    RequestHeader unset X-Client-Fingerprint
 
     # Your application.
     ProxyPass        / http://{{.Backend}}/
@@ -72,11 +75,13 @@ frontend mtls
     # client certificates from this CA only; verify required: no valid client
     # certificate, no handshake; crl-file: revoked certificates.
     bind {{.Listen}} ssl crt {{conf .ServerBundle}} ca-file {{conf .CAFile}} verify required crl-file {{conf .CRLFile}}
-    # What the application receives about the client:
-    http-request set-header X-Client-Verify      %[ssl_c_verify]       # 0 means verified
-    http-request set-header X-Client-DN          %{+Q}[ssl_c_s_dn]
+    # What the application receives about the client (set-header replaces
+    # whatever a client sent): SUCCESS, the subject (CN=Alice Example,O=...),
+    # the serial in hex as certctl shows it, the SHA-1 fingerprint in hex.
+    http-request set-header X-Client-Verify      SUCCESS if { ssl_c_verify 0 }
+    http-request set-header X-Client-DN          %{+Q}[ssl_c_s_dn(,0,rfc2253)]
     http-request set-header X-Client-Serial      %[ssl_c_serial,hex]
-    http-request set-header X-Client-Fingerprint %[ssl_c_sha1,hex]
+    http-request set-header X-Client-Fingerprint %[ssl_c_sha1,hex,lower]
     default_backend app
 
 backend app
@@ -101,7 +106,9 @@ backend app
 			trusted_ca_cert_file {{conf .CAFile}}
 		}
 	}
-	# Your application, and what it receives about the client.
+	# Your application, and what it receives about the client (header_up
+	# replaces whatever a client sent). Caddy writes the serial in decimal
+	# and the fingerprint as SHA-256 (certctl show prints both forms).
 	reverse_proxy {{.Backend}} {
 		header_up X-Client-Verify SUCCESS
 		header_up X-Client-DN {http.request.tls.client.subject}
