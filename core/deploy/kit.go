@@ -27,6 +27,18 @@ type Kit struct {
 	Backend    string // host:port of the application (default 127.0.0.1:8080)
 }
 
+// CheckCA refuses a CA that is not a root. Servers built on OpenSSL (nginx,
+// HAProxy) cannot trust an intermediate alone, and once they trust its root
+// they accept the root's other intermediates and want a CRL from every CA
+// in the chain; a kit that quietly did that would let the wrong people in.
+func CheckCA(ca *x509.Certificate) error {
+	if bytes.Equal(ca.RawIssuer, ca.RawSubject) && ca.CheckSignatureFrom(ca) == nil {
+		return nil
+	}
+	return fmt.Errorf("it is an intermediate CA (issued by %s); server configurations are written for root CAs only, "+
+		"since OpenSSL-based servers would then trust every CA under that root: configure the server by hand with the chain from certctl export", ca.Issuer)
+}
+
 // Kit file names inside the folder.
 const (
 	CAFileName           = "ca.pem"
@@ -47,6 +59,9 @@ func WriteKit(dir string, k Kit, targets []Target, force bool) ([]string, error)
 	}
 	if len(targets) == 0 {
 		return nil, errors.New("name at least one server to configure")
+	}
+	if err := CheckCA(k.CA); err != nil {
+		return nil, err
 	}
 	abs, err := filepath.Abs(dir)
 	if err != nil {

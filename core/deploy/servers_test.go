@@ -1,9 +1,11 @@
 package deploy
 
 import (
+	"crypto/rand"
 	"crypto/sha1"
 	"crypto/sha256"
 	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/hex"
 	"fmt"
 	"math/big"
@@ -427,5 +429,27 @@ func TestParseTarget(t *testing.T) {
 	}
 	if _, err := ParseTarget("iis"); err == nil {
 		t.Error("iis accepted")
+	}
+}
+
+// TestIntermediateCARefused: a kit for an intermediate CA is refused with
+// the reason, instead of a configuration that trusts its whole root.
+func TestIntermediateCARefused(t *testing.T) {
+	f := newFixture(t)
+	key, _ := pki.GenerateKey(pki.ECDSAP256)
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(7), Subject: pkix.Name{CommonName: "Team Intermediate"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour), IsCA: true, BasicConstraintsValid: true,
+		KeyUsage: x509.KeyUsageCertSign | x509.KeyUsageCRLSign}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, f.authority.Cert, key.Public(), f.authority.Key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kit := f.kit
+	kit.CA, _ = x509.ParseCertificate(der)
+	if _, err := WriteKit(t.TempDir(), kit, []Target{Nginx}, false); err == nil || !strings.Contains(err.Error(), "intermediate CA (issued by CN=Deploy CA)") {
+		t.Errorf("intermediate CA: %v", err)
+	}
+	if _, err := WriteKit(t.TempDir(), f.kit, []Target{Nginx}, false); err != nil {
+		t.Errorf("root CA: %v", err)
 	}
 }

@@ -23,8 +23,14 @@ type DeployOptions struct {
 // certificates: the CA certificate, a freshly signed CRL, and a server
 // certificate with its chain and key. Writing it is deploy.WriteKit's job.
 func (v *Vault) DeployKit(ctx context.Context, ca CA, opts DeployOptions) (deploy.Kit, error) {
+	caCert, err := v.Certificate(ctx, ca.CertID)
+	if err != nil {
+		return deploy.Kit{}, err
+	}
+	if err := deploy.CheckCA(caCert); err != nil {
+		return deploy.Kit{}, fmt.Errorf("CA %q: %w", ca.Name, err)
+	}
 	var rec Record
-	var err error
 	if opts.ServerID != 0 {
 		if rec, err = v.Get(ctx, opts.ServerID); err != nil {
 			return deploy.Kit{}, err
@@ -51,10 +57,6 @@ func (v *Vault) DeployKit(ctx context.Context, ca CA, opts DeployOptions) (deplo
 		return deploy.Kit{}, err
 	}
 	chain, err := v.Chain(ctx, rec.ID)
-	if err != nil {
-		return deploy.Kit{}, err
-	}
-	caCert, err := v.Certificate(ctx, ca.CertID)
 	if err != nil {
 		return deploy.Kit{}, err
 	}
