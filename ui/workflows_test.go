@@ -3,14 +3,17 @@ package ui
 import (
 	"context"
 	"encoding/csv"
+	"math/big"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2/widget"
 	pkcs12 "software.sslmate.com/src/go-pkcs12"
 
+	"certdesk/core/export"
 	"certdesk/core/pki"
 	"certdesk/core/vault"
 )
@@ -189,5 +192,48 @@ func TestReminderServerKitAndEasyRSA(t *testing.T) {
 	rec, err := h2.app.Vault().Find(context.Background(), "Rosa Reminder")
 	if err != nil || !rec.HasKey {
 		t.Fatalf("imported: %+v %v", rec, err)
+	}
+}
+
+// TestImportXCABundle: an XCA-style PEM export (CA with its encrypted key,
+// a person, a CRL revoking them) is imported from the empty state.
+func TestImportXCABundle(t *testing.T) {
+	dir := t.TempDir()
+	now := time.Now()
+	caIssued, _ := pki.NewCA(pki.CARequest{Name: pki.Name{CommonName: "XCA Root"}}, now)
+	ca := pki.Authority{Cert: caIssued.Cert, Key: caIssued.Key}
+	person, _ := ca.IssuePerson(pki.PersonRequest{Name: pki.Name{CommonName: "Xena"}}, now)
+	crl, _ := ca.SignCRL(pki.CRLRequest{Number: big.NewInt(4), ThisUpdate: now.Add(-time.Minute), NextUpdate: now.Add(time.Hour),
+		Entries: []pki.Revoked{{Serial: person.Cert.SerialNumber, Time: now, Reason: 1}}})
+	caKey, _ := export.KeyPEM(ca.Key, "xca pass")
+	personKey, _ := export.KeyPEM(person.Key, "xca pass")
+	var bundle []byte
+	for _, part := range [][]byte{pki.EncodeCertPEM(ca.Cert), caKey, pki.EncodeCertPEM(person.Cert), personKey, pki.EncodeCRLPEM(crl)} {
+		bundle = append(bundle, part...)
+	}
+	path := filepath.Join(dir, "export.pem")
+	os.WriteFile(path, bundle, 0o600)
+
+	vaultPath := filepath.Join(dir, "empty.db")
+	v, _ := vault.Create(vaultPath, nil, vault.CreateOptions{Insecure: true})
+	v.Close()
+	h := newHarness(t, Options{VaultPath: vaultPath})
+	h.app.Start()
+	h.picker.open = path
+	h.tap("Import an XCA export")
+	h.waitFor("the password prompt", func() bool { return strings.Contains(h.text(), "The keys are encrypted") })
+	h.typeInto("key password", "xca pass")
+	h.tap("Import")
+	h.waitFor("the import", func() bool { return strings.Contains(h.text(), "PKI imported") })
+	h.sees("Imported \"XCA Root\" with 1 certificate(s)")
+	h.tap("OK")
+	rec, err := h.app.Vault().Find(context.Background(), "Xena")
+	if err != nil || !rec.Revoked() || !rec.HasKey {
+		t.Fatalf("Xena: %+v %v", rec, err)
+	}
+	cas, _ := h.app.Vault().CAs(context.Background())
+	next, err := h.app.Vault().SignCRL(context.Background(), cas[0], 0)
+	if err != nil || next.Number != 5 {
+		t.Errorf("the next CRL is #%d (%v), want #5 after XCA's #4", next.Number, err)
 	}
 }
