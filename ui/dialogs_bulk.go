@@ -39,7 +39,10 @@ func (m *mainView) issueFromCSV() {
 			m.app.showError("The CSV was not read", err)
 			return
 		}
-		m.confirmBulk(ca.Name, rows, func(preset export.Preset) {
+		m.confirmBulk(ca.Name, rows, func(preset export.Preset, kt pki.KeyType) {
+			for i := range rows {
+				rows[i].Req.KeyType = kt
+			}
 			m.app.picker.Folder("Folder for the PKCS#12 files and the password sheet", func(dir string) {
 				if dir != "" {
 					m.runBulk(ca, rows, onboard.Options{OutDir: dir, Preset: preset})
@@ -51,7 +54,7 @@ func (m *mainView) issueFromCSV() {
 
 // confirmBulk shows how many people will get a certificate and which rows
 // will not, before anything is issued.
-func (m *mainView) confirmBulk(caName string, rows []onboard.Row, next func(export.Preset)) {
+func (m *mainView) confirmBulk(caName string, rows []onboard.Row, next func(export.Preset, pki.KeyType)) {
 	bad := 0
 	for _, r := range rows {
 		if r.Err != nil {
@@ -70,7 +73,9 @@ func (m *mainView) confirmBulk(caName string, rows []onboard.Row, next func(expo
 	}
 	presets := widget.NewRadioGroup([]string{presetLabels[export.Compatible], presetLabels[export.Modern]}, nil)
 	presets.SetSelected(presetLabels[export.Compatible])
-	items = append(items, widget.NewLabelWithStyle("Encryption", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), presets)
+	key := keyTypeSelect()
+	items = append(items, widget.NewForm(widget.NewFormItem("Key type", key)),
+		widget.NewLabelWithStyle("PKCS#12 encryption", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), presets)
 	d := dialog.NewCustomConfirm("Issue from CSV", "Choose folder…", "Cancel", container.NewVBox(items...), func(ok bool) {
 		if !ok {
 			return
@@ -79,7 +84,7 @@ func (m *mainView) confirmBulk(caName string, rows []onboard.Row, next func(expo
 		if presets.Selected == presetLabels[export.Modern] {
 			preset = export.Modern
 		}
-		next(preset)
+		next(preset, pki.KeyType(key.Selected))
 	}, m.app.win)
 	d.Resize(fyne.NewSize(520, d.MinSize().Height))
 	d.Show()

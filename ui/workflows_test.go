@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"crypto/rsa"
 	"encoding/csv"
 	"math/big"
 	"os"
@@ -30,6 +31,11 @@ func TestOnboardTeamFromCSV(t *testing.T) {
 		"Cat Cooper,not-an-address\nDan Dyer,dan@example.com\nBen Baker,ben@example.com\n"), 0o644)
 	h.tap("From CSV…")
 	h.sees("4 people will get a certificate from Acme", "1 row(s) will be skipped", "Line 6 (Ben Baker): the same person as line 3")
+	for _, o := range h.objects() {
+		if sel, ok := o.(*widget.Select); ok && sel.Selected == string(pki.DefaultKeyType) {
+			sel.SetSelected(string(pki.RSA2048))
+		}
+	}
 	out := filepath.Join(dir, "out")
 	h.picker.folder = out
 	h.tap("Choose folder…")
@@ -52,8 +58,11 @@ func TestOnboardTeamFromCSV(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, cert, _, err := pkcs12.DecodeChain(data, row[3]); err != nil || cert.Subject.CommonName != row[0] {
+		key, cert, _, err := pkcs12.DecodeChain(data, row[3])
+		if err != nil || cert.Subject.CommonName != row[0] {
 			t.Errorf("%s: %v", row[2], err)
+		} else if _, isRSA := key.(*rsa.PrivateKey); !isRSA {
+			t.Errorf("%s: a %T key, want the RSA chosen in the dialog", row[2], key)
 		}
 	}
 }
