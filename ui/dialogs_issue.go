@@ -176,18 +176,32 @@ func (m *mainView) signCSR() {
 func (m *mainView) renew(r vault.Record) {
 	revokeOld := widget.NewCheck("Revoke the old certificate (reason: superseded)", nil)
 	revokeOld.SetChecked(true)
+	keepKey := widget.NewCheck("Keep the same key (the holder keeps using the key they have)", nil)
 	text := widget.NewLabel(fmt.Sprintf("A new certificate for %q with a new key and the same lifetime.", r.CommonName))
 	text.Wrapping = fyne.TextWrapWord
-	d := dialog.NewCustomConfirm("Renew "+r.CommonName, "Renew", "Cancel", container2(text, revokeOld), func(ok bool) {
+	keepKey.OnChanged = func(keep bool) {
+		if keep {
+			text.SetText(fmt.Sprintf("A new certificate for %q for the same key, with the same lifetime.", r.CommonName))
+		} else {
+			text.SetText(fmt.Sprintf("A new certificate for %q with a new key and the same lifetime.", r.CommonName))
+		}
+	}
+	if !r.HasKey {
+		// Signed from a CSR: the vault never saw the key, so only the
+		// holder's own key can be signed again.
+		keepKey.SetChecked(true)
+		keepKey.Disable()
+	}
+	d := dialog.NewCustomConfirm("Renew "+r.CommonName, "Renew", "Cancel", container2(text, keepKey, revokeOld), func(ok bool) {
 		if !ok {
 			return
 		}
-		opts := vault.RenewOptions{RevokeOld: revokeOld.Checked}
+		opts := vault.RenewOptions{RevokeOld: revokeOld.Checked, KeepKey: keepKey.Checked}
 		m.longWork("Renewing "+r.CommonName+"…", func(ctx context.Context) (vault.Record, error) {
 			return m.app.vault.Renew(ctx, r.ID, opts)
 		})
 	}, m.app.win)
-	d.Resize(fyne.NewSize(440, d.MinSize().Height))
+	d.Resize(fyne.NewSize(460, d.MinSize().Height))
 	d.Show()
 }
 

@@ -13,6 +13,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/widget"
 
 	"certdesk/core/export"
 	"certdesk/core/mtls"
@@ -50,6 +51,24 @@ func TestSignCSRAndRenew(t *testing.T) {
 	recs, _ := h.app.Vault().List(context.Background(), vaultFilterName("Rita Renew"))
 	if len(recs) != 2 || !recs[0].Revoked() || recs[0].RevocationReason != 4 || recs[1].RenewedFrom != recs[0].ID {
 		t.Fatalf("after renew: %+v", recs)
+	}
+
+	// Carla's certificate came from a CSR: renewing keeps her key, the
+	// only one there is.
+	m := h.app.main
+	m.table.table.Select(widget.TableCellID{Row: findRow(t, m, "Csr Carla"), Col: 1})
+	h.tap("Renew…")
+	h.sees("for the same key")
+	h.tap("Renew")
+	h.sees("5 certificate(s)")
+	carlas, _ := h.app.Vault().List(context.Background(), vaultFilterName("Csr Carla"))
+	if len(carlas) != 2 {
+		t.Fatalf("Carla after renew: %+v", carlas)
+	}
+	oldCert, _ := h.app.Vault().Certificate(context.Background(), carlas[0].ID)
+	newCert, _ := h.app.Vault().Certificate(context.Background(), carlas[1].ID)
+	if pki.CertificateKeySHA256(oldCert) != pki.CertificateKeySHA256(newCert) || carlas[1].HasKey {
+		t.Error("Carla's renewal did not keep her key")
 	}
 }
 

@@ -220,3 +220,35 @@ func TestBulkInterrupt(t *testing.T) {
 		t.Errorf("a password sheet was left: %v", err)
 	}
 }
+
+// TestRenewKeepingKey renews a certificate signed from an openssl CSR — the
+// vault never saw its key — by signing the same key again; openssl checks
+// that the new certificate belongs to the key the person still holds.
+func TestRenewKeepingKey(t *testing.T) {
+	t.Parallel()
+	openssl := testpeer.Require(t, "openssl")
+	s := newSession(t)
+	s.ok("init", "--insecure-no-passphrase")
+	s.ok("ca", "create", "Acme")
+	key, csr := s.path("kim.key"), s.path("kim.csr")
+	testpeer.Run(t, openssl, "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", key, "-subj", "/CN=Kim Keeps", "-out", csr)
+	s.ok("sign", "--csr", csr, "--days", "20")
+	s.fails(1, "renew it keeping its key", "renew", "Kim Keeps")
+	s.fails(2, "give one of them", "renew", "Kim Keeps", "--keep-key", "--key", "rsa-2048")
+	renewed := decodeJSON[[]map[string]any](t, s.ok("renew", "Kim Keeps", "--keep-key", "--days", "90", "--revoke-old", "--json"))
+	if len(renewed) != 1 {
+		t.Fatalf("renewed: %v", renewed)
+	}
+	fp := renewed[0]["fingerprint_sha256"].(string)
+	s.ok("export", fp, "--format", "pem", "--out", s.path("kim-new.pem"))
+	s.ok("export", "Acme", "--format", "pem", "--out", s.path("ca.pem"))
+	testpeer.Run(t, openssl, "verify", "-CAfile", s.path("ca.pem"), "-purpose", "sslclient", s.path("kim-new.pem"))
+	certKey := testpeer.Run(t, openssl, "x509", "-in", s.path("kim-new.pem"), "-noout", "-pubkey")
+	heldKey := testpeer.Run(t, openssl, "pkey", "-in", key, "-pubout")
+	if certKey != heldKey {
+		t.Error("the renewed certificate is not for the key Kim holds")
+	}
+	if revoked := decodeJSON[[]map[string]any](t, s.ok("list", "--status", "revoked", "--json")); len(revoked) != 1 {
+		t.Errorf("%d revoked, want the old certificate", len(revoked))
+	}
+}

@@ -14,12 +14,12 @@ import (
 )
 
 func (c *cli) renewCommand() *cobra.Command {
-	var revokeOld bool
+	var revokeOld, keepKey bool
 	var days, expiring int
 	var keyType, caName string
 	cmd := &cobra.Command{
-		Use:   "renew (REF | --expiring DAYS) [--revoke-old] [--days N] [--key TYPE]",
-		Short: "Issue a new certificate (new key) for the same person or server; --expiring renews every one that expires within DAYS",
+		Use:   "renew (REF | --expiring DAYS) [--revoke-old] [--days N] [--key TYPE | --keep-key]",
+		Short: "Issue a new certificate (new key, or --keep-key) for the same person or server; --expiring renews every one that expires within DAYS",
 		Args: func(cmd *cobra.Command, args []string) error {
 			if (len(args) == 1) == (expiring > 0) || len(args) > 1 {
 				return usageError{errors.New("give one REF, or --expiring DAYS")}
@@ -28,6 +28,9 @@ func (c *cli) renewCommand() *cobra.Command {
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var kt pki.KeyType
+			if keyType != "" && keepKey {
+				return usageError{errors.New("--key makes a new key; --keep-key keeps the old one: give one of them")}
+			}
 			if keyType != "" {
 				var err error
 				if kt, err = pki.ParseKeyType(keyType); err != nil {
@@ -54,7 +57,7 @@ func (c *cli) renewCommand() *cobra.Command {
 					return err
 				}
 				for _, r := range all {
-					if r.Kind != vault.KindCA && r.HasKey && r.CommonName != vault.TestServerName {
+					if r.Kind != vault.KindCA && (r.HasKey || keepKey) && r.CommonName != vault.TestServerName {
 						targets = append(targets, r)
 					}
 				}
@@ -68,7 +71,7 @@ func (c *cli) renewCommand() *cobra.Command {
 			var renewed []certinfo.Info
 			failed := 0
 			for _, r := range targets {
-				n, err := v.Renew(c.ctx, r.ID, vault.RenewOptions{Days: days, KeyType: kt, RevokeOld: revokeOld})
+				n, err := v.Renew(c.ctx, r.ID, vault.RenewOptions{Days: days, KeyType: kt, RevokeOld: revokeOld, KeepKey: keepKey})
 				if err != nil {
 					failed++
 					fmt.Fprintf(c.stderr, "certctl: %q: %v\n", r.CommonName, err)
@@ -94,6 +97,7 @@ func (c *cli) renewCommand() *cobra.Command {
 	cmd.Flags().BoolVar(&revokeOld, "revoke-old", false, "revoke the old certificate as superseded")
 	cmd.Flags().IntVar(&days, "days", 0, "validity of the new certificate (default: the old one's lifetime)")
 	cmd.Flags().StringVar(&keyType, "key", "", "key type of the new key (default: the old one's)")
+	cmd.Flags().BoolVar(&keepKey, "keep-key", false, "sign the same key again (the holder keeps their key; also renews certificates signed from a CSR)")
 	cmd.Flags().IntVar(&expiring, "expiring", 0, "renew every certificate that expires within this many days")
 	cmd.Flags().StringVar(&caName, "ca", "", "with --expiring: only this CA's certificates")
 	return cmd

@@ -154,6 +154,22 @@ func (a Authority) IssueServer(req ServerRequest, now time.Time) (*Issued, error
 	return a.issueServer(req, newKey(req.KeyType), now)
 }
 
+// IssuePersonWithKey signs a person certificate for a key that already
+// exists, as when a certificate is renewed without a new key. key may be
+// nil when only the public key is known (a certificate signed from a CSR).
+func (a Authority) IssuePersonWithKey(req PersonRequest, pub any, key crypto.Signer, now time.Time) (*Issued, error) {
+	return a.issuePerson(req, existingKey(pub, key), now)
+}
+
+// IssueServerWithKey is IssuePersonWithKey for a server certificate.
+func (a Authority) IssueServerWithKey(req ServerRequest, pub any, key crypto.Signer, now time.Time) (*Issued, error) {
+	return a.issueServer(req, existingKey(pub, key), now)
+}
+
+func existingKey(pub any, key crypto.Signer) keySource {
+	return func() (any, crypto.Signer, error) { return pub, key, nil }
+}
+
 // SignCSR checks a CSR's signature and signs its public key with our own
 // profile. Only the subject's CN, O and OU and the SANs that fit the profile
 // (e-mail for clients, DNS and IP for servers) are taken from the request;

@@ -2,6 +2,7 @@ package vault
 
 import (
 	"context"
+	"crypto"
 	"database/sql"
 	"fmt"
 	"time"
@@ -17,6 +18,10 @@ type RenewOptions struct {
 	KeyType pki.KeyType
 	// RevokeOld revokes the old certificate as superseded.
 	RevokeOld bool
+	// KeepKey signs the old certificate's public key again instead of
+	// making a new key: the holder keeps using the key they have. It also
+	// renews certificates signed from a CSR, whose key the vault never saw.
+	KeepKey bool
 }
 
 // Renew issues a new certificate for the same subject (name, e-mail or DNS
@@ -34,8 +39,11 @@ func (v *Vault) Renew(ctx context.Context, id int64, opts RenewOptions) (Record,
 	if old.CAID == 0 {
 		return Record{}, fmt.Errorf("%q was not issued by a CA in this vault", old.CommonName)
 	}
-	if !old.HasKey {
-		return Record{}, fmt.Errorf("%q was signed from a CSR: ask its owner for a new CSR and sign that", old.CommonName)
+	if !old.HasKey && !opts.KeepKey {
+		return Record{}, fmt.Errorf("%q was signed from a CSR, so the vault has no key for it: renew it keeping its key, or sign a new CSR", old.CommonName)
+	}
+	if opts.KeepKey && opts.KeyType != "" {
+		return Record{}, fmt.Errorf("a renewal that keeps the key cannot change the key type")
 	}
 	oldCert, err := v.Certificate(ctx, id)
 	if err != nil {
@@ -58,14 +66,29 @@ func (v *Vault) Renew(ctx context.Context, id int64, opts RenewOptions) (Record,
 		validity.Days = max(1, int(oldCert.NotAfter.Sub(oldCert.NotBefore).Round(24*time.Hour)/(24*time.Hour)))
 	}
 	now := v.now()
+	serverReq := pki.ServerRequest{CommonName: oldCert.Subject.CommonName, Organization: first(oldCert.Subject.Organization),
+		DNSNames: oldCert.DNSNames, IPAddresses: oldCert.IPAddresses, KeyType: kt, Validity: validity}
+	personReq := pki.PersonRequest{Name: pki.Name{CommonName: oldCert.Subject.CommonName,
+		Organization: first(oldCert.Subject.Organization), OrganizationalUnit: first(oldCert.Subject.OrganizationalUnit)},
+		Emails: oldCert.EmailAddresses, KeyType: kt, Validity: validity}
 	var issued *pki.Issued
-	if old.Kind == KindServer {
-		issued, err = auth.IssueServer(pki.ServerRequest{CommonName: oldCert.Subject.CommonName, Organization: first(oldCert.Subject.Organization),
-			DNSNames: oldCert.DNSNames, IPAddresses: oldCert.IPAddresses, KeyType: kt, Validity: validity}, now)
-	} else {
-		issued, err = auth.IssuePerson(pki.PersonRequest{Name: pki.Name{CommonName: oldCert.Subject.CommonName,
-			Organization: first(oldCert.Subject.Organization), OrganizationalUnit: first(oldCert.Subject.OrganizationalUnit)},
-			Emails: oldCert.EmailAddresses, KeyType: kt, Validity: validity}, now)
+	switch {
+	case opts.KeepKey:
+		var key crypto.Signer
+		if old.HasKey {
+			if key, err = v.PrivateKey(ctx, id); err != nil {
+				return Record{}, err
+			}
+		}
+		if old.Kind == KindServer {
+			issued, err = auth.IssueServerWithKey(serverReq, oldCert.PublicKey, key, now)
+		} else {
+			issued, err = auth.IssuePersonWithKey(personReq, oldCert.PublicKey, key, now)
+		}
+	case old.Kind == KindServer:
+		issued, err = auth.IssueServer(serverReq, now)
+	default:
+		issued, err = auth.IssuePerson(personReq, now)
 	}
 	if err != nil {
 		return Record{}, err
