@@ -65,7 +65,7 @@ func (u *App) menu() *fyne.MainMenu {
 		fyne.NewMenu("View",
 			fyne.NewMenuItem("Light theme", func() { u.fyne.Settings().SetTheme(ForcedTheme(theme.VariantLight)) }),
 			fyne.NewMenuItem("Dark theme", func() { u.fyne.Settings().SetTheme(ForcedTheme(theme.VariantDark)) }),
-			fyne.NewMenuItem("System theme", func() { u.fyne.Settings().SetTheme(theme.DefaultTheme()) }),
+			fyne.NewMenuItem("System theme", func() { u.fyne.Settings().SetTheme(Theme()) }),
 		),
 	)
 }

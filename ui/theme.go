@@ -10,19 +10,34 @@ import (
 	"certdesk/core/verdict"
 )
 
-// variantTheme forces the light or dark variant of the default theme.
-type variantTheme struct {
+// certdeskTheme is Fyne's default theme with input borders dark enough to
+// see in the light variant (an unticked check box there is almost white on
+// white), following the system's variant or a forced one.
+type certdeskTheme struct {
 	fyne.Theme
+	forced  bool
 	variant fyne.ThemeVariant
 }
 
-// ForcedTheme returns the default theme fixed to one variant.
+// Theme follows the system's light or dark variant.
+func Theme() fyne.Theme { return certdeskTheme{Theme: theme.DefaultTheme()} }
+
+// ForcedTheme is Theme fixed to one variant.
 func ForcedTheme(v fyne.ThemeVariant) fyne.Theme {
-	return variantTheme{Theme: theme.DefaultTheme(), variant: v}
+	return certdeskTheme{Theme: theme.DefaultTheme(), forced: true, variant: v}
 }
 
-func (t variantTheme) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Color {
-	return t.Theme.Color(n, t.variant)
+// lightInputBorder is dark enough for a 3:1 contrast with a white background.
+var lightInputBorder = color.NRGBA{R: 0x8a, G: 0x8a, B: 0x8a, A: 0xff}
+
+func (t certdeskTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {
+	if t.forced {
+		v = t.variant
+	}
+	if n == theme.ColorNameInputBorder && v == theme.VariantLight {
+		return lightInputBorder
+	}
+	return t.Theme.Color(n, v)
 }
 
 // Colours for statuses and verdicts, readable on light and dark backgrounds.

@@ -158,6 +158,7 @@ const (
 	tabServerX, tabServerY             = 190, 50
 	firstRowX, firstRowY               = 470, 200
 	tryAsX, tryAsY                     = 233, 522
+	configureX, configureY             = 118, 659 // "Configure a server…" in the CA panel
 )
 
 // TestSmoke runs the real binary on a demo vault under Xvfb, clicks through
@@ -206,6 +207,8 @@ func TestScreenshots(t *testing.T) {
 		s.click(tabCertificatesX, tabCertificatesY)
 		s.click(firstRowX, firstRowY+40)
 		s.screenshot(filepath.Join(out, "certificates-"+theme+".png"))
+		s.click(configureX, configureY)
+		s.screenshot(filepath.Join(out, "configure-server-"+theme+".png"))
 		s.quit()
 	}
 }

@@ -31,6 +31,7 @@ func main() {
 	case "dark":
 		a.Settings().SetTheme(ui.ForcedTheme(theme.VariantDark))
 	case "":
+		a.Settings().SetTheme(ui.Theme())
 	default:
 		fmt.Fprintln(os.Stderr, "certdesk: --theme is light or dark")
 		os.Exit(2)
