@@ -30,6 +30,11 @@ type expiringView struct {
 	message *widget.Label
 	window  *widget.Select
 	days    int
+	// The last count and what it was counted for (vault state, CA, window
+	// and day): typing in the search box resets the table at every key,
+	// and the count only changes with these.
+	count    int
+	countFor string
 }
 
 func newExpiringView(t *certTable) *expiringView {
@@ -77,12 +82,17 @@ func (e *expiringView) refresh() {
 		return
 	}
 	e.window.Hidden = e.t.filter.Status != certinfo.Expiring
-	n, err := v.Count(e.t.m.app.ctx, e.filter())
-	if err != nil || n == 0 || e.t.filter.Status == certinfo.Expiring {
+	stamp, err := v.Stamp(e.t.m.app.ctx)
+	if key := fmt.Sprint(stamp, "/", e.t.m.caID, "/", e.days, "/", v.Now().Format(time.DateOnly)); err == nil && key != e.countFor {
+		if e.count, err = v.Count(e.t.m.app.ctx, e.filter()); err == nil {
+			e.countFor = key
+		}
+	}
+	if err != nil || e.count == 0 || e.t.filter.Status == certinfo.Expiring {
 		e.banner.Hide()
 		return
 	}
-	e.message.SetText(fmt.Sprintf("%d certificate(s) expire %s.", n, e.window.Selected))
+	e.message.SetText(fmt.Sprintf("%d certificate(s) expire %s.", e.count, e.window.Selected))
 	e.banner.Show()
 }
 
