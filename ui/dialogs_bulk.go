@@ -71,8 +71,7 @@ func (m *mainView) confirmBulk(caName string, rows []onboard.Row, next func(expo
 		problems.Importance = widget.WarningImportance
 		items = append(items, widget.NewLabelWithStyle(fmt.Sprintf("%d row(s) will be skipped:", bad), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), problems)
 	}
-	presets := widget.NewRadioGroup([]string{presetLabels[export.Compatible], presetLabels[export.Modern]}, nil)
-	presets.SetSelected(presetLabels[export.Compatible])
+	presets := presetChoice()
 	key := keyTypeSelect()
 	items = append(items, widget.NewForm(widget.NewFormItem("Key type", key)),
 		widget.NewLabelWithStyle("PKCS#12 encryption", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), presets)
@@ -80,10 +79,7 @@ func (m *mainView) confirmBulk(caName string, rows []onboard.Row, next func(expo
 		if !ok {
 			return
 		}
-		preset := export.Compatible
-		if presets.Selected == presetLabels[export.Modern] {
-			preset = export.Modern
-		}
+		preset := presetOf(presets)
 		next(preset, pki.KeyType(key.Selected))
 	}, m.app.win)
 	d.Resize(fyne.NewSize(520, d.MinSize().Height))

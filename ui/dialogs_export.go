@@ -30,6 +30,21 @@ var presetLabels = map[export.Preset]string{
 	export.Modern:     "Modern AES-256 (OpenSSL 3, Java 17+, Firefox; older systems may refuse it)",
 }
 
+// presetChoice offers the PKCS#12 presets, compatible first and chosen.
+func presetChoice() *widget.RadioGroup {
+	r := widget.NewRadioGroup([]string{presetLabels[export.Compatible], presetLabels[export.Modern]}, nil)
+	r.SetSelected(presetLabels[export.Compatible])
+	return r
+}
+
+// presetOf is the preset a presetChoice shows as chosen.
+func presetOf(r *widget.RadioGroup) export.Preset {
+	if r.Selected == presetLabels[export.Modern] {
+		return export.Modern
+	}
+	return export.Compatible
+}
+
 // exportCertificate asks for a format (and for PKCS#12 a preset and a
 // password), then a place to save.
 func (m *mainView) exportCertificate(r vault.Record) {
@@ -41,8 +56,7 @@ func (m *mainView) exportCertificate(r vault.Record) {
 		labels = append(labels, f.label)
 	}
 	formats := widget.NewRadioGroup(labels, nil)
-	presets := widget.NewRadioGroup([]string{presetLabels[export.Compatible], presetLabels[export.Modern]}, nil)
-	presets.SetSelected(presetLabels[export.Compatible])
+	presets := presetChoice()
 	password := widget.NewEntry()
 	password.SetPlaceHolder("password")
 	generate := widget.NewButtonWithIcon("Generate", theme.ViewRefreshIcon(), func() { password.SetText(export.GeneratePassword()) })
@@ -83,10 +97,7 @@ func (m *mainView) exportCertificate(r vault.Record) {
 			return
 		}
 		f := formatOf(formats.Selected)
-		preset := export.Compatible
-		if presets.Selected == presetLabels[export.Modern] {
-			preset = export.Modern
-		}
+		preset := presetOf(presets)
 		pw := password.Text
 		if f == export.P12 && pw == "" {
 			pw = export.GeneratePassword()
