@@ -104,8 +104,8 @@ func (m *mainView) configureServer() {
 			if dir == "" {
 				return
 			}
-			if err := deploy.CheckFree(dir, targets); err != nil {
-				m.app.showError("Choose an empty folder", err)
+			if err := deploy.PrepareFolder(dir, targets, false); err != nil {
+				m.app.showError("Nothing was written", err)
 				return
 			}
 			m.writeKit(ca, dir, targets, opts, strings.TrimSpace(listen.Text), strings.TrimSpace(backend.Text))

@@ -147,7 +147,7 @@ func TestReminderServerKitAndEasyRSA(t *testing.T) {
 	before := m.table.total
 	h.tap("Configure a server…")
 	h.tap("Choose folder…")
-	h.sees("Choose an empty folder:")
+	h.sees("Nothing was written:")
 	h.tap("OK")
 	if m.table.total != before {
 		t.Errorf("a refused kit changed the vault: %d → %d", before, m.table.total)

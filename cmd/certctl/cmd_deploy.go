@@ -55,10 +55,11 @@ and reload the server.`,
 			if serverRef == "" && len(dns) == 0 && len(ipAddrs) == 0 {
 				dns = []string{"localhost"}
 			}
-			if !force {
-				if err := deploy.CheckFree(out, targets); err != nil {
-					return fmt.Errorf("%w (or pass --force to replace it)", err) // before anything is issued or signed
-				}
+			// Before anything is issued or signed.
+			if err := deploy.PrepareFolder(out, targets, force); errors.Is(err, deploy.ErrKitExists) {
+				return fmt.Errorf("%w (or pass --force to replace it)", err)
+			} else if err != nil {
+				return err
 			}
 			v, ca, err := c.unlockCA(caName)
 			if err != nil {

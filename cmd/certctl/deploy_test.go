@@ -68,6 +68,13 @@ func TestDeployKit(t *testing.T) {
 	s.ok("deploy", "--server", "nginx", "--out", kit, "--force", "--server-cert", "mtls.example.test")
 
 	s.fails(2, "listen address", "deploy", "--server", "nginx", "--out", s.path("k4"), "--listen", "0.0.0.0:443; evil")
+	// A folder that cannot be made is refused before anything is issued.
+	os.WriteFile(s.path("a-file"), nil, 0o600)
+	before = s.ok("list", "--json")
+	s.fails(1, "creating the folder", "deploy", "--server", "nginx", "--out", s.path("a-file/kit"))
+	if after := s.ok("list", "--json"); after != before {
+		t.Error("a deploy into a folder that cannot be made changed the vault")
+	}
 	s.fails(2, `unknown server "iis"`, "deploy", "--server", "iis", "--out", s.path("k2"))
 	s.fails(2, "--out DIR", "deploy", "--server", "nginx")
 	s.fails(2, "leave them out", "deploy", "--server", "nginx", "--out", s.path("k2"), "--server-cert", "x", "--dns", "a.test")

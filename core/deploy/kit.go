@@ -107,7 +107,7 @@ func WriteKit(dir string, k Kit, targets []Target, force bool) ([]string, error)
 		files = append(files, file{filepath.Join(abs, t.FileName()), []byte(text), false})
 	}
 	if !force {
-		if err := CheckFree(abs, targets); err != nil {
+		if err := checkFree(abs, targets); err != nil {
 			return nil, err
 		}
 	}
@@ -133,9 +133,21 @@ func KitFiles(targets []Target) []string {
 	return names
 }
 
-// CheckFree reports an error when a file of the kit already exists in dir,
-// so callers can stop before issuing anything.
-func CheckFree(dir string, targets []Target) error {
+// PrepareFolder creates dir when missing and, unless replace is set,
+// refuses one that already holds (part of) a kit. Callers run it before
+// issuing anything, so a folder that cannot be written changes nothing.
+func PrepareFolder(dir string, targets []Target, replace bool) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("creating the folder %s: %w", dir, err)
+	}
+	if replace {
+		return nil
+	}
+	return checkFree(dir, targets)
+}
+
+// checkFree reports an error when a file of the kit already exists in dir.
+func checkFree(dir string, targets []Target) error {
 	for _, name := range KitFiles(targets) {
 		p := filepath.Join(dir, name)
 		if _, err := os.Stat(p); err == nil {
