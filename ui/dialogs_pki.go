@@ -3,6 +3,7 @@ package ui
 import (
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -51,7 +52,11 @@ func (m *mainView) exportEasyRSA() {
 			}
 			busy := m.app.busy("Encrypting the keys and writing the folder…")
 			m.app.run.Run(func() func() {
-				p, err := m.app.vault.ExportPKI(m.app.ctx, ca)
+				var p interop.PKI
+				err := os.MkdirAll(dir, 0o700) // before the export signs its CRL
+				if err == nil {
+					p, err = m.app.vault.ExportPKI(m.app.ctx, ca)
+				}
 				if err == nil {
 					err = interop.WriteEasyRSA(dir, p, opts)
 				}

@@ -42,6 +42,11 @@ for it as the CA pass phrase.`,
 			if entries, err := os.ReadDir(out); err == nil && len(entries) > 0 {
 				return fmt.Errorf("%s is not empty: choose a new folder for the easy-rsa PKI", out)
 			}
+			// Made before the export signs its CRL, so a folder that cannot
+			// be made leaves the vault unchanged.
+			if err := os.MkdirAll(out, 0o700); err != nil {
+				return fmt.Errorf("creating the folder %s: %w", out, err)
+			}
 			password, generated := "", false
 			if passwordFile != "" {
 				b, err := readSecretFile(passwordFile)

@@ -29,6 +29,12 @@ func TestPKIExportImport(t *testing.T) {
 		t.Errorf("export said:\n%s", out)
 	}
 	s.fails(1, "not empty", "pki", "export", "--out", dir, "--password-file", pw)
+	os.WriteFile(s.path("a-file"), nil, 0o600)
+	before := s.ok("ca", "list", "--json")
+	s.fails(1, "creating the folder", "pki", "export", "--out", s.path("a-file/pki"), "--password-file", pw)
+	if after := s.ok("ca", "list", "--json"); after != before {
+		t.Errorf("an export into a folder that cannot be made changed the CA (its CRL):\n%s\n%s", before, after)
+	}
 	// With a generated password (100 random bits, so OpenSSL's cheaper
 	// default PBKDF2 cost) the keys still open in openssl.
 	gen := s.ok("pki", "export", "--out", s.path("pki-gen"))
