@@ -5,8 +5,6 @@ import (
 	"crypto/x509"
 	"database/sql"
 	"fmt"
-	"net"
-	"time"
 
 	"certdesk/core/pki"
 )
@@ -70,34 +68,4 @@ func (v *Vault) storeIssued(ctx context.Context, ca CA, issued *pki.Issued, kind
 		return Record{}, err
 	}
 	return v.Get(ctx, id)
-}
-
-// TestServerName is the common name of the test server's certificate.
-const TestServerName = "Certdesk test server"
-
-// TestServerCertificate returns the CA's certificate for the local test
-// server (localhost, 127.0.0.1, ::1; ECDSA P-256), issuing one when there is
-// none still valid for at least a day, so it is kept and reused.
-func (v *Vault) TestServerCertificate(ctx context.Context, ca CA) (Record, error) {
-	now := v.now()
-	recs, err := v.query(ctx, `c.ca_id = ? AND c.kind = 'server' AND c.common_name = ? AND c.revoked_at IS NULL
-		AND c.has_key = 1 AND c.not_before <= ? AND c.not_after > ? ORDER BY c.not_after DESC LIMIT 1`,
-		ca.ID, TestServerName, now.Unix(), now.Add(24*time.Hour).Unix())
-	if err != nil {
-		return Record{}, err
-	}
-	if len(recs) == 1 {
-		return recs[0], nil
-	}
-	days := pki.DefaultLeafDays
-	if left := int(ca.Cert.NotAfter.Sub(now).Hours() / 24); left < days {
-		days = left
-	}
-	if days < 1 {
-		return Record{}, fmt.Errorf("the CA %q expires within a day: it cannot issue the test server's certificate", ca.Name)
-	}
-	return v.IssueServer(ctx, ca, pki.ServerRequest{
-		CommonName: TestServerName, DNSNames: []string{"localhost"},
-		IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback}, Validity: pki.Validity{Days: days},
-	})
 }

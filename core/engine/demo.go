@@ -1,7 +1,4 @@
-// Package demo fills a vault with everything needed to show mutual TLS to
-// someone who has never seen it: a CA, people in every state, and a
-// look-alike CA that copies the real one's name.
-package demo
+package engine
 
 import (
 	"context"
@@ -9,48 +6,50 @@ import (
 	"time"
 
 	"certdesk/core/pki"
-	"certdesk/core/vault"
 )
 
 // Names used in the demo vault.
 const (
-	CAName        = "Demo CA"
-	LookalikeName = "Look-alike of Demo CA"
+	DemoCAName        = "Demo CA"
+	DemoLookalikeName = "Look-alike of Demo CA"
 )
 
-// Person is one demo certificate and what it shows.
-type Person struct {
+// DemoPerson is one demo certificate and what it shows.
+type DemoPerson struct {
 	Name   string
 	Shows  string // the verdict this person demonstrates
-	Record vault.Record
+	Record Record
 }
 
-// Demo is what Populate made.
+// Demo is what PopulateDemo made: everything needed to show mutual TLS to
+// someone who has never seen it: a CA, people in every state, and a
+// look-alike CA that copies the real one's name.
 type Demo struct {
-	CA        vault.CA
-	Lookalike vault.CA
-	People    []Person
+	CA        CA
+	Lookalike CA
+	People    []DemoPerson
 }
 
-// Populate adds the demo CA, its people and the look-alike CA to an
+// PopulateDemo adds the demo CA, its people and the look-alike CA to an
 // unlocked vault.
-func Populate(ctx context.Context, v *vault.Vault) (Demo, error) {
-	now := v.Now()
+func (e *Engine) PopulateDemo(ctx context.Context) (Demo, error) {
+	v := e.store
+	now := e.Now()
 	var d Demo
 	var err error
-	d.CA, err = v.CreateCA(ctx, CAName, pki.CARequest{Name: pki.Name{CommonName: CAName, Organization: "Certdesk Demo"}})
+	d.CA, err = v.CreateCA(ctx, DemoCAName, pki.CARequest{Name: pki.Name{CommonName: DemoCAName, Organization: "Certdesk Demo"}})
 	if err != nil {
 		return d, fmt.Errorf("creating the demo CA: %w", err)
 	}
 	// The look-alike copies the CN and O: only its key differs.
-	d.Lookalike, err = v.CreateCA(ctx, LookalikeName, pki.CARequest{Name: pki.Name{CommonName: CAName, Organization: "Certdesk Demo"}})
+	d.Lookalike, err = v.CreateCA(ctx, DemoLookalikeName, pki.CARequest{Name: pki.Name{CommonName: DemoCAName, Organization: "Certdesk Demo"}})
 	if err != nil {
 		return d, fmt.Errorf("creating the look-alike CA: %w", err)
 	}
 	year := 365 * 24 * time.Hour
 	people := []struct {
 		name, email, shows string
-		ca                 vault.CA
+		ca                 CA
 		validity           pki.Validity
 		server             bool
 	}{
@@ -63,7 +62,7 @@ func Populate(ctx context.Context, v *vault.Vault) (Demo, error) {
 		{"Mallory Lookalike", "mallory@example.com", "unknown_ca (a look-alike CA with the same name)", d.Lookalike, pki.Validity{}, false},
 	}
 	for _, p := range people {
-		var rec vault.Record
+		var rec Record
 		if p.server {
 			rec, err = v.IssueServer(ctx, p.ca, pki.ServerRequest{DNSNames: []string{p.name}, Validity: p.validity})
 		} else {
@@ -81,12 +80,12 @@ func Populate(ctx context.Context, v *vault.Vault) (Demo, error) {
 				return d, err
 			}
 		}
-		d.People = append(d.People, Person{Name: p.name, Shows: p.shows, Record: rec})
+		d.People = append(d.People, DemoPerson{Name: p.name, Shows: p.shows, Record: rec})
 	}
 	if _, err := v.SignCRL(ctx, d.CA, 0); err != nil {
 		return d, err
 	}
-	if _, err := v.TestServerCertificate(ctx, d.CA); err != nil {
+	if _, err := e.EnsureTestServerCertificate(ctx, d.CA); err != nil {
 		return d, err
 	}
 	return d, nil

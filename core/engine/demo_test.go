@@ -1,4 +1,4 @@
-package demo
+package engine
 
 import (
 	"context"
@@ -7,31 +7,26 @@ import (
 	"testing"
 	"time"
 
-	"certdesk/core/vault"
 	"certdesk/core/verdict"
 )
 
 func TestEveryPersonShowsWhatTheyShould(t *testing.T) {
 	ctx := context.Background()
-	v, err := vault.Create(filepath.Join(t.TempDir(), "demo.db"), nil, vault.CreateOptions{Insecure: true})
+	v, err := Create(filepath.Join(t.TempDir(), "demo.db"), nil, CreateOptions{Insecure: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer v.Close()
-	d, err := Populate(ctx, v)
+	d, err := v.PopulateDemo(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	trust, err := v.TrustFor(ctx, d.CA)
+	trust, err := v.Trust(ctx, d.CA)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, p := range d.People {
-		cert, err := v.Certificate(ctx, p.Record.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		got := verdict.Judge([][]byte{cert.Raw}, trust, time.Now())
+		got := verdict.Judge([][]byte{mustCert(t, v, p.Record.ID)}, trust, time.Now())
 		if want := strings.Fields(p.Shows)[0]; string(got.Verdict) != want {
 			t.Errorf("%s shows %s, want %s (%s)", p.Name, got.Verdict, want, got.Explanation)
 		}
@@ -41,8 +36,8 @@ func TestEveryPersonShowsWhatTheyShould(t *testing.T) {
 	}
 }
 
-func mustCert(t *testing.T, v *vault.Vault, id int64) []byte {
-	c, err := v.Certificate(context.Background(), id)
+func mustCert(t *testing.T, e *Engine, id int64) []byte {
+	c, err := e.store.Certificate(context.Background(), id)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,72 @@
+package engine
+
+import (
+	"time"
+
+	"certdesk/core/vault"
+)
+
+// Engine runs Certdesk's workflows on one open vault. It is safe for use
+// by several goroutines at once.
+type Engine struct {
+	store *vault.Vault
+}
+
+// Open opens the vault at path, locked: it can list and show, not sign.
+func Open(path string) (*Engine, error) {
+	v, err := vault.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	return &Engine{store: v}, nil
+}
+
+// OpenUnlocked opens the vault at path and unlocks it with passphrase.
+func OpenUnlocked(path string, passphrase []byte) (*Engine, error) {
+	v, err := vault.OpenUnlocked(path, passphrase)
+	if err != nil {
+		return nil, err
+	}
+	return &Engine{store: v}, nil
+}
+
+// Create makes a new vault at path, unlocked.
+func Create(path string, passphrase []byte, opts CreateOptions) (*Engine, error) {
+	v, err := vault.Create(path, passphrase, opts)
+	if err != nil {
+		return nil, err
+	}
+	return &Engine{store: v}, nil
+}
+
+// Close locks the vault and closes it.
+func (e *Engine) Close() error { return e.store.Close() }
+
+// Unlock opens the vault key with the passphrase.
+func (e *Engine) Unlock(passphrase []byte) error { return e.store.Unlock(passphrase) }
+
+// Lock forgets the vault key.
+func (e *Engine) Lock() { e.store.Lock() }
+
+// Unlocked reports whether the vault can sign and hand out keys.
+func (e *Engine) Unlocked() bool { return e.store.Unlocked() }
+
+// Insecure reports whether the vault has no passphrase (a demo vault).
+func (e *Engine) Insecure() bool { return e.store.Insecure() }
+
+// Path is the vault's file.
+func (e *Engine) Path() string { return e.store.Path() }
+
+// SetActor names who makes the changes, for the audit trail.
+func (e *Engine) SetActor(actor string) { e.store.Actor = actor }
+
+// SetClock replaces the current time, for tests and demos of expiry.
+func (e *Engine) SetClock(now func() time.Time) { e.store.Now = now }
+
+// Now is the engine's current time.
+func (e *Engine) Now() time.Time {
+	if e.store.Now == nil {
+		return time.Now()
+	}
+	return e.store.Now()
+}
