@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"certdesk/core/certinfo"
+	"certdesk/core/pki"
 )
 
 // List returns the certificates the filter selects, in its order.
@@ -95,5 +96,5 @@ func (e *Engine) CertificatePEM(ctx context.Context, id int64) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return encodeCertPEM(cert), nil
+	return pki.EncodeCertPEM(cert), nil
 }

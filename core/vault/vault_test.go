@@ -321,34 +321,6 @@ func TestLockedVaultRefusesWrites(t *testing.T) {
 	}
 }
 
-func TestTestServerCertificateIsReused(t *testing.T) {
-	v := newVault(t)
-	ca := newCA(t, v, "Acme")
-	first, err := v.TestServerCertificate(ctx, ca)
-	if err != nil {
-		t.Fatal(err)
-	}
-	second, err := v.TestServerCertificate(ctx, ca)
-	if err != nil || second.ID != first.ID {
-		t.Fatalf("second call gave %d (%v), want the same certificate %d", second.ID, err, first.ID)
-	}
-	cert, _ := v.Certificate(ctx, first.ID)
-	for _, host := range []string{"localhost", "127.0.0.1", "::1"} {
-		if err := cert.VerifyHostname(host); err != nil {
-			t.Error(err)
-		}
-	}
-	if first.KeyType != "ECDSA P-256" || first.Kind != KindServer {
-		t.Errorf("%s %s", first.KeyType, first.Kind)
-	}
-	// Once revoked, a new one is issued.
-	v.Revoke(ctx, first.ID, 4)
-	third, err := v.TestServerCertificate(ctx, ca)
-	if err != nil || third.ID == first.ID {
-		t.Fatalf("after revoking: %d, %v", third.ID, err)
-	}
-}
-
 func TestIssuePeople(t *testing.T) {
 	v := newVault(t)
 	ca := newCA(t, v, "Acme")

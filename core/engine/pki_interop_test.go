@@ -1,4 +1,4 @@
-package vault
+package engine
 
 import (
 	"context"
@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 	"testing"
 
-	"certdesk/core/interop"
 	"certdesk/core/pki"
 )
 
@@ -15,32 +14,28 @@ import (
 // CRL number that goes on.
 func TestPKIRoundTrip(t *testing.T) {
 	ctx := context.Background()
-	v := newVault(t)
+	v := newEngine(t)
 	ca := newCA(t, v, "Export CA")
-	vera, err := v.IssuePerson(ctx, ca, pki.PersonRequest{Name: pki.Name{CommonName: "Vera"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	rick, _ := v.IssuePerson(ctx, ca, pki.PersonRequest{Name: pki.Name{CommonName: "Rick"}})
+	vera := issue(t, v, ca, "Vera")
+	rick := issue(t, v, ca, "Rick")
 	if _, err := v.Revoke(ctx, rick.ID, 4); err != nil {
 		t.Fatal(err)
 	}
 	server, _ := v.IssueServer(ctx, ca, pki.ServerRequest{DNSNames: []string{"srv.example.test"}})
-	p, err := v.ExportPKI(ctx, ca)
-	if err != nil {
-		t.Fatal(err)
-	}
 	dir := filepath.Join(t.TempDir(), "pki")
-	if err := interop.WriteEasyRSA(dir, p, interop.WriteOptions{Password: "round trip"}); err != nil {
-		t.Fatal(err)
+	p, err := v.ExportPKI(ctx, PKIExport{CA: ca, Dir: dir, Password: "round trip"})
+	if err != nil || p.Generated || p.Certificates != 3 {
+		t.Fatalf("export: %+v %v", p, err)
 	}
-	read, warnings, err := interop.ReadEasyRSA(dir, []byte("round trip"))
-	if err != nil || len(warnings) > 0 {
-		t.Fatalf("%v %q", err, warnings)
+	w := newEngine(t)
+	if _, _, err := w.ImportPKI(ctx, PKIImport{Source: dir, Name: "Imported"}); !errors.Is(err, ErrPasswordNeeded) {
+		t.Fatalf("import without the password: %v", err)
 	}
-
-	w := newVault(t)
-	back, _, err := w.ImportPKI(ctx, "Imported", read)
+	done, warnings, err := w.ImportPKI(ctx, PKIImport{Source: dir, Password: []byte("round trip"), Name: "Imported"})
+	if err != nil || len(warnings) > 0 || len(done) != 1 || done[0].Certificates != 3 || done[0].Revoked != 1 {
+		t.Fatalf("import: %+v %q %v", done, warnings, err)
+	}
+	back, err := w.CAByName(ctx, "Imported")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,7 +50,7 @@ func TestPKIRoundTrip(t *testing.T) {
 		if wantRevoked := want.ID == rick.ID; got.Revoked() != wantRevoked || (wantRevoked && got.RevocationReason != 4) {
 			t.Errorf("%s: revoked %v reason %d", got.CommonName, got.Revoked(), got.RevocationReason)
 		}
-		if _, err := w.PrivateKey(ctx, got.ID); err != nil {
+		if _, err := w.TLSCertificate(ctx, got.ID); err != nil {
 			t.Errorf("%s: key: %v", got.CommonName, err)
 		}
 	}
@@ -73,7 +68,7 @@ func TestPKIRoundTrip(t *testing.T) {
 
 	// Importing again is refused whole: nothing half-stored.
 	before, _ := w.Count(ctx, Filter{})
-	if _, _, err := w.ImportPKI(ctx, "Again", read); !errors.Is(err, ErrExists) {
+	if _, _, err := w.ImportPKI(ctx, PKIImport{Source: dir, Password: []byte("round trip"), Name: "Again"}); !errors.Is(err, ErrExists) {
 		t.Errorf("second import: %v", err)
 	}
 	if after, _ := w.Count(ctx, Filter{}); after != before {

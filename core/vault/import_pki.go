@@ -2,60 +2,42 @@ package vault
 
 import (
 	"context"
+	"crypto"
 	"crypto/x509"
 	"database/sql"
 	"fmt"
 	"strings"
+	"time"
 
-	"certdesk/core/interop"
 	"certdesk/core/pki"
 )
 
-// ExportPKI gathers a CA's whole PKI for another tool: its certificate and
-// key, every certificate it issued with the keys the vault holds and their
-// revocations, and a freshly signed CRL (so the folder's crl.pem is current).
-func (v *Vault) ExportPKI(ctx context.Context, ca CA) (interop.PKI, error) {
-	auth, err := v.Authority(ctx, ca)
-	if err != nil {
-		return interop.PKI{}, err
-	}
-	chain, err := v.Chain(ctx, ca.CertID)
-	if err != nil {
-		return interop.PKI{}, err
-	}
-	crl, err := v.SignCRL(ctx, ca, 0)
-	if err != nil {
-		return interop.PKI{}, fmt.Errorf("CA %q: %w", ca.Name, err)
-	}
-	p := interop.PKI{CA: auth.Cert, CAKey: auth.Key, Chain: chain, CRL: crl.DER, CRLNumber: crl.Number}
-	recs, err := v.List(ctx, Filter{CAID: ca.ID, Sort: SortID})
-	if err != nil {
-		return interop.PKI{}, err
-	}
-	for _, rec := range recs {
-		if rec.ID == ca.CertID || rec.Kind == KindCA {
-			continue
-		}
-		cert, err := v.Certificate(ctx, rec.ID)
-		if err != nil {
-			return interop.PKI{}, err
-		}
-		e := interop.Entry{Cert: cert, RevokedAt: rec.RevokedAt, Reason: rec.RevocationReason}
-		if rec.HasKey {
-			if e.Key, err = v.PrivateKey(ctx, rec.ID); err != nil {
-				return interop.PKI{}, err
-			}
-		}
-		p.Certs = append(p.Certs, e)
-	}
-	return p, nil
+// ImportedPKI is a whole PKI brought from elsewhere: a CA with its key,
+// its own issuers, what it issued and the last CRL number it used.
+type ImportedPKI struct {
+	CA        *x509.Certificate
+	CAKey     crypto.Signer
+	Chain     []*x509.Certificate // the CA's own issuers, nearest first
+	Certs     []ImportedCert
+	CRLNumber int64
 }
 
-// ImportPKI stores a PKI read from another tool as a new CA named name,
-// with every certificate it issued, their keys and revocations, and its CRL
-// number (so the next CRL numbers on). It is one transaction: everything
-// is stored or nothing is. It returns warnings about the CA itself.
-func (v *Vault) ImportPKI(ctx context.Context, name string, p interop.PKI) (CA, []string, error) {
+// ImportedCert is one certificate a PKI issued, with its key when known.
+type ImportedCert struct {
+	Cert      *x509.Certificate
+	Key       crypto.Signer // nil when the key is not held
+	RevokedAt time.Time     // zero unless revoked
+	Reason    int
+}
+
+// Revoked reports whether the certificate is revoked.
+func (c ImportedCert) Revoked() bool { return !c.RevokedAt.IsZero() }
+
+// StorePKI stores a PKI as a new CA named name, with every certificate it
+// issued, their keys and revocations, and its CRL number (so the next CRL
+// numbers on). It is one transaction: everything is stored or nothing is.
+// It returns warnings about the CA itself.
+func (v *Vault) StorePKI(ctx context.Context, name string, p ImportedPKI) (CA, []string, error) {
 	warnings, err := v.checkImportedCA(name, p.CA, p.CAKey)
 	if err != nil {
 		return CA{}, nil, err
