@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"certdesk/core/engine"
 	"certdesk/core/testpeer"
-	"certdesk/core/vault"
 )
 
 func TestBulkFromCSV(t *testing.T) {
@@ -103,7 +103,7 @@ func TestCrashSafety(t *testing.T) {
 
 func checkVault(t *testing.T, path string, lastCRL *int64) {
 	t.Helper()
-	v, err := vault.OpenUnlocked(path, nil)
+	v, err := engine.OpenUnlocked(path, nil)
 	if err != nil {
 		t.Fatalf("the vault does not open after a kill: %v", err)
 	}
@@ -111,7 +111,7 @@ func checkVault(t *testing.T, path string, lastCRL *int64) {
 	if err := v.Check(t.Context()); err != nil {
 		t.Fatal(err)
 	}
-	recs, err := v.List(t.Context(), vault.Filter{})
+	recs, err := v.List(t.Context(), engine.Filter{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -121,7 +121,7 @@ func checkVault(t *testing.T, path string, lastCRL *int64) {
 			t.Fatalf("serial %s twice", r.Serial)
 		}
 		serials[r.Serial] = true
-		if _, err := v.PrivateKey(t.Context(), r.ID); err != nil {
+		if _, err := v.TLSCertificate(t.Context(), r.ID); err != nil {
 			t.Fatalf("certificate %d lost its key: %v", r.ID, err)
 		}
 	}

@@ -11,7 +11,7 @@ import (
 	"certdesk/core/testpeer"
 )
 
-// session runs certctl in-process against one vault.
+// session runs certctl in-process against one engine.
 type session struct {
 	t     *testing.T
 	dir   string
@@ -143,7 +143,7 @@ func TestWorkflow(t *testing.T) {
 	s.ok("export", "Alice Example", "--format", "pem", "--out", s.path("ca.pem"), "--force")
 	s.ok("export", "Acme CA", "--format", "pem", "--out", s.path("ca.pem"), "--force")
 
-	// Inspect what was written, without a vault.
+	// Inspect what was written, without a engine.
 	s.vars["CERTDESK_VAULT"] = s.path("no-such-vault.db")
 	p12 := decodeJSON[[]map[string]any](t, s.ok("inspect", s.path("alice.p12"), "--password-file", s.write("p12pw", password), "--json"))
 	if len(p12) != 3 || p12[0]["fingerprint_sha256"] != fp || p12[1]["kind"] != "private_key" {

@@ -5,7 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"certdesk/core/vault"
+	"certdesk/core/engine"
 )
 
 func (c *cli) backupCommand() *cobra.Command {
@@ -19,9 +19,6 @@ func (c *cli) backupCommand() *cobra.Command {
 				return err
 			}
 			defer v.Close()
-			if err := v.Check(c.ctx); err != nil {
-				return err
-			}
 			if err := v.Backup(c.ctx, args[0]); err != nil {
 				return err
 			}
@@ -41,7 +38,7 @@ func (c *cli) restoreCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if err := vault.Restore(c.ctx, args[0], target); err != nil {
+			if err := engine.Restore(c.ctx, args[0], target); err != nil {
 				return err
 			}
 			fmt.Fprintf(c.stdout, "Restored %s as %s. Its passphrase is the one the backup was made with.\n", args[0], target)

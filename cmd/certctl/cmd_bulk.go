@@ -55,7 +55,7 @@ func (c *cli) bulkCommand() *cobra.Command {
 					fmt.Fprintf(c.stderr, "\r%s %d/%d (Ctrl-C cancels; nothing is stored)  ", stage, done, total)
 				}
 			}
-			rep, err := onboard.Run(c.ctx, v, ca, rows, opts)
+			rep, err := v.Onboard(c.ctx, ca, rows, opts)
 			if c.showProgress {
 				fmt.Fprintln(c.stderr)
 			}

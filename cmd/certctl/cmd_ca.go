@@ -1,18 +1,15 @@
 package main
 
 import (
-	"crypto"
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
-	pkcs12 "software.sslmate.com/src/go-pkcs12"
 
 	"certdesk/core/certinfo"
+	"certdesk/core/engine"
 	"certdesk/core/pki"
-	"certdesk/core/vault"
 )
 
 func (c *cli) caCommand() *cobra.Command {
@@ -71,16 +68,19 @@ func (c *cli) caImportCommand() *cobra.Command {
 					return err
 				}
 			}
-			cert, key, chain, err := c.loadCAFiles(certFile, keyFile, p12File, password)
-			if err != nil {
-				return err
-			}
 			v, err := c.unlockVault()
 			if err != nil {
 				return err
 			}
 			defer v.Close()
-			ca, warnings, err := v.ImportCA(c.ctx, args[0], cert, key, chain)
+			files := engine.CAFiles{CertFile: certFile, KeyFile: keyFile, P12File: p12File, Password: password}
+			ca, warnings, err := v.ImportCA(c.ctx, args[0], files)
+			if errors.Is(err, engine.ErrPasswordNeeded) && password == nil {
+				if files.Password, err = c.askPassword("Password of the key: "); err != nil {
+					return err
+				}
+				ca, warnings, err = v.ImportCA(c.ctx, args[0], files)
+			}
 			if err != nil {
 				return err
 			}
@@ -95,57 +95,6 @@ func (c *cli) caImportCommand() *cobra.Command {
 	cmd.Flags().StringVar(&p12File, "p12", "", "a PKCS#12 file holding the CA certificate and key")
 	cmd.Flags().StringVar(&passwordFile, "password-file", "", "password of the key or PKCS#12 file (asked on the terminal if needed)")
 	return cmd
-}
-
-// loadCAFiles reads a CA from PEM/DER files or a PKCS#12 file, asking for a
-// password on the terminal when one is needed and none was given.
-func (c *cli) loadCAFiles(certFile, keyFile, p12File string, password []byte) (*x509.Certificate, crypto.Signer, []*x509.Certificate, error) {
-	if p12File != "" {
-		data, err := readInput(p12File)
-		if err != nil {
-			return nil, nil, nil, err
-		}
-		if password == nil {
-			if password, err = c.askPassword("PKCS#12 password: "); err != nil {
-				return nil, nil, nil, err
-			}
-		}
-		key, cert, chain, err := pkcs12.DecodeChain(data, string(password))
-		if err != nil {
-			if errors.Is(err, pkcs12.ErrIncorrectPassword) {
-				return nil, nil, nil, fmt.Errorf("%s: %w", p12File, pki.ErrWrongPassword)
-			}
-			return nil, nil, nil, fmt.Errorf("reading %s as PKCS#12: %w", p12File, err)
-		}
-		signer, ok := key.(crypto.Signer)
-		if !ok {
-			return nil, nil, nil, fmt.Errorf("%s holds a key of unsupported type %T", p12File, key)
-		}
-		return cert, signer, chain, nil
-	}
-	certData, err := readInput(certFile)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	certs, err := pki.ParseCertificates(certData)
-	if err != nil {
-		return nil, nil, nil, fmt.Errorf("%s: %w", certFile, err)
-	}
-	keyData, err := readInput(keyFile)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	key, err := pki.ParsePrivateKey(keyData, password)
-	if errors.Is(err, pki.ErrPasswordNeeded) && password == nil {
-		if password, err = c.askPassword("Key password: "); err != nil {
-			return nil, nil, nil, err
-		}
-		key, err = pki.ParsePrivateKey(keyData, password)
-	}
-	if err != nil {
-		return nil, nil, nil, fmt.Errorf("%s: %w", keyFile, err)
-	}
-	return certs[0], key, certs[1:], nil
 }
 
 func (c *cli) askPassword(label string) ([]byte, error) {
@@ -186,7 +135,7 @@ func (c *cli) caListCommand() *cobra.Command {
 			fmt.Fprintln(w, "NAME\tCOMMON NAME\tKEY\tEXPIRES\tCERTIFICATES\tCRL")
 			for _, ca := range cas {
 				c.warnCRL(ca.Name, certinfo.NewCRLState(ca.CRLNumber, ca.CRLNextUpdate, now))
-				n, _ := v.Count(c.ctx, vault.Filter{CAID: ca.ID})
+				n, _ := v.Count(c.ctx, engine.Filter{CAID: ca.ID})
 				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%d\t%s\n", certinfo.Clean(ca.Name), ca.Cert.CommonName, ca.Cert.KeyType,
 					ca.Cert.NotAfter.Format("2006-01-02"), n-1, crlState(ca, now))
 			}
@@ -205,12 +154,10 @@ type caJSON struct {
 	Warnings      []string      `json:"warnings,omitempty"`
 }
 
-func (c *cli) caJSON(v *vault.Vault, ca vault.CA, warnings []string) caJSON {
-	n, _ := v.Count(c.ctx, vault.Filter{CAID: ca.ID})
+func (c *cli) caJSON(v *engine.Engine, ca engine.CA, warnings []string) caJSON {
+	n, _ := v.Count(c.ctx, engine.Filter{CAID: ca.ID})
 	out := caJSON{Name: ca.Name, Certificate: ca.Cert.Info(v.Now()), Certificates: n - 1, CRLNumber: ca.CRLNumber, Warnings: warnings}
-	if cert, err := v.Certificate(c.ctx, ca.CertID); err == nil {
-		out.CanSignCRL = vault.CanSignCRL(cert) == nil
-	}
+	out.CanSignCRL = v.CanSignCRL(c.ctx, ca) == nil
 	if !ca.CRLNextUpdate.IsZero() {
 		s := ca.CRLNextUpdate.Format("2006-01-02T15:04:05Z07:00")
 		out.CRLNextUpdate = &s
@@ -218,7 +165,7 @@ func (c *cli) caJSON(v *vault.Vault, ca vault.CA, warnings []string) caJSON {
 	return out
 }
 
-func (c *cli) printCA(ca vault.CA, warnings []string) error {
+func (c *cli) printCA(ca engine.CA, warnings []string) error {
 	v, err := c.openVault()
 	if err != nil {
 		return err
@@ -228,12 +175,10 @@ func (c *cli) printCA(ca vault.CA, warnings []string) error {
 		return c.printJSON(c.caJSON(v, ca, warnings))
 	}
 	fmt.Fprintf(c.stdout, "CA %q ready.\n", ca.Name)
-	cert, err := v.Certificate(c.ctx, ca.CertID)
+	info, err := v.Describe(c.ctx, ca.CertID)
 	if err != nil {
 		return err
 	}
-	info := certinfo.Describe(cert, v.Now())
-	info.ID, info.Kind, info.CA = ca.CertID, string(vault.KindCA), ca.Name
 	printInfo(c.stdout, info)
 	return nil
 }

@@ -9,8 +9,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"certdesk/core/deploy"
+	"certdesk/core/engine"
 	"certdesk/core/pki"
-	"certdesk/core/vault"
 )
 
 func (c *cli) deployCommand() *cobra.Command {
@@ -55,34 +55,27 @@ and reload the server.`,
 			if serverRef == "" && len(dns) == 0 && len(ipAddrs) == 0 {
 				dns = []string{"localhost"}
 			}
-			// Before anything is issued or signed.
-			if err := deploy.PrepareFolder(out, targets, force); errors.Is(err, deploy.ErrKitExists) {
-				return fmt.Errorf("%w (or pass --force to replace it)", err)
-			} else if err != nil {
-				return err
-			}
 			v, ca, err := c.unlockCA(caName)
 			if err != nil {
 				return err
 			}
 			defer v.Close()
-			opts := vault.DeployOptions{Request: pki.ServerRequest{DNSNames: dns, IPAddresses: ipAddrs}, CRLValidity: time.Duration(crlDays) * 24 * time.Hour}
+			req := engine.DeployRequest{CA: ca, Dir: out, Servers: targets, Replace: force, Listen: listen, Backend: backend,
+				Request: pki.ServerRequest{DNSNames: dns, IPAddresses: ipAddrs}, CRLValidity: time.Duration(crlDays) * 24 * time.Hour}
 			if serverRef != "" {
 				rec, err := v.Find(c.ctx, serverRef)
 				if err != nil {
 					return err
 				}
-				opts.ServerID = rec.ID
+				req.ServerID = rec.ID
 			}
-			kit, err := v.DeployKit(c.ctx, ca, opts)
-			if err != nil {
+			kit, err := v.Deploy(c.ctx, req)
+			if errors.Is(err, deploy.ErrKitExists) {
+				return fmt.Errorf("%w (or pass --force to replace it)", err)
+			} else if err != nil {
 				return err
 			}
-			kit.Listen, kit.Backend = listen, backend
-			written, err := deploy.WriteKit(out, kit, targets, force)
-			if err != nil {
-				return err
-			}
+			written := kit.Files
 			if c.jsonOut {
 				return c.printJSON(map[string]any{"ca": ca.Name, "folder": out, "files": written, "server_name": kit.ServerName})
 			}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"certdesk/core/engine"
 	"certdesk/core/export"
 )
 
@@ -36,10 +37,6 @@ func (c *cli) exportCommand() *cobra.Command {
 				}
 				password = string(b)
 			}
-			generated := false
-			if f == export.P12 && password == "" {
-				password, generated = export.GeneratePassword(), true
-			}
 			v, err := c.openVault()
 			if err != nil {
 				return err
@@ -49,36 +46,24 @@ func (c *cli) exportCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if f.NeedsKey() {
+			if f.Secret() {
 				if !rec.HasKey {
-					return export.ErrNoKey
+					return fmt.Errorf("%q: %w", rec.CommonName, export.ErrNoKey)
 				}
-				if v, err = c.unlockVault(); err != nil {
-					return err
-				}
-			} else if v, err = c.openVault(); err != nil {
-				return err
+				v, err = c.unlockVault()
+			} else {
+				v, err = c.openVault()
 			}
-			defer v.Close()
-			m := export.Material{}
-			if m.Cert, err = v.Certificate(c.ctx, rec.ID); err != nil {
-				return err
-			}
-			if m.Chain, err = v.Chain(c.ctx, rec.ID); err != nil {
-				return err
-			}
-			if f.NeedsKey() {
-				if m.Key, err = v.PrivateKey(c.ctx, rec.ID); err != nil {
-					return err
-				}
-			}
-			data, err := export.Encode(m, f, export.Options{Password: password, Preset: p})
 			if err != nil {
 				return err
 			}
-			if err := export.WriteFile(out, data, f.Secret(), force); err != nil {
+			defer v.Close()
+			res, err := v.Export(c.ctx, engine.ExportRequest{ID: rec.ID, Format: f, Preset: p, Password: password, Path: out, Replace: force})
+			if err != nil {
 				return err
 			}
+			generated := res.Generated
+			password = res.Password
 			if c.jsonOut {
 				res := map[string]any{"file": out, "format": f, "id": rec.ID, "common_name": rec.CommonName}
 				if f == export.P12 {

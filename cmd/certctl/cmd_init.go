@@ -5,7 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"certdesk/core/vault"
+	"certdesk/core/engine"
 )
 
 func (c *cli) initCommand() *cobra.Command {
@@ -25,7 +25,7 @@ func (c *cli) initCommand() *cobra.Command {
 					return err
 				}
 			}
-			v, err := vault.Create(path, pass, vault.CreateOptions{Insecure: insecure})
+			v, err := engine.Create(path, pass, engine.CreateOptions{Insecure: insecure})
 			if err != nil {
 				return err
 			}

@@ -6,9 +6,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"certdesk/core/engine"
 	"certdesk/core/export"
 	"certdesk/core/pki"
-	"certdesk/core/vault"
 )
 
 func (c *cli) issueCommand() *cobra.Command {
@@ -41,7 +41,7 @@ func (c *cli) issueCommand() *cobra.Command {
 			}
 			defer v.Close()
 			validity := pki.Validity{Days: days}
-			var rec vault.Record
+			var rec engine.Record
 			if server {
 				rec, err = v.IssueServer(c.ctx, ca, pki.ServerRequest{
 					CommonName: cn, Organization: org, DNSNames: dns, IPAddresses: ipAddrs, KeyType: kt, Validity: validity,
@@ -86,10 +86,6 @@ func (c *cli) signCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			csr, err := pki.ParseCSR(data)
-			if err != nil {
-				return fmt.Errorf("%s: %w", csrFile, err)
-			}
 			v, ca, err := c.unlockCA(caName)
 			if err != nil {
 				return err
@@ -99,9 +95,9 @@ func (c *cli) signCommand() *cobra.Command {
 			if server {
 				profile = pki.ServerProfile
 			}
-			rec, err := v.SignCSR(c.ctx, ca, csr, profile, pki.Validity{Days: days})
+			rec, err := v.SignRequest(c.ctx, ca, data, profile, pki.Validity{Days: days})
 			if err != nil {
-				return err
+				return fmt.Errorf("%s: %w", csrFile, err)
 			}
 			return c.printIssued(v, rec)
 		},
@@ -113,7 +109,7 @@ func (c *cli) signCommand() *cobra.Command {
 	return cmd
 }
 
-func (c *cli) pickCA(v *vault.Vault, name string) (vault.CA, error) {
+func (c *cli) pickCA(v *engine.Engine, name string) (engine.CA, error) {
 	if name == "" {
 		return v.DefaultCA(c.ctx)
 	}
@@ -121,21 +117,21 @@ func (c *cli) pickCA(v *vault.Vault, name string) (vault.CA, error) {
 }
 
 // unlockCA unlocks the vault and picks the CA by name (or the only one);
-// the caller closes the vault.
-func (c *cli) unlockCA(name string) (*vault.Vault, vault.CA, error) {
+// the caller closes the engine.
+func (c *cli) unlockCA(name string) (*engine.Engine, engine.CA, error) {
 	v, err := c.unlockVault()
 	if err != nil {
-		return nil, vault.CA{}, err
+		return nil, engine.CA{}, err
 	}
 	ca, err := c.pickCA(v, name)
 	if err != nil {
 		v.Close()
-		return nil, vault.CA{}, err
+		return nil, engine.CA{}, err
 	}
 	return v, ca, nil
 }
 
-func (c *cli) printIssued(v *vault.Vault, rec vault.Record) error {
+func (c *cli) printIssued(v *engine.Engine, rec engine.Record) error {
 	info, err := c.fullInfo(v, rec)
 	if err != nil {
 		return err

@@ -8,7 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"certdesk/core/certinfo"
-	"certdesk/core/vault"
+	"certdesk/core/engine"
 )
 
 func (c *cli) listCommand() *cobra.Command {
@@ -24,7 +24,7 @@ func (c *cli) listCommand() *cobra.Command {
 				return err
 			}
 			defer v.Close()
-			f := vault.Filter{Status: certinfo.Status(status), Search: search, Sort: vault.SortKey(sortBy), Limit: limit}
+			f := engine.Filter{Status: certinfo.Status(status), Search: search, Sort: engine.SortKey(sortBy), Limit: limit}
 			if days > 0 {
 				f.ExpiringWithin = time.Duration(days) * 24 * time.Hour
 			}
@@ -61,7 +61,7 @@ func (c *cli) listCommand() *cobra.Command {
 				revoked := ""
 				if r.Revoked() {
 					by, _ := v.RevokedBy(c.ctx, r.ID)
-					revoked = fmt.Sprintf("%s %s by %s", r.RevokedAt.Format("2006-01-02"), vault.ReasonName(r.RevocationReason), by)
+					revoked = fmt.Sprintf("%s %s by %s", r.RevokedAt.Format("2006-01-02"), engine.ReasonName(r.RevocationReason), by)
 				}
 				fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.Status(now), r.Kind, r.CommonName,
 					certinfo.Clean(r.CAName), r.NotAfter.Format("2006-01-02"), r.Serial, revoked)
@@ -115,25 +115,7 @@ func (c *cli) warnCRL(caName string, s *certinfo.CRLState) {
 	}
 }
 
-// fullInfo describes a vault certificate from its parsed DER, with the
-// vault's own facts (id, kind, CA, key held, revocation) added.
-func (c *cli) fullInfo(v *vault.Vault, rec vault.Record) (certinfo.Info, error) {
-	cert, err := v.Certificate(c.ctx, rec.ID)
-	if err != nil {
-		return certinfo.Info{}, err
-	}
-	now := v.Now()
-	info := certinfo.Describe(cert, now)
-	base := rec.Info(now)
-	info.ID, info.Kind, info.CA, info.HasKey = base.ID, base.Kind, base.CA, base.HasKey
-	info.Status, info.Revocation = base.Status, base.Revocation
-	if info.Revocation != nil {
-		info.Revocation.By, _ = v.RevokedBy(c.ctx, rec.ID)
-	}
-	if rec.Kind == vault.KindCA && rec.CAID != 0 {
-		if ca, err := v.CAByName(c.ctx, rec.CAName); err == nil && ca.CertID == rec.ID {
-			info.CRL = certinfo.NewCRLState(ca.CRLNumber, ca.CRLNextUpdate, now)
-		}
-	}
-	return info, nil
+// fullInfo describes a vault certificate in full.
+func (c *cli) fullInfo(v *engine.Engine, rec engine.Record) (certinfo.Info, error) {
+	return v.Describe(c.ctx, rec.ID)
 }

@@ -3,15 +3,11 @@ package main
 import (
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 
 	"github.com/spf13/cobra"
 
-	"certdesk/core/export"
-	"certdesk/core/interop"
-	"certdesk/core/pki"
-	"certdesk/core/vault"
+	"certdesk/core/engine"
 )
 
 func (c *cli) pkiCommand() *cobra.Command {
@@ -39,50 +35,33 @@ for it as the CA pass phrase.`,
 			if out == "" {
 				return usageError{errors.New("say which folder to write with --out DIR")}
 			}
-			if entries, err := os.ReadDir(out); err == nil && len(entries) > 0 {
-				return fmt.Errorf("%s is not empty: choose a new folder for the easy-rsa PKI", out)
-			}
-			// Made before the export signs its CRL, so a folder that cannot
-			// be made leaves the vault unchanged.
-			if err := os.MkdirAll(out, 0o700); err != nil {
-				return fmt.Errorf("creating the folder %s: %w", out, err)
-			}
-			password, generated := "", false
+			var password string
 			if passwordFile != "" {
 				b, err := readSecretFile(passwordFile)
 				if err != nil {
 					return err
 				}
 				password = string(b)
-			} else {
-				password, generated = export.GeneratePassword(), true
 			}
 			v, ca, err := c.unlockCA(caName)
 			if err != nil {
 				return err
 			}
 			defer v.Close()
-			p, err := v.ExportPKI(c.ctx, ca)
+			p, err := v.ExportPKI(c.ctx, engine.PKIExport{CA: ca, Dir: out, Password: password})
 			if err != nil {
 				return err
 			}
-			opts := interop.WriteOptions{Password: password, Now: v.Now()}
-			if generated {
-				opts.KeyIterations = export.GeneratedPasswordIterations
-			}
-			if err := interop.WriteEasyRSA(out, p, opts); err != nil {
-				return err
-			}
 			if c.jsonOut {
-				res := map[string]any{"ca": ca.Name, "folder": out, "certificates": len(p.Certs), "crl_number": p.CRLNumber}
-				if generated {
-					res["password"] = password
+				res := map[string]any{"ca": ca.Name, "folder": out, "certificates": p.Certificates, "crl_number": p.CRLNumber}
+				if p.Generated {
+					res["password"] = p.Password
 				}
 				return c.printJSON(res)
 			}
-			fmt.Fprintf(c.stdout, "Wrote CA %q with %s to %s as an easy-rsa PKI.\n", ca.Name, countOf(len(p.Certs), "certificate"), out)
-			if generated {
-				fmt.Fprintf(c.stdout, "Key password (shown once; easy-rsa asks for it as the CA pass phrase): %s\n", password)
+			fmt.Fprintf(c.stdout, "Wrote CA %q with %s to %s as an easy-rsa PKI.\n", ca.Name, countOf(p.Certificates, "certificate"), out)
+			if p.Generated {
+				fmt.Fprintf(c.stdout, "Key password (shown once; easy-rsa asks for it as the CA pass phrase): %s\n", p.Password)
 			}
 			abs, _ := filepath.Abs(out)
 			fmt.Fprintf(c.stdout, "Keep using it with:\n  EASYRSA_PKI=%s easyrsa build-client-full NAME\n  openssl ca -config %s -gencrl -out crl.pem\n",
@@ -116,43 +95,21 @@ all or nothing.`,
 					return err
 				}
 			}
-			pkis, warnings, err := c.readPKI(src, password)
-			if err != nil {
-				return err
-			}
 			v, err := c.unlockVault()
 			if err != nil {
 				return err
 			}
 			defer v.Close()
-			type imported struct {
-				CA           string `json:"ca"`
-				Certificates int    `json:"certificates"`
-				Revoked      int    `json:"revoked"`
-			}
-			var done []imported
-			for i, p := range pkis {
-				caName := name
-				if caName == "" {
-					caName = p.CA.Subject.CommonName
-				} else if len(pkis) > 1 {
-					caName = fmt.Sprintf("%s %d", name, i+1)
-				}
-				ca, caWarnings, err := v.ImportPKI(c.ctx, caName, p)
-				if err != nil {
-					if errors.Is(err, vault.ErrExists) && len(done) == 0 {
-						return fmt.Errorf("%w (pass --name to choose another CA name; a certificate already in the vault cannot be imported twice)", err)
-					}
+			req := engine.PKIImport{Source: src, Password: password, Name: name}
+			done, warnings, err := v.ImportPKI(c.ctx, req)
+			if errors.Is(err, engine.ErrPasswordNeeded) && password == nil {
+				if req.Password, err = c.askPassword("Key password: "); err != nil {
 					return err
 				}
-				warnings = append(warnings, caWarnings...)
-				revoked := 0
-				for _, e := range p.Certs {
-					if e.Revoked() {
-						revoked++
-					}
-				}
-				done = append(done, imported{ca.Name, len(p.Certs), revoked})
+				done, warnings, err = v.ImportPKI(c.ctx, req)
+			}
+			if err != nil {
+				return err
 			}
 			if c.jsonOut {
 				return c.printJSON(map[string]any{"imported": done, "warnings": warnings})
@@ -169,32 +126,4 @@ all or nothing.`,
 	cmd.Flags().StringVar(&name, "name", "", "name for the CA in the vault (default: its common name)")
 	cmd.Flags().StringVar(&passwordFile, "password-file", "", "password of the keys (asked on the terminal if needed)")
 	return cmd
-}
-
-// readPKI reads a folder or a bundle, asking for the password on the
-// terminal when the keys need one and none was given.
-func (c *cli) readPKI(src string, password []byte) ([]interop.PKI, []string, error) {
-	st, err := os.Stat(src)
-	if err != nil {
-		return nil, nil, fmt.Errorf("reading %s: %w", src, err)
-	}
-	read := func(pw []byte) ([]interop.PKI, []string, error) {
-		if st.IsDir() {
-			p, w, err := interop.ReadEasyRSA(src, pw)
-			return []interop.PKI{p}, w, err
-		}
-		data, err := readInput(src)
-		if err != nil {
-			return nil, nil, err
-		}
-		return interop.ReadPEMBundle(data, pw)
-	}
-	pkis, warnings, err := read(password)
-	if errors.Is(err, pki.ErrPasswordNeeded) && password == nil {
-		if password, err = c.askPassword("Key password: "); err != nil {
-			return nil, nil, err
-		}
-		pkis, warnings, err = read(password)
-	}
-	return pkis, warnings, err
 }

@@ -8,9 +8,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"certdesk/core/certinfo"
+	"certdesk/core/engine"
 	"certdesk/core/export"
 	"certdesk/core/pki"
-	"certdesk/core/vault"
 )
 
 func (c *cli) renewCommand() *cobra.Command {
@@ -42,9 +42,9 @@ func (c *cli) renewCommand() *cobra.Command {
 				return err
 			}
 			defer v.Close()
-			var targets []vault.Record
+			var targets []engine.Record
 			if expiring > 0 {
-				f := vault.Filter{Status: certinfo.Expiring, ExpiringWithin: time.Duration(expiring) * 24 * time.Hour}
+				f := engine.Filter{Status: certinfo.Expiring, ExpiringWithin: time.Duration(expiring) * 24 * time.Hour}
 				if caName != "" {
 					ca, err := v.CAByName(c.ctx, caName)
 					if err != nil {
@@ -57,7 +57,7 @@ func (c *cli) renewCommand() *cobra.Command {
 					return err
 				}
 				for _, r := range all {
-					if r.Kind != vault.KindCA && (r.HasKey || keepKey) && r.CommonName != vault.TestServerName {
+					if r.Kind != engine.KindCA && (r.HasKey || keepKey) && r.CommonName != engine.TestServerName {
 						targets = append(targets, r)
 					}
 				}
@@ -66,12 +66,12 @@ func (c *cli) renewCommand() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				targets = []vault.Record{r}
+				targets = []engine.Record{r}
 			}
 			var renewed []certinfo.Info
 			failed := 0
 			for _, r := range targets {
-				n, err := v.Renew(c.ctx, r.ID, vault.RenewOptions{Days: days, KeyType: kt, RevokeOld: revokeOld, KeepKey: keepKey})
+				n, err := v.Renew(c.ctx, r.ID, engine.RenewOptions{Days: days, KeyType: kt, RevokeOld: revokeOld, KeepKey: keepKey})
 				if err != nil {
 					failed++
 					fmt.Fprintf(c.stderr, "certctl: %q: %v\n", r.CommonName, err)

@@ -3,15 +3,12 @@ package main
 import (
 	"errors"
 	"fmt"
-	"os"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"certdesk/core/export"
+	"certdesk/core/engine"
 	"certdesk/core/pki"
-	"certdesk/core/vault"
-	"certdesk/core/verdict"
 )
 
 func (c *cli) revokeCommand() *cobra.Command {
@@ -26,7 +23,7 @@ func (c *cli) revokeCommand() *cobra.Command {
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			reason, err := vault.ParseReason(reasonName)
+			reason, err := engine.ParseReason(reasonName)
 			if err != nil {
 				return usageError{err}
 			}
@@ -40,7 +37,7 @@ func (c *cli) revokeCommand() *cobra.Command {
 				if err != nil {
 					return usageError{err}
 				}
-				if rec, err := v.Find(c.ctx, fp); err == nil && rec.CAID != 0 && rec.Kind != vault.KindCA {
+				if rec, err := v.Find(c.ctx, fp); err == nil && rec.CAID != 0 && rec.Kind != engine.KindCA {
 					args = []string{fmt.Sprint(rec.ID)} // a vault certificate: revoke it properly
 				} else {
 					d, err := v.DenyFingerprint(c.ctx, fp, reason, note)
@@ -70,7 +67,7 @@ func (c *cli) revokeCommand() *cobra.Command {
 				return c.printJSON(info)
 			}
 			fmt.Fprintf(c.stdout, "Revoked %q (serial %s, reason %s).\nPublish a new CRL so servers learn of it: certctl crl --ca %q --out crl.pem\n",
-				rec.CommonName, rec.Serial, vault.ReasonName(rec.RevocationReason), rec.CAName)
+				rec.CommonName, rec.Serial, engine.ReasonName(rec.RevocationReason), rec.CAName)
 			return nil
 		},
 	}
@@ -92,7 +89,7 @@ func (c *cli) unrevokeCommand() *cobra.Command {
 			}
 			defer v.Close()
 			rec, err := v.Find(c.ctx, args[0])
-			if errors.Is(err, vault.ErrNotFound) {
+			if errors.Is(err, engine.ErrNotFound) {
 				if ferr := v.AllowFingerprint(c.ctx, args[0]); ferr == nil {
 					fmt.Fprintf(c.stdout, "Took %s off the deny-list.\n", args[0])
 					return nil
@@ -135,25 +132,15 @@ func (c *cli) crlCommand() *cobra.Command {
 			if days < 1 || days > 3650 {
 				return usageError{fmt.Errorf("--days %d is out of range: give 1 to 3650", days)}
 			}
-			if !force {
-				if _, err := os.Stat(out); err == nil {
-					return fmt.Errorf("%s already exists: choose another name, or pass --force to replace it", out)
-				}
-			}
 			v, ca, err := c.unlockCA(caName)
 			if err != nil {
 				return err
 			}
 			defer v.Close()
-			crl, err := v.SignCRL(c.ctx, ca, time.Duration(days)*24*time.Hour)
-			if err != nil {
-				return fmt.Errorf("CA %q: %w", ca.Name, err)
-			}
-			data := crl.DER
-			if format == "pem" {
-				data = pki.EncodeCRLPEM(crl.DER)
-			}
-			if err := export.WriteFile(out, data, false, true); err != nil {
+			crl, err := v.WriteCRL(c.ctx, ca, time.Duration(days)*24*time.Hour, out, format == "der", force)
+			if errors.Is(err, engine.ErrFileExists) {
+				return fmt.Errorf("%w (pass --force to replace it)", err)
+			} else if err != nil {
 				return err
 			}
 			if c.jsonOut {
@@ -189,30 +176,16 @@ func (c *cli) verifyCommand() *cobra.Command {
 				return err
 			}
 			defer v.Close()
-			trust, err := v.Trust(c.ctx)
-			if err != nil {
-				return err
-			}
+			var ca engine.CA
 			if caName != "" {
-				ca, err := v.CAByName(c.ctx, caName)
-				if err != nil {
-					return err
-				}
-				if trust, err = v.TrustFor(c.ctx, ca); err != nil {
+				if ca, err = v.CAByName(c.ctx, caName); err != nil {
 					return err
 				}
 			}
-			var chain [][]byte
-			if certs, err := pki.ParseCertificates(data); err == nil {
-				for _, cert := range certs {
-					chain = append(chain, cert.Raw)
-				}
-			} else if pki.IsPEM(data) {
+			res, err := v.Verify(c.ctx, data, ca)
+			if err != nil {
 				return fmt.Errorf("%s: %w", args[0], err)
-			} else {
-				chain = [][]byte{data} // undecodable DER: judged as malformed
 			}
-			res := verdict.Judge(chain, trust, v.Now())
 			if c.jsonOut {
 				if err := c.printJSON(res); err != nil {
 					return err

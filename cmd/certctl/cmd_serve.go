@@ -1,7 +1,6 @@
 package main
 
 import (
-	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,12 +9,11 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
-	"time"
 
 	"github.com/spf13/cobra"
 
+	"certdesk/core/engine"
 	"certdesk/core/mtls"
-	"certdesk/core/vault"
 )
 
 func (c *cli) serveCommand() *cobra.Command {
@@ -34,29 +32,14 @@ func (c *cli) serveCommand() *cobra.Command {
 				return err
 			}
 			defer v.Close()
-			rec, err := v.TestServerCertificate(c.ctx, ca)
-			if err != nil {
-				return err
-			}
-			cert, err := v.TLSCertificate(c.ctx, rec.ID)
-			if err != nil {
-				return err
-			}
-			source := vault.NewTrustSource(v, ca)
-			trust, err := source.Trust(c.ctx)
-			if err != nil {
-				return err
-			}
-			server, err := mtls.Start(mtls.Config{Addr: addr, Mode: mode, Certificate: *cert, Trust: trust})
+			server, err := v.StartTestServer(c.ctx, engine.ServerOptions{CA: ca, Addr: addr, Mode: mode,
+				OnReloadError: func(err error) { fmt.Fprintln(c.stderr, "certctl: reloading trust:", err) }})
 			if err != nil {
 				return err
 			}
 			defer server.Close()
 			ctx, stop := signal.NotifyContext(c.ctx, os.Interrupt, syscall.SIGTERM)
 			defer stop()
-			go mtls.KeepTrustFresh(ctx, server, source, 250*time.Millisecond, func(err error) {
-				fmt.Fprintln(c.stderr, "certctl: reloading trust:", err)
-			})
 			sub, _ := server.Events().Subscribe(4096)
 			defer sub.Close()
 			if !c.jsonOut {
@@ -139,66 +122,44 @@ func (c *cli) tryCommand() *cobra.Command {
 				return err
 			}
 			defer v.Close()
-			pool := x509.NewCertPool()
-			cas, err := v.CAs(c.ctx)
-			if err != nil {
-				return err
-			}
-			for _, ca := range cas {
-				if cert, err := v.Certificate(c.ctx, ca.CertID); err == nil {
-					pool.AddCert(cert)
-				}
-			}
-			opts := mtls.TryOptions{ServerCAs: pool}
-			label := "no certificate"
+			req := engine.TryRequest{Mode: engine.TryWithout, Addr: addr}
 			switch {
 			case as != "":
 				rec, err := v.Find(c.ctx, as)
 				if err != nil {
 					return err
 				}
-				if !rec.HasKey {
-					return fmt.Errorf("the vault holds no private key for %q, so Certdesk cannot connect as it", rec.CommonName)
-				}
 				v.Close()
 				if v, err = c.unlockVault(); err != nil {
 					return err
 				}
-				if opts.Certificate, err = v.TLSCertificate(c.ctx, rec.ID); err != nil {
-					return err
-				}
-				label = fmt.Sprintf("%q", rec.CommonName)
 				if commands {
 					return c.printSnippets(v, rec, addr, dir)
 				}
+				req.Mode, req.CertID = engine.TryAs, rec.ID
 			case lookalike:
-				ca, err := c.pickCA(v, caName)
-				if err != nil {
+				if req.CA, err = c.pickCA(v, caName); err != nil {
 					return err
 				}
-				caCert, err := v.Certificate(c.ctx, ca.CertID)
-				if err != nil {
-					return err
-				}
-				if opts.Certificate, err = mtls.LookalikeCertificate(caCert, v.Now()); err != nil {
-					return err
-				}
-				label = fmt.Sprintf("a look-alike of CA %q", ca.Name)
+				req.Mode = engine.TryLookalike
 			}
-			res, err := mtls.Try(c.ctx, addr, opts)
-			if err != nil {
-				return fmt.Errorf("%w (is `certctl serve` running at %s?)", err, addr)
+			out, err := v.Try(c.ctx, req)
+			if unreachable := (*engine.UnreachableError)(nil); errors.As(err, &unreachable) {
+				return fmt.Errorf("%w (is `certctl serve` running at %s?)", err, unreachable.Addr)
+			} else if err != nil {
+				return err
 			}
+			res := out.Result
 			if c.jsonOut {
-				out := map[string]any{"http_status": res.HTTPStatus, "refused": res.Refused}
+				js := map[string]any{"http_status": res.HTTPStatus, "refused": res.Refused, "let_in": out.LetIn()}
 				if res.WhoAmI != nil {
-					out["whoami"] = res.WhoAmI
+					js["whoami"] = res.WhoAmI
 				}
-				c.printJSON(out)
+				c.printJSON(js)
 			} else {
-				fmt.Fprintf(c.stdout, "As %s: %s\n", label, res.Summary())
+				fmt.Fprintln(c.stdout, out.Summary())
 			}
-			if res.WhoAmI == nil || res.HTTPStatus != 200 {
+			if !out.LetIn() {
 				return exitCodeError{code: exitNotAllowed, err: errors.New("")}
 			}
 			return nil
@@ -215,37 +176,16 @@ func (c *cli) tryCommand() *cobra.Command {
 }
 
 // printSnippets exports what a person needs and prints commands using it.
-func (c *cli) printSnippets(v *vault.Vault, rec vault.Record, addr, dir string) error {
-	ca, err := v.CAByName(c.ctx, rec.CAName)
-	if err != nil {
-		return err
-	}
-	cert, err := v.Certificate(c.ctx, rec.ID)
-	if err != nil {
-		return err
-	}
-	chain, err := v.Chain(c.ctx, rec.ID)
-	if err != nil {
-		return err
-	}
-	key, err := v.PrivateKey(c.ctx, rec.ID)
-	if err != nil {
-		return err
-	}
-	caCert, err := v.Certificate(c.ctx, ca.CertID)
-	if err != nil {
-		return err
-	}
-	files, err := mtls.PrepareClientFiles(dir, cert, chain, key, caCert)
-	if err != nil {
-		return err
-	}
+func (c *cli) printSnippets(v *engine.Engine, rec engine.Record, addr, dir string) error {
 	url := "https://localhost:" + addr[strings.LastIndex(addr, ":")+1:] + "/"
-	snippets := mtls.Snippets(url, files)
-	if c.jsonOut {
-		return c.printJSON(snippets)
+	kit, err := v.PrepareClientKit(c.ctx, rec.ID, dir, url)
+	if err != nil {
+		return err
 	}
-	for _, s := range snippets {
+	if c.jsonOut {
+		return c.printJSON(kit.Snippets)
+	}
+	for _, s := range kit.Snippets {
 		fmt.Fprintf(c.stdout, "# %s\n%s\n\n", s.Tool, s.Command)
 	}
 	return nil

@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"certdesk/core/certinfo"
+	"certdesk/core/engine"
 	"certdesk/core/inspect"
-	"certdesk/core/vault"
 	"certdesk/core/verdict"
 )
 
@@ -89,7 +89,7 @@ func printItem(out io.Writer, it inspect.Item) {
 		}
 		fmt.Fprintf(w, "Revoked\t%d certificate(s)\n", len(r.Revoked))
 		for _, e := range r.Revoked {
-			fmt.Fprintf(w, "\t%s  %s  %s\n", e.Serial, e.Time.Format(dateTime), vault.ReasonName(e.Reason))
+			fmt.Fprintf(w, "\t%s  %s  %s\n", e.Serial, e.Time.Format(dateTime), engine.ReasonName(e.Reason))
 		}
 		w.Flush()
 	case it.Key != nil:
@@ -129,7 +129,7 @@ func yesNo(b bool) string {
 	return "no"
 }
 
-func crlState(ca vault.CA, now time.Time) string {
+func crlState(ca engine.CA, now time.Time) string {
 	return crlStateText(certinfo.NewCRLState(ca.CRLNumber, ca.CRLNextUpdate, now))
 }
 

@@ -11,7 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"certdesk/core/vault"
+	"certdesk/core/engine"
 )
 
 // Exit codes of the certctl contract.
@@ -110,7 +110,7 @@ func (c *cli) path() (string, error) {
 	if p := c.getenv("CERTDESK_VAULT"); p != "" {
 		return p, nil
 	}
-	return vault.DefaultPath()
+	return engine.DefaultPath()
 }
 
 // passphrase finds the vault passphrase: --passphrase-file, then
@@ -145,21 +145,21 @@ func (c *cli) passphrase(confirm bool) ([]byte, error) {
 }
 
 // openVault opens the vault for reading; no passphrase is needed.
-func (c *cli) openVault() (*vault.Vault, error) {
+func (c *cli) openVault() (*engine.Engine, error) {
 	p, err := c.path()
 	if err != nil {
 		return nil, err
 	}
-	v, err := vault.Open(p)
+	v, err := engine.Open(p)
 	if err != nil {
 		return nil, err
 	}
-	v.Actor = vault.DefaultActor("certctl")
+	v.SetActor(engine.DefaultActor("certctl"))
 	return v, nil
 }
 
 // unlockVault opens the vault and unlocks its keys.
-func (c *cli) unlockVault() (*vault.Vault, error) {
+func (c *cli) unlockVault() (*engine.Engine, error) {
 	v, err := c.openVault()
 	if err != nil {
 		return nil, err
@@ -174,7 +174,7 @@ func (c *cli) unlockVault() (*vault.Vault, error) {
 	}
 	if err := v.Unlock(pass); err != nil {
 		v.Close()
-		if errors.Is(err, vault.ErrWrongPassphrase) {
+		if errors.Is(err, engine.ErrWrongPassphrase) {
 			return nil, fmt.Errorf("%w for %s: nothing was changed", err, v.Path())
 		}
 		return nil, err

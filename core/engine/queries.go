@@ -60,20 +60,33 @@ func (e *Engine) RevokedBy(ctx context.Context, id int64) (string, error) {
 }
 
 // Describe reads a stored certificate in full: every field the detail views
-// show, parsed from the certificate itself.
+// show, parsed from the certificate itself, with the vault's own facts —
+// id, kind, CA, key held, revocation and who revoked it, and for a CA its
+// CRL's state.
 func (e *Engine) Describe(ctx context.Context, id int64) (certinfo.Info, error) {
-	cert, err := e.store.Certificate(ctx, id)
-	if err != nil {
-		return certinfo.Info{}, err
-	}
 	rec, err := e.store.Get(ctx, id)
 	if err != nil {
 		return certinfo.Info{}, err
 	}
-	info := certinfo.Describe(cert, e.Now())
-	full := rec.Info(e.Now())
-	info.ID, info.Kind, info.CA, info.Revocation = full.ID, full.Kind, full.CA, full.Revocation
-	info.Status, info.HasKey = full.Status, full.HasKey
+	cert, err := e.store.Certificate(ctx, id)
+	if err != nil {
+		return certinfo.Info{}, err
+	}
+	now := e.Now()
+	info := certinfo.Describe(cert, now)
+	base := rec.Info(now)
+	info.ID, info.Kind, info.CA, info.HasKey = base.ID, base.Kind, base.CA, base.HasKey
+	info.Status, info.Revocation = base.Status, base.Revocation
+	if info.Revocation != nil {
+		if info.Revocation.By, err = e.store.RevokedBy(ctx, rec.ID); err != nil {
+			return certinfo.Info{}, err
+		}
+	}
+	if rec.Kind == KindCA && rec.CAID != 0 {
+		if ca, err := e.store.CAByName(ctx, rec.CAName); err == nil && ca.CertID == rec.ID {
+			info.CRL = certinfo.NewCRLState(ca.CRLNumber, ca.CRLNextUpdate, now)
+		}
+	}
 	return info, nil
 }
 

@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"sync"
 
-	"certdesk/core/verdict"
 	"certdesk/core/vault"
+	"certdesk/core/verdict"
 )
 
 // Trust is the judge's view of the vault: its CAs as trust anchors (only

@@ -76,7 +76,7 @@ func (e *Engine) Try(ctx context.Context, req TryRequest) (TryOutcome, error) {
 	}
 	res, err := mtls.Try(ctx, req.Addr, mtls.TryOptions{Certificate: cert, ServerCAs: pool})
 	if err != nil {
-		return TryOutcome{}, fmt.Errorf("%w (is the test server running at %s?)", err, req.Addr)
+		return TryOutcome{}, &UnreachableError{Addr: req.Addr, Err: err}
 	}
 	return TryOutcome{Label: label, Access: accessOf(res), Result: res}, nil
 }
@@ -175,3 +175,14 @@ func (e *Engine) PrepareClientKit(ctx context.Context, certID int64, dir, url st
 	}
 	return ClientKit{Files: files, Snippets: mtls.Snippets(url, files)}, nil
 }
+
+// UnreachableError means no test server answered at the address.
+type UnreachableError struct {
+	Addr string
+	Err  error
+}
+
+func (e *UnreachableError) Error() string { return e.Err.Error() }
+
+// Unwrap gives the network error.
+func (e *UnreachableError) Unwrap() error { return e.Err }

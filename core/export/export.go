@@ -48,8 +48,9 @@ func ParseFormat(s string) (Format, error) {
 // file must be written 0600.
 func (f Format) Secret() bool { return f == Key || f == Bundle || f == P12 }
 
-// NeedsKey reports whether the format needs the private key.
-func (f Format) NeedsKey() bool { return f.Secret() }
+// TakesPassword reports whether the format can be protected by a password:
+// PKCS#12 always is, a key or bundle is encrypted when one is given.
+func (f Format) TakesPassword() bool { return f.Secret() }
 
 // Extension is the usual file name ending for the format.
 func (f Format) Extension() string {
@@ -91,7 +92,7 @@ func Encode(m Material, f Format, opts Options) ([]byte, error) {
 	if m.Cert == nil {
 		return nil, errors.New("nothing to export: no certificate")
 	}
-	if f.NeedsKey() && m.Key == nil {
+	if f.Secret() && m.Key == nil {
 		return nil, ErrNoKey
 	}
 	switch f {
