@@ -215,25 +215,11 @@ func (f Filter) where(now time.Time) (string, []any, error) {
 		if window <= 0 {
 			window = certinfo.ExpiringWindow
 		}
-		t, soon := now.Unix(), now.Add(window).Unix()
-		switch f.Status {
-		case certinfo.Revoked:
-			conds = append(conds, "c.revoked_at IS NOT NULL")
-		case certinfo.Expired:
-			conds = append(conds, "c.revoked_at IS NULL AND c.not_after < ?")
-			args = append(args, t)
-		case certinfo.NotYetValid:
-			conds = append(conds, "c.revoked_at IS NULL AND c.not_before > ? AND c.not_after >= ?")
-			args = append(args, t, t)
-		case certinfo.Expiring:
-			conds = append(conds, "c.revoked_at IS NULL AND c.not_before <= ? AND c.not_after >= ? AND c.not_after <= ?")
-			args = append(args, t, t, soon)
-		case certinfo.Valid:
-			conds = append(conds, "c.revoked_at IS NULL AND c.not_before <= ? AND c.not_after > ?")
-			args = append(args, t, soon)
-		default:
-			return "", nil, fmt.Errorf("unknown status %q: use valid, expiring, expired, not_yet_valid or revoked", f.Status)
+		cond, condArgs, err := statusSQL(f.Status, "c.", now, window)
+		if err != nil {
+			return "", nil, err
 		}
+		conds, args = append(conds, cond), append(args, condArgs...)
 	}
 	if len(conds) == 0 {
 		return "", nil, nil
@@ -300,26 +286,34 @@ func (v *Vault) Count(ctx context.Context, f Filter) (int, error) {
 // in one pass over the table.
 func (v *Vault) CountByStatus(ctx context.Context, caID int64) (map[certinfo.Status]int, error) {
 	now := v.now()
-	t, soon := now.Unix(), now.Add(certinfo.ExpiringWindow).Unix()
-	q := `SELECT count(*),
-		COALESCE(sum(revoked_at IS NOT NULL), 0),
-		COALESCE(sum(revoked_at IS NULL AND not_after < ?), 0),
-		COALESCE(sum(revoked_at IS NULL AND not_before > ? AND not_after >= ?), 0),
-		COALESCE(sum(revoked_at IS NULL AND not_before <= ? AND not_after >= ? AND not_after <= ?), 0)
-		FROM certs`
-	args := []any{t, t, t, t, t, soon}
+	var sums []string
+	var args []any
+	for _, st := range certinfo.Statuses {
+		cond, condArgs, err := statusSQL(st, "", now, certinfo.ExpiringWindow)
+		if err != nil {
+			return nil, err
+		}
+		sums = append(sums, "COALESCE(sum("+cond+"), 0)")
+		args = append(args, condArgs...)
+	}
+	q := `SELECT ` + strings.Join(sums, ", ") + ` FROM certs`
 	if caID != 0 {
 		q += ` WHERE ca_id = ?`
 		args = append(args, caID)
 	}
-	var total, revoked, expired, future, expiring int
-	if err := v.db.QueryRowContext(ctx, q, args...).Scan(&total, &revoked, &expired, &future, &expiring); err != nil {
+	counts := make([]int, len(certinfo.Statuses))
+	dest := make([]any, len(counts))
+	for i := range counts {
+		dest[i] = &counts[i]
+	}
+	if err := v.db.QueryRowContext(ctx, q, args...).Scan(dest...); err != nil {
 		return nil, fmt.Errorf("counting certificates: %w", err)
 	}
-	return map[certinfo.Status]int{
-		certinfo.Revoked: revoked, certinfo.Expired: expired, certinfo.NotYetValid: future,
-		certinfo.Expiring: expiring, certinfo.Valid: total - revoked - expired - future - expiring,
-	}, nil
+	out := map[certinfo.Status]int{}
+	for i, st := range certinfo.Statuses {
+		out[st] = counts[i]
+	}
+	return out, nil
 }
 
 // Find resolves a REF as certctl takes it: a CA's name (its own
