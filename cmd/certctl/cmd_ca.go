@@ -14,6 +14,7 @@ import (
 
 func (c *cli) caCommand() *cobra.Command {
 	cmd := &cobra.Command{Use: "ca", Short: "Create, import and list certificate authorities"}
+	asGroup(cmd)
 	cmd.AddCommand(c.caCreateCommand(), c.caImportCommand(), c.caListCommand())
 	return cmd
 }

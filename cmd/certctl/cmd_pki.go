@@ -15,6 +15,7 @@ func (c *cli) pkiCommand() *cobra.Command {
 		Use:   "pki",
 		Short: "Move a CA's whole PKI to and from easy-rsa, openssl ca and XCA",
 	}
+	asGroup(cmd)
 	cmd.AddCommand(c.pkiExportCommand(), c.pkiImportCommand())
 	return cmd
 }

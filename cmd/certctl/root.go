@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -66,21 +65,25 @@ func run(args []string, e env) int {
 	}
 	fmt.Fprintln(e.stderr, "certctl:", err)
 	var usage usageError
-	if errors.As(err, &usage) || isCobraUsageError(err) {
+	if errors.As(err, &usage) {
 		fmt.Fprintln(e.stderr, "Run 'certctl --help' for usage.")
 		return exitUsage
 	}
 	return exitError
 }
 
-func isCobraUsageError(err error) bool {
-	msg := err.Error()
-	for _, p := range []string{"unknown command", "unknown flag", "unknown shorthand", "accepts ", "requires ", "required flag", "flag needs an argument", "invalid argument", "if any flags in the group", "none of the others can be"} {
-		if strings.Contains(msg, p) {
-			return true
+// asGroup makes a command that only holds subcommands refuse an unknown
+// subcommand as a usage error (exit 2) — cobra's own refusal is an untyped
+// error — and show its help when called alone.
+func asGroup(cmd *cobra.Command) *cobra.Command {
+	cmd.Args = cobra.ArbitraryArgs
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		if len(args) == 0 {
+			return cmd.Help()
 		}
+		return usageError{fmt.Errorf("unknown command %q for %q", args[0], cmd.CommandPath())}
 	}
-	return false
+	return cmd
 }
 
 func (c *cli) rootCommand() *cobra.Command {
@@ -94,6 +97,7 @@ func (c *cli) rootCommand() *cobra.Command {
 	root.PersistentFlags().StringVar(&c.passphraseFile, "passphrase-file", "", "read the vault passphrase from this file (default $CERTDESK_PASSPHRASE, else a prompt)")
 	root.PersistentFlags().BoolVar(&c.jsonOut, "json", false, "machine-readable JSON output")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	asGroup(root)
 	root.AddCommand(c.initCommand(), c.caCommand(), c.issueCommand(), c.signCommand(),
 		c.listCommand(), c.showCommand(), c.inspectCommand(), c.exportCommand(),
 		c.revokeCommand(), c.unrevokeCommand(), c.crlCommand(), c.verifyCommand(),

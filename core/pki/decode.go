@@ -3,6 +3,8 @@ package pki
 import (
 	"crypto"
 	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/asn1"
 	"encoding/pem"
 	"errors"
 	"fmt"
@@ -138,12 +140,14 @@ func parseEncryptedPKCS8(der, password []byte) (crypto.Signer, error) {
 	if len(password) == 0 {
 		return nil, ErrPasswordNeeded
 	}
+	if !isPBES2(der) {
+		return nil, errors.New("the encrypted PKCS#8 key uses an encryption other than PBES2 (PKCS #5 v2.0), which Certdesk cannot read: re-encrypt it with openssl pkcs8 -topk8 -v2 aes-256-cbc")
+	}
 	k, _, err := pkcs8.ParsePrivateKey(der, password)
 	if err != nil {
-		if strings.Contains(err.Error(), "password") || strings.Contains(err.Error(), "decrypt") {
-			return nil, ErrWrongPassword
-		}
-		return nil, fmt.Errorf("reading the encrypted PKCS#8 key: %w", err)
+		// The structure is sound and PBES2 is supported: what fails is the
+		// decryption or the key it yields, which a wrong password causes.
+		return nil, ErrWrongPassword
 	}
 	return asSigner(k)
 }
@@ -158,7 +162,7 @@ func parseKeyDER(der, password []byte) (crypto.Signer, error) {
 	if k, err := x509.ParseECPrivateKey(der); err == nil {
 		return k, nil
 	}
-	if _, _, err := pkcs8.ParsePrivateKey(der, []byte("x")); err == nil || strings.Contains(err.Error(), "password") || strings.Contains(err.Error(), "decrypt") {
+	if isEncryptedPKCS8(der) {
 		return parseEncryptedPKCS8(der, password)
 	}
 	return nil, errors.New("not a private key Certdesk can read (expected PKCS#8, PKCS#1 RSA or SEC 1 EC, as PEM or DER)")
@@ -213,4 +217,26 @@ func EncodeCertPEM(cert *x509.Certificate) []byte {
 // EncodeCRLPEM returns a CRL's DER as PEM.
 func EncodeCRLPEM(der []byte) []byte {
 	return pem.EncodeToMemory(&pem.Block{Type: "X509 CRL", Bytes: der})
+}
+
+// encryptedPrivateKeyInfo is RFC 5958's EncryptedPrivateKeyInfo.
+type encryptedPrivateKeyInfo struct {
+	Algorithm     pkix.AlgorithmIdentifier
+	EncryptedData []byte
+}
+
+var oidPBES2 = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 5, 13}
+
+// isEncryptedPKCS8 tells an encrypted PKCS#8 key by its structure, without
+// running its key derivation.
+func isEncryptedPKCS8(der []byte) bool {
+	var info encryptedPrivateKeyInfo
+	rest, err := asn1.Unmarshal(der, &info)
+	return err == nil && len(rest) == 0 && len(info.EncryptedData) > 0
+}
+
+func isPBES2(der []byte) bool {
+	var info encryptedPrivateKeyInfo
+	_, err := asn1.Unmarshal(der, &info)
+	return err == nil && info.Algorithm.Algorithm.Equal(oidPBES2)
 }
