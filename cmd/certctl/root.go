@@ -5,12 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"os"
 
 	"github.com/spf13/cobra"
 
 	"certdesk/core/engine"
+	"certdesk/core/input"
 )
 
 // Exit codes of the certctl contract.
@@ -193,33 +192,9 @@ func (c *cli) printJSON(v any) error {
 	return enc.Encode(v)
 }
 
-// readInput reads a file named by the user, refusing huge ones.
-func readInput(path string) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", path, err)
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", path, err)
-	}
-	if st.IsDir() {
-		return nil, fmt.Errorf("%s is a folder, not a file", path)
-	}
-	const limit = 16 << 20
-	data, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", path, err)
-	}
-	if len(data) > limit {
-		return nil, fmt.Errorf("%s is larger than %d MiB; certificate files are far smaller", path, limit>>20)
-	}
-	if len(data) == 0 {
-		return nil, fmt.Errorf("%s is empty", path)
-	}
-	return data, nil
-}
+// readInput reads a file named by the user, refusing folders, empty and
+// huge files.
+func readInput(path string) ([]byte, error) { return input.ReadFile(path) }
 
 func exactArgs(n int, what string) cobra.PositionalArgs {
 	return func(_ *cobra.Command, args []string) error {

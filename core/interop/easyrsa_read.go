@@ -5,13 +5,13 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
-	"io"
 	"math/big"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 
+	"certdesk/core/input"
 	"certdesk/core/pki"
 )
 
@@ -64,7 +64,7 @@ func ReadEasyRSA(dir string, password []byte) (PKI, []string, error) {
 	}
 
 	indexData, err := readSmall(filepath.Join(dir, "index.txt"))
-	if err != nil && !errors.Is(err, errEmpty) {
+	if err != nil && !errors.Is(err, input.ErrEmpty) {
 		return PKI{}, nil, err
 	}
 	rows, err := parseIndex(indexData)
@@ -251,32 +251,6 @@ func parseCRL(data []byte, ca *x509.Certificate) (*x509.RevocationList, error) {
 	return crl, nil
 }
 
-var errEmpty = errors.New("empty file")
-
-// readSmall reads a file of at most pki.MaxInputSize bytes.
-func readSmall(path string) ([]byte, error) {
-	st, err := os.Stat(path)
-	if err != nil {
-		return nil, err
-	}
-	if !st.Mode().IsRegular() {
-		// A FIFO or device would block or never end.
-		return nil, fmt.Errorf("%s is not a regular file", path)
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, pki.MaxInputSize+1))
-	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", path, err)
-	}
-	if len(data) > pki.MaxInputSize {
-		return nil, fmt.Errorf("%s is larger than %d MiB: not a certificate file", path, pki.MaxInputSize>>20)
-	}
-	if len(data) == 0 {
-		return data, fmt.Errorf("%s: %w", path, errEmpty)
-	}
-	return data, nil
-}
+// readSmall reads a file found in the folder: a regular file of at most
+// input.MaxSize bytes.
+func readSmall(path string) ([]byte, error) { return input.ReadRegularFile(path) }

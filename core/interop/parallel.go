@@ -1,28 +1,17 @@
 package interop
 
 import (
-	"runtime"
-	"sync"
+	"context"
+
+	"certdesk/core/workers"
 )
 
 // parallel runs fn(0) … fn(n-1) on every core. Key encryption and
 // decryption each cost a full PBKDF2 run, so a PKI of hundreds of people
-// is bound by it.
+// is bound by it. fn records its own failures.
 func parallel(n int, fn func(i int)) {
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for w := 0; w < min(runtime.NumCPU(), max(n, 1)); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				fn(i)
-			}
-		}()
-	}
-	for i := 0; i < n; i++ {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
+	_ = workers.Each(context.Background(), n, func(_ context.Context, i int) error { // fn never fails, nor can a background context end
+		fn(i)
+		return nil
+	})
 }

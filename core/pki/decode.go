@@ -1,6 +1,7 @@
 package pki
 
 import (
+	"certdesk/core/input"
 	"crypto"
 	"crypto/x509"
 	"crypto/x509/pkix"
@@ -22,7 +23,7 @@ var ErrWrongPassword = errors.New("the password is wrong")
 
 // MaxInputSize bounds the files Certdesk reads: far above any real
 // certificate file, far below what would hurt memory.
-const MaxInputSize = 16 << 20
+const MaxInputSize = input.MaxSize
 
 // PEMBlocks splits PEM text into its blocks. It fails when there are none.
 func PEMBlocks(data []byte) ([]*pem.Block, error) {
