@@ -13,11 +13,16 @@ import (
 	"certdesk/core/pki"
 )
 
+// deployFlags are deploy's options as typed.
+type deployFlags struct {
+	caName, servers, out, serverRef, listen, backend string
+	dns, ips                                         []string
+	crlDays                                          int
+	force                                            bool
+}
+
 func (c *cli) deployCommand() *cobra.Command {
-	var caName, servers, out, serverRef, listen, backend string
-	var dns, ips []string
-	var crlDays int
-	var force bool
+	var f deployFlags
 	cmd := &cobra.Command{
 		Use:   "deploy --ca NAME --server nginx|apache|haproxy|caddy|python|gunicorn|go|all --out DIR",
 		Short: "Write a ready-to-use configuration that makes a real server check the CA's client certificates, with the CA, CRL and server files beside it",
@@ -31,72 +36,83 @@ X-Client-Fingerprint (the Python, Gunicorn and Go servers read it from the
 connection instead). Run certctl crl again after revoking, into DIR/crl.pem,
 and reload the server.`,
 		Args: exactArgs(0, "no arguments (use flags)"),
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if out == "" {
-				return usageError{errors.New("say which folder to write with --out DIR")}
-			}
-			targets, err := deploy.ParseTargets(servers)
-			if err != nil {
-				return usageError{err}
-			}
-			if err := deploy.CheckAddresses(listen, backend); err != nil {
-				return usageError{err}
-			}
-			if crlDays < 1 || crlDays > 3650 {
-				return usageError{fmt.Errorf("--crl-days %d is out of range: give 1 to 3650", crlDays)}
-			}
-			if serverRef != "" && (len(dns) > 0 || len(ips) > 0) {
-				return usageError{errors.New("--dns and --ip describe a new server certificate: leave them out with --server-cert")}
-			}
-			ipAddrs, err := pki.ParseIPs(ips)
-			if err != nil {
-				return usageError{err}
-			}
-			if serverRef == "" && len(dns) == 0 && len(ipAddrs) == 0 {
-				dns = []string{"localhost"}
-			}
-			v, ca, err := c.unlockCA(caName)
-			if err != nil {
-				return err
-			}
-			defer v.Close()
-			req := engine.DeployRequest{CA: ca, Dir: out, Servers: targets, Replace: force, Listen: listen, Backend: backend,
-				Request: pki.ServerRequest{DNSNames: dns, IPAddresses: ipAddrs}, CRLValidity: time.Duration(crlDays) * 24 * time.Hour}
-			if serverRef != "" {
-				rec, err := v.Find(c.ctx, serverRef)
-				if err != nil {
-					return err
-				}
-				req.ServerID = rec.ID
-			}
-			kit, err := v.Deploy(c.ctx, req)
-			if errors.Is(err, deploy.ErrKitExists) {
-				return fmt.Errorf("%w (or pass --force to replace it)", err)
-			} else if err != nil {
-				return err
-			}
-			written := kit.Files
-			if c.jsonOut {
-				return c.printJSON(map[string]any{"ca": ca.Name, "folder": out, "files": written, "server_name": kit.ServerName})
-			}
-			fmt.Fprintf(c.stdout, "Wrote a deployment kit for CA %q to %s:\n", ca.Name, out)
-			for _, p := range written {
-				fmt.Fprintf(c.stdout, "  %s\n", filepath.Base(p))
-			}
-			fmt.Fprintf(c.stdout, "Each configuration explains itself in comments. After revoking, publish the CRL again and reload the server:\n  certctl crl --ca %q --out %s --force\n",
-				ca.Name, filepath.Join(out, deploy.CRLFileName))
-			return nil
-		},
+		RunE: func(cmd *cobra.Command, _ []string) error { return c.runDeploy(f) },
 	}
-	cmd.Flags().StringVar(&caName, "ca", "", "the CA whose clients the server accepts (may be left out when the vault has one CA)")
-	cmd.Flags().StringVar(&servers, "server", "", "nginx, apache, haproxy, caddy, python, gunicorn, go; comma-separated, or all")
-	cmd.Flags().StringVar(&out, "out", "", "folder to write the kit to (created if missing)")
-	cmd.Flags().StringVar(&serverRef, "server-cert", "", "use this server certificate from the vault (default: issue a new one)")
-	cmd.Flags().StringSliceVar(&dns, "dns", nil, "DNS name of a new server certificate (default localhost)")
-	cmd.Flags().StringSliceVar(&ips, "ip", nil, "IP address of a new server certificate")
-	cmd.Flags().StringVar(&listen, "listen", "0.0.0.0:8443", "address the server listens on")
-	cmd.Flags().StringVar(&backend, "backend", "127.0.0.1:8080", "address of the application behind the server")
-	cmd.Flags().IntVar(&crlDays, "crl-days", 30, "days the CRL stays valid")
-	cmd.Flags().BoolVar(&force, "force", false, "replace the files of an earlier kit")
+	cmd.Flags().StringVar(&f.caName, "ca", "", "the CA whose clients the server accepts (may be left out when the vault has one CA)")
+	cmd.Flags().StringVar(&f.servers, "server", "", "nginx, apache, haproxy, caddy, python, gunicorn, go; comma-separated, or all")
+	cmd.Flags().StringVar(&f.out, "out", "", "folder to write the kit to (created if missing)")
+	cmd.Flags().StringVar(&f.serverRef, "server-cert", "", "use this server certificate from the vault (default: issue a new one)")
+	cmd.Flags().StringSliceVar(&f.dns, "dns", nil, "DNS name of a new server certificate (default localhost)")
+	cmd.Flags().StringSliceVar(&f.ips, "ip", nil, "IP address of a new server certificate")
+	cmd.Flags().StringVar(&f.listen, "listen", "0.0.0.0:8443", "address the server listens on")
+	cmd.Flags().StringVar(&f.backend, "backend", "127.0.0.1:8080", "address of the application behind the server")
+	cmd.Flags().IntVar(&f.crlDays, "crl-days", 30, "days the CRL stays valid")
+	cmd.Flags().BoolVar(&f.force, "force", false, "replace the files of an earlier kit")
 	return cmd
+}
+
+// deployRequest checks deploy's flags before anything is issued or signed.
+func deployRequest(f deployFlags) (engine.DeployRequest, error) {
+	if f.out == "" {
+		return engine.DeployRequest{}, usageError{errors.New("say which folder to write with --out DIR")}
+	}
+	targets, err := deploy.ParseTargets(f.servers)
+	if err != nil {
+		return engine.DeployRequest{}, usageError{err}
+	}
+	if err := deploy.CheckAddresses(f.listen, f.backend); err != nil {
+		return engine.DeployRequest{}, usageError{err}
+	}
+	if f.crlDays < 1 || f.crlDays > 3650 {
+		return engine.DeployRequest{}, usageError{fmt.Errorf("--crl-days %d is out of range: give 1 to 3650", f.crlDays)}
+	}
+	if f.serverRef != "" && (len(f.dns) > 0 || len(f.ips) > 0) {
+		return engine.DeployRequest{}, usageError{errors.New("--dns and --ip describe a new server certificate: leave them out with --server-cert")}
+	}
+	ipAddrs, err := pki.ParseIPs(f.ips)
+	if err != nil {
+		return engine.DeployRequest{}, usageError{err}
+	}
+	dns := f.dns
+	if f.serverRef == "" && len(dns) == 0 && len(ipAddrs) == 0 {
+		dns = []string{"localhost"}
+	}
+	return engine.DeployRequest{Dir: f.out, Servers: targets, Replace: f.force, Listen: f.listen, Backend: f.backend,
+		Request: pki.ServerRequest{DNSNames: dns, IPAddresses: ipAddrs}, CRLValidity: time.Duration(f.crlDays) * 24 * time.Hour}, nil
+}
+
+func (c *cli) runDeploy(f deployFlags) error {
+	req, err := deployRequest(f)
+	if err != nil {
+		return err
+	}
+	v, ca, err := c.unlockCA(f.caName)
+	if err != nil {
+		return err
+	}
+	defer v.Close()
+	req.CA = ca
+	if f.serverRef != "" {
+		rec, err := v.Find(c.ctx, f.serverRef)
+		if err != nil {
+			return err
+		}
+		req.ServerID = rec.ID
+	}
+	kit, err := v.Deploy(c.ctx, req)
+	if errors.Is(err, deploy.ErrKitExists) {
+		return fmt.Errorf("%w (or pass --force to replace it)", err)
+	} else if err != nil {
+		return err
+	}
+	if c.jsonOut {
+		return c.printJSON(map[string]any{"ca": ca.Name, "folder": f.out, "files": kit.Files, "server_name": kit.ServerName})
+	}
+	fmt.Fprintf(c.stdout, "Wrote a deployment kit for CA %q to %s:\n", ca.Name, f.out)
+	for _, p := range kit.Files {
+		fmt.Fprintf(c.stdout, "  %s\n", filepath.Base(p))
+	}
+	fmt.Fprintf(c.stdout, "Each configuration explains itself in comments. After revoking, publish the CRL again and reload the server:\n  certctl crl --ca %q --out %s --force\n",
+		ca.Name, filepath.Join(f.out, deploy.CRLFileName))
+	return nil
 }

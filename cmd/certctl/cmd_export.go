@@ -10,84 +10,103 @@ import (
 	"certdesk/core/export"
 )
 
+// exportFlags are export's options as typed.
+type exportFlags struct {
+	format, preset, passwordFile, out string
+	force                             bool
+}
+
 func (c *cli) exportCommand() *cobra.Command {
-	var format, preset, passwordFile, out string
-	var force bool
+	var f exportFlags
 	cmd := &cobra.Command{
 		Use:   "export REF --format pem|der|key|bundle|chain|p12 --out FILE",
 		Short: "Write a certificate, its key, a curl bundle, its chain or a PKCS#12 file",
 		Args:  exactArgs(1, "one REF"),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			f, err := export.ParseFormat(format)
-			if err != nil {
-				return usageError{err}
-			}
-			p, err := export.ParsePreset(preset)
-			if err != nil {
-				return usageError{err}
-			}
-			if out == "" {
-				return usageError{errors.New("say where to write with --out FILE")}
-			}
-			var password string
-			if passwordFile != "" {
-				b, err := readSecretFile(passwordFile)
-				if err != nil {
-					return err
-				}
-				password = string(b)
-			}
-			v, err := c.openVault()
-			if err != nil {
-				return err
-			}
-			rec, err := v.Find(c.ctx, args[0])
-			v.Close()
-			if err != nil {
-				return err
-			}
-			if f.Secret() {
-				if !rec.HasKey {
-					return fmt.Errorf("%q: %w", rec.CommonName, export.ErrNoKey)
-				}
-				v, err = c.unlockVault()
-			} else {
-				v, err = c.openVault()
-			}
-			if err != nil {
-				return err
-			}
-			defer v.Close()
-			res, err := v.Export(c.ctx, engine.ExportRequest{ID: rec.ID, Format: f, Preset: p, Password: password, Path: out, Replace: force})
-			if err != nil {
-				return err
-			}
-			generated := res.Generated
-			password = res.Password
-			if c.jsonOut {
-				res := map[string]any{"file": out, "format": f, "id": rec.ID, "common_name": rec.CommonName}
-				if f == export.P12 {
-					res["preset"] = p
-				}
-				if generated {
-					res["password"] = password
-				}
-				return c.printJSON(res)
-			}
-			fmt.Fprintf(c.stdout, "Wrote %s (%s of %q).\n", out, f, rec.CommonName)
-			if generated {
-				fmt.Fprintf(c.stdout, "PKCS#12 password (shown once, hand it over separately): %s\n", password)
-			}
-			if f == export.P12 {
-				fmt.Fprintf(c.stdout, "Preset %s: %s\n", p, export.PresetHelp[p])
-			}
-			return nil
-		},
+		RunE: func(cmd *cobra.Command, args []string) error { return c.runExport(f, args[0]) },
 	}
-	cmd.Flags().StringVar(&format, "format", "pem", "pem, der, key, bundle (cert+key for curl -E), chain, or p12")
-	cmd.Flags().StringVar(&preset, "preset", "compatible", "PKCS#12 preset: compatible (macOS, Windows, Android, browsers) or modern (AES-256)")
-	cmd.Flags().StringVar(&passwordFile, "password-file", "", "password for p12 (default: generate one) or to encrypt a key")
-	cmd.Flags().StringVar(&out, "out", "", "file to write")
-	cmd.Flags().BoolVar(&force, "force", false, "replace an existing file")
+	cmd.Flags().StringVar(&f.format, "format", "pem", "pem, der, key, bundle (cert+key for curl -E), chain, or p12")
+	cmd.Flags().StringVar(&f.preset, "preset", "compatible", "PKCS#12 preset: compatible (macOS, Windows, Android, browsers) or modern (AES-256)")
+	cmd.Flags().StringVar(&f.passwordFile, "password-file", "", "password for p12 (default: generate one) or to encrypt a key")
+	cmd.Flags().StringVar(&f.out, "out", "", "file to write")
+	cmd.Flags().BoolVar(&f.force, "force", false, "replace an existing file")
 	return cmd
+}
+
+// exportRequest checks export's flags and reads the password file.
+func exportRequest(f exportFlags) (engine.ExportRequest, error) {
+	format, err := export.ParseFormat(f.format)
+	if err != nil {
+		return engine.ExportRequest{}, usageError{err}
+	}
+	preset, err := export.ParsePreset(f.preset)
+	if err != nil {
+		return engine.ExportRequest{}, usageError{err}
+	}
+	if f.out == "" {
+		return engine.ExportRequest{}, usageError{errors.New("say where to write with --out FILE")}
+	}
+	req := engine.ExportRequest{Format: format, Preset: preset, Path: f.out, Replace: f.force}
+	if f.passwordFile != "" {
+		b, err := readSecretFile(f.passwordFile)
+		if err != nil {
+			return engine.ExportRequest{}, err
+		}
+		req.Password = string(b)
+	}
+	return req, nil
+}
+
+func (c *cli) runExport(f exportFlags, ref string) error {
+	req, err := exportRequest(f)
+	if err != nil {
+		return err
+	}
+	v, err := c.openVault()
+	if err != nil {
+		return err
+	}
+	rec, err := v.Find(c.ctx, ref)
+	v.Close()
+	if err != nil {
+		return err
+	}
+	if req.Format.Secret() {
+		if !rec.HasKey {
+			return fmt.Errorf("%q: %w", rec.CommonName, export.ErrNoKey)
+		}
+		v, err = c.unlockVault()
+	} else {
+		v, err = c.openVault()
+	}
+	if err != nil {
+		return err
+	}
+	defer v.Close()
+	req.ID = rec.ID
+	res, err := v.Export(c.ctx, req)
+	if err != nil {
+		return err
+	}
+	return c.reportExport(res)
+}
+
+func (c *cli) reportExport(res engine.Exported) error {
+	if c.jsonOut {
+		out := map[string]any{"file": res.Path, "format": res.Format, "id": res.Record.ID, "common_name": res.Record.CommonName}
+		if res.Format == export.P12 {
+			out["preset"] = res.Preset
+		}
+		if res.Generated {
+			out["password"] = res.Password
+		}
+		return c.printJSON(out)
+	}
+	fmt.Fprintf(c.stdout, "Wrote %s (%s of %q).\n", res.Path, res.Format, res.Record.CommonName)
+	if res.Generated {
+		fmt.Fprintf(c.stdout, "PKCS#12 password (shown once, hand it over separately): %s\n", res.Password)
+	}
+	if res.Format == export.P12 {
+		fmt.Fprintf(c.stdout, "Preset %s: %s\n", res.Preset, export.PresetHelp[res.Preset])
+	}
+	return nil
 }

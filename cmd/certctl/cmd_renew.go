@@ -13,94 +13,104 @@ import (
 	"certdesk/core/pki"
 )
 
+// renewFlags are renew's options as typed.
+type renewFlags struct {
+	revokeOld, keepKey bool
+	days, expiring     int
+	keyType, caName    string
+}
+
 func (c *cli) renewCommand() *cobra.Command {
-	var revokeOld, keepKey bool
-	var days, expiring int
-	var keyType, caName string
+	var f renewFlags
 	cmd := &cobra.Command{
 		Use:   "renew (REF | --expiring DAYS) [--revoke-old] [--days N] [--key TYPE | --keep-key]",
 		Short: "Issue a new certificate (new key, or --keep-key) for the same person or server; --expiring renews every one that expires within DAYS",
 		Args: func(cmd *cobra.Command, args []string) error {
-			if (len(args) == 1) == (expiring > 0) || len(args) > 1 {
+			if (len(args) == 1) == (f.expiring > 0) || len(args) > 1 {
 				return usageError{errors.New("give one REF, or --expiring DAYS")}
 			}
 			return nil
 		},
-		RunE: func(cmd *cobra.Command, args []string) error {
-			var kt pki.KeyType
-			if keyType != "" && keepKey {
-				return usageError{errors.New("--key makes a new key; --keep-key keeps the old one: give one of them")}
-			}
-			if keyType != "" {
-				var err error
-				if kt, err = pki.ParseKeyType(keyType); err != nil {
-					return usageError{err}
-				}
-			}
-			v, err := c.unlockVault()
-			if err != nil {
-				return err
-			}
-			defer v.Close()
-			var targets []engine.Record
-			if expiring > 0 {
-				f := engine.Filter{Status: certinfo.Expiring, ExpiringWithin: time.Duration(expiring) * 24 * time.Hour}
-				if caName != "" {
-					ca, err := v.CAByName(c.ctx, caName)
-					if err != nil {
-						return err
-					}
-					f.CAID = ca.ID
-				}
-				all, err := v.List(c.ctx, f)
-				if err != nil {
-					return err
-				}
-				for _, r := range all {
-					if r.Kind != engine.KindCA && (r.HasKey || keepKey) && r.CommonName != engine.TestServerName {
-						targets = append(targets, r)
-					}
-				}
-			} else {
-				r, err := v.Find(c.ctx, args[0])
-				if err != nil {
-					return err
-				}
-				targets = []engine.Record{r}
-			}
-			var renewed []certinfo.Info
-			failed := 0
-			for _, r := range targets {
-				n, err := v.Renew(c.ctx, r.ID, engine.RenewOptions{Days: days, KeyType: kt, RevokeOld: revokeOld, KeepKey: keepKey})
-				if err != nil {
-					failed++
-					fmt.Fprintf(c.stderr, "certctl: %q: %v\n", r.CommonName, err)
-					continue
-				}
-				renewed = append(renewed, n.Info(v.Now()))
-				if !c.jsonOut {
-					fmt.Fprintf(c.stdout, "Renewed %q: new certificate %d (serial %s, until %s)%s.\n", n.CommonName, n.ID, n.Serial,
-						n.NotAfter.Format("2006-01-02"), map[bool]string{true: "; the old one is revoked as superseded", false: ""}[revokeOld])
-				}
-			}
-			if c.jsonOut {
-				c.printJSON(renewed)
-			} else if len(targets) == 0 {
-				fmt.Fprintf(c.stdout, "Nothing expires within %d days.\n", expiring)
-			}
-			if failed > 0 {
-				return exitCodeError{code: exitError, err: fmt.Errorf("%d of %d renewals failed", failed, len(targets))}
-			}
-			return nil
-		},
+		RunE: func(cmd *cobra.Command, args []string) error { return c.runRenew(f, args) },
 	}
-	cmd.Flags().BoolVar(&revokeOld, "revoke-old", false, "revoke the old certificate as superseded")
-	cmd.Flags().IntVar(&days, "days", 0, "validity of the new certificate (default: the old one's lifetime)")
-	cmd.Flags().StringVar(&keyType, "key", "", "key type of the new key (default: the old one's)")
-	cmd.Flags().BoolVar(&keepKey, "keep-key", false, "sign the same key again (the holder keeps their key; also renews certificates signed from a CSR)")
-	cmd.Flags().IntVar(&expiring, "expiring", 0, "renew every certificate that expires within this many days")
-	cmd.Flags().StringVar(&caName, "ca", "", "with --expiring: only this CA's certificates")
+	cmd.Flags().BoolVar(&f.revokeOld, "revoke-old", false, "revoke the old certificate as superseded")
+	cmd.Flags().IntVar(&f.days, "days", 0, "validity of the new certificate (default: the old one's lifetime)")
+	cmd.Flags().StringVar(&f.keyType, "key", "", "key type of the new key (default: the old one's)")
+	cmd.Flags().BoolVar(&f.keepKey, "keep-key", false, "sign the same key again (the holder keeps their key; also renews certificates signed from a CSR)")
+	cmd.Flags().IntVar(&f.expiring, "expiring", 0, "renew every certificate that expires within this many days")
+	cmd.Flags().StringVar(&f.caName, "ca", "", "with --expiring: only this CA's certificates")
 	return cmd
+}
+
+func (c *cli) runRenew(f renewFlags, args []string) error {
+	var kt pki.KeyType
+	if f.keyType != "" && f.keepKey {
+		return usageError{errors.New("--key makes a new key; --keep-key keeps the old one: give one of them")}
+	}
+	if f.keyType != "" {
+		var err error
+		if kt, err = pki.ParseKeyType(f.keyType); err != nil {
+			return usageError{err}
+		}
+	}
+	v, err := c.unlockVault()
+	if err != nil {
+		return err
+	}
+	defer v.Close()
+	targets, err := c.renewTargets(v, f, args)
+	if err != nil {
+		return err
+	}
+	results, err := v.RenewAll(c.ctx, targets, engine.RenewOptions{Days: f.days, KeyType: kt, RevokeOld: f.revokeOld, KeepKey: f.keepKey}, nil)
+	if err != nil {
+		return err
+	}
+	return c.reportRenewals(v, results, f)
+}
+
+// renewTargets are the certificates a renew names: one REF, or every one
+// that expires within --expiring days.
+func (c *cli) renewTargets(v *engine.Engine, f renewFlags, args []string) ([]engine.Record, error) {
+	if f.expiring == 0 {
+		r, err := v.Find(c.ctx, args[0])
+		return []engine.Record{r}, err
+	}
+	var ca engine.CA
+	if f.caName != "" {
+		var err error
+		if ca, err = v.CAByName(c.ctx, f.caName); err != nil {
+			return nil, err
+		}
+	}
+	return v.RenewalCandidates(c.ctx, ca, time.Duration(f.expiring)*24*time.Hour, f.keepKey)
+}
+
+func (c *cli) reportRenewals(v *engine.Engine, results []engine.Renewal, f renewFlags) error {
+	renewed := []certinfo.Info{}
+	failed := 0
+	for _, r := range results {
+		if r.Err != nil {
+			failed++
+			fmt.Fprintf(c.stderr, "certctl: %q: %v\n", r.Old.CommonName, r.Err)
+			continue
+		}
+		n := r.New
+		renewed = append(renewed, n.Info(v.Now()))
+		if !c.jsonOut {
+			fmt.Fprintf(c.stdout, "Renewed %q: new certificate %d (serial %s, until %s)%s.\n", n.CommonName, n.ID, n.Serial,
+				n.NotAfter.Format("2006-01-02"), map[bool]string{true: "; the old one is revoked as superseded", false: ""}[f.revokeOld])
+		}
+	}
+	if c.jsonOut {
+		c.printJSON(renewed)
+	} else if len(results) == 0 {
+		fmt.Fprintf(c.stdout, "Nothing expires within %d days.\n", f.expiring)
+	}
+	if failed > 0 {
+		return exitCodeError{code: exitError, err: fmt.Errorf("%d of %d renewals failed", failed, len(results))}
+	}
+	return nil
 }
 
 func (c *cli) reminderCommand() *cobra.Command {

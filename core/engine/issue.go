@@ -2,8 +2,9 @@ package engine
 
 import (
 	"context"
-	"fmt"
+	"time"
 
+	"certdesk/core/certinfo"
 	"certdesk/core/pki"
 )
 
@@ -33,21 +34,44 @@ func (e *Engine) Renew(ctx context.Context, id int64, opts RenewOptions) (Record
 	return e.store.Renew(ctx, id, opts)
 }
 
-// RenewMany renews each certificate in turn, reporting progress, and stops
-// at the first failure or when ctx ends; it returns what was renewed.
-func (e *Engine) RenewMany(ctx context.Context, ids []int64, opts RenewOptions, progress func(done, total int)) ([]Record, error) {
-	var out []Record
-	for i, id := range ids {
+// Renewal is one certificate a batch renewal handled.
+type Renewal struct {
+	Old Record
+	New Record // zero when Err is set
+	Err error
+}
+
+// RenewAll renews each certificate in turn, going on past failures, and
+// reports progress after each; it stops early only when ctx ends (then the
+// rest are left as they were, and ctx's error is returned).
+func (e *Engine) RenewAll(ctx context.Context, recs []Record, opts RenewOptions, progress func(done, total int)) ([]Renewal, error) {
+	var out []Renewal
+	for i, r := range recs {
 		if err := ctx.Err(); err != nil {
 			return out, err
 		}
-		rec, err := e.store.Renew(ctx, id, opts)
-		if err != nil {
-			return out, fmt.Errorf("certificate %d: %w", id, err)
-		}
-		out = append(out, rec)
+		n, err := e.store.Renew(ctx, r.ID, opts)
+		out = append(out, Renewal{Old: r, New: n, Err: err})
 		if progress != nil {
-			progress(i+1, len(ids))
+			progress(i+1, len(recs))
+		}
+	}
+	return out, nil
+}
+
+// RenewalCandidates are the certificates of a CA (every CA for the zero
+// value) that expire within the window and can be renewed: people and
+// servers, not CAs or the test server, with their key in the vault — or
+// any key when keepKey says the old key is signed again.
+func (e *Engine) RenewalCandidates(ctx context.Context, ca CA, within time.Duration, keepKey bool) ([]Record, error) {
+	all, err := e.store.List(ctx, Filter{CAID: ca.ID, Status: certinfo.Expiring, ExpiringWithin: within})
+	if err != nil {
+		return nil, err
+	}
+	var out []Record
+	for _, r := range all {
+		if r.Kind != KindCA && (r.HasKey || keepKey) && r.CommonName != TestServerName {
+			out = append(out, r)
 		}
 	}
 	return out, nil
