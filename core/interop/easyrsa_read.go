@@ -39,30 +39,10 @@ func ReadEasyRSA(dir string, password []byte) (PKI, []string, error) {
 	if !IsEasyRSA(dir) {
 		return PKI{}, nil, fmt.Errorf("%s is not an easy-rsa folder: it needs ca.crt and index.txt", dir)
 	}
-	var p PKI
-	var warnings []string
-	caData, err := readSmall(filepath.Join(dir, "ca.crt"))
+	p, err := readCA(dir, password)
 	if err != nil {
 		return PKI{}, nil, err
 	}
-	certs, err := pki.ParseCertificates(caData)
-	if err != nil {
-		return PKI{}, nil, fmt.Errorf("ca.crt: %w", err)
-	}
-	p.CA, p.Chain = certs[0], certs[1:]
-	keyData, err := readSmall(filepath.Join(dir, "private", "ca.key"))
-	if errors.Is(err, os.ErrNotExist) {
-		return PKI{}, nil, errors.New("the folder has no private/ca.key: Certdesk needs the CA's key to keep issuing and revoking (easy-rsa kept it elsewhere? copy it there)")
-	} else if err != nil {
-		return PKI{}, nil, err
-	}
-	if p.CAKey, err = pki.ParsePrivateKey(keyData, password); err != nil {
-		return PKI{}, nil, fmt.Errorf("private/ca.key: %w", err)
-	}
-	if err := pki.KeyMatchesCertificate(p.CAKey, p.CA); err != nil {
-		return PKI{}, nil, fmt.Errorf("private/ca.key does not belong to ca.crt: %w", err)
-	}
-
 	indexData, err := readSmall(filepath.Join(dir, "index.txt"))
 	if err != nil && !errors.Is(err, input.ErrEmpty) {
 		return PKI{}, nil, err
@@ -71,14 +51,64 @@ func ReadEasyRSA(dir string, password []byte) (PKI, []string, error) {
 	if err != nil {
 		return PKI{}, nil, err
 	}
-	revoked := map[string]indexRow{}
-	listed := map[string]bool{}
+	revoked := revokedRows(rows)
+	warnings := readCRLState(dir, &p, revoked)
+	found, certWarnings, err := readIssued(dir, &p, password, revoked)
+	if err != nil {
+		return PKI{}, nil, err
+	}
+	warnings = append(warnings, certWarnings...)
 	for _, r := range rows {
-		listed[r.Serial.String()] = true
+		if !found[r.Serial.String()] {
+			warnings = append(warnings, fmt.Sprintf("index.txt lists serial %s (%s) but no certificate file holds it", pki.SerialHex(r.Serial), r.Subject))
+		}
+	}
+	sort.SliceStable(p.Certs, func(i, j int) bool { return p.Certs[i].Cert.NotBefore.Before(p.Certs[j].Cert.NotBefore) })
+	return p, warnings, nil
+}
+
+// readCA reads ca.crt with its chain and private/ca.key.
+func readCA(dir string, password []byte) (PKI, error) {
+	var p PKI
+	caData, err := readSmall(filepath.Join(dir, "ca.crt"))
+	if err != nil {
+		return PKI{}, err
+	}
+	certs, err := pki.ParseCertificates(caData)
+	if err != nil {
+		return PKI{}, fmt.Errorf("ca.crt: %w", err)
+	}
+	p.CA, p.Chain = certs[0], certs[1:]
+	keyData, err := readSmall(filepath.Join(dir, "private", "ca.key"))
+	if errors.Is(err, os.ErrNotExist) {
+		return PKI{}, errors.New("the folder has no private/ca.key: Certdesk needs the CA's key to keep issuing and revoking (easy-rsa kept it elsewhere? copy it there)")
+	} else if err != nil {
+		return PKI{}, err
+	}
+	if p.CAKey, err = pki.ParsePrivateKey(keyData, password); err != nil {
+		return PKI{}, fmt.Errorf("private/ca.key: %w", err)
+	}
+	if err := pki.KeyMatchesCertificate(p.CAKey, p.CA); err != nil {
+		return PKI{}, fmt.Errorf("private/ca.key does not belong to ca.crt: %w", err)
+	}
+	return p, nil
+}
+
+// revokedRows indexes index.txt's revoked rows by decimal serial.
+func revokedRows(rows []indexRow) map[string]indexRow {
+	revoked := map[string]indexRow{}
+	for _, r := range rows {
 		if r.Status == 'R' {
 			revoked[r.Serial.String()] = r
 		}
 	}
+	return revoked
+}
+
+// readCRLState takes the CRL number and any revocations index.txt lacks
+// from crl.pem and crlnumber; a CRL that cannot be used is a warning.
+func readCRLState(dir string, p *PKI, revoked map[string]indexRow) []string {
+	var warnings []string
 	if data, err := readSmall(filepath.Join(dir, "crl.pem")); err == nil {
 		crl, err := parseCRL(data, p.CA)
 		if err != nil {
@@ -100,13 +130,18 @@ func ReadEasyRSA(dir string, password []byte) (PKI, []string, error) {
 			p.CRLNumber = next.Int64() - 1
 		}
 	}
+	return warnings
+}
 
+// readIssued reads every certificate file the CA signed, with the keys
+// found for them and their revocations, into p; it returns the serials
+// found.
+func readIssued(dir string, p *PKI, password []byte, revoked map[string]indexRow) (map[string]bool, []string, error) {
 	certFiles, keyFiles, err := listPKIFiles(dir)
 	if err != nil {
-		return PKI{}, nil, err
+		return nil, nil, err
 	}
-	keys, keyWarnings := readKeys(dir, keyFiles, password)
-	warnings = append(warnings, keyWarnings...)
+	keys, warnings := readKeys(dir, keyFiles, password)
 	seen := map[string]bool{}
 	found := map[string]bool{}
 	for _, f := range certFiles {
@@ -137,13 +172,7 @@ func ReadEasyRSA(dir string, password []byte) (PKI, []string, error) {
 		found[cert.SerialNumber.String()] = true
 		p.Certs = append(p.Certs, e)
 	}
-	for _, r := range rows {
-		if !found[r.Serial.String()] {
-			warnings = append(warnings, fmt.Sprintf("index.txt lists serial %s (%s) but no certificate file holds it", pki.SerialHex(r.Serial), r.Subject))
-		}
-	}
-	sort.SliceStable(p.Certs, func(i, j int) bool { return p.Certs[i].Cert.NotBefore.Before(p.Certs[j].Cert.NotBefore) })
-	return p, warnings, nil
+	return found, warnings, nil
 }
 
 // readKeys opens the key files on every core and indexes them by public
