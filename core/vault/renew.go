@@ -33,29 +33,49 @@ func (v *Vault) Renew(ctx context.Context, id int64, opts RenewOptions) (Record,
 	if err != nil {
 		return Record{}, err
 	}
-	if old.Kind == KindCA {
-		return Record{}, fmt.Errorf("%q is a CA: renewing a CA is not supported yet; create a new CA", old.CommonName)
-	}
-	if old.CAID == 0 {
-		return Record{}, fmt.Errorf("%q was not issued by a CA in this vault", old.CommonName)
-	}
-	if !old.HasKey && !opts.KeepKey {
-		return Record{}, fmt.Errorf("%q was signed from a CSR, so the vault has no key for it: renew it keeping its key, or sign a new CSR", old.CommonName)
-	}
-	if opts.KeepKey && opts.KeyType != "" {
-		return Record{}, fmt.Errorf("a renewal that keeps the key cannot change the key type")
-	}
-	oldCert, err := v.Certificate(ctx, id)
-	if err != nil {
+	if err := renewable(old, opts); err != nil {
 		return Record{}, err
 	}
 	ca, err := v.caByID(ctx, old.CAID)
 	if err != nil {
 		return Record{}, err
 	}
-	auth, err := v.Authority(ctx, ca)
+	issued, err := v.issueRenewal(ctx, ca, old, opts)
 	if err != nil {
 		return Record{}, err
+	}
+	newID, err := v.storeRenewal(ctx, ca, old, issued, opts.RevokeOld)
+	if err != nil {
+		return Record{}, err
+	}
+	return v.Get(ctx, newID)
+}
+
+// renewable says why a certificate cannot be renewed so, or nil.
+func renewable(old Record, opts RenewOptions) error {
+	switch {
+	case old.Kind == KindCA:
+		return fmt.Errorf("%q is a CA: renewing a CA is not supported yet; create a new CA", old.CommonName)
+	case old.CAID == 0:
+		return fmt.Errorf("%q was not issued by a CA in this vault", old.CommonName)
+	case !old.HasKey && !opts.KeepKey:
+		return fmt.Errorf("%q was signed from a CSR, so the vault has no key for it: renew it keeping its key, or sign a new CSR", old.CommonName)
+	case opts.KeepKey && opts.KeyType != "":
+		return fmt.Errorf("a renewal that keeps the key cannot change the key type")
+	}
+	return nil
+}
+
+// issueRenewal signs the new certificate: the old one's subject, names and
+// lifetime, with a new key or (KeepKey) the old one.
+func (v *Vault) issueRenewal(ctx context.Context, ca CA, old Record, opts RenewOptions) (*pki.Issued, error) {
+	oldCert, err := v.Certificate(ctx, old.ID)
+	if err != nil {
+		return nil, err
+	}
+	auth, err := v.Authority(ctx, ca)
+	if err != nil {
+		return nil, err
 	}
 	kt := opts.KeyType
 	if kt == "" {
@@ -66,41 +86,42 @@ func (v *Vault) Renew(ctx context.Context, id int64, opts RenewOptions) (Record,
 		validity.Days = max(1, int(oldCert.NotAfter.Sub(oldCert.NotBefore).Round(24*time.Hour)/(24*time.Hour)))
 	}
 	now := v.now()
-	serverReq := pki.ServerRequest{CommonName: oldCert.Subject.CommonName, Organization: first(oldCert.Subject.Organization),
+	subject := oldCert.Subject
+	serverReq := pki.ServerRequest{CommonName: subject.CommonName, Organization: first(subject.Organization),
 		DNSNames: oldCert.DNSNames, IPAddresses: oldCert.IPAddresses, KeyType: kt, Validity: validity}
-	personReq := pki.PersonRequest{Name: pki.Name{CommonName: oldCert.Subject.CommonName,
-		Organization: first(oldCert.Subject.Organization), OrganizationalUnit: first(oldCert.Subject.OrganizationalUnit)},
+	personReq := pki.PersonRequest{Name: pki.Name{CommonName: subject.CommonName,
+		Organization: first(subject.Organization), OrganizationalUnit: first(subject.OrganizationalUnit)},
 		Emails: oldCert.EmailAddresses, KeyType: kt, Validity: validity}
-	var issued *pki.Issued
-	switch {
-	case opts.KeepKey:
-		var key crypto.Signer
-		if old.HasKey {
-			if key, err = v.PrivateKey(ctx, id); err != nil {
-				return Record{}, err
-			}
-		}
+	if !opts.KeepKey {
 		if old.Kind == KindServer {
-			issued, err = auth.IssueServerWithKey(serverReq, oldCert.PublicKey, key, now)
-		} else {
-			issued, err = auth.IssuePersonWithKey(personReq, oldCert.PublicKey, key, now)
+			return auth.IssueServer(serverReq, now)
 		}
-	case old.Kind == KindServer:
-		issued, err = auth.IssueServer(serverReq, now)
-	default:
-		issued, err = auth.IssuePerson(personReq, now)
+		return auth.IssuePerson(personReq, now)
 	}
-	if err != nil {
-		return Record{}, err
+	var key crypto.Signer
+	if old.HasKey {
+		if key, err = v.PrivateKey(ctx, old.ID); err != nil {
+			return nil, err
+		}
 	}
+	if old.Kind == KindServer {
+		return auth.IssueServerWithKey(serverReq, oldCert.PublicKey, key, now)
+	}
+	return auth.IssuePersonWithKey(personReq, oldCert.PublicKey, key, now)
+}
+
+// storeRenewal stores the new certificate, linked to the old one, and
+// revokes the old one as superseded when asked, in one transaction.
+func (v *Vault) storeRenewal(ctx context.Context, ca CA, old Record, issued *pki.Issued, revokeOld bool) (int64, error) {
 	var newID int64
-	err = v.write(ctx, func(tx *sql.Tx) error {
+	err := v.write(ctx, func(tx *sql.Tx) error {
+		var err error
 		newID, err = v.insertCert(tx, issued.Cert, issued.Key, old.Kind, ca.ID, old.ID)
 		if err != nil {
 			return err
 		}
-		if opts.RevokeOld && !old.Revoked() {
-			if _, err := tx.Exec(`UPDATE certs SET revoked_at = ?, revocation_reason = 4 WHERE id = ? AND revoked_at IS NULL`, now.UTC().Unix(), old.ID); err != nil {
+		if revokeOld && !old.Revoked() {
+			if _, err := tx.Exec(`UPDATE certs SET revoked_at = ?, revocation_reason = 4 WHERE id = ? AND revoked_at IS NULL`, v.now().UTC().Unix(), old.ID); err != nil {
 				return fmt.Errorf("revoking the old certificate: %w", err)
 			}
 			if err := v.audit(tx, "cert.revoke", ca.ID, old.ID, fmt.Sprintf("revoked %q, serial %s, reason superseded (renewed as %d)", old.CommonName, old.Serial, newID)); err != nil {
@@ -109,10 +130,7 @@ func (v *Vault) Renew(ctx context.Context, id int64, opts RenewOptions) (Record,
 		}
 		return v.audit(tx, "cert.renew", ca.ID, newID, fmt.Sprintf("renewed %q: serial %s replaces %s", old.CommonName, pki.SerialHex(issued.Cert.SerialNumber), old.Serial))
 	})
-	if err != nil {
-		return Record{}, err
-	}
-	return v.Get(ctx, newID)
+	return newID, err
 }
 
 func first(s []string) string {
