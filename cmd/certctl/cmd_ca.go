@@ -55,12 +55,19 @@ func (c *cli) caCreateCommand() *cobra.Command {
 func (c *cli) caImportCommand() *cobra.Command {
 	var certFile, keyFile, p12File, passwordFile string
 	cmd := &cobra.Command{
-		Use:   "import NAME (--cert FILE --key FILE | --p12 FILE)",
-		Short: "Import an existing CA with its private key (PEM, encrypted PKCS#8, traditional PEM, or PKCS#12)",
-		Args:  exactArgs(1, "the CA's NAME"),
+		Use:   "import NAME (--cert FILE --key FILE | --p12 FILE | --cert FILE)",
+		Short: "Import an existing CA with its private key (PEM, encrypted PKCS#8, traditional PEM, or PKCS#12), or trust one by its certificate alone",
+		Long: `import brings in a CA Certdesk then runs: its certificate and key (--cert and
+--key, or --p12). With --cert alone the CA is trust-only: the test server and
+verify trust it, but it cannot issue or sign CRLs. A self-signed client
+certificate can be trusted this way too.`,
+		Args: exactArgs(1, "the CA's NAME"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if (p12File == "") == (certFile == "" && keyFile == "") || (p12File == "" && (certFile == "" || keyFile == "")) {
-				return usageError{errors.New("give either --cert and --key, or --p12")}
+			if (p12File == "") == (certFile == "") || (p12File != "" && keyFile != "") {
+				return usageError{errors.New("give --cert and --key, or --p12, or --cert alone to trust the CA without its key")}
+			}
+			if keyFile == "" && p12File == "" {
+				return c.trustCA(args[0], certFile)
 			}
 			var password []byte
 			if passwordFile != "" {
@@ -96,6 +103,23 @@ func (c *cli) caImportCommand() *cobra.Command {
 	cmd.Flags().StringVar(&p12File, "p12", "", "a PKCS#12 file holding the CA certificate and key")
 	cmd.Flags().StringVar(&passwordFile, "password-file", "", "password of the key or PKCS#12 file (asked on the terminal if needed)")
 	return cmd
+}
+
+// trustCA stores a CA's certificate without a key.
+func (c *cli) trustCA(name, certFile string) error {
+	v, err := c.unlockVault()
+	if err != nil {
+		return err
+	}
+	defer v.Close()
+	ca, err := v.TrustCA(c.ctx, name, certFile)
+	if err != nil {
+		return err
+	}
+	if !c.jsonOut {
+		fmt.Fprintf(c.stderr, "CA %q is trust-only: the test server and verify trust it; it cannot issue.\n", ca.Name)
+	}
+	return c.printCA(ca, nil)
 }
 
 func (c *cli) askPassword(label string) ([]byte, error) {

@@ -18,8 +18,9 @@ import (
 
 func (c *cli) serveCommand() *cobra.Command {
 	var caName, addr, modeName string
+	var alsoTrust []string
 	cmd := &cobra.Command{
-		Use:   "serve [--ca NAME] [--addr HOST:PORT] [--mode explain|strict|optional]",
+		Use:   "serve [--ca NAME] [--trust CA]... [--addr HOST:PORT] [--mode explain|strict|optional]",
 		Short: "Run the local mTLS test server and print every connection's verdict (Ctrl-C stops)",
 		Args:  exactArgs(0, "no arguments (use flags)"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -32,7 +33,11 @@ func (c *cli) serveCommand() *cobra.Command {
 				return err
 			}
 			defer v.Close()
-			server, err := v.StartTestServer(c.ctx, engine.ServerOptions{CA: ca, Addr: addr, Mode: mode,
+			also, err := c.namedCAs(v, alsoTrust)
+			if err != nil {
+				return err
+			}
+			server, err := v.StartTestServer(c.ctx, engine.ServerOptions{CA: ca, AlsoTrust: also, Addr: addr, Mode: mode,
 				OnReloadError: func(err error) { fmt.Fprintln(c.stderr, "certctl: reloading trust:", err) }})
 			if err != nil {
 				return err
@@ -72,6 +77,7 @@ func (c *cli) serveCommand() *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&caName, "ca", "", "the CA whose certificates are trusted and which issues the server certificate")
+	cmd.Flags().StringSliceVar(&alsoTrust, "trust", nil, "trust this CA's people too (repeatable; trust-only CAs included)")
 	cmd.Flags().StringVar(&addr, "addr", mtls.DefaultAddr, "address to listen on")
 	cmd.Flags().StringVar(&modeName, "mode", "explain", "explain, strict or optional")
 	return cmd
@@ -189,4 +195,17 @@ func (c *cli) printSnippets(v *engine.Engine, rec engine.Record, addr, dir strin
 		fmt.Fprintf(c.stdout, "# %s\n%s\n\n", s.Tool, s.Command)
 	}
 	return nil
+}
+
+// namedCAs finds each CA by name.
+func (c *cli) namedCAs(v *engine.Engine, names []string) ([]engine.CA, error) {
+	var out []engine.CA
+	for _, n := range names {
+		ca, err := v.CAByName(c.ctx, n)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ca)
+	}
+	return out, nil
 }

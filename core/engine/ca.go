@@ -90,3 +90,22 @@ func (e *Engine) CanSignCRL(ctx context.Context, ca CA) error {
 	}
 	return vault.CanSignCRL(cert)
 }
+
+// ErrTrustOnly means a CA is trusted without its key and cannot issue.
+var ErrTrustOnly = vault.ErrTrustOnly
+
+// TrustCA trusts a CA Certdesk does not run: its certificate (PEM or DER,
+// with the chain above it after it) is stored without a key, so the test
+// server and verify can trust it; it cannot issue, and says so. A
+// self-signed client certificate can be trusted this way too.
+func (e *Engine) TrustCA(ctx context.Context, name, certFile string) (CA, error) {
+	data, err := input.ReadFile(certFile)
+	if err != nil {
+		return CA{}, err
+	}
+	certs, err := pki.ParseCertificates(data)
+	if err != nil {
+		return CA{}, fmt.Errorf("%s: %w", certFile, err)
+	}
+	return e.store.TrustCA(ctx, name, certs[0], certs[1:])
+}

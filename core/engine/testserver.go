@@ -23,7 +23,10 @@ const TrustReloadInterval = 250 * time.Millisecond
 type ServerOptions struct {
 	// CA is the CA whose people are trusted and which issues the server's
 	// certificate.
-	CA   CA
+	CA CA
+	// AlsoTrust are more CAs whose people the server lets in (trust-only
+	// CAs among them).
+	AlsoTrust []CA
 	Addr string    // default mtls.DefaultAddr
 	Mode mtls.Mode // default explain
 	// OnReloadError hears of failures to reload the trust (the old trust
@@ -53,7 +56,7 @@ func (e *Engine) StartTestServer(ctx context.Context, opts ServerOptions) (*Test
 	if err != nil {
 		return nil, err
 	}
-	source := e.TrustSource(opts.CA)
+	source := e.TrustSource(append([]CA{opts.CA}, opts.AlsoTrust...)...)
 	trust, err := source.Trust(ctx)
 	if err != nil {
 		return nil, err

@@ -11,26 +11,38 @@ import (
 )
 
 // Trust is the judge's view of the vault: its CAs as trust anchors (only
-// ca when it is not the zero value), every revoked vault certificate and
-// the fingerprint deny-list.
-func (e *Engine) Trust(ctx context.Context, ca CA) (*verdict.Trust, error) {
+// the CAs given, when any are), every revoked vault certificate and the
+// fingerprint deny-list.
+func (e *Engine) Trust(ctx context.Context, only ...CA) (*verdict.Trust, error) {
 	snap, err := e.store.Snapshot(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return trustFrom(snap, ca)
+	return trustFrom(snap, only)
 }
 
-// trustFrom builds the judge's trust from a snapshot of the vault.
-func trustFrom(snap vault.Snapshot, only CA) (*verdict.Trust, error) {
-	var anchors []*x509.Certificate
-	for _, a := range snap.Anchors {
-		if only.ID == 0 || a.CA.ID == only.ID {
-			anchors = append(anchors, a.Cert)
+// trustFrom builds the judge's trust from a snapshot of the vault, with the
+// CAs in only as anchors (every CA when only is empty or holds only the
+// zero CA).
+func trustFrom(snap vault.Snapshot, only []CA) (*verdict.Trust, error) {
+	wanted := map[int64]bool{}
+	for _, ca := range only {
+		if ca.ID != 0 {
+			wanted[ca.ID] = true
 		}
 	}
-	if only.ID != 0 && len(anchors) == 0 {
-		return nil, fmt.Errorf("CA %q: %w", only.Name, ErrNotFound)
+	var anchors []*x509.Certificate
+	found := map[int64]bool{}
+	for _, a := range snap.Anchors {
+		if len(wanted) == 0 || wanted[a.CA.ID] {
+			anchors = append(anchors, a.Cert)
+			found[a.CA.ID] = true
+		}
+	}
+	for _, ca := range only {
+		if ca.ID != 0 && !found[ca.ID] {
+			return nil, fmt.Errorf("CA %q: %w", ca.Name, ErrNotFound)
+		}
 	}
 	t := verdict.NewTrust(anchors)
 	for _, r := range snap.Revoked {
@@ -51,15 +63,15 @@ func trustFrom(snap vault.Snapshot, only CA) (*verdict.Trust, error) {
 // costs a few small queries, not a rebuild.
 type TrustSource struct {
 	store *vault.Vault
-	ca    CA
+	cas   []CA
 
 	mu      sync.Mutex
 	last    *verdict.Trust
 	through int64
 }
 
-// TrustSource follows the trust of ca (zero value: every CA).
-func (e *Engine) TrustSource(ca CA) *TrustSource { return &TrustSource{store: e.store, ca: ca} }
+// TrustSource follows the trust of the CAs given (none: every CA).
+func (e *Engine) TrustSource(cas ...CA) *TrustSource { return &TrustSource{store: e.store, cas: cas} }
 
 // Stamp changes whenever the vault does.
 func (s *TrustSource) Stamp(ctx context.Context) (string, error) {
@@ -92,7 +104,7 @@ func (s *TrustSource) Trust(ctx context.Context) (*verdict.Trust, error) {
 	if err != nil {
 		return nil, err
 	}
-	t, err := trustFrom(snap, s.ca)
+	t, err := trustFrom(snap, s.cas)
 	if err != nil {
 		return nil, err
 	}

@@ -168,6 +168,9 @@ func (v *Vault) caByID(ctx context.Context, id int64) (CA, error) {
 // Authority returns the CA with its certificate and unsealed key, ready to
 // sign. The vault must be unlocked.
 func (v *Vault) Authority(ctx context.Context, ca CA) (pki.Authority, error) {
+	if ca.TrustOnly() {
+		return pki.Authority{}, fmt.Errorf("CA %q: %w", ca.Name, ErrTrustOnly)
+	}
 	cert, err := v.Certificate(ctx, ca.CertID)
 	if err != nil {
 		return pki.Authority{}, err
