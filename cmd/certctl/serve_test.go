@@ -52,44 +52,8 @@ func TestServeAndTry(t *testing.T) {
 	s.ok("ca", "create", "Demo CA")
 	s.ok("issue", "--cn", "Alice")
 	s.ok("issue", "--cn", "Bob", "--email", "bob@example.com")
-	addr := testpeer.FreeAddr(t)
-
-	cmd := exec.Command(certctlBinary(t), "serve", "--addr", addr)
-	cmd.Env = append(os.Environ(), "CERTDESK_VAULT="+s.vars["CERTDESK_VAULT"], "CERTDESK_PASSPHRASE="+s.vars["CERTDESK_PASSPHRASE"])
-	stdout, _ := cmd.StdoutPipe()
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer cmd.Process.Kill()
-	lines := make(chan string, 100)
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			lines <- sc.Text()
-		}
-		close(lines)
-	}()
-	var output []string
-	waitFor := func(substr string) string {
-		t.Helper()
-		timeout := time.After(15 * time.Second)
-		for {
-			select {
-			case l, ok := <-lines:
-				if !ok {
-					t.Fatalf("serve ended before printing %q:\n%s", substr, strings.Join(output, "\n"))
-				}
-				output = append(output, l)
-				if strings.Contains(l, substr) {
-					return l
-				}
-			case <-timeout:
-				t.Fatalf("serve never printed %q:\n%s", substr, strings.Join(output, "\n"))
-			}
-		}
-	}
-	waitFor("Serving https://localhost:")
+	srv := startServe(t, s)
+	addr, waitFor, cmd := srv.addr, srv.waitFor, srv.cmd
 
 	if out := s.ok("try", "--as", "Alice", "--addr", addr); !strings.Contains(out, "HTTP 200, verdict ok") {
 		t.Errorf("try as Alice: %s", out)
@@ -157,7 +121,7 @@ func TestServeAndTry(t *testing.T) {
 	if err := cmd.Wait(); err != nil {
 		t.Errorf("serve after Ctrl-C: %v", err)
 	}
-	t.Logf("certctl serve output:\n%s", strings.Join(output, "\n"))
+	t.Logf("certctl serve output:\n%s", strings.Join(*srv.output, "\n"))
 }
 
 func TestServeUsage(t *testing.T) {
@@ -170,4 +134,95 @@ func TestServeUsage(t *testing.T) {
 	s.fails(2, "choose one of", "try", "--none", "--lookalike")
 	s.ok("ca", "create", "X")
 	s.fails(1, "is `certctl serve` running", "try", "--none", "--addr", testpeer.FreeAddr(t))
+}
+
+// served is a `certctl serve` process.
+type served struct {
+	addr    string
+	cmd     *exec.Cmd
+	waitFor func(substr string) string // waits for a line of its output
+	output  *[]string
+}
+
+// startServe runs `certctl serve` (with args) as its own process on a free
+// loopback port until the test ends, and waits until it serves.
+func startServe(t *testing.T, s *session, args ...string) served {
+	t.Helper()
+	addr := testpeer.FreeAddr(t)
+	cmd := exec.Command(certctlBinary(t), append([]string{"serve", "--addr", addr}, args...)...)
+	cmd.Env = append(os.Environ(), "CERTDESK_VAULT="+s.vars["CERTDESK_VAULT"], "CERTDESK_PASSPHRASE="+s.vars["CERTDESK_PASSPHRASE"])
+	stdout, _ := cmd.StdoutPipe()
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	lines := make(chan string, 100)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+		close(lines)
+	}()
+	var output []string
+	waitFor := func(substr string) string {
+		t.Helper()
+		timeout := time.After(15 * time.Second)
+		for {
+			select {
+			case l, ok := <-lines:
+				if !ok {
+					t.Fatalf("serve ended before printing %q:\n%s", substr, strings.Join(output, "\n"))
+				}
+				output = append(output, l)
+				if strings.Contains(l, substr) {
+					return l
+				}
+			case <-timeout:
+				t.Fatalf("serve never printed %q:\n%s", substr, strings.Join(output, "\n"))
+			}
+		}
+	}
+	waitFor("Serving https://localhost:")
+	return served{addr: addr, cmd: cmd, waitFor: waitFor, output: &output}
+}
+
+// TestTrustSelfSignedClient trusts a self-signed client certificate made
+// by openssl, as Python SSLContext setups do with load_verify_locations on
+// the client's own certificate: openssl verify says OK, and the test server
+// lets exactly that client in — not another self-signed one.
+func TestTrustSelfSignedClient(t *testing.T) {
+	t.Parallel()
+	openssl := testpeer.Require(t, "openssl")
+	curl := testpeer.Require(t, "curl")
+	s := newSession(t)
+	s.ok("init")
+	s.ok("ca", "create", "Own CA")
+	for _, who := range []string{"svc", "other"} {
+		testpeer.Run(t, openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+			"-keyout", s.path(who+".key"), "-out", s.path(who+".pem"), "-days", "30", "-subj", "/CN="+who,
+			"-addext", "extendedKeyUsage=clientAuth", "-addext", "keyUsage=critical,digitalSignature")
+	}
+	if out := testpeer.Run(t, openssl, "verify", "-purpose", "sslclient", "-CAfile", s.path("svc.pem"), s.path("svc.pem")); !strings.Contains(out, "OK") {
+		t.Fatalf("openssl verify: %s", out)
+	}
+	s.ok("ca", "import", "Service", "--cert", s.path("svc.pem"))
+	s.fails(1, "cannot issue", "issue", "--ca", "Service", "--cn", "Nope")
+	s.ok("export", "Own CA", "--format", "pem", "--out", s.path("own-ca.pem"))
+	addr := startServe(t, s, "--ca", "Own CA", "--trust", "Service", "--mode", "strict").addr
+	url := "https://localhost:" + addr[strings.LastIndex(addr, ":")+1:] + "/api/whoami"
+	for _, tt := range []struct {
+		who  string
+		want string
+	}{{"svc", `"verdict": "ok"`}, {"other", ""}} {
+		out, err := testpeer.Try(t, curl, "-sS", "--cacert", s.path("own-ca.pem"), "--cert", s.path(tt.who+".pem"), "--key", s.path(tt.who+".key"),
+			"--resolve", "localhost:"+addr[strings.LastIndex(addr, ":")+1:]+":127.0.0.1", url)
+		switch {
+		case tt.want != "" && (err != nil || !strings.Contains(out, tt.want)):
+			t.Errorf("%s: %v %s", tt.who, err, out)
+		case tt.want == "" && err == nil:
+			t.Errorf("%s, a self-signed certificate nobody trusted, was let in: %s", tt.who, out)
+		}
+	}
 }
