@@ -4,12 +4,15 @@
 package mtls
 
 import (
+	"fmt"
 	"time"
 
+	"certdesk/core/plain"
 	"certdesk/core/verdict"
 )
 
-// Event is one connection attempt seen by the server, with its verdict.
+// Event is one connection attempt seen by the server, with its verdict, or
+// one request answered on a connection (each request is judged afresh).
 // Its JSON carries the shared identity fields, verdict, reasons,
 // explanation and nginx_verify, plus what the connection looked like.
 type Event struct {
@@ -25,5 +28,79 @@ type Event struct {
 	// Refused is true when the server ended the handshake because of the verdict.
 	Refused bool   `json:"refused"`
 	Error   string `json:"error,omitempty"`
+	// Outcome says what the connection was: let in, refused, a browser
+	// preconnect, a failed handshake, not TLS.
+	Outcome Outcome `json:"outcome"`
+	// Preconnect marks a connection the client dropped before asking for
+	// anything (browsers' spare connections): fold it away by default.
+	Preconnect bool `json:"preconnect,omitempty"`
+	// Summary is the event in one plain sentence.
+	Summary string `json:"summary"`
+	// Checklist is the connection told step by step.
+	Checklist *Checklist `json:"checklist,omitempty"`
 	verdict.Result
+}
+
+// Outcome is what a connection came to, as a person would say it.
+type Outcome string
+
+// The outcomes.
+const (
+	// LetIn: a request was answered as allowed (or anonymous in optional mode).
+	LetIn Outcome = "let_in"
+	// RefusedOutcome: the server refused, by ending the handshake or with a 400/403 page.
+	RefusedOutcome Outcome = "refused"
+	// PreconnectOutcome: the client closed before sending a request, or gave
+	// up at the certificate request. Not a refusal.
+	PreconnectOutcome Outcome = "preconnect"
+	// FailedOutcome: TLS broke for another reason (a client alert, a protocol error).
+	FailedOutcome Outcome = "handshake_failed"
+	// NotTLSOutcome: the client did not speak TLS.
+	NotTLSOutcome Outcome = "not_tls"
+)
+
+// Label is the outcome in a few plain words.
+func (o Outcome) Label() string {
+	switch o {
+	case LetIn:
+		return "let in"
+	case RefusedOutcome:
+		return "refused"
+	case PreconnectOutcome:
+		return plain.Preconnect
+	case FailedOutcome:
+		return "could not connect"
+	case NotTLSOutcome:
+		return "not TLS"
+	}
+	return string(o)
+}
+
+// summarize fills the event's Summary from its other fields.
+func (e *Event) summarize() {
+	who := "no certificate"
+	if e.Info != nil {
+		who = fmt.Sprintf("%q", e.CommonName)
+	}
+	switch e.Outcome {
+	case LetIn:
+		if e.Verdict == verdict.NoCertificate {
+			who = "an anonymous visitor"
+		}
+		e.Summary = fmt.Sprintf("let in: %s, %s (HTTP %d, %s)", who, e.Path, e.HTTPStatus, plain.Status(e.HTTPStatus))
+	case RefusedOutcome:
+		how := fmt.Sprintf("HTTP %d, %s", e.HTTPStatus, plain.Status(e.HTTPStatus))
+		if e.Refused {
+			how = fmt.Sprintf("the server ended the connection in %s mode, so the browser shows its own error page", e.Mode)
+		}
+		e.Summary = fmt.Sprintf("refused: %s, %s (%s)", who, plain.Verdict(e.Verdict), how)
+	case PreconnectOutcome:
+		e.Summary = plain.Preconnect + ": " + e.Error + " — not a refusal"
+	case FailedOutcome:
+		e.Summary = "could not connect: " + e.Error
+	case NotTLSOutcome:
+		e.Summary = "not TLS: " + e.Error + "; use https://"
+	default:
+		e.Summary = e.Explanation
+	}
 }

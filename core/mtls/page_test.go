@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"certdesk/core/pki"
+	"certdesk/core/plain"
 )
 
 func fetchPage(t *testing.T, f *fixture, cert *tls.Certificate) (int, string) {
@@ -38,12 +39,13 @@ func TestPage(t *testing.T) {
 		t.Errorf("valid: %d\n%s", status, body)
 	}
 	status, body = fetchPage(t, f, nil)
-	if status != 400 || !strings.Contains(body, "Access refused: no_certificate") || !strings.Contains(body, "Import the .p12") {
+	if status != 400 || !strings.Contains(body, "Your browser sent no certificate") || !strings.Contains(body, "quit and reopen the browser") || strings.Contains(body, "Access refused") {
 		t.Errorf("none: %d\n%s", status, body)
 	}
 	expired := caseNamed(f.m, "expired")
 	status, body = fetchPage(t, f, f.clientCert(expired))
-	if status != 403 || !strings.Contains(body, "expired on") || !strings.Contains(body, "Ask your admin for a new certificate") {
+	if status != 403 || !strings.Contains(body, "Refused: your certificate has expired") || !strings.Contains(body, "Ask your admin for a new certificate") ||
+		!strings.Contains(body, "today is "+plain.Date(time.Now())) {
 		t.Errorf("expired: %d\n%s", status, body)
 	}
 

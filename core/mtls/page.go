@@ -1,0 +1,62 @@
+package mtls
+
+import (
+	"crypto/tls"
+	"fmt"
+
+	"certdesk/core/certinfo"
+	"certdesk/core/plain"
+	"certdesk/core/verdict"
+)
+
+// pageData is what page.html shows: all of it already in plain words.
+type pageData struct {
+	Kind      string // ok, anonymous or bad: the banner's colour
+	Title     string
+	Heading   string
+	Lead      string
+	Checklist *Checklist
+	Advice    string
+	Info      *certinfo.Info
+	ValidFrom string
+	ValidTo   string
+	Status    int
+	StatusIs  string
+	Mode      Mode
+	ModeIs    string
+	Code      verdict.Code
+	Nginx     string
+	TLS       string
+	Today     string
+}
+
+func newPageData(j judged, status int, mode Mode, cs *tls.ConnectionState) pageData {
+	res := j.result
+	d := pageData{Kind: "bad", Checklist: j.checklist, Info: res.Info, Status: status, StatusIs: plain.Status(status),
+		Mode: mode, ModeIs: plain.Mode(string(mode)), Code: res.Verdict, Nginx: res.NginxVerify, Today: plain.DateTime(j.checklist.Today)}
+	if res.Info != nil {
+		d.ValidFrom, d.ValidTo = plain.DateTime(res.NotBefore), plain.DateTime(res.NotAfter)
+	}
+	if cs != nil {
+		d.TLS = tls.VersionName(cs.Version) + ", " + tls.CipherSuiteName(cs.CipherSuite)
+	}
+	switch {
+	case res.Verdict.Allowed():
+		d.Kind, d.Title = "ok", "Welcome"
+		d.Heading = fmt.Sprintf("Welcome, %s — you are let in", res.CommonName)
+		d.Lead = "Your browser presented your certificate, and this server checked it step by step:"
+	case res.Verdict == verdict.NoCertificate && status < 400:
+		d.Kind, d.Title = "anonymous", "Welcome, anonymous visitor"
+		d.Heading = "Welcome, anonymous visitor"
+		d.Lead = "This server is in optional mode: visitors without a certificate are welcome, it just does not know who you are. " +
+			"With a certificate in your browser, this page would greet you by name."
+	default:
+		d.Title = plain.Heading(res.Verdict)
+		d.Heading = plain.Heading(res.Verdict)
+		if step := j.checklist.FailedStep(); step != nil {
+			d.Lead = "The step that failed: " + step.Title + ". " + step.Detail
+		}
+		d.Advice = plain.Advice(res.Verdict)
+	}
+	return d
+}
