@@ -5,6 +5,7 @@ package mtls
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"certdesk/core/plain"
@@ -78,7 +79,7 @@ func (o Outcome) Label() string {
 
 // summarize fills the event's Summary from its other fields.
 func (e *Event) summarize() {
-	who := "no certificate"
+	who := "someone without a certificate"
 	if e.Info != nil {
 		who = fmt.Sprintf("%q", e.CommonName)
 	}
@@ -87,15 +88,15 @@ func (e *Event) summarize() {
 		if e.Verdict == verdict.NoCertificate {
 			who = "an anonymous visitor"
 		}
-		e.Summary = fmt.Sprintf("let in: %s, %s (HTTP %d, %s)", who, e.Path, e.HTTPStatus, plain.Status(e.HTTPStatus))
+		e.Summary = fmt.Sprintf("let in: %s asked for %s — HTTP %s", who, e.Path, plain.Status(e.HTTPStatus))
 	case RefusedOutcome:
-		how := fmt.Sprintf("HTTP %d, %s", e.HTTPStatus, plain.Status(e.HTTPStatus))
-		if e.Refused {
-			how = fmt.Sprintf("the server ended the connection in %s mode, so the browser shows its own error page", e.Mode)
+		how := "HTTP " + plain.Status(e.HTTPStatus)
+		if e.Refused || e.HTTPStatus == 0 {
+			how = fmt.Sprintf("the server ended the connection (%s mode), so the browser shows its own error page", e.Mode)
 		}
-		e.Summary = fmt.Sprintf("refused: %s, %s (%s)", who, plain.Verdict(e.Verdict), how)
+		e.Summary = fmt.Sprintf("refused: %s — %s — %s", who, plain.Verdict(e.Verdict), how)
 	case PreconnectOutcome:
-		e.Summary = plain.Preconnect + ": " + e.Error + " — not a refusal"
+		e.Summary = plain.Preconnect + ": " + e.Error + " (not a refusal)"
 	case FailedOutcome:
 		e.Summary = "could not connect: " + e.Error
 	case NotTLSOutcome:
@@ -103,4 +104,29 @@ func (e *Event) summarize() {
 	default:
 		e.Summary = e.Explanation
 	}
+}
+
+// Text is the event as `certctl serve` prints it: the time (UTC), the
+// client and the summary; for a refusal or failure, the failing step in
+// plain words and, indented below it, the codes and nginx string.
+func (e Event) Text() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s  %-21s %s", e.Time.UTC().Format("15:04:05 UTC"), e.Remote, e.Summary)
+	if step := e.Checklist.FailedStep(); step != nil {
+		fmt.Fprintf(&b, "\n%34s %s %s: %s", "", step.State.Mark(), step.Title, step.Detail)
+		if step.Technical != "" {
+			fmt.Fprintf(&b, "\n%36s %s", "", step.Technical)
+		}
+	}
+	return b.String()
+}
+
+// Intro is what `certctl serve` says when the server starts, in the
+// same words as the page.
+func Intro(url string, mode Mode, caName string) string {
+	return fmt.Sprintf("Test server at %s, trusting CA %q.\n%s.\n"+
+		"Each connection is printed below as one line; a refusal adds the step that failed.\n"+
+		"Browsers open spare connections; those are shown as %q and are not refusals.\n"+
+		"In a browser: trust ca.pem, import your .p12, then quit and reopen the browser (see \"Try it in a browser\" in the README).",
+		url, caName, capitalize(plain.Mode(string(mode))), plain.Preconnect)
 }

@@ -8,7 +8,7 @@ func Status(code int) string {
 	case 0:
 		return "no HTTP answer: the secure connection ended before any page was sent"
 	case http.StatusOK:
-		return "200 OK: the page was shown"
+		return "200 OK: let in"
 	case http.StatusBadRequest:
 		return "400 Bad Request: a certificate is required and none was sent"
 	case http.StatusForbidden:
