@@ -118,13 +118,18 @@ const (
 // judgedChecklist tells a presented chain's verdict step by step.
 func judgedChecklist(certs []*x509.Certificate, res verdict.Result, trust *verdict.Trust, mode Mode, now time.Time) *Checklist {
 	c := newChecklist(now)
-	c.set(stepServer, StepPassed, "It proved it is this server (localhost) with a certificate from the CA you trust.", "")
+	c.set(stepServer, StepPassed, "It proved it is this server, with a certificate your browser accepted.", "")
 	tech := func(code verdict.Code) string {
 		t := "code " + string(code)
 		if res.Verdict == code {
 			t += " · nginx: " + res.NginxVerify
 		}
 		return t
+	}
+	if len(certs) == 0 {
+		for i := stepTrusted; i < len(c.Steps); i++ {
+			c.Steps[i].Detail = "Nothing to check: no certificate was sent."
+		}
 	}
 	switch {
 	case len(certs) == 0 && mode == Optional:
@@ -201,15 +206,18 @@ func datesStep(c *Checklist, leaf *x509.Certificate, res verdict.Result, now tim
 
 func revokedStep(c *Checklist, leaf, issuer *x509.Certificate, res verdict.Result, trust *verdict.Trust, tech func(verdict.Code) string) {
 	if slices.Contains(res.Reasons, verdict.Revoked) {
-		detail := "It was revoked."
+		detail, technical := "It was revoked.", tech(verdict.Revoked)
 		if r, ok := trust.RevocationOf(leaf, issuer); ok {
+			if r.Reason != "" {
+				technical += " · reason " + r.Reason
+			}
 			detail = "It was revoked"
 			if !r.Time.IsZero() {
 				detail += " on " + plain.Date(r.Time)
 			}
 			detail += ": " + plain.Reason(r.Reason) + "."
 		}
-		c.set(stepRevoked, StepFailed, detail, tech(verdict.Revoked))
+		c.set(stepRevoked, StepFailed, detail, technical)
 		return
 	}
 	if issuer == nil {

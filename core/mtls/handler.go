@@ -16,7 +16,7 @@ import (
 //go:embed page.html
 var pageFS embed.FS
 
-var pageTemplate = template.Must(template.ParseFS(pageFS, "page.html"))
+var pageTemplate = template.Must(template.New("page.html").Funcs(template.FuncMap{"wrap": wrapAtColons}).ParseFS(pageFS, "page.html"))
 
 type ctxKey struct{}
 

@@ -3,6 +3,8 @@ package mtls
 import (
 	"crypto/tls"
 	"fmt"
+	"html/template"
+	"strings"
 
 	"certdesk/core/certinfo"
 	"certdesk/core/plain"
@@ -28,6 +30,17 @@ type pageData struct {
 	Nginx     string
 	TLS       string
 	Today     string
+	// IssuerNote warns beside the issuer's name that it is a look-alike.
+	IssuerNote string
+}
+
+// wrapAtColons lets a fingerprint or key ID wrap only between its bytes.
+func wrapAtColons(s string) template.HTML {
+	parts := strings.Split(s, ":")
+	for i, p := range parts {
+		parts[i] = template.HTMLEscapeString(p)
+	}
+	return template.HTML(strings.Join(parts, ":<wbr>")) //nolint:gosec // every part is escaped
 }
 
 func newPageData(j judged, status int, mode Mode, cs *tls.ConnectionState) pageData {
@@ -53,8 +66,12 @@ func newPageData(j judged, status int, mode Mode, cs *tls.ConnectionState) pageD
 	default:
 		d.Title = plain.Heading(res.Verdict)
 		d.Heading = plain.Heading(res.Verdict)
-		if step := j.checklist.FailedStep(); step != nil {
-			d.Lead = "The step that failed: " + step.Title + ". " + step.Detail
+		d.Lead = "The server checked the connection step by step; the step that failed is marked ✗ below."
+		if res.Info != nil {
+			d.Lead = fmt.Sprintf("Your browser sent the certificate of %q. The server checked it step by step; the step that failed is marked ✗ below.", res.CommonName)
+		}
+		if step := j.checklist.FailedStep(); step != nil && step.Compare != nil {
+			d.IssuerNote = "a look-alike: not the CA of that name this server trusts"
 		}
 		d.Advice = plain.Advice(res.Verdict)
 	}
