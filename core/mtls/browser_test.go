@@ -124,6 +124,14 @@ func TestRealBrowser(t *testing.T) {
 	b = startBrowser(t, chromium, profile("bob", bob))
 	page(b, b.navigate(url), visit{"Bob", verdict.UnknownCA, 403}, "not signed by a CA this server trusts", "look-alike", "the CA this server trusts")
 	shoot(b, "bob-lookalike")
+	// In strict mode the server ends Bob's handshake: the browser shows its own error page.
+	f.server.SetMode(Strict)
+	text := b.reload()
+	visits = append(visits, visit{"Bob", verdict.UnknownCA, 0})
+	if !strings.Contains(text, "ERR_BAD_SSL_CLIENT_AUTH_CERT") {
+		t.Errorf("strict mode: Bob's browser shows:\n%s", text)
+	}
+	f.server.SetMode(Explain)
 	b.close()
 
 	// No certificate: asked to import; then optional mode welcomes the anonymous.
@@ -177,11 +185,14 @@ collect:
 	}
 	for i, v := range visits {
 		e := real[i]
-		want := RefusedOutcome
+		want, path, refused := RefusedOutcome, "/", v.status == 0
 		if v.status == 200 {
 			want = LetIn
 		}
-		if e.Verdict != v.verdict || e.HTTPStatus != v.status || e.Path != "/" || e.Outcome != want || e.Refused {
+		if refused {
+			path = "" // the handshake ended before any request
+		}
+		if e.Verdict != v.verdict || e.HTTPStatus != v.status || e.Path != path || e.Outcome != want || e.Refused != refused {
 			t.Errorf("visit %d (%s, want %s %d): event %s %d %s %s", i+1, v.who, v.verdict, v.status, e.Verdict, e.HTTPStatus, e.Path, e.Outcome)
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"strings"
 	"syscall"
+	"time"
 
 	"certdesk/core/plain"
 	"certdesk/core/verdict"
@@ -79,3 +80,16 @@ func clientWentAway(err error) bool {
 	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET) ||
 		errors.Is(err, syscall.EPIPE) || errors.Is(err, net.ErrClosed) || (errors.As(err, &ne) && ne.Timeout())
 }
+
+// lingerAfterRefusal reads what the client already sent (in TLS 1.3 its
+// first request follows its certificate at once) for a moment before the
+// connection closes: closing with unread data makes the kernel reset the
+// connection, and the browser then loses the refusal alert and shows "not
+// connected" instead of saying its certificate was refused.
+func lingerAfterRefusal(raw net.Conn, r io.Reader) {
+	raw.SetReadDeadline(time.Now().Add(lingerTime))
+	io.Copy(io.Discard, io.LimitReader(r, 64<<10))
+}
+
+// lingerTime bounds lingerAfterRefusal.
+const lingerTime = 300 * time.Millisecond

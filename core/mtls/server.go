@@ -238,6 +238,9 @@ func (s *Server) handshake(raw net.Conn) {
 			state = &cs
 		}
 		s.handshakeFailed(st, state, err)
+		if st.refused {
+			lingerAfterRefusal(raw, br)
+		}
 		conn.Close()
 		s.forget(raw)
 		return
