@@ -1,6 +1,10 @@
 // Package mtls is Certdesk's local test server for mutual TLS: it asks every
 // client for a certificate, judges it with the verdict package, answers with
-// a page that explains the outcome, and publishes one event per connection.
+// a page that tells the connection as a checklist in plain words, and
+// publishes one event per request answered (pages close their connection,
+// so a browser's reload is a new handshake) and one per connection that
+// ended without a request: a refusal, a failed handshake, or a browser
+// preconnect.
 package mtls
 
 import (
