@@ -136,7 +136,7 @@ func TestRealBrowser(t *testing.T) {
 
 	// No certificate: asked to import; then optional mode welcomes the anonymous.
 	b = startBrowser(t, chromium, profile("nobody", nil))
-	page(b, b.navigate(url), visit{"nobody", verdict.NoCertificate, 400}, "Your browser sent no certificate", "Import the .p12", "quit and reopen the browser")
+	page(b, b.navigate(url), visit{"nobody", verdict.NoCertificate, 400}, "Your browser sent no certificate", "Import the .p12", "quit and reopen the browser", "Manage certificates")
 	shoot(b, "no-certificate")
 	f.server.SetMode(Optional)
 	page(b, b.reload(), visit{"nobody", verdict.NoCertificate, 200}, "Welcome, anonymous visitor", "optional mode")

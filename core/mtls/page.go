@@ -30,6 +30,8 @@ type pageData struct {
 	Nginx     string
 	TLS       string
 	Today     string
+	// ImportSteps say how to import a certificate, for a browser that sent none.
+	ImportSteps []string
 	// IssuerNote warns beside the issuer's name that it is a look-alike.
 	IssuerNote string
 }
@@ -74,6 +76,9 @@ func newPageData(j judged, status int, mode Mode, cs *tls.ConnectionState) pageD
 			d.IssuerNote = "a look-alike: not the CA of that name this server trusts"
 		}
 		d.Advice = plain.Advice(res.Verdict)
+		if res.Verdict == verdict.NoCertificate {
+			d.ImportSteps = plain.ImportSteps
+		}
 	}
 	return d
 }

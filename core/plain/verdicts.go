@@ -57,7 +57,7 @@ func Heading(c verdict.Code) string {
 func Advice(c verdict.Code) string {
 	switch c {
 	case verdict.NoCertificate:
-		return "Import the .p12 file your admin gave you into your browser (see \"Try it in a browser\" in the README), " +
+		return "Import the .p12 file your admin gave you into your browser, and trust ca.pem, " +
 			"then quit and reopen the browser: browsers remember that they sent no certificate until they restart. " +
 			"With curl, pass --cert and --key."
 	case verdict.UnknownCA:
@@ -72,4 +72,14 @@ func Advice(c verdict.Code) string {
 		return "The certificate file is damaged. Ask your admin to export it again."
 	}
 	return ""
+}
+
+// ImportSteps say, per browser, how to trust the CA and import a .p12;
+// the README's "Try it in a browser" says the same at length.
+var ImportSteps = []string{
+	"Chrome, Chromium and Edge: Settings → Privacy and security → Security → Manage certificates: import ca.pem as an authority, and your .p12 under your certificates.",
+	"Firefox: Settings → Privacy & Security → Certificates → View Certificates: ca.pem under Authorities (trust it to identify websites), your .p12 under Your Certificates.",
+	"macOS (Safari, Chrome): double-click ca.pem and set it to Always Trust in Keychain Access, then double-click your .p12.",
+	"Windows (Chrome, Edge): double-click your .p12; install ca.pem (renamed ca.crt) into Trusted Root Certification Authorities.",
+	"Then quit and reopen the browser, and load this page again.",
 }
