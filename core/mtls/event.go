@@ -95,6 +95,9 @@ func (e *Event) summarize() {
 		e.Summary = fmt.Sprintf("let in: %s asked for %s — HTTP %s", who, e.Path, plain.Status(e.HTTPStatus))
 	case RefusedOutcome:
 		how := "HTTP " + plain.Status(e.HTTPStatus)
+		if e.Path != "/" && e.Path != "/api/whoami" {
+			how = fmt.Sprintf("asked for %s, HTTP %d", e.Path, e.HTTPStatus)
+		}
 		if e.Refused || e.HTTPStatus == 0 {
 			how = fmt.Sprintf("the server ended the connection (%s mode), so the browser shows its own error page", e.Mode)
 		}

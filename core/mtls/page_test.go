@@ -65,3 +65,26 @@ func TestPage(t *testing.T) {
 		t.Errorf("markup in a name was not escaped: %d\n%s", status, body)
 	}
 }
+
+// TestFavicon: the page names its icon inline (no extra request, so no
+// extra event per visit), and /favicon.ico serves the same icon.
+func TestFavicon(t *testing.T) {
+	f := startFixture(t, Config{})
+	_, body := fetchPage(t, f, f.clientCert(f.m.Cases[0]))
+	if !strings.Contains(body, `rel="icon"`) || !strings.Contains(body, "data:image/svg+xml,") {
+		t.Errorf("the page names no inline icon")
+	}
+	client := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}, Timeout: 10 * time.Second} //nolint:gosec // our test server
+	resp, err := client.Get("https://" + f.server.Addr().String() + "/favicon.ico")
+	if err != nil {
+		t.Fatal(err)
+	}
+	icon, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "image/svg+xml" || !strings.HasPrefix(string(icon), "<svg") {
+		t.Errorf("/favicon.ico: %d %s %q", resp.StatusCode, resp.Header.Get("Content-Type"), icon)
+	}
+	if e := f.nextEvent(t); e.Path != "/favicon.ico" || e.Outcome != RefusedOutcome { // no certificate, explain mode
+		t.Errorf("favicon event %+v", e.Summary)
+	}
+}

@@ -383,7 +383,7 @@ func (s *Server) publishRequest(st *connState, cs *tls.ConnectionState, j judged
 	}
 	e.Result, e.Checklist, e.HTTPStatus, e.Path = j.result, j.checklist, status, path
 	e.Outcome = RefusedOutcome
-	if status < 400 || j.result.Verdict.Allowed() {
+	if s.statusFor(j.result) == http.StatusOK { // by the verdict: a 404 or an icon lets no one in
 		e.Outcome = LetIn
 	}
 	s.emit(e)
