@@ -128,6 +128,9 @@ func TestRealBrowser(t *testing.T) {
 	b = startBrowser(t, chromium, profile("bob", bob))
 	page(b, b.navigate(url), visit{"Bob", verdict.UnknownCA, 403, 0}, "not signed by a CA this server trusts", "look-alike", "the CA this server trusts")
 	shoot(b, "bob-lookalike")
+	b.narrow(400)
+	b.screenshot(filepath.Join(shots, "bob-lookalike-narrow.png"))
+	b.narrow(0)
 	// In strict mode the server ends Bob's handshake: the browser shows its own error page.
 	f.server.SetMode(Strict)
 	text := b.reload()

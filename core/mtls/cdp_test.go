@@ -6,7 +6,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -235,6 +234,16 @@ func (b *browser) colorScheme(scheme string) {
 	b.call(b.session, "Emulation.setEmulatedMedia", map[string]any{"features": []map[string]string{{"name": "prefers-color-scheme", "value": scheme}}}, nil)
 }
 
+// narrow emulates a phone-wide window (width in CSS pixels); 0 ends it.
+func (b *browser) narrow(width int) {
+	b.t.Helper()
+	if width == 0 {
+		b.call(b.session, "Emulation.clearDeviceMetricsOverride", nil, nil)
+		return
+	}
+	b.call(b.session, "Emulation.setDeviceMetricsOverride", map[string]any{"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": true}, nil)
+}
+
 // screenshot writes the whole page as a PNG.
 func (b *browser) screenshot(path string) {
 	b.t.Helper()
@@ -280,4 +289,3 @@ func (b *browser) close() {
 	b.cmd.Process = nil
 }
 
-func (b *browser) String() string { return fmt.Sprintf("chromium pid %d", b.cmd.Process.Pid) }
