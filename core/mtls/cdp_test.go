@@ -288,4 +288,3 @@ func (b *browser) close() {
 	b.in.Close()
 	b.cmd.Process = nil
 }
-

@@ -1,11 +1,13 @@
 package mtls
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"embed"
 	"encoding/json"
+	"fmt"
 	"html/template"
 	"net"
 	"net/http"
@@ -132,7 +134,14 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src data:")
 	fresh(w)
+	var body bytes.Buffer
+	if err := pageTemplate.Execute(&body, data); err != nil {
+		status = http.StatusInternalServerError
+		body.Reset()
+		fmt.Fprintf(&body, "The test server could not draw this page (%v); /api/whoami has the same answer as JSON.", err)
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	}
 	w.WriteHeader(status)
-	pageTemplate.Execute(w, data)
+	w.Write(body.Bytes())
 	s.publishRequest(stateOf(r), r.TLS, j, status, r.URL.Path)
 }

@@ -30,6 +30,7 @@ type pageData struct {
 	Nginx     string
 	TLS       string
 	Today     string
+	HowTo     string
 	// ImportSteps say how to import a certificate, for a browser that sent none.
 	ImportSteps []string
 	// IssuerNote warns beside the issuer's name that it is a look-alike.
@@ -48,7 +49,7 @@ func wrapAtColons(s string) template.HTML {
 func newPageData(j judged, status int, mode Mode, cs *tls.ConnectionState) pageData {
 	res := j.result
 	d := pageData{Kind: "bad", Checklist: j.checklist, Info: res.Info, Status: status, StatusIs: plain.Status(status),
-		Mode: mode, ModeIs: plain.Mode(string(mode)), Code: res.Verdict, Nginx: res.NginxVerify, Today: plain.DateTime(j.checklist.Today)}
+		Mode: mode, ModeIs: plain.Mode(string(mode)), Code: res.Verdict, Nginx: res.NginxVerify, Today: plain.DateTime(j.checklist.Today), HowTo: plain.HowMutualTLSWorks}
 	if res.Info != nil {
 		d.ValidFrom, d.ValidTo = plain.DateTime(res.NotBefore), plain.DateTime(res.NotAfter)
 	}

@@ -6,6 +6,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"strings"
@@ -417,6 +418,9 @@ func describeNetErr(what string, err error) string {
 	var ne net.Error
 	if errors.As(err, &ne) && ne.Timeout() {
 		return what + " before the timeout"
+	}
+	if errors.Is(err, io.EOF) {
+		return what + " before closing it"
 	}
 	return what + ": " + err.Error()
 }
