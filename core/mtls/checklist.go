@@ -224,7 +224,7 @@ func revokedStep(c *Checklist, leaf, issuer *x509.Certificate, res verdict.Resul
 		c.set(stepRevoked, StepNotChecked, "Cannot be checked: only a CA this server trusts can revoke it.", "")
 		return
 	}
-	c.set(stepRevoked, StepPassed, fmt.Sprintf("It is not on %q's revocation list, as of this connection.", certinfo.Clean(issuer.Subject.CommonName)), "")
+	c.set(stepRevoked, StepPassed, fmt.Sprintf("It is not on the revocation list of %q, as of this connection.", certinfo.Clean(issuer.Subject.CommonName)), "")
 }
 
 func usageStep(c *Checklist, leaf *x509.Certificate, res verdict.Result, tech func(verdict.Code) string) {
