@@ -15,7 +15,7 @@ APP_CMDS  := gcc:gcc pkg-config:pkg-config
 TEST_PKGS := easy-rsa python3-icalendar
 TEST_CMDS := $(APP_CMDS) openssl:openssl curl:curl nginx:nginx-light pk12util:libnss3-tools \
 	keytool:default-jre-headless python3:python3 Xvfb:xvfb xdotool:xdotool import:imagemagick xauth:xauth \
-	apache2:apache2 haproxy:haproxy caddy:caddy gunicorn:gunicorn
+	apache2:apache2 haproxy:haproxy caddy:caddy gunicorn:gunicorn chromium:chromium certutil:libnss3-tools
 
 .PHONY: all deps deps-app deps-test build certctl certdesk run test test-core test-ui bench clean screenshot package fuzz stress lint
 

@@ -48,8 +48,8 @@ func (c *cli) serveCommand() *cobra.Command {
 			sub, _ := server.Events().Subscribe(4096)
 			defer sub.Close()
 			if !c.jsonOut {
-				fmt.Fprintf(c.stdout, "Serving %s in %s mode (%s), trusting CA %q.\n", server.URL(), mode, mode.Description(), ca.Name)
-				fmt.Fprintf(c.stdout, "Listening on %s. Try: certctl try --as NAME --addr %s   (Ctrl-C stops)\n", server.Addr(), server.Addr())
+				fmt.Fprintln(c.stdout, mtls.Intro(server.URL(), mode, ca.Name))
+				fmt.Fprintf(c.stdout, "Or from a terminal: certctl try --as NAME --addr %s   (Ctrl-C stops)\n", server.Addr())
 			} else {
 				c.printJSON(map[string]any{"listening": server.Addr().String(), "url": server.URL(), "mode": mode, "ca": ca.Name})
 			}
@@ -84,23 +84,7 @@ func (c *cli) serveCommand() *cobra.Command {
 }
 
 func printEventLine(w io.Writer, e mtls.Event) {
-	who := "-"
-	if e.Info != nil {
-		who = fmt.Sprintf("%q", e.CommonName)
-	}
-	status := "refused"
-	if e.HTTPStatus != 0 {
-		status = fmt.Sprint(e.HTTPStatus)
-	}
-	fp := ""
-	if e.Info != nil && len(e.FingerprintSHA256) > 23 {
-		fp = " SHA-256 " + e.FingerprintSHA256[:23] + "…"
-	}
-	tlsv := e.TLSVersion
-	if tlsv == "" {
-		tlsv = "-"
-	}
-	fmt.Fprintf(w, "%s  %-21s %-8s %-16s %-7s %s%s  %s\n", e.Time.Local().Format("15:04:05"), e.Remote, tlsv, e.Verdict, status, who, fp, e.Explanation)
+	fmt.Fprintln(w, e.Text())
 }
 
 func (c *cli) tryCommand() *cobra.Command {

@@ -58,17 +58,18 @@ func TestServeAndTry(t *testing.T) {
 	if out := s.ok("try", "--as", "Alice", "--addr", addr); !strings.Contains(out, "HTTP 200, verdict ok") {
 		t.Errorf("try as Alice: %s", out)
 	}
-	waitFor(`ok               200     "Alice"`)
+	waitFor(`let in: "Alice" asked for /api/whoami`)
 	out, _, code := s.run("try", "--none", "--addr", addr)
 	if code != 3 || !strings.Contains(out, "HTTP 400, verdict no_certificate") {
 		t.Errorf("try --none: exit %d %s", code, out)
 	}
-	waitFor("no_certificate   400")
+	waitFor("refused: someone without a certificate — no certificate sent — HTTP 400")
 	out, _, code = s.run("try", "--lookalike", "--addr", addr)
 	if code != 3 || !strings.Contains(out, "unknown_ca") || !strings.Contains(out, "look-alike") {
 		t.Errorf("try --lookalike: exit %d %s", code, out)
 	}
-	waitFor(`unknown_ca       403     "Look-alike Person"`)
+	waitFor(`refused: "Look-alike Person" — not signed by a CA this server trusts`)
+	waitFor("code unknown_ca · nginx: FAILED:unable to verify the first certificate")
 
 	// Revoke from "another terminal": the running server refuses Alice within a second.
 	revokedAt := time.Now()
@@ -89,7 +90,7 @@ func TestServeAndTry(t *testing.T) {
 	if delay > 2*time.Second {
 		t.Errorf("revocation took %v to reach the server; it polls every 250 ms", delay)
 	}
-	waitFor(`revoked          403     "Alice"`)
+	waitFor(`refused: "Alice" — certificate revoked — HTTP 403`)
 
 	// The generated commands work as pasted.
 	testpeer.Require(t, "curl")
@@ -184,7 +185,7 @@ func startServe(t *testing.T, s *session, args ...string) served {
 			}
 		}
 	}
-	waitFor("Serving https://localhost:")
+	waitFor("Test server at https://localhost:")
 	return served{addr: addr, cmd: cmd, waitFor: waitFor, output: &output}
 }
 

@@ -1,10 +1,13 @@
 package mtls
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
+	"crypto/x509"
 	"embed"
 	"encoding/json"
+	"fmt"
 	"html/template"
 	"net"
 	"net/http"
@@ -15,7 +18,7 @@ import (
 //go:embed page.html
 var pageFS embed.FS
 
-var pageTemplate = template.Must(template.ParseFS(pageFS, "page.html"))
+var pageTemplate = template.Must(template.New("page.html").Funcs(template.FuncMap{"wrap": wrapAtColons}).ParseFS(pageFS, "page.html"))
 
 type ctxKey struct{}
 
@@ -23,14 +26,22 @@ func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /api/whoami", s.whoami)
 	mux.HandleFunc("GET /{$}", s.page)
+	mux.HandleFunc("GET /favicon.ico", s.favicon)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		st := stateOf(r)
-		if st != nil {
-			s.publish(st, r.TLS, http.StatusNotFound, r.URL.Path, "")
-		}
+		j := s.judge(r)
+		fresh(w)
 		http.NotFound(w, r)
+		s.publishRequest(stateOf(r), r.TLS, j, http.StatusNotFound, r.URL.Path)
 	})
 	return mux
+}
+
+// fresh makes the browser open a new connection for its next request,
+// so a reload goes through a new handshake judged against the trust of
+// that moment (a keep-alive connection would keep the old one).
+func fresh(w http.ResponseWriter) {
+	w.Header().Set("Connection", "close")
+	w.Header().Set("Cache-Control", "no-store")
 }
 
 func (s *Server) connContext(ctx context.Context, c net.Conn) context.Context {
@@ -61,83 +72,76 @@ func (s *Server) statusFor(res verdict.Result) int {
 }
 
 // WhoAmI is the body of GET /api/whoami: the verdict with the identity,
-// and what the connection looked like.
+// the checklist, and what the connection looked like.
 type WhoAmI struct {
 	verdict.Result
-	TLSVersion string `json:"tls_version"`
-	Cipher     string `json:"cipher"`
-	Mode       Mode   `json:"mode"`
+	TLSVersion string     `json:"tls_version"`
+	Cipher     string     `json:"cipher"`
+	Mode       Mode       `json:"mode"`
+	Checklist  *Checklist `json:"checklist,omitempty"`
 }
 
-func (s *Server) resultFor(r *http.Request) (verdict.Result, *connState) {
-	st := stateOf(r)
-	if st == nil || st.result == nil {
-		return verdict.Judge(nil, s.trust.Load(), s.cfg.Now()), st
+// judged is a request's verdict and its checklist.
+type judged struct {
+	result    verdict.Result
+	checklist *Checklist
+}
+
+// judge judges the request's certificate afresh, against the trust and
+// mode in force now: a revocation made since the handshake shows at once.
+func (s *Server) judge(r *http.Request) judged {
+	trust, now := s.trust.Load(), s.cfg.Now()
+	var certs []*x509.Certificate
+	if r.TLS != nil {
+		certs = r.TLS.PeerCertificates
 	}
-	return *st.result, st
+	res := verdict.JudgeCertificates(certs, trust, now)
+	return judged{result: res, checklist: judgedChecklist(certs, res, trust, s.Mode(), now)}
 }
 
 func (s *Server) whoami(w http.ResponseWriter, r *http.Request) {
-	res, st := s.resultFor(r)
-	status := s.statusFor(res)
-	body := WhoAmI{Result: res, Mode: s.Mode()}
+	j := s.judge(r)
+	status := s.statusFor(j.result)
+	body := WhoAmI{Result: j.result, Mode: s.Mode(), Checklist: j.checklist}
 	if r.TLS != nil {
 		body.TLSVersion, body.Cipher = tls.VersionName(r.TLS.Version), tls.CipherSuiteName(r.TLS.CipherSuite)
 	}
 	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Cache-Control", "no-store")
+	fresh(w)
 	w.WriteHeader(status)
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.Encode(body)
-	if st != nil {
-		s.publish(st, r.TLS, status, r.URL.Path, "")
-	}
+	s.publishRequest(stateOf(r), r.TLS, j, status, r.URL.Path)
 }
 
-type pageData struct {
-	verdict.Result
-	Allowed   bool
-	Anonymous bool
-	Status    int
-	Mode      Mode
-	TLS       string
-	Advice    string
+func (s *Server) favicon(w http.ResponseWriter, r *http.Request) {
+	j := s.judge(r)
+	w.Header().Set("Content-Type", "image/svg+xml")
+	fresh(w)
+	w.Write([]byte(faviconSVG))
+	s.publishRequest(stateOf(r), r.TLS, j, http.StatusOK, r.URL.Path)
 }
+
+// faviconSVG is the test server's icon: a padlock.
+const faviconSVG = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect x="5" y="14" width="22" height="16" rx="3" fill="#2f6fde"/>` +
+	`<path d="M10 14v-4a6 6 0 0 1 12 0v4" fill="none" stroke="#2f6fde" stroke-width="3"/><circle cx="16" cy="22" r="2.5" fill="#fff"/></svg>`
 
 func (s *Server) page(w http.ResponseWriter, r *http.Request) {
-	res, st := s.resultFor(r)
-	status := s.statusFor(res)
-	data := pageData{Result: res, Allowed: res.Verdict.Allowed(), Status: status, Mode: s.Mode(),
-		Anonymous: res.Verdict == verdict.NoCertificate && status == http.StatusOK, Advice: advice(res.Verdict)}
-	if r.TLS != nil {
-		data.TLS = tls.VersionName(r.TLS.Version) + ", " + tls.CipherSuiteName(r.TLS.CipherSuite)
-	}
+	j := s.judge(r)
+	status := s.statusFor(j.result)
+	data := newPageData(j, status, s.Mode(), r.TLS)
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
+	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src data:")
+	fresh(w)
+	var body bytes.Buffer
+	if err := pageTemplate.Execute(&body, data); err != nil {
+		status = http.StatusInternalServerError
+		body.Reset()
+		fmt.Fprintf(&body, "The test server could not draw this page (%v); /api/whoami has the same answer as JSON.", err)
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	}
 	w.WriteHeader(status)
-	pageTemplate.Execute(w, data)
-	if st != nil {
-		s.publish(st, r.TLS, status, r.URL.Path, "")
-	}
-}
-
-// advice says what a refused person can do.
-func advice(c verdict.Code) string {
-	switch c {
-	case verdict.NoCertificate:
-		return "Your browser or client did not offer a certificate. Import the .p12 file your admin gave you (double-click it, or use the browser's certificate settings), then reload; with curl, pass --cert and --key."
-	case verdict.UnknownCA:
-		return "This server does not trust the CA that issued your certificate. Ask your admin for a certificate from the right CA."
-	case verdict.Expired, verdict.Revoked:
-		return "Ask your admin for a new certificate."
-	case verdict.NotYetValid:
-		return "Check the clock of your computer, or wait until the certificate becomes valid."
-	case verdict.WrongUsage:
-		return "This certificate was not made for logging in as a client. Ask your admin for a client (person) certificate."
-	case verdict.Malformed:
-		return "The certificate file is damaged. Ask your admin to export it again."
-	}
-	return ""
+	w.Write(body.Bytes())
+	s.publishRequest(stateOf(r), r.TLS, j, status, r.URL.Path)
 }

@@ -3,6 +3,8 @@ package mtls
 import (
 	"fmt"
 	"strings"
+
+	"certdesk/core/plain"
 )
 
 // Mode says what the server does with a certificate it refuses.
@@ -34,13 +36,5 @@ func ParseMode(s string) (Mode, error) {
 	return "", fmt.Errorf("unknown mode %q: use explain, strict or optional", s)
 }
 
-// Description says in one line what the mode does.
-func (m Mode) Description() string {
-	switch m {
-	case Strict:
-		return "like nginx ssl_verify_client on: a bad or missing certificate fails the TLS handshake"
-	case Optional:
-		return "no certificate is fine; a bad one fails the TLS handshake"
-	}
-	return "every handshake completes; the page explains who you are or why you are refused"
-}
+// Description says in plain words what the mode does.
+func (m Mode) Description() string { return plain.Mode(string(m)) }

@@ -28,9 +28,11 @@ func TestPageShowsHostileCertificates(t *testing.T) {
 		for _, c := range certs {
 			chain = append(chain, c.Raw)
 		}
-		res := verdict.Judge(chain, verdict.NewTrust(nil), time.Now())
+		trust, now := verdict.NewTrust(nil), time.Now()
+		res := verdict.JudgeCertificates(certs, trust, now)
+		j := judged{result: res, checklist: judgedChecklist(certs, res, trust, Explain, now)}
 		var out bytes.Buffer
-		if err := pageTemplate.Execute(&out, pageData{Result: res, Status: 403, Mode: Explain, Advice: advice(res.Verdict)}); err != nil {
+		if err := pageTemplate.Execute(&out, newPageData(j, 403, Explain, nil)); err != nil {
 			t.Errorf("%s: %v", filepath.Base(f), err)
 			continue
 		}

@@ -6,6 +6,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"strings"
@@ -62,10 +63,13 @@ type Server struct {
 
 // connState follows one connection from accept to its event.
 type connState struct {
-	remote  string
-	result  *verdict.Result // set by VerifyConnection
-	refused bool
-	once    sync.Once
+	remote    string
+	helloSeen atomic.Bool     // the server answered the ClientHello with its certificate
+	result    *verdict.Result // set by VerifyConnection
+	checklist *Checklist      // set by VerifyConnection
+	refused   bool
+	requests  atomic.Int64 // requests answered (each publishes its own event)
+	once      sync.Once    // the connection-level event: failure, refusal, preconnect
 }
 
 // Start listens on cfg.Addr and serves until Close.
@@ -217,7 +221,7 @@ func (s *Server) handshake(raw net.Conn) {
 	br := bufio.NewReaderSize(raw, 1024)
 	first, err := br.Peek(1)
 	if err != nil {
-		s.publishFailure(st, nil, verdict.HandshakeFailed, describeNetErr("no TLS ClientHello arrived", err))
+		s.publishPreconnect(st, nil, describeNetErr("the client opened a connection and sent nothing", err))
 		raw.Close()
 		s.forget(raw)
 		return
@@ -234,14 +238,9 @@ func (s *Server) handshake(raw net.Conn) {
 		if cs := conn.ConnectionState(); cs.Version != 0 {
 			state = &cs
 		}
-		if st.result != nil && st.refused {
-			s.publish(st, state, 0, "", "the handshake was refused: "+string(st.result.Verdict))
-		} else {
-			code := verdict.HandshakeFailed
-			if msg := err.Error(); strings.Contains(msg, "failed to parse") && strings.Contains(msg, "certificate") {
-				code = verdict.Malformed
-			}
-			s.publishFailure(st, state, code, err.Error())
+		s.handshakeFailed(st, state, err)
+		if st.refused {
+			lingerAfterRefusal(raw, br)
 		}
 		conn.Close()
 		s.forget(raw)
@@ -260,14 +259,19 @@ func (s *Server) tlsConfig(st *connState) *tls.Config {
 	mode := s.Mode()
 	trust := s.trust.Load()
 	return &tls.Config{
-		Certificates:           []tls.Certificate{s.cfg.Certificate},
+		GetCertificate: func(*tls.ClientHelloInfo) (*tls.Certificate, error) {
+			st.helloSeen.Store(true)
+			return &s.cfg.Certificate, nil
+		},
 		ClientAuth:             tls.RequestClientCert,
 		SessionTicketsDisabled: true,
 		MinVersion:             tls.VersionTLS12,
 		NextProtos:             []string{"http/1.1"},
 		VerifyConnection: func(cs tls.ConnectionState) error {
-			res := verdict.JudgeCertificates(cs.PeerCertificates, trust, s.cfg.Now())
+			now := s.cfg.Now()
+			res := verdict.JudgeCertificates(cs.PeerCertificates, trust, now)
 			st.result = &res
+			st.checklist = judgedChecklist(cs.PeerCertificates, res, trust, mode, now)
 			switch {
 			case res.Verdict.Allowed(), mode == Explain:
 				return nil
@@ -295,7 +299,9 @@ func (s *Server) refuseNotTLS(raw net.Conn, st *connState, peek []byte) {
 		e.HTTPStatus = http.StatusBadRequest
 	}
 	e.Error = detail
-	s.broker.Publish(e)
+	e.Outcome = NotTLSOutcome
+	e.Checklist = failedChecklist(stepServer, "the client did not start a secure (TLS) connection: "+detail+"; use https://", "not_tls", time.Now())
+	s.emit(e)
 	raw.Close()
 }
 
@@ -318,7 +324,9 @@ func (s *Server) baseEvent(st *connState, cs *tls.ConnectionState) Event {
 	return e
 }
 
-func (s *Server) publishFailure(st *connState, cs *tls.ConnectionState, code verdict.Code, detail string) {
+// publishFailure sends the event of a connection whose TLS broke before a
+// certificate could be judged (at step stepServer or stepAsked).
+func (s *Server) publishFailure(st *connState, cs *tls.ConnectionState, code verdict.Code, step int, detail, technical string) {
 	st.once.Do(func() {
 		e := s.baseEvent(st, cs)
 		explanation := "The TLS handshake did not finish: " + detail + "."
@@ -326,21 +334,66 @@ func (s *Server) publishFailure(st *connState, cs *tls.ConnectionState, code ver
 			explanation = "The client certificate could not be read (" + detail + "); it is damaged or in a format this server does not accept."
 		}
 		e.Result = verdict.Result{Verdict: code, Reasons: []verdict.Code{code}, NginxVerify: code.NginxVerify(), Explanation: explanation}
-		e.Error = detail
-		s.broker.Publish(e)
+		e.Error, e.Outcome = detail, FailedOutcome
+		e.Checklist = failedChecklist(step, detail, technical, time.Now())
+		if code == verdict.Malformed {
+			e.Outcome = RefusedOutcome
+			e.Checklist.Steps[stepAsked].Detail = "You sent one, but it could not be read: " + detail + "."
+		}
+		s.emit(e)
 	})
 }
 
-// publish sends the connection's one event (the first call wins).
-func (s *Server) publish(st *connState, cs *tls.ConnectionState, status int, path, errText string) {
+// publishPreconnect sends the event of a connection the client closed
+// before sending any request: a browser's spare connection, not a refusal.
+func (s *Server) publishPreconnect(st *connState, cs *tls.ConnectionState, detail string) {
 	st.once.Do(func() {
 		e := s.baseEvent(st, cs)
 		if st.result != nil {
 			e.Result = *st.result
+		} else {
+			e.Result = verdict.Result{Verdict: verdict.HandshakeFailed, Reasons: []verdict.Code{verdict.HandshakeFailed},
+				NginxVerify: verdict.HandshakeFailed.NginxVerify(), Explanation: "The client closed the connection before sending a request: " + detail + "."}
 		}
-		e.HTTPStatus, e.Path, e.Refused, e.Error = status, path, st.refused, errText
-		s.broker.Publish(e)
+		e.Error, e.Outcome, e.Preconnect = detail, PreconnectOutcome, true
+		e.Checklist = preconnectChecklist(st.helloSeen.Load(), cs != nil && cs.HandshakeComplete, time.Now())
+		s.emit(e)
 	})
+}
+
+// publishRefused sends the event of a handshake the server ended because
+// of the verdict (strict and optional modes).
+func (s *Server) publishRefused(st *connState, cs *tls.ConnectionState) {
+	st.once.Do(func() {
+		e := s.baseEvent(st, cs)
+		e.Result, e.Checklist = *st.result, st.checklist
+		e.Refused, e.Outcome = true, RefusedOutcome
+		e.Error = "the handshake was refused: " + string(st.result.Verdict)
+		s.emit(e)
+	})
+}
+
+// publishRequest sends the event of one answered request, judged afresh.
+func (s *Server) publishRequest(st *connState, cs *tls.ConnectionState, j judged, status int, path string) {
+	if st != nil {
+		st.requests.Add(1)
+	}
+	e := Event{Time: time.Now().UTC(), Mode: s.Mode()}
+	if st != nil {
+		e = s.baseEvent(st, cs)
+	}
+	e.Result, e.Checklist, e.HTTPStatus, e.Path = j.result, j.checklist, status, path
+	e.Outcome = RefusedOutcome
+	if s.statusFor(j.result) == http.StatusOK { // by the verdict: a 404 or an icon lets no one in
+		e.Outcome = LetIn
+	}
+	s.emit(e)
+}
+
+// emit summarizes and publishes an event.
+func (s *Server) emit(e Event) {
+	e.summarize()
+	s.broker.Publish(e)
 }
 
 func (s *Server) connStateChanged(c net.Conn, state http.ConnState) {
@@ -353,8 +406,10 @@ func (s *Server) connStateChanged(c net.Conn, state http.ConnState) {
 	}
 	if v, ok := s.states.LoadAndDelete(tc); ok {
 		st := v.(*connState)
-		cs := tc.ConnectionState()
-		s.publish(st, &cs, 0, "", "") // closed without a request
+		if st.requests.Load() == 0 {
+			cs := tc.ConnectionState()
+			s.publishPreconnect(st, &cs, "the browser set up a connection and closed it without asking for a page")
+		}
 	}
 	s.forget(tc.NetConn().(*peekedConn).Conn)
 }
@@ -363,6 +418,9 @@ func describeNetErr(what string, err error) string {
 	var ne net.Error
 	if errors.As(err, &ne) && ne.Timeout() {
 		return what + " before the timeout"
+	}
+	if errors.Is(err, io.EOF) {
+		return what + " before closing it"
 	}
 	return what + ": " + err.Error()
 }

@@ -123,9 +123,9 @@ func JudgeCertificates(certs []*x509.Certificate, trust *Trust, now time.Time) R
 		}
 		switch {
 		case now.Before(c.NotBefore):
-			found = append(found, finding{NotYetValid, fmt.Sprintf("%s is not valid until %s; check the clock of this machine, or wait.", who, c.NotBefore.UTC().Format(time.RFC1123))})
+			found = append(found, finding{NotYetValid, fmt.Sprintf("%s is not valid until %s; check the clock of this machine, or wait.", who, c.NotBefore.UTC().Format(dateTimeLayout))})
 		case now.After(c.NotAfter):
-			found = append(found, finding{Expired, fmt.Sprintf("%s expired on %s; ask your admin for a new one.", who, c.NotAfter.UTC().Format("2 January 2006"))})
+			found = append(found, finding{Expired, fmt.Sprintf("%s expired on %s; ask your admin for a new one.", who, c.NotAfter.UTC().Format(dateLayout))})
 		}
 	}
 
@@ -146,6 +146,14 @@ func JudgeCertificates(certs []*x509.Certificate, trust *Trust, now time.Time) R
 	}
 	return finish(res, found)
 }
+
+// The date formats of the sentences: the same as plain.DateLayout and
+// plain.DateTimeLayout (plain imports this package, so they are repeated;
+// a test in plain holds them equal).
+const (
+	dateLayout     = "2 January 2006"
+	dateTimeLayout = "2 January 2006, 15:04 UTC"
+)
 
 type finding struct {
 	code     Code
@@ -232,7 +240,7 @@ func unknownCASentence(leaf *x509.Certificate, trust *Trust, err error) string {
 func revokedSentence(r Revocation) string {
 	when := ""
 	if !r.Time.IsZero() {
-		when = " on " + r.Time.UTC().Format("2 January 2006")
+		when = " on " + r.Time.UTC().Format(dateLayout)
 	}
 	reason := ""
 	if r.Reason != "" && r.Reason != "unspecified" {
@@ -245,7 +253,7 @@ func okSentence(r Result) string {
 	if r.Info == nil {
 		return "All checks passed."
 	}
-	return fmt.Sprintf("%s's certificate is valid until %s and was issued by a trusted CA.", r.CommonName, r.NotAfter.Format("2 January 2006"))
+	return fmt.Sprintf("%s's certificate is valid until %s and was issued by a trusted CA.", r.CommonName, r.NotAfter.UTC().Format(dateLayout))
 }
 
 // usageProblem says why the certificate may not be used to authenticate a

@@ -140,3 +140,14 @@ func (t *Trust) Only(ca *x509.Certificate) *Trust {
 	n.serials, n.prints, n.serialDelta, n.printDelta = t.serials, t.prints, t.serialDelta, t.printDelta
 	return n
 }
+
+// RevocationOf says whether leaf is revoked in this trust: by serial when
+// issuer (the CA that signed it) is given, else or also by fingerprint.
+func (t *Trust) RevocationOf(leaf, issuer *x509.Certificate) (Revocation, bool) {
+	if issuer != nil {
+		if r, ok := t.revokedSerial(issuer, leaf); ok {
+			return r, true
+		}
+	}
+	return t.revokedFingerprint(pki.FingerprintSHA256(leaf.Raw))
+}
