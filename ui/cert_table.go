@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image/color"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -23,22 +24,24 @@ type column struct {
 	title string
 	width float32
 	sort  vault.SortKey
-	text  func(r vault.Record, m *mainView) string
+	text  func(r vault.Record, now time.Time) string
 }
 
 var columns = []column{
-	{"Status", 115, vault.SortStatus, func(r vault.Record, m *mainView) string { return statusLabel(r.Status(m.app.vault.Now())) }},
-	{"Name", 180, vault.SortCommonName, func(r vault.Record, _ *mainView) string { return r.CommonName }},
-	{"Expires", 112, vault.SortNotAfter, func(r vault.Record, _ *mainView) string { return r.NotAfter.Format("2006-01-02") }},
-	{"E-mail / DNS", 190, "", func(r vault.Record, _ *mainView) string {
+	{"Status", 115, vault.SortStatus, func(r vault.Record, now time.Time) string { return statusLabel(r.Status(now)) }},
+	{"Name", 180, vault.SortCommonName, func(r vault.Record, _ time.Time) string { return r.CommonName }},
+	{"Expires", 112, vault.SortNotAfter, func(r vault.Record, _ time.Time) string { return r.NotAfter.Format("2006-01-02") }},
+	{"E-mail / DNS", 190, "", func(r vault.Record, _ time.Time) string {
 		return strings.Join(append(append([]string{}, r.Emails...), r.DNSNames...), ", ")
 	}},
-	{"Kind", 76, "", func(r vault.Record, _ *mainView) string { return string(r.Kind) }},
-	{"Key", 112, vault.SortKeyType, func(r vault.Record, _ *mainView) string { return r.KeyType }},
-	{"Serial", 300, vault.SortSerial, func(r vault.Record, _ *mainView) string { return r.Serial }},
+	{"Kind", 76, "", func(r vault.Record, _ time.Time) string { return string(r.Kind) }},
+	{"Key", 112, vault.SortKeyType, func(r vault.Record, _ time.Time) string { return r.KeyType }},
+	{"Serial", 300, vault.SortSerial, func(r vault.Record, _ time.Time) string { return r.Serial }},
 }
 
 // certTable is the searchable, sortable, virtualised list of certificates.
+// Its rows come in pages read in the background; the cell update only
+// reads the pages in memory, and asks for a missing one.
 type certTable struct {
 	m       *mainView
 	content fyne.CanvasObject
@@ -51,11 +54,13 @@ type certTable struct {
 	filter   vault.Filter
 	total    int
 	pages    map[int][]vault.Record
-	selected int64 // record id, 0 for none
+	loading  map[int]bool // pages being read
+	gen      int          // counts resets: pages read for an older filter are dropped
+	selected int64        // record id, 0 for none
 }
 
 func newCertTable(m *mainView) *certTable {
-	t := &certTable{m: m, pages: map[int][]vault.Record{}, filter: vault.Filter{Sort: vault.SortCommonName}}
+	t := &certTable{m: m, pages: map[int][]vault.Record{}, loading: map[int]bool{}, filter: vault.Filter{Sort: vault.SortCommonName}}
 	t.table = widget.NewTableWithHeaders(
 		func() (int, int) { return t.total, len(columns) },
 		func() fyne.CanvasObject { return newCell(t) },
@@ -68,20 +73,7 @@ func newCertTable(m *mainView) *certTable {
 		b.Importance = widget.LowImportance
 		return b
 	}
-	t.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
-		b := o.(*widget.Button)
-		if id.Col < 0 || id.Col >= len(columns) {
-			b.SetText("")
-			return
-		}
-		col := columns[id.Col]
-		text := col.title
-		if col.sort != "" && col.sort == t.filter.Sort {
-			text += map[bool]string{false: " ▲", true: " ▼"}[t.filter.Descending]
-		}
-		b.SetText(text)
-		b.OnTapped = func() { t.sortBy(col.sort) }
-	}
+	t.table.UpdateHeader = t.updateHeader
 	for i, c := range columns {
 		t.table.SetColumnWidth(i, c.width)
 	}
@@ -92,18 +84,42 @@ func newCertTable(m *mainView) *certTable {
 			m.server.setTryAs(r)
 		}
 	}
-
 	t.search = widget.NewEntry()
 	t.search.SetPlaceHolder("Search name, e-mail, DNS, serial or fingerprint")
 	t.search.OnChanged = func(s string) {
 		t.filter.Search = s
 		t.reset()
 	}
+	t.status = t.statusFilter()
+	t.soon = newExpiringView(t)
+	t.count = widget.NewLabel("")
+	t.count.Importance = widget.LowImportance
+	t.content = container.NewBorder(t.toolbar(), t.count, nil, nil, t.table)
+	return t
+}
+
+func (t *certTable) updateHeader(id widget.TableCellID, o fyne.CanvasObject) {
+	b := o.(*widget.Button)
+	if id.Col < 0 || id.Col >= len(columns) {
+		b.SetText("")
+		return
+	}
+	col := columns[id.Col]
+	text := col.title
+	if col.sort != "" && col.sort == t.filter.Sort {
+		text += map[bool]string{false: " ▲", true: " ▼"}[t.filter.Descending]
+	}
+	b.SetText(text)
+	b.OnTapped = func() { t.sortBy(col.sort) }
+}
+
+// statusFilter is the select of the status to show.
+func (t *certTable) statusFilter() *widget.Select {
 	options := []string{"All statuses"}
 	for _, s := range certinfo.Statuses {
 		options = append(options, statusLabel(s))
 	}
-	t.status = widget.NewSelect(options, func(choice string) {
+	sel := widget.NewSelect(options, func(choice string) {
 		t.filter.Status = ""
 		for _, s := range certinfo.Statuses {
 			if statusLabel(s) == choice {
@@ -116,40 +132,54 @@ func newCertTable(m *mainView) *certTable {
 		}
 		t.reset()
 	})
-	t.status.Selected = options[0]
-	t.soon = newExpiringView(t)
-	t.count = widget.NewLabel("")
-	t.count.Importance = widget.LowImportance
+	sel.Selected = options[0]
+	return sel
+}
 
+func (t *certTable) toolbar() fyne.CanvasObject {
+	m := t.m
 	person := widget.NewButtonWithIcon("New person", theme.ContentAddIcon(), m.issuePerson)
 	person.Importance = widget.HighImportance
 	server := widget.NewButtonWithIcon("New server", theme.ComputerIcon(), m.issueServer)
 	sign := widget.NewButtonWithIcon("Sign CSR…", theme.DocumentCreateIcon(), m.signCSR)
 	csv := widget.NewButtonWithIcon("From CSV…", theme.UploadIcon(), m.issueFromCSV)
-	toolbar := container.NewVBox(
+	return container.NewVBox(
 		container.NewHBox(person, server, sign, csv),
 		container.NewBorder(nil, nil, nil, container.NewHBox(t.soon.window, t.status), t.search),
 		t.soon.banner,
 	)
-	t.content = container.NewBorder(toolbar, t.count, nil, nil, t.table)
-	return t
 }
 
-// reset re-counts and drops the cached pages after any change of filter or data.
+func (t *certTable) now() time.Time { return t.m.app.jobs().now() }
+
+// reset counts again and reads the first page in the background, after
+// any change of filter or data; older pages are dropped when it arrives.
 func (t *certTable) reset() {
 	if t.m.app.vault == nil {
 		return
 	}
 	t.filter.CAID = t.m.caID
-	n, err := t.m.app.vault.Count(t.m.app.ctx, t.filter)
+	t.gen++
+	gen, f, j := t.gen, t.filter, t.m.app.jobs()
+	t.soon.refresh()
+	t.m.app.run.Run(func() func() {
+		n, page, err := j.tableStart(f)
+		return func() { t.started(gen, n, page, err) }
+	})
+}
+
+// started shows the first page of a reset.
+func (t *certTable) started(gen, n int, page []vault.Record, err error) {
+	if gen != t.gen {
+		return
+	}
 	if err != nil {
-		t.m.app.showError("Counting certificates", err)
+		t.m.app.showError("Reading the certificates", err)
 		return
 	}
 	t.total = n
-	t.pages = map[int][]vault.Record{}
+	t.pages, t.loading = map[int][]vault.Record{0: page}, map[int]bool{}
 	t.count.SetText(fmt.Sprintf("%d certificate(s)", n))
-	t.soon.refresh()
 	t.table.UnselectAll()
 	t.table.Refresh()
 	if t.selected != 0 {
@@ -169,7 +199,8 @@ func (t *certTable) sortBy(key vault.SortKey) {
 	t.reset()
 }
 
-// row returns record i of the current filter, reading its page when needed.
+// row returns record i of the current filter when its page is in memory;
+// otherwise it asks for the page and says false.
 func (t *certTable) row(i int) (vault.Record, bool) {
 	if i < 0 || i >= t.total {
 		return vault.Record{}, false
@@ -177,17 +208,8 @@ func (t *certTable) row(i int) (vault.Record, bool) {
 	p := i / pageSize
 	page, ok := t.pages[p]
 	if !ok {
-		if len(t.pages) > 50 {
-			t.pages = map[int][]vault.Record{}
-		}
-		f := t.filter
-		f.Limit, f.Offset = pageSize, p*pageSize
-		recs, err := t.m.app.vault.List(t.m.app.ctx, f)
-		if err != nil {
-			return vault.Record{}, false
-		}
-		page = recs
-		t.pages[p] = page
+		t.load(p)
+		return vault.Record{}, false
 	}
 	if i-p*pageSize >= len(page) {
 		return vault.Record{}, false
@@ -195,15 +217,74 @@ func (t *certTable) row(i int) (vault.Record, bool) {
 	return page[i-p*pageSize], true
 }
 
-// selectID selects the row of a record when it is in the first pages.
-func (t *certTable) selectID(id int64) {
-	for i := 0; i < min(t.total, 20*pageSize); i++ {
-		if r, ok := t.row(i); ok && r.ID == id {
-			t.table.Select(widget.TableCellID{Row: i, Col: 1})
-			t.table.ScrollTo(widget.TableCellID{Row: i, Col: 1})
-			return
+// maxPages bounds the pages kept in memory.
+const maxPages = 50
+
+// load reads page p in the background and refreshes the table when it
+// arrives.
+func (t *certTable) load(p int) {
+	if t.loading[p] {
+		return
+	}
+	if len(t.pages) >= maxPages {
+		for q := range t.pages {
+			if q < p-2 || q > p+2 {
+				delete(t.pages, q)
+			}
 		}
 	}
+	t.loading[p] = true
+	gen, f, j := t.gen, t.filter, t.m.app.jobs()
+	t.m.app.run.Run(func() func() {
+		recs, err := j.tablePage(f, p)
+		return func() {
+			if gen != t.gen {
+				return
+			}
+			delete(t.loading, p)
+			if err != nil {
+				t.m.app.toast("Reading the certificates: " + err.Error())
+				return
+			}
+			t.pages[p] = recs
+			t.table.Refresh()
+		}
+	})
+}
+
+// selectRows is how far selectID looks for a record.
+const selectRows = 20 * pageSize
+
+// selectID selects the row of a record when it is in the first pages;
+// it looks in the background when they are not in memory.
+func (t *certTable) selectID(id int64) {
+	for p, page := range t.pages {
+		for i, r := range page {
+			if r.ID == id {
+				t.selectRow(p*pageSize + i)
+				return
+			}
+		}
+	}
+	gen, f, j := t.gen, t.filter, t.m.app.jobs()
+	t.m.app.run.Run(func() func() {
+		i, err := j.rowOf(f, id, selectRows)
+		if err != nil || i < 0 {
+			return nil
+		}
+		page, err := j.tablePage(f, i/pageSize)
+		return func() {
+			if gen == t.gen && err == nil {
+				t.pages[i/pageSize] = page
+				t.selectRow(i)
+			}
+		}
+	})
+}
+
+func (t *certTable) selectRow(i int) {
+	t.table.Select(widget.TableCellID{Row: i, Col: 1})
+	t.table.ScrollTo(widget.TableCellID{Row: i, Col: 1})
 }
 
 func (t *certTable) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
@@ -214,9 +295,10 @@ func (t *certTable) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 		c.set("", nil)
 		return
 	}
-	text := columns[id.Col].text(r, t.m)
+	now := t.now()
+	text := columns[id.Col].text(r, now)
 	if id.Col == 0 {
-		c.set(text, statusColour(r.Status(t.m.app.vault.Now())))
+		c.set(text, statusColour(r.Status(now)))
 		return
 	}
 	c.set(text, nil)

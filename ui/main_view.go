@@ -12,13 +12,22 @@ import (
 	"certdesk/core/vault"
 )
 
+// tab names a tab of the main view.
+type tab int
+
+const (
+	tabCertificates tab = iota
+	tabServer
+)
+
 // mainView is the window once a vault is open: CAs on the left, the
 // certificates in the middle, the selected one on the right, and the test
 // server in a second tab.
 type mainView struct {
-	app     *App
-	content fyne.CanvasObject
-	tabs    *container.AppTabs
+	app      *App
+	content  fyne.CanvasObject
+	tabs     *container.AppTabs
+	tabItems map[tab]*container.TabItem
 
 	cas      []vault.CA
 	caList   *widget.List
@@ -38,23 +47,35 @@ func newMainView(u *App) *mainView {
 	m.table = newCertTable(m)
 	m.detail = newDetailPane(m)
 	m.server = newServerTab(m)
+	m.emptyBox = m.emptyState()
+	middle := container.NewStack(m.table.content, centred(m.emptyBox, 520))
+	right := container.NewHSplit(middle, m.detail.content)
+	right.Offset = 0.64
+	split := container.NewHSplit(m.caPanel(), right)
+	split.Offset = 0.18
+	m.tabItems = map[tab]*container.TabItem{
+		tabCertificates: container.NewTabItemWithIcon("Certificates", theme.DocumentIcon(), split),
+		tabServer:       container.NewTabItemWithIcon("Test server", theme.ComputerIcon(), m.server.content),
+	}
+	m.tabs = container.NewAppTabs(m.tabItems[tabCertificates], m.tabItems[tabServer])
+	m.status = widget.NewLabel("")
+	m.status.Importance = widget.LowImportance
+	m.status.Truncation = fyne.TextTruncateEllipsis
+	m.content = container.NewBorder(nil, m.status, nil, nil, m.tabs)
+	return m
+}
 
+// showTab brings a tab to the front.
+func (m *mainView) showTab(t tab) { m.tabs.Select(m.tabItems[t]) }
+
+// caPanel is the left side: the CAs and their actions.
+func (m *mainView) caPanel() fyne.CanvasObject {
 	m.caList = widget.NewList(
 		func() int { return len(m.cas) + 1 },
 		func() fyne.CanvasObject {
 			return container.NewBorder(nil, nil, widget.NewIcon(theme.AccountIcon()), nil, widget.NewLabel("CA name placeholder"))
 		},
-		func(i widget.ListItemID, o fyne.CanvasObject) {
-			label := o.(*fyne.Container).Objects[0].(*widget.Label)
-			icon := o.(*fyne.Container).Objects[1].(*widget.Icon)
-			if i == 0 {
-				label.SetText("All certificates")
-				icon.SetResource(theme.ListIcon())
-				return
-			}
-			label.SetText(certinfo.Clean(m.cas[i-1].Name))
-			icon.SetResource(theme.AccountIcon())
-		},
+		m.updateCAItem,
 	)
 	m.caList.OnSelected = func(i widget.ListItemID) {
 		if i == 0 {
@@ -74,26 +95,43 @@ func newMainView(u *App) *mainView {
 	publish := widget.NewButtonWithIcon("Publish CRL…", theme.DocumentSaveIcon(), m.publishCRL)
 	configure := widget.NewButtonWithIcon("Configure a server…", theme.ComputerIcon(), m.configureServer)
 	var more *widget.Button
-	more = widget.NewButtonWithIcon("More…", theme.MoreVerticalIcon(), func() {
-		menu := fyne.NewMenu("",
-			fyne.NewMenuItem("CA expiry reminder…", m.caReminder),
-			fyne.NewMenuItem("Export as easy-rsa folder…", m.exportEasyRSA),
-			fyne.NewMenuItem("Import easy-rsa / openssl ca folder…", func() { m.importPKI(true) }),
-			fyne.NewMenuItem("Import XCA PEM export…", func() { m.importPKI(false) }),
-		)
-		c := fyne.CurrentApp().Driver().CanvasForObject(more)
-		if c == nil {
-			return
-		}
-		pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(more)
-		widget.ShowPopUpMenuAtPosition(menu, c, pos.Add(fyne.NewPos(0, more.Size().Height)))
-	})
+	more = widget.NewButtonWithIcon("More…", theme.MoreVerticalIcon(), func() { m.showMoreMenu(more) })
 	caHeader := widget.NewLabelWithStyle("Certificate authorities", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	caPanel := container.NewBorder(caHeader,
+	return container.NewBorder(caHeader,
 		container.NewVBox(widget.NewSeparator(), m.caInfo, m.crlInfo, publish, configure, container.NewGridWithColumns(2, newCA, importCA), more),
 		nil, nil, m.caList)
+}
 
-	// The empty state: a vault without a CA.
+func (m *mainView) updateCAItem(i widget.ListItemID, o fyne.CanvasObject) {
+	label := o.(*fyne.Container).Objects[0].(*widget.Label)
+	icon := o.(*fyne.Container).Objects[1].(*widget.Icon)
+	if i == 0 {
+		label.SetText("All certificates")
+		icon.SetResource(theme.ListIcon())
+		return
+	}
+	label.SetText(certinfo.Clean(m.cas[i-1].Name))
+	icon.SetResource(theme.AccountIcon())
+}
+
+// showMoreMenu opens the CA panel's menu of rarer actions below button.
+func (m *mainView) showMoreMenu(button *widget.Button) {
+	menu := fyne.NewMenu("",
+		fyne.NewMenuItem("CA expiry reminder…", m.caReminder),
+		fyne.NewMenuItem("Export as easy-rsa folder…", m.exportEasyRSA),
+		fyne.NewMenuItem("Import easy-rsa / openssl ca folder…", func() { m.importPKI(true) }),
+		fyne.NewMenuItem("Import XCA PEM export…", func() { m.importPKI(false) }),
+	)
+	c := fyne.CurrentApp().Driver().CanvasForObject(button)
+	if c == nil {
+		return
+	}
+	pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(button)
+	widget.ShowPopUpMenuAtPosition(menu, c, pos.Add(fyne.NewPos(0, button.Size().Height)))
+}
+
+// emptyState is what a vault without a CA shows in the middle.
+func (m *mainView) emptyState() *fyne.Container {
 	createFirst := widget.NewButtonWithIcon("Create my CA", theme.ContentAddIcon(), m.createCA)
 	createFirst.Importance = widget.HighImportance
 	importFirst := widget.NewButtonWithIcon("Import a CA", theme.DownloadIcon(), m.importCA)
@@ -102,32 +140,34 @@ func newMainView(u *App) *mainView {
 	emptyText := widget.NewLabel("This vault has no certificate authority yet. A CA signs the certificates you give to people; " +
 		"create one here, or import the one you already use (from openssl, easy-rsa or XCA).")
 	emptyText.Wrapping = fyne.TextWrapWord
-	m.emptyBox = container.NewVBox(widget.NewLabelWithStyle("Start with a CA", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+	return container.NewVBox(widget.NewLabelWithStyle("Start with a CA", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		emptyText, container.NewGridWithColumns(2, createFirst, importFirst), container.NewGridWithColumns(2, importFolder, importXCA))
-
-	middle := container.NewStack(m.table.content, centred(m.emptyBox, 520))
-	right := container.NewHSplit(middle, m.detail.content)
-	right.Offset = 0.64
-	split := container.NewHSplit(caPanel, right)
-	split.Offset = 0.18
-	m.tabs = container.NewAppTabs(
-		container.NewTabItemWithIcon("Certificates", theme.DocumentIcon(), split),
-		container.NewTabItemWithIcon("Test server", theme.ComputerIcon(), m.server.content),
-	)
-	m.status = widget.NewLabel("")
-	m.status.Importance = widget.LowImportance
-	m.status.Truncation = fyne.TextTruncateEllipsis
-	m.content = container.NewBorder(nil, m.status, nil, nil, m.tabs)
-	return m
 }
 
-// reload reads the CAs again and refreshes every view.
-func (m *mainView) reload() {
-	cas, err := m.app.vault.CAs(m.app.ctx)
-	if err != nil {
-		m.app.showError("Reading the CAs", err)
-		return
-	}
+// reload reads the CAs again in the background and refreshes every view;
+// then (when not nil) calls then.
+func (m *mainView) reload() { m.reloadThen(nil) }
+
+func (m *mainView) reloadThen(then func()) {
+	j := m.app.jobs()
+	m.app.run.Run(func() func() {
+		cas, err := j.cas()
+		return func() {
+			if err != nil {
+				m.app.showError("Reading the CAs", err)
+				return
+			}
+			m.showCAs(cas)
+			if then != nil {
+				then()
+			}
+		}
+	})
+}
+
+// showCAs shows a fresh list of CAs, the empty state when there is none,
+// and refreshes the views that depend on them.
+func (m *mainView) showCAs(cas []vault.CA) {
 	m.cas = cas
 	m.caList.Refresh()
 	if len(cas) == 0 {
@@ -172,12 +212,9 @@ func (m *mainView) showCAInfo() {
 		m.crlInfo.SetText("")
 		return
 	}
-	now := m.app.vault.Now()
-	n, _ := m.app.vault.Count(m.app.ctx, vault.Filter{CAID: ca.ID})
-	m.caInfo.SetText(fmt.Sprintf("%s\n%s, valid until %s\n%d certificate(s) issued",
-		ca.Cert.Subject, ca.Cert.KeyType, ca.Cert.NotAfter.Format("2 Jan 2006"), n-1))
-	m.crlInfo.SetText("CRL: " + crlText(certinfo.NewCRLState(ca.CRLNumber, ca.CRLNextUpdate, now)))
-	switch certinfo.NewCRLState(ca.CRLNumber, ca.CRLNextUpdate, now).State {
+	crl := certinfo.NewCRLState(ca.CRLNumber, ca.CRLNextUpdate, m.app.jobs().now())
+	m.crlInfo.SetText("CRL: " + crlText(crl))
+	switch crl.State {
 	case "expired":
 		m.crlInfo.Importance = widget.DangerImportance
 	case "expiring":
@@ -186,6 +223,16 @@ func (m *mainView) showCAInfo() {
 		m.crlInfo.Importance = widget.MediumImportance
 	}
 	m.crlInfo.Refresh()
+	j := m.app.jobs()
+	m.app.run.Run(func() func() {
+		n, err := j.issuedCount(ca.ID)
+		return func() {
+			if cur, ok := m.currentCA(); err == nil && ok && cur.ID == ca.ID {
+				m.caInfo.SetText(fmt.Sprintf("%s\n%s, valid until %s\n%d certificate(s) issued",
+					ca.Cert.Subject, ca.Cert.KeyType, ca.Cert.NotAfter.Format("2 Jan 2006"), n))
+			}
+		}
+	})
 }
 
 func crlText(s *certinfo.CRLState) string {
@@ -203,19 +250,26 @@ func crlText(s *certinfo.CRLState) string {
 // certificateChanged refreshes the views after a certificate was issued,
 // revoked or renewed, and selects it.
 func (m *mainView) certificateChanged(id int64) {
+	m.table.selected = id
 	m.reloadKeepingSelection()
-	m.table.selectID(id)
 }
 
+// reloadKeepingSelection reads the CAs again and refreshes the views; the
+// table selects its selected record again when it is still there.
 func (m *mainView) reloadKeepingSelection() {
-	cas, err := m.app.vault.CAs(m.app.ctx)
-	if err == nil {
-		m.cas = cas
-		m.caList.Refresh()
-	}
-	m.emptyBox.Hide()
-	m.table.content.Show()
-	m.showCAInfo()
-	m.table.reset()
-	m.server.refreshCAs()
+	j := m.app.jobs()
+	m.app.run.Run(func() func() {
+		cas, err := j.cas()
+		return func() {
+			if err == nil {
+				m.cas = cas
+				m.caList.Refresh()
+			}
+			m.emptyBox.Hide()
+			m.table.content.Show()
+			m.showCAInfo()
+			m.table.reset()
+			m.server.refreshCAs()
+		}
+	})
 }
