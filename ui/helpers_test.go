@@ -76,10 +76,16 @@ func (h *harness) settle() {
 	h.runner.Settle(h.t, settleTimeout)
 }
 
-// objects lists everything visible: the content and every overlay
+// objects lists everything visible in the window.
+func (h *harness) objects() []fyne.CanvasObject { return windowObjects(h.win) }
+
+// text is every piece of visible text on screen, one per line.
+func (h *harness) text() string { return windowText(h.win) }
+
+// windowObjects lists everything visible: the content and every overlay
 // (dialogs, menus), skipping hidden subtrees.
-func (h *harness) objects() []fyne.CanvasObject {
-	c := h.win.Canvas()
+func windowObjects(w fyne.Window) []fyne.CanvasObject {
+	c := w.Canvas()
 	var out []fyne.CanvasObject
 	var walk func(o fyne.CanvasObject)
 	walk = func(o fyne.CanvasObject) {
@@ -105,10 +111,10 @@ func (h *harness) objects() []fyne.CanvasObject {
 	return out
 }
 
-// text is every piece of visible text on screen, one per line.
-func (h *harness) text() string {
+// windowText is every piece of visible text in a window, one per line.
+func windowText(w fyne.Window) string {
 	var b strings.Builder
-	for _, o := range h.objects() {
+	for _, o := range windowObjects(w) {
 		if t, ok := o.(*canvas.Text); ok && o.Visible() && t.Text != "" {
 			b.WriteString(t.Text)
 			b.WriteString("\n")
