@@ -1,7 +1,14 @@
 // Package ui is Certdesk's desktop interface in Fyne: the welcome flow, the
 // certificate views, the dialogs and the test-server tab, over core/. It
-// holds no crypto and no SQL, and never imports fyne.io/fyne/v2/app, so
-// its tests run headless.
+// holds no SQL, and never imports fyne.io/fyne/v2/app, so its tests run
+// headless.
+//
+// The UI goroutine never waits. Every call that reads or writes the vault,
+// a key, a file or the network is a job: a small method in jobs*.go (or
+// server_tryfiles.go) that takes and returns plain values. Views start
+// jobs through the Runner (bridge.go) and change widgets only in the apply
+// the job returns. The tests' Runner runs jobs on other goroutines too, so
+// `go test -race` fails a test whose job touches a widget.
 package ui
 
 import (

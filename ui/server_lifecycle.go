@@ -154,6 +154,11 @@ func (l *serverLifecycle) startFor(ca vault.CA) {
 func (l *serverLifecycle) started(live *liveServer, err error) {
 	l.starting = false
 	l.startStop.Enable()
+	if err == nil && l.s.m.app.main != l.s.m {
+		// Another vault was opened while this server started.
+		l.s.m.app.run.Run(func() func() { stopServer(live); return nil })
+		return
+	}
 	if err != nil {
 		l.state.SetText(stoppedText)
 		l.s.m.app.showError("The server was not started", err)
