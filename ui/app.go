@@ -99,17 +99,19 @@ func (u *App) Close() {
 	if u.main != nil {
 		u.main.server.lifecycle.stopNow()
 	}
-	if u.vault != nil {
-		u.vault.Close()
-		u.vault = nil
-	}
+	closeVault(u.vault)
+	u.vault = nil
 }
 
 // Vault is the open vault, or nil.
 func (u *App) Vault() *vault.Vault { return u.vault }
 
 // useVault switches to an unlocked vault and shows the main view.
-func (u *App) useVault(v *vault.Vault) {
+func (u *App) useVault(v *vault.Vault) { u.useVaultThen(v, nil) }
+
+// useVaultThen is useVault, calling then (when not nil) once the main
+// view has read the vault's CAs.
+func (u *App) useVaultThen(v *vault.Vault, then func()) {
 	if u.main != nil {
 		u.main.server.stop()
 	}
@@ -117,11 +119,10 @@ func (u *App) useVault(v *vault.Vault) {
 		u.run.Run(func() func() { closeVault(old); return nil })
 	}
 	u.vault = v
-	v.Actor = vault.DefaultActor("certdesk")
 	u.main = newMainView(u)
 	u.win.SetContent(u.main.content)
 	u.win.SetTitle("Certdesk — " + filepath.Base(v.Path()))
-	u.main.reload()
+	u.main.reloadThen(then)
 	if u.opts.StartTab == "server" {
 		u.main.showTab(tabServer)
 	}
@@ -140,13 +141,14 @@ func (u *App) startDemo(path string) {
 				u.showError("The demo could not be built", err)
 				return
 			}
-			u.useVault(v)
-			u.main.selectCA(d.CA.ID)
-			u.main.showTab(tabServer)
-			u.main.server.startFor(d.CA)
-			if len(d.People) > 0 {
-				u.main.server.setTryAs(d.People[0].Record)
-			}
+			u.useVaultThen(v, func() {
+				u.main.selectCA(d.CA.ID)
+				u.main.showTab(tabServer)
+				u.main.server.startFor(d.CA)
+				if len(d.People) > 0 {
+					u.main.server.setTryAs(d.People[0].Record)
+				}
+			})
 		}
 	})
 }

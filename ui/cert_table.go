@@ -2,12 +2,9 @@ package ui
 
 import (
 	"fmt"
-	"image/color"
-	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -15,29 +12,6 @@ import (
 	"certdesk/core/certinfo"
 	"certdesk/core/vault"
 )
-
-// pageSize is how many rows are read from the vault at a time: the table
-// only asks for what is on screen, so 100,000 certificates cost a few pages.
-const pageSize = 200
-
-type column struct {
-	title string
-	width float32
-	sort  vault.SortKey
-	text  func(r vault.Record, now time.Time) string
-}
-
-var columns = []column{
-	{"Status", 115, vault.SortStatus, func(r vault.Record, now time.Time) string { return statusLabel(r.Status(now)) }},
-	{"Name", 180, vault.SortCommonName, func(r vault.Record, _ time.Time) string { return r.CommonName }},
-	{"Expires", 112, vault.SortNotAfter, func(r vault.Record, _ time.Time) string { return r.NotAfter.Format("2006-01-02") }},
-	{"E-mail / DNS", 190, "", func(r vault.Record, _ time.Time) string {
-		return strings.Join(append(append([]string{}, r.Emails...), r.DNSNames...), ", ")
-	}},
-	{"Kind", 76, "", func(r vault.Record, _ time.Time) string { return string(r.Kind) }},
-	{"Key", 112, vault.SortKeyType, func(r vault.Record, _ time.Time) string { return r.KeyType }},
-	{"Serial", 300, vault.SortSerial, func(r vault.Record, _ time.Time) string { return r.Serial }},
-}
 
 // certTable is the searchable, sortable, virtualised list of certificates.
 // Its rows come in pages read in the background; the cell update only
@@ -199,94 +173,6 @@ func (t *certTable) sortBy(key vault.SortKey) {
 	t.reset()
 }
 
-// row returns record i of the current filter when its page is in memory;
-// otherwise it asks for the page and says false.
-func (t *certTable) row(i int) (vault.Record, bool) {
-	if i < 0 || i >= t.total {
-		return vault.Record{}, false
-	}
-	p := i / pageSize
-	page, ok := t.pages[p]
-	if !ok {
-		t.load(p)
-		return vault.Record{}, false
-	}
-	if i-p*pageSize >= len(page) {
-		return vault.Record{}, false
-	}
-	return page[i-p*pageSize], true
-}
-
-// maxPages bounds the pages kept in memory.
-const maxPages = 50
-
-// load reads page p in the background and refreshes the table when it
-// arrives.
-func (t *certTable) load(p int) {
-	if t.loading[p] {
-		return
-	}
-	if len(t.pages) >= maxPages {
-		for q := range t.pages {
-			if q < p-2 || q > p+2 {
-				delete(t.pages, q)
-			}
-		}
-	}
-	t.loading[p] = true
-	gen, f, j := t.gen, t.filter, t.m.app.jobs()
-	t.m.app.run.Run(func() func() {
-		recs, err := j.tablePage(f, p)
-		return func() {
-			if gen != t.gen {
-				return
-			}
-			delete(t.loading, p)
-			if err != nil {
-				t.m.app.toast("Reading the certificates: " + err.Error())
-				return
-			}
-			t.pages[p] = recs
-			t.table.Refresh()
-		}
-	})
-}
-
-// selectRows is how far selectID looks for a record.
-const selectRows = 20 * pageSize
-
-// selectID selects the row of a record when it is in the first pages;
-// it looks in the background when they are not in memory.
-func (t *certTable) selectID(id int64) {
-	for p, page := range t.pages {
-		for i, r := range page {
-			if r.ID == id {
-				t.selectRow(p*pageSize + i)
-				return
-			}
-		}
-	}
-	gen, f, j := t.gen, t.filter, t.m.app.jobs()
-	t.m.app.run.Run(func() func() {
-		i, err := j.rowOf(f, id, selectRows)
-		if err != nil || i < 0 {
-			return nil
-		}
-		page, err := j.tablePage(f, i/pageSize)
-		return func() {
-			if gen == t.gen && err == nil {
-				t.pages[i/pageSize] = page
-				t.selectRow(i)
-			}
-		}
-	})
-}
-
-func (t *certTable) selectRow(i int) {
-	t.table.Select(widget.TableCellID{Row: i, Col: 1})
-	t.table.ScrollTo(widget.TableCellID{Row: i, Col: 1})
-}
-
 func (t *certTable) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 	c := o.(*cell)
 	c.id = id
@@ -302,68 +188,4 @@ func (t *certTable) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 		return
 	}
 	c.set(text, nil)
-}
-
-// cell is a table cell that also opens a context menu on a secondary tap.
-type cell struct {
-	widget.BaseWidget
-	t     *certTable
-	id    widget.TableCellID
-	label *widget.Label
-	dot   *canvas.Circle
-}
-
-func newCell(t *certTable) *cell {
-	c := &cell{t: t, label: widget.NewLabel("template text"), dot: canvas.NewCircle(color.Transparent)}
-	c.label.Truncation = fyne.TextTruncateEllipsis
-	c.ExtendBaseWidget(c)
-	return c
-}
-
-func (c *cell) set(text string, dot color.Color) {
-	c.label.SetText(text)
-	if dot == nil {
-		c.dot.Hide()
-	} else {
-		c.dot.FillColor = dot
-		c.dot.Show()
-		c.dot.Refresh()
-	}
-}
-
-func (c *cell) CreateRenderer() fyne.WidgetRenderer {
-	size := theme.IconInlineSize() * 0.6
-	dot := container.NewCenter(container.NewGridWrap(fyne.NewSize(size, size), c.dot))
-	return widget.NewSimpleRenderer(container.NewBorder(nil, nil, dot, nil, c.label))
-}
-
-// Tapped selects the row, as a plain table cell would.
-func (c *cell) Tapped(*fyne.PointEvent) { c.t.table.Select(c.id) }
-
-// TappedSecondary opens the row's context menu.
-func (c *cell) TappedSecondary(e *fyne.PointEvent) {
-	c.t.table.Select(c.id)
-	r, ok := c.t.row(c.id.Row)
-	if !ok {
-		return
-	}
-	m := c.t.m
-	items := []*fyne.MenuItem{
-		fyne.NewMenuItem("Export…", func() { m.exportCertificate(r) }),
-	}
-	if r.Kind != vault.KindCA {
-		if r.Revoked() {
-			items = append(items, fyne.NewMenuItem("Unrevoke…", func() { m.unrevoke(r) }))
-		} else {
-			items = append(items, fyne.NewMenuItem("Revoke…", func() { m.revoke(r) }))
-		}
-		items = append(items, fyne.NewMenuItem("Renew…", func() { m.renew(r) }))
-	}
-	items = append(items, fyne.NewMenuItem("Calendar reminder…", func() { m.saveReminder(r) }))
-	items = append(items, fyne.NewMenuItem("Copy SHA-256 fingerprint", func() { m.copyText(r.FingerprintSHA256, "SHA-256 fingerprint") }))
-	canvasOf := fyne.CurrentApp().Driver().CanvasForObject(c)
-	if canvasOf == nil {
-		return
-	}
-	widget.ShowPopUpMenuAtPosition(fyne.NewMenu("", items...), canvasOf, e.AbsolutePosition)
 }

@@ -65,6 +65,10 @@ func createVault(path string, passphrase []byte, insecure bool) (*vault.Vault, e
 	return vault.Create(path, passphrase, vault.CreateOptions{Insecure: insecure})
 }
 
+// unlockVault unlocks a vault with its passphrase (the key derivation
+// takes a moment, on purpose).
+func unlockVault(v *vault.Vault, passphrase []byte) error { return v.Unlock(passphrase) }
+
 // closeVault closes a vault that is no longer shown.
 func closeVault(v *vault.Vault) {
 	if v != nil {

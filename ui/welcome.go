@@ -132,7 +132,7 @@ func (u *App) askPassphrase(vaultPath string, v *vault.Vault) {
 		unlock.Disable()
 		problem.SetText("Checking…")
 		u.run.Run(func() func() {
-			err := v.Unlock(p) // the passphrase's key derivation takes a moment
+			err := unlockVault(v, p)
 			return func() {
 				unlock.Enable()
 				switch {
