@@ -102,25 +102,30 @@ func (m *mainView) exportCertificate(r vault.Record) {
 		if f == export.P12 && pw == "" {
 			pw = export.GeneratePassword()
 		}
-		m.app.picker.Save("Export "+r.CommonName, export.FileStem(r.CommonName)+f.Extension(), func(path string) {
-			if path == "" {
-				return
-			}
-			j := m.app.jobs()
-			m.app.run.Run(func() func() {
-				err := j.writeExport(r, f, export.Options{Password: pw, Preset: preset}, path)
-				return func() {
-					if err != nil {
-						m.app.showError("The export was not written", err)
-						return
-					}
-					m.showExported(path, f, pw)
-				}
-			})
-		})
+		m.saveExport(r, f, export.Options{Password: pw, Preset: preset})
 	}, m.app.win)
 	d.Resize(fyne.NewSize(560, d.MinSize().Height))
 	d.Show()
+}
+
+// saveExport asks where to save, then encodes and writes in the background.
+func (m *mainView) saveExport(r vault.Record, f export.Format, opts export.Options) {
+	m.app.picker.Save("Export "+r.CommonName, export.FileStem(r.CommonName)+f.Extension(), func(path string) {
+		if path == "" {
+			return
+		}
+		j := m.app.jobs()
+		m.app.run.Run(func() func() {
+			err := j.writeExport(r, f, opts, path)
+			return func() {
+				if err != nil {
+					m.app.showError("The export was not written", err)
+					return
+				}
+				m.showExported(path, f, opts.Password)
+			}
+		})
+	})
 }
 
 func formatOf(label string) export.Format {
