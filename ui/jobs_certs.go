@@ -114,20 +114,28 @@ func (j jobs) renewAll(ctx context.Context, todo []vault.Record, revokeOld bool,
 	return out
 }
 
-// writeExport encodes and writes one export; key material is written 0600.
-func (j jobs) writeExport(r vault.Record, f export.Format, opts export.Options, path string) error {
+// material reads a certificate with its chain and, when withKey, its
+// decrypted key.
+func (j jobs) material(id int64, withKey bool) (export.Material, error) {
 	mat := export.Material{}
 	var err error
-	if mat.Cert, err = j.v.Certificate(j.ctx, r.ID); err != nil {
-		return err
+	if mat.Cert, err = j.v.Certificate(j.ctx, id); err != nil {
+		return mat, err
 	}
-	if mat.Chain, err = j.v.Chain(j.ctx, r.ID); err != nil {
-		return err
+	if mat.Chain, err = j.v.Chain(j.ctx, id); err != nil {
+		return mat, err
 	}
-	if f.NeedsKey() {
-		if mat.Key, err = j.v.PrivateKey(j.ctx, r.ID); err != nil {
-			return err
-		}
+	if withKey {
+		mat.Key, err = j.v.PrivateKey(j.ctx, id)
+	}
+	return mat, err
+}
+
+// writeExport encodes and writes one export; key material is written 0600.
+func (j jobs) writeExport(r vault.Record, f export.Format, opts export.Options, path string) error {
+	mat, err := j.material(r.ID, f.NeedsKey())
+	if err != nil {
+		return err
 	}
 	if f != export.P12 && f != export.Key && f != export.Bundle {
 		opts.Password = ""

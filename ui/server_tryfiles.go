@@ -24,15 +24,7 @@ func removeTryFolder(dir string) {
 // tryFiles writes the files of certificate certID (with the server's CA)
 // into dir and returns the commands that use them against url.
 func (j jobs) tryFiles(dir string, certID, caCertID int64, url string) ([]mtls.Snippet, error) {
-	cert, err := j.v.Certificate(j.ctx, certID)
-	if err != nil {
-		return nil, err
-	}
-	chain, err := j.v.Chain(j.ctx, certID)
-	if err != nil {
-		return nil, err
-	}
-	key, err := j.v.PrivateKey(j.ctx, certID)
+	mat, err := j.material(certID, true)
 	if err != nil {
 		return nil, err
 	}
@@ -40,7 +32,7 @@ func (j jobs) tryFiles(dir string, certID, caCertID int64, url string) ([]mtls.S
 	if err != nil {
 		return nil, err
 	}
-	files, err := mtls.PrepareClientFiles(dir, cert, chain, key, caCert)
+	files, err := mtls.PrepareClientFiles(dir, mat.Cert, mat.Chain, mat.Key, caCert)
 	if err != nil {
 		return nil, err
 	}
