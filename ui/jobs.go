@@ -117,7 +117,7 @@ func (j jobs) tablePage(f vault.Filter, p int) ([]vault.Record, error) {
 func (j jobs) tableStart(f vault.Filter) (int, []vault.Record, error) {
 	n, err := j.v.Count(j.ctx, f)
 	if err != nil {
-		return 0, nil, fmt.Errorf("counting certificates: %w", err)
+		return 0, nil, fmt.Errorf("counting: %w", err)
 	}
 	page, err := j.tablePage(f, 0)
 	return n, page, err

@@ -22,7 +22,7 @@ type certDetail struct {
 func (j jobs) detail(r vault.Record) (certDetail, error) {
 	cert, err := j.v.Certificate(j.ctx, r.ID)
 	if err != nil {
-		return certDetail{}, fmt.Errorf("reading the certificate: %w", err)
+		return certDetail{}, err
 	}
 	d := certDetail{info: certinfo.Describe(cert, j.now())}
 	if r.Revoked() {
