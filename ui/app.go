@@ -1,19 +1,24 @@
 // Package ui is Certdesk's desktop interface in Fyne: the welcome flow, the
 // certificate views, the dialogs and the test-server tab, over core/. It
-// holds no crypto and no SQL, and never imports fyne.io/fyne/v2/app, so
-// its tests run headless.
+// holds no SQL, and never imports fyne.io/fyne/v2/app, so its tests run
+// headless.
+//
+// The UI goroutine never waits. Every call that reads or writes the vault,
+// a key, a file or the network is a job: a small method in jobs*.go (or
+// server_tryfiles.go) that takes and returns plain values. Views start
+// jobs through the Runner (bridge.go) and change widgets only in the apply
+// the job returns. The tests' Runner runs jobs on other goroutines too, so
+// `go test -race` fails a test whose job touches a widget.
 package ui
 
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
 
-	"certdesk/core/demo"
 	"certdesk/core/mtls"
 	"certdesk/core/vault"
 )
@@ -34,12 +39,12 @@ type Options struct {
 
 // App is the running interface of one window.
 type App struct {
-	fyne   fyne.App
-	win    fyne.Window
-	opts   Options
-	ctx    context.Context
-	picker Picker
-	run    Runner
+	fyneApp fyne.App
+	win     fyne.Window
+	opts    Options
+	ctx     context.Context
+	picker  Picker
+	run     Runner
 
 	vault *vault.Vault
 	main  *mainView
@@ -61,7 +66,7 @@ func New(a fyne.App, w fyne.Window, opts Options) *App {
 			opts.VaultPath = p
 		}
 	}
-	u := &App{fyne: a, win: w, opts: opts, ctx: context.Background(), picker: opts.Picker, run: opts.Runner}
+	u := &App{fyneApp: a, win: w, opts: opts, ctx: context.Background(), picker: opts.Picker, run: opts.Runner}
 	w.SetMainMenu(u.menu())
 	u.addShortcuts()
 	w.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) { u.dropped(uris) })
@@ -71,51 +76,55 @@ func New(a fyne.App, w fyne.Window, opts Options) *App {
 // Start shows the first screen: the demo, the unlock prompt for an existing
 // vault, or the welcome screen.
 func (u *App) Start() {
-	switch {
-	case u.opts.Demo:
+	if u.opts.Demo {
 		u.startDemo(u.opts.VaultPath)
-	case fileExists(u.opts.VaultPath):
-		u.showUnlock(u.opts.VaultPath)
-	default:
-		u.showWelcome()
+		return
 	}
+	path := u.opts.VaultPath
+	u.run.Run(func() func() {
+		exists := fileExists(path)
+		return func() {
+			if exists {
+				u.showUnlock(path)
+			} else {
+				u.showWelcome()
+			}
+		}
+	})
 }
 
-// Close stops the server and closes the vault.
+// Close stops the server and closes the vault, waiting for both: it runs
+// when the app quits.
 func (u *App) Close() {
 	if u.main != nil {
-		u.main.server.stop()
+		u.main.server.lifecycle.stopNow()
 	}
-	if u.vault != nil {
-		u.vault.Close()
-		u.vault = nil
-	}
+	closeVault(u.vault)
+	u.vault = nil
 }
 
 // Vault is the open vault, or nil.
 func (u *App) Vault() *vault.Vault { return u.vault }
 
-func fileExists(p string) bool {
-	st, err := os.Stat(p)
-	return err == nil && !st.IsDir()
-}
-
 // useVault switches to an unlocked vault and shows the main view.
-func (u *App) useVault(v *vault.Vault) {
+func (u *App) useVault(v *vault.Vault) { u.useVaultThen(v, nil) }
+
+// useVaultThen is useVault, calling then (when not nil) once the main
+// view has read the vault's CAs.
+func (u *App) useVaultThen(v *vault.Vault, then func()) {
 	if u.main != nil {
 		u.main.server.stop()
 	}
-	if u.vault != nil && u.vault != v {
-		u.vault.Close()
+	if old := u.vault; old != nil && old != v {
+		u.run.Run(func() func() { closeVault(old); return nil })
 	}
 	u.vault = v
-	v.Actor = vault.DefaultActor("certdesk")
 	u.main = newMainView(u)
 	u.win.SetContent(u.main.content)
 	u.win.SetTitle("Certdesk — " + filepath.Base(v.Path()))
-	u.main.reload()
+	u.main.reloadThen(then)
 	if u.opts.StartTab == "server" {
-		u.main.tabs.SelectIndex(1)
+		u.main.showTab(tabServer)
 	}
 }
 
@@ -123,43 +132,25 @@ func (u *App) useVault(v *vault.Vault) {
 // and shows the server tab.
 func (u *App) startDemo(path string) {
 	progress := u.busy("Building the demo: a CA, seven people, a look-alike CA…")
+	ctx := u.ctx
 	u.run.Run(func() func() {
-		v, d, err := buildDemo(u.ctx, path)
+		v, d, err := buildDemo(ctx, path)
 		return func() {
 			progress.Hide()
 			if err != nil {
 				u.showError("The demo could not be built", err)
 				return
 			}
-			u.useVault(v)
-			u.main.selectCA(d.CA.ID)
-			u.main.tabs.SelectIndex(1)
-			u.main.server.startFor(d.CA)
-			if len(d.People) > 0 {
-				u.main.server.setTryAs(d.People[0].Record)
-			}
+			u.useVaultThen(v, func() {
+				u.main.selectCA(d.CA.ID)
+				u.main.showTab(tabServer)
+				u.main.server.startFor(d.CA)
+				if len(d.People) > 0 {
+					u.main.server.setTryAs(d.People[0].Record)
+				}
+			})
 		}
 	})
-}
-
-func buildDemo(ctx context.Context, path string) (*vault.Vault, demo.Demo, error) {
-	if path == "" || fileExists(path) {
-		dir, err := os.MkdirTemp("", "certdesk-demo-")
-		if err != nil {
-			return nil, demo.Demo{}, err
-		}
-		path = filepath.Join(dir, "demo.db")
-	}
-	v, err := vault.Create(path, nil, vault.CreateOptions{Insecure: true})
-	if err != nil {
-		return nil, demo.Demo{}, err
-	}
-	d, err := demo.Populate(ctx, v)
-	if err != nil {
-		v.Close()
-		return nil, d, err
-	}
-	return v, d, nil
 }
 
 // busy shows a modal progress dialog; call Hide when the work is done.

@@ -19,19 +19,19 @@ func BenchmarkApply10000Events(b *testing.B) {
 	a := test.NewTempApp(b)
 	w := test.NewTempWindow(b, widget.NewLabel(""))
 	w.Resize(fyne.NewSize(1280, 800))
-	u := New(a, w, Options{VaultPath: filepath.Join(b.TempDir(), "v.db"), Runner: &SyncRunner{}, Picker: &fakePicker{}})
+	runner := newTestRunner()
+	u := New(a, w, Options{VaultPath: filepath.Join(b.TempDir(), "v.db"), Runner: runner, Picker: &fakePicker{}})
 	u.startDemo("")
+	runner.Settle(b, settleTimeout)
 	defer u.Close()
-	s := u.main.server
-	u.main.tabs.SelectIndex(1)
+	s := u.main.server.events
+	u.main.showTab(tabServer)
 	batch := make([]mtls.Event, 10000)
 	for i := range batch {
 		batch[i] = mtls.Event{Seq: uint64(i), Time: time.Now(), Remote: "127.0.0.1:1234", Result: verdict.Judge(nil, nil, time.Now())}
 	}
 	for b.Loop() {
-		s.mu.Lock()
-		s.pending = append(s.pending[:0], batch...)
-		s.mu.Unlock()
+		s.batch.add(batch...)
 		s.flush()
 	}
 }

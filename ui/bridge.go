@@ -1,17 +1,16 @@
 package ui
 
-import (
-	"sync"
-
-	"fyne.io/fyne/v2"
-)
+import "fyne.io/fyne/v2"
 
 // Runner runs slow work off the UI goroutine and applies its result on it.
-// This file is the only place where other goroutines reach widgets: always
-// through fyne.Do.
+// It is the only bridge between other goroutines and widgets: work never
+// touches a widget, apply and Do always run on the UI goroutine.
+//
+// Everything that reads the vault, a key, a file or the network is a job
+// (see jobs.go): a plain function called inside work.
 type Runner interface {
-	// Run calls work on another goroutine, then the func it returns on the
-	// UI goroutine. work must not touch widgets.
+	// Run calls work on another goroutine, then the func it returns (when
+	// not nil) on the UI goroutine. work must not touch widgets.
 	Run(work func() (apply func()))
 	// Do runs fn on the UI goroutine, from any goroutine.
 	Do(fn func())
@@ -32,37 +31,3 @@ func (BackgroundRunner) Run(work func() func()) {
 
 // Do hands fn to the UI goroutine.
 func (BackgroundRunner) Do(fn func()) { fyne.Do(fn) }
-
-// SyncRunner is the Runner of tests: Run does the work at once on the
-// caller's goroutine, and Do queues fn until the test calls Drain, so no
-// widget is ever touched from another goroutine.
-type SyncRunner struct {
-	mu    sync.Mutex
-	queue []func()
-}
-
-// Run runs work and applies its result immediately.
-func (*SyncRunner) Run(work func() func()) {
-	if apply := work(); apply != nil {
-		apply()
-	}
-}
-
-// Do queues fn for Drain.
-func (r *SyncRunner) Do(fn func()) {
-	r.mu.Lock()
-	r.queue = append(r.queue, fn)
-	r.mu.Unlock()
-}
-
-// Drain runs what Do queued, on the caller's goroutine, and says how many.
-func (r *SyncRunner) Drain() int {
-	r.mu.Lock()
-	q := r.queue
-	r.queue = nil
-	r.mu.Unlock()
-	for _, fn := range q {
-		fn()
-	}
-	return len(q)
-}

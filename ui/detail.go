@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -37,25 +38,50 @@ func (d *detailPane) clear() {
 	d.body.Refresh()
 }
 
-// show fills the pane with the record's details, read from its certificate.
+// show reads the record's certificate in the background, then fills the
+// pane with its details and actions.
 func (d *detailPane) show(r vault.Record) {
 	d.record = r
-	v := d.m.app.vault
-	cert, err := v.Certificate(d.m.app.ctx, r.ID)
-	if err != nil {
-		d.m.app.showError("Reading the certificate", err)
-		return
-	}
-	now := v.Now()
-	info := certinfo.Describe(cert, now)
-	status := r.Status(now)
+	j := d.m.app.jobs()
+	d.m.app.run.Run(func() func() {
+		detail, err := j.detail(r)
+		return func() {
+			if d.record.ID != r.ID {
+				return // another record was selected meanwhile
+			}
+			if err != nil {
+				d.m.app.showError("Reading the certificate", err)
+				return
+			}
+			d.fill(r, detail)
+		}
+	})
+}
 
+// fill shows what detail found about r.
+func (d *detailPane) fill(r vault.Record, detail certDetail) {
+	now := d.m.app.jobs().now()
+	info, status := detail.info, r.Status(now)
 	title := widget.NewLabelWithStyle(info.CommonName, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.Wrapping = fyne.TextWrapWord
 	badge := widget.NewLabel(strings.ToUpper(statusLabel(status)))
 	badge.TextStyle = fyne.TextStyle{Bold: true}
 	badge.Importance = statusImportance(status)
+	d.body.Objects = []fyne.CanvasObject{
+		container.NewBorder(nil, nil, nil, badge, title),
+		validityBar(info, status),
+		d.form(r, detail, now),
+		fingerprintRow(d.m, "SHA-256", info.FingerprintSHA256),
+		fingerprintRow(d.m, "SHA-1", info.FingerprintSHA1),
+		widget.NewSeparator(),
+		d.actions(r),
+	}
+	d.body.Refresh()
+}
 
+// form lists the certificate's fields, skipping empty ones.
+func (d *detailPane) form(r vault.Record, detail certDetail, now time.Time) fyne.CanvasObject {
+	info := detail.info
 	form := container.New(layout.NewFormLayout())
 	row := func(label, value string) {
 		if value == "" {
@@ -76,8 +102,7 @@ func (d *detailPane) show(r vault.Record) {
 	row("Valid from", info.NotBefore.Local().Format("2 Jan 2006 15:04"))
 	row("Valid until", info.NotAfter.Local().Format("2 Jan 2006 15:04"))
 	if r.Revoked() {
-		by, _ := v.RevokedBy(d.m.app.ctx, r.ID)
-		row("Revoked", fmt.Sprintf("%s, %s, by %s", r.RevokedAt.Local().Format("2 Jan 2006 15:04"), vault.ReasonName(r.RevocationReason), by))
+		row("Revoked", fmt.Sprintf("%s, %s, by %s", r.RevokedAt.Local().Format("2 Jan 2006 15:04"), vault.ReasonName(r.RevocationReason), detail.revokedBy))
 	}
 	row("Key", info.KeyType)
 	row("E-mail", strings.Join(info.Emails, ", "))
@@ -85,29 +110,19 @@ func (d *detailPane) show(r vault.Record) {
 	row("IP addresses", strings.Join(info.IPAddresses, ", "))
 	row("Key usage", strings.Join(info.KeyUsage, ", "))
 	row("Extended usage", strings.Join(info.ExtKeyUsage, ", "))
-	if chain, err := v.Chain(d.m.app.ctx, r.ID); err == nil && len(chain) > 0 {
-		var names []string
-		for _, c := range chain {
-			names = append(names, certinfo.Clean(c.Subject.CommonName))
-		}
-		row("Chain", info.CommonName+" ← "+strings.Join(names, " ← "))
+	if len(detail.chain) > 0 {
+		row("Chain", info.CommonName+" ← "+strings.Join(detail.chain, " ← "))
 	}
-	if r.Kind == vault.KindCA {
-		for _, ca := range d.m.cas {
-			if ca.CertID == r.ID {
-				row("CRL", crlText(certinfo.NewCRLState(ca.CRLNumber, ca.CRLNextUpdate, now)))
-			}
+	for _, ca := range d.m.cas {
+		if r.Kind == vault.KindCA && ca.CertID == r.ID {
+			row("CRL", crlText(certinfo.NewCRLState(ca.CRLNumber, ca.CRLNextUpdate, now)))
 		}
 	}
+	return form
+}
 
-	objects := []fyne.CanvasObject{
-		container.NewBorder(nil, nil, nil, badge, title),
-		validityBar(info, status),
-		form,
-		fingerprintRow(d.m, "SHA-256", info.FingerprintSHA256),
-		fingerprintRow(d.m, "SHA-1", info.FingerprintSHA1),
-		widget.NewSeparator(),
-	}
+// actions are the buttons for what one can do with r.
+func (d *detailPane) actions(r vault.Record) fyne.CanvasObject {
 	export := widget.NewButtonWithIcon("Export…", theme.DocumentSaveIcon(), func() { d.m.exportCertificate(r) })
 	export.Importance = widget.HighImportance
 	actions := container.NewGridWithColumns(2, export)
@@ -123,14 +138,12 @@ func (d *detailPane) show(r vault.Record) {
 		if r.HasKey {
 			actions.Add(widget.NewButtonWithIcon("Try on test server", theme.ComputerIcon(), func() {
 				d.m.server.setTryAs(r)
-				d.m.tabs.SelectIndex(1)
+				d.m.showTab(tabServer)
 			}))
 		}
 	}
 	actions.Add(widget.NewButtonWithIcon("Reminder…", theme.HistoryIcon(), func() { d.m.saveReminder(r) }))
-	objects = append(objects, actions)
-	d.body.Objects = objects
-	d.body.Refresh()
+	return actions
 }
 
 func statusImportance(s certinfo.Status) widget.Importance {
@@ -184,6 +197,6 @@ func fingerprintRow(m *mainView, label, value string) fyne.CanvasObject {
 
 // copyText puts text on the clipboard and says so.
 func (m *mainView) copyText(text, what string) {
-	m.app.fyne.Clipboard().SetContent(text)
+	m.app.fyneApp.Clipboard().SetContent(text)
 	m.app.toast(what + " copied to the clipboard")
 }

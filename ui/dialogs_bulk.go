@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"strings"
@@ -29,26 +28,28 @@ func (m *mainView) issueFromCSV() {
 		if path == "" {
 			return
 		}
-		data, err := readFile(path)
-		if err != nil {
-			m.app.showError("The CSV was not read", err)
-			return
-		}
-		rows, err := onboard.ParseCSV(bytes.NewReader(data), pki.DefaultKeyType)
-		if err != nil {
-			m.app.showError("The CSV was not read", err)
-			return
-		}
-		m.confirmBulk(ca.Name, rows, func(preset export.Preset, kt pki.KeyType) {
-			for i := range rows {
-				rows[i].Req.KeyType = kt
-			}
-			m.app.picker.Folder("Folder for the PKCS#12 files and the password sheet", func(dir string) {
-				if dir != "" {
-					m.runBulk(ca, rows, onboard.Options{OutDir: dir, Preset: preset})
+		m.app.run.Run(func() func() {
+			rows, err := readPeopleCSV(path)
+			return func() {
+				if err != nil {
+					m.app.showError("The CSV was not read", err)
+					return
 				}
-			})
+				m.confirmBulk(ca.Name, rows, func(preset export.Preset, kt pki.KeyType) { m.askBulkFolder(ca, rows, preset, kt) })
+			}
 		})
+	})
+}
+
+// askBulkFolder asks where the files go, then issues.
+func (m *mainView) askBulkFolder(ca vault.CA, rows []onboard.Row, preset export.Preset, kt pki.KeyType) {
+	for i := range rows {
+		rows[i].Req.KeyType = kt
+	}
+	m.app.picker.Folder("Folder for the PKCS#12 files and the password sheet", func(dir string) {
+		if dir != "" {
+			m.runBulk(ca, rows, onboard.Options{OutDir: dir, Preset: preset})
+		}
 	})
 }
 
@@ -127,8 +128,9 @@ func (m *mainView) runBulk(ca vault.CA, rows []onboard.Row, opts onboard.Options
 			bar.SetValue(float64(done) / float64(max(total, 1)))
 		})
 	}
+	j := m.app.jobs()
 	m.app.run.Run(func() func() {
-		rep, err := onboard.Run(ctx, m.app.vault, ca, rows, opts)
+		rep, err := j.onboard(ctx, ca, rows, opts)
 		return func() {
 			progress.Hide()
 			cancel()

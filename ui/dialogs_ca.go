@@ -1,9 +1,6 @@
 package ui
 
 import (
-	"crypto"
-	"crypto/x509"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -12,10 +9,10 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
-	pkcs12 "software.sslmate.com/src/go-pkcs12"
 
 	"certdesk/core/export"
 	"certdesk/core/pki"
+	"certdesk/core/vault"
 )
 
 // createCA asks for a CA's name, organisation, key and lifetime.
@@ -35,16 +32,16 @@ func (m *mainView) createCA() {
 		n := strings.TrimSpace(name.Text)
 		req := pki.CARequest{Name: pki.Name{CommonName: n, Organization: strings.TrimSpace(org.Text)}, KeyType: pki.KeyType(key.Selected), Validity: pki.Validity{Days: atoi(days.Text)}}
 		progress := m.app.busy("Creating the CA " + n + "…")
+		j := m.app.jobs()
 		m.app.run.Run(func() func() {
-			ca, err := m.app.vault.CreateCA(m.app.ctx, n, req)
+			ca, err := j.createCA(n, req)
 			return func() {
 				progress.Hide()
 				if err != nil {
 					m.app.showError("The CA was not created", err)
 					return
 				}
-				m.reload()
-				m.selectCA(ca.ID)
+				m.reloadThen(func() { m.selectCA(ca.ID) })
 				m.app.toast(fmt.Sprintf("Created the CA %q. Issue a person certificate next.", ca.Name))
 			}
 		})
@@ -83,60 +80,32 @@ func (m *mainView) importCA() {
 		if !ok {
 			return
 		}
-		cert, key, chain, err := loadCA(certPath.Text, keyPath.Text, password.Text)
-		if err != nil {
-			m.app.showError("The CA was not imported", err)
-			return
-		}
-		ca, warnings, err := m.app.vault.ImportCA(m.app.ctx, strings.TrimSpace(name.Text), cert, key, chain)
-		if err != nil {
-			m.app.showError("The CA was not imported", err)
-			return
-		}
-		m.reload()
-		m.selectCA(ca.ID)
-		if len(warnings) > 0 {
-			dialog.ShowInformation("Imported, with a warning", strings.Join(warnings, "\n\n"), m.app.win)
-		}
-		m.app.toast(fmt.Sprintf("Imported the CA %q.", ca.Name))
+		m.runImportCA(strings.TrimSpace(name.Text), certPath.Text, keyPath.Text, password.Text)
 	}, m.app.win)
 	d.Resize(fyne.NewSize(560, d.MinSize().Height))
 	d.Show()
 }
 
-// loadCA reads a CA from PEM/DER files or a PKCS#12 file.
-func loadCA(certPath, keyPath, password string) (*x509.Certificate, crypto.Signer, []*x509.Certificate, error) {
-	data, err := readFile(strings.TrimSpace(certPath))
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	if strings.HasSuffix(strings.ToLower(certPath), ".p12") || strings.HasSuffix(strings.ToLower(certPath), ".pfx") {
-		k, cert, chain, err := pkcs12.DecodeChain(data, password)
-		if errors.Is(err, pkcs12.ErrIncorrectPassword) {
-			return nil, nil, nil, errors.New("the PKCS#12 password is wrong")
+// runImportCA reads the files (decrypting a PKCS#12 or key) and stores
+// the CA in the background.
+func (m *mainView) runImportCA(name, certPath, keyPath, password string) {
+	progress := m.app.busy("Importing the CA…")
+	j := m.app.jobs()
+	m.app.run.Run(func() func() {
+		ca, warnings, err := j.importCA(name, certPath, keyPath, password)
+		return func() {
+			progress.Hide()
+			if err != nil {
+				m.app.showError("The CA was not imported", err)
+				return
+			}
+			m.reloadThen(func() { m.selectCA(ca.ID) })
+			if len(warnings) > 0 {
+				dialog.ShowInformation("Imported, with a warning", strings.Join(warnings, "\n\n"), m.app.win)
+			}
+			m.app.toast(fmt.Sprintf("Imported the CA %q.", ca.Name))
 		}
-		if err != nil {
-			return nil, nil, nil, fmt.Errorf("reading the PKCS#12 file: %w", err)
-		}
-		s, ok := k.(crypto.Signer)
-		if !ok {
-			return nil, nil, nil, errors.New("the PKCS#12 file holds an unsupported key")
-		}
-		return cert, s, chain, nil
-	}
-	certs, err := pki.ParseCertificates(data)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	keyData, err := readFile(strings.TrimSpace(keyPath))
-	if err != nil {
-		return nil, nil, nil, fmt.Errorf("the private key: %w", err)
-	}
-	key, err := pki.ParsePrivateKey(keyData, []byte(password))
-	if err != nil {
-		return nil, nil, nil, fmt.Errorf("the private key: %w", err)
-	}
-	return certs[0], key, certs[1:], nil
+	})
 }
 
 // publishCRL signs the selected CA's next CRL and saves it.
@@ -149,17 +118,26 @@ func (m *mainView) publishCRL() {
 		if path == "" {
 			return
 		}
-		crl, err := m.app.vault.SignCRL(m.app.ctx, ca, 0)
-		if err != nil {
-			m.app.showError("The CRL was not published", err)
-			return
-		}
-		if err := export.WriteFile(path, pki.EncodeCRLPEM(crl.DER), false, true); err != nil {
-			m.app.showError("The CRL was signed but not saved", err)
-			return
-		}
-		m.reloadKeepingSelection()
+		j := m.app.jobs()
+		m.app.run.Run(func() func() {
+			crl, signed, err := j.publishCRL(ca, path)
+			return func() { m.crlPublished(ca, path, crl, signed, err) }
+		})
+	})
+}
+
+// crlPublished says how publishing went.
+func (m *mainView) crlPublished(ca vault.CA, path string, crl vault.CRL, signed bool, err error) {
+	switch {
+	case !signed:
+		m.app.showError("The CRL was not published", err)
+		return
+	case err != nil:
+		m.app.showError("The CRL was signed but not saved", err)
+	}
+	m.reloadKeepingSelection()
+	if err == nil {
 		dialog.ShowInformation("CRL published", fmt.Sprintf("CRL #%d of %s lists %d revoked certificate(s) and is valid until %s.\n\nSaved to %s.\nServers read it only when they (re)load, and refuse everyone once it expires: publish again before then.",
 			crl.Number, ca.Name, crl.Entries, crl.NextUpdate.Local().Format(time.RFC1123), path), m.app.win)
-	})
+	}
 }

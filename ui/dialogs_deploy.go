@@ -23,113 +23,131 @@ var serverLabels = map[deploy.Target]string{
 
 // configureServer writes a deployment kit: the CA, a fresh CRL, a server
 // certificate and key, and the commented configuration of the chosen
-// servers, so a real server checks this CA's client certificates.
+// servers, so a real server checks this CA's client certificates. It
+// first reads, in the background, the server certificates a kit can reuse.
 func (m *mainView) configureServer() {
 	ca, ok := m.caForAction()
 	if !ok {
 		return
 	}
+	j := m.app.jobs()
+	m.app.run.Run(func() func() {
+		existing, _ := j.serverCertificates(ca)
+		return func() { m.askKit(ca, existing) }
+	})
+}
+
+// kitForm is the deployment dialog's fields.
+type kitForm struct {
+	servers    *widget.CheckGroup
+	certSelect *widget.Select
+	name       *widget.Entry
+	listen     *widget.Entry
+	backend    *widget.Entry
+	existing   []vault.Record
+}
+
+// newCertChoice is the certificate choice that issues a new one.
+const newCertChoice = "A new one for this name:"
+
+func newKitForm(existing []vault.Record) *kitForm {
+	f := &kitForm{existing: existing, name: widget.NewEntry(), listen: widget.NewEntry(), backend: widget.NewEntry()}
 	var labels []string
 	for _, t := range deploy.Targets {
 		labels = append(labels, serverLabels[t])
 	}
-	servers := widget.NewCheckGroup(labels, nil)
-	servers.SetSelected([]string{serverLabels[deploy.Nginx]})
-	name := widget.NewEntry()
-	name.SetPlaceHolder("server DNS name, e.g. app.example.com")
-	name.SetText("localhost")
-	existing := m.serverCertificates(ca)
-	const newCert = "A new one for this name:"
-	certChoices := []string{newCert}
+	f.servers = widget.NewCheckGroup(labels, nil)
+	f.servers.SetSelected([]string{serverLabels[deploy.Nginx]})
+	f.name.SetPlaceHolder("server DNS name, e.g. app.example.com")
+	f.name.SetText("localhost")
+	certChoices := []string{newCertChoice}
 	for _, r := range existing {
 		certChoices = append(certChoices, serverChoice(r))
 	}
-	certSelect := widget.NewSelect(certChoices, func(choice string) {
-		if choice == newCert {
-			name.Enable()
+	f.certSelect = widget.NewSelect(certChoices, func(choice string) {
+		if choice == newCertChoice {
+			f.name.Enable()
 		} else {
-			name.Disable()
+			f.name.Disable()
 		}
 	})
-	certSelect.SetSelected(newCert)
-	listen := widget.NewEntry()
-	listen.SetText("0.0.0.0:8443")
-	backend := widget.NewEntry()
-	backend.SetText("127.0.0.1:8080")
+	f.certSelect.SetSelected(newCertChoice)
+	f.listen.SetText("0.0.0.0:8443")
+	f.backend.SetText("127.0.0.1:8080")
+	return f
+}
+
+// targets are the servers ticked.
+func (f *kitForm) targets() []deploy.Target {
+	var targets []deploy.Target
+	for _, t := range deploy.Targets {
+		for _, s := range f.servers.Selected {
+			if s == serverLabels[t] {
+				targets = append(targets, t)
+			}
+		}
+	}
+	return targets
+}
+
+// options are the kit's server certificate: one chosen, or a request.
+func (f *kitForm) options() (vault.DeployOptions, error) {
+	opts := vault.DeployOptions{}
+	var err error
+	for _, r := range f.existing {
+		if f.certSelect.Selected == serverChoice(r) {
+			opts.ServerID = r.ID
+		}
+	}
+	if opts.ServerID == 0 {
+		opts.Request, err = serverRequestFor(strings.TrimSpace(f.name.Text))
+	}
+	if err == nil {
+		err = deploy.CheckAddresses(strings.TrimSpace(f.listen.Text), strings.TrimSpace(f.backend.Text))
+	}
+	return opts, err
+}
+
+// askKit shows the deployment dialog, then asks for the folder.
+func (m *mainView) askKit(ca vault.CA, existing []vault.Record) {
+	f := newKitForm(existing)
 	intro := widget.NewLabel(fmt.Sprintf("Certdesk writes, into a folder you choose: the CA %q, a fresh CRL, a new server certificate with its key, "+
 		"and for each server a configuration that accepts only this CA's valid, unrevoked clients. Comments explain every line and the identity "+
 		"headers your application receives.", ca.Name))
 	intro.Wrapping = fyne.TextWrapWord
 	form := widget.NewForm(
-		widget.NewFormItem("Servers", servers),
-		widget.NewFormItem("Server certificate", certSelect),
-		widget.NewFormItem("Server name", name),
-		widget.NewFormItem("Listen on", listen),
-		widget.NewFormItem("Application", backend),
+		widget.NewFormItem("Servers", f.servers),
+		widget.NewFormItem("Server certificate", f.certSelect),
+		widget.NewFormItem("Server name", f.name),
+		widget.NewFormItem("Listen on", f.listen),
+		widget.NewFormItem("Application", f.backend),
 	)
 	d := dialog.NewCustomConfirm("Configure a server for "+ca.Name, "Choose folder…", "Cancel", container.NewVBox(intro, form), func(ok bool) {
-		if !ok {
-			return
+		if ok {
+			m.kitChosen(ca, f)
 		}
-		var targets []deploy.Target
-		for _, t := range deploy.Targets {
-			for _, s := range servers.Selected {
-				if s == serverLabels[t] {
-					targets = append(targets, t)
-				}
-			}
-		}
-		if len(targets) == 0 {
-			dialog.ShowInformation("No server chosen", "Tick at least one server to configure.", m.app.win)
-			return
-		}
-		opts := vault.DeployOptions{}
-		var err error
-		for _, r := range existing {
-			if certSelect.Selected == serverChoice(r) {
-				opts.ServerID = r.ID
-			}
-		}
-		if opts.ServerID == 0 {
-			opts.Request, err = serverRequestFor(strings.TrimSpace(name.Text))
-		}
-		if err == nil {
-			err = deploy.CheckAddresses(strings.TrimSpace(listen.Text), strings.TrimSpace(backend.Text))
-		}
-		if err != nil {
-			m.app.showError("Nothing was written", err)
-			return
-		}
-		m.app.picker.Folder("Folder for the server files", func(dir string) {
-			if dir == "" {
-				return
-			}
-			if err := deploy.PrepareFolder(dir, targets, false); err != nil {
-				m.app.showError("Nothing was written", err)
-				return
-			}
-			m.writeKit(ca, dir, targets, opts, strings.TrimSpace(listen.Text), strings.TrimSpace(backend.Text))
-		})
 	}, m.app.win)
 	d.Resize(fyne.NewSize(560, d.MinSize().Height))
 	d.Show()
 }
 
-// serverCertificates are the CA's server certificates a kit can carry:
-// with their key, not revoked, not expired.
-func (m *mainView) serverCertificates(ca vault.CA) []vault.Record {
-	recs, err := m.app.vault.List(m.app.ctx, vault.Filter{CAID: ca.ID, Kind: vault.KindServer, Sort: vault.SortNotAfter, Descending: true, Limit: 50})
+func (m *mainView) kitChosen(ca vault.CA, f *kitForm) {
+	targets := f.targets()
+	if len(targets) == 0 {
+		dialog.ShowInformation("No server chosen", "Tick at least one server to configure.", m.app.win)
+		return
+	}
+	opts, err := f.options()
 	if err != nil {
-		return nil
+		m.app.showError("Nothing was written", err)
+		return
 	}
-	now := m.app.vault.Now()
-	var out []vault.Record
-	for _, r := range recs {
-		if r.HasKey && !r.Revoked() && now.Before(r.NotAfter) {
-			out = append(out, r)
+	listen, backend := strings.TrimSpace(f.listen.Text), strings.TrimSpace(f.backend.Text)
+	m.app.picker.Folder("Folder for the server files", func(dir string) {
+		if dir != "" {
+			m.writeKit(ca, dir, targets, opts, listen, backend)
 		}
-	}
-	return out
+	})
 }
 
 func serverChoice(r vault.Record) string {
@@ -148,22 +166,24 @@ func serverRequestFor(name string) (pki.ServerRequest, error) {
 	return pki.ServerRequest{DNSNames: []string{name}}, nil
 }
 
+// writeKit prepares the folder and writes the kit in the background.
 func (m *mainView) writeKit(ca vault.CA, dir string, targets []deploy.Target, opts vault.DeployOptions, listen, backend string) {
 	busy := m.app.busy("Writing the server files…")
+	j := m.app.jobs()
 	m.app.run.Run(func() func() {
-		kit, err := m.app.vault.DeployKit(m.app.ctx, ca, opts)
-		var written []string
-		if err == nil {
-			kit.Listen, kit.Backend = listen, backend
-			written, err = deploy.WriteKit(dir, kit, targets, false)
-		}
+		written, prepared, err := j.writeKit(ca, dir, targets, opts, listen, backend)
 		return func() {
 			busy.Hide()
-			m.reloadKeepingSelection()
-			if err != nil {
+			switch {
+			case !prepared:
+				m.app.showError("Nothing was written", err)
+				return
+			case err != nil:
+				m.reloadKeepingSelection()
 				m.app.showError("The server files were not written", err)
 				return
 			}
+			m.reloadKeepingSelection()
 			var names []string
 			for _, p := range written {
 				names = append(names, filepath.Base(p))

@@ -102,19 +102,30 @@ func (m *mainView) exportCertificate(r vault.Record) {
 		if f == export.P12 && pw == "" {
 			pw = export.GeneratePassword()
 		}
-		m.app.picker.Save("Export "+r.CommonName, export.FileStem(r.CommonName)+f.Extension(), func(path string) {
-			if path == "" {
-				return
-			}
-			if err := m.writeExport(r, f, export.Options{Password: pw, Preset: preset}, path); err != nil {
-				m.app.showError("The export was not written", err)
-				return
-			}
-			m.showExported(path, f, pw)
-		})
+		m.saveExport(r, f, export.Options{Password: pw, Preset: preset})
 	}, m.app.win)
 	d.Resize(fyne.NewSize(560, d.MinSize().Height))
 	d.Show()
+}
+
+// saveExport asks where to save, then encodes and writes in the background.
+func (m *mainView) saveExport(r vault.Record, f export.Format, opts export.Options) {
+	m.app.picker.Save("Export "+r.CommonName, export.FileStem(r.CommonName)+f.Extension(), func(path string) {
+		if path == "" {
+			return
+		}
+		j := m.app.jobs()
+		m.app.run.Run(func() func() {
+			err := j.writeExport(r, f, opts, path)
+			return func() {
+				if err != nil {
+					m.app.showError("The export was not written", err)
+					return
+				}
+				m.showExported(path, f, opts.Password)
+			}
+		})
+	})
 }
 
 func formatOf(label string) export.Format {
@@ -124,33 +135,6 @@ func formatOf(label string) export.Format {
 		}
 	}
 	return export.PEM
-}
-
-// writeExport encodes and writes one export; key material is written 0600.
-func (m *mainView) writeExport(r vault.Record, f export.Format, opts export.Options, path string) error {
-	ctx, v := m.app.ctx, m.app.vault
-	mat := export.Material{}
-	var err error
-	if mat.Cert, err = v.Certificate(ctx, r.ID); err != nil {
-		return err
-	}
-	if mat.Chain, err = v.Chain(ctx, r.ID); err != nil {
-		return err
-	}
-	if f.NeedsKey() {
-		if mat.Key, err = v.PrivateKey(ctx, r.ID); err != nil {
-			return err
-		}
-	}
-	if f != export.P12 && f != export.Key && f != export.Bundle {
-		opts.Password = ""
-	}
-	data, err := export.Encode(mat, f, opts)
-	if err != nil {
-		return err
-	}
-	// The native dialog already asked before replacing a file.
-	return export.WriteFile(path, data, f.Secret(), true)
 }
 
 func (m *mainView) showExported(path string, f export.Format, password string) {

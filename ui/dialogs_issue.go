@@ -2,11 +2,13 @@ package ui
 
 import (
 	"context"
+	"crypto/x509"
 	"fmt"
 	"strconv"
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
@@ -80,8 +82,8 @@ func (m *mainView) issuePerson() {
 		}
 		req := pki.PersonRequest{Name: pki.Name{CommonName: strings.TrimSpace(name.Text), Organization: strings.TrimSpace(org.Text)},
 			Emails: splitList(email.Text), KeyType: pki.KeyType(key.Selected), Validity: pki.Validity{Days: atoi(days.Text)}}
-		m.longWork("Issuing a certificate for "+req.Name.CommonName+"…", func(ctx context.Context) (vault.Record, error) {
-			return m.app.vault.IssuePerson(ctx, ca, req)
+		m.longWork("Issuing a certificate for "+req.Name.CommonName+"…", func(ctx context.Context, j jobs) (vault.Record, error) {
+			return j.issuePerson(ctx, ca, req)
 		})
 	}, m.app.win)
 	d.Resize(fyne.NewSize(480, d.MinSize().Height))
@@ -115,16 +117,16 @@ func (m *mainView) issueServer() {
 			return
 		}
 		req := pki.ServerRequest{DNSNames: splitList(dns.Text), IPAddresses: ipAddrs, KeyType: pki.KeyType(key.Selected), Validity: pki.Validity{Days: atoi(days.Text)}}
-		m.longWork("Issuing a server certificate…", func(ctx context.Context) (vault.Record, error) {
-			return m.app.vault.IssueServer(ctx, ca, req)
+		m.longWork("Issuing a server certificate…", func(ctx context.Context, j jobs) (vault.Record, error) {
+			return j.issueServer(ctx, ca, req)
 		})
 	}, m.app.win)
 	d.Resize(fyne.NewSize(480, d.MinSize().Height))
 	d.Show()
 }
 
-// signCSR reads a CSR file, shows what it asks for, and signs it with the
-// client or server profile.
+// signCSR reads a CSR file in the background, shows what it asks for,
+// and signs it with the client or server profile.
 func (m *mainView) signCSR() {
 	ca, ok := m.caForAction()
 	if !ok {
@@ -134,42 +136,43 @@ func (m *mainView) signCSR() {
 		if path == "" {
 			return
 		}
-		data, err := readFile(path)
-		if err != nil {
-			m.app.showError("Reading the CSR", err)
-			return
-		}
-		csr, err := pki.ParseCSR(data)
-		if err != nil {
-			m.app.showError("That file is not a CSR Certdesk can read", err)
-			return
-		}
-		if err := csr.CheckSignature(); err != nil {
-			m.app.showError("The CSR's signature does not verify", err)
-			return
-		}
-		profile := widget.NewRadioGroup([]string{"Person (client authentication)", "Server (DNS names and IP addresses)"}, nil)
-		profile.SetSelected("Person (client authentication)")
-		days := daysEntry(pki.DefaultLeafDays)
-		summary := widget.NewLabel(fmt.Sprintf("Subject: %s\nKey: %s\nE-mail: %s\nDNS: %s\n\nOnly the name and the SANs that fit the profile are used; the CSR's other requests (such as CA:TRUE) are ignored.",
-			csr.Subject, pki.DescribePublicKey(csr.PublicKey), strings.Join(csr.EmailAddresses, ", "), strings.Join(csr.DNSNames, ", ")))
-		summary.Wrapping = fyne.TextWrapWord
-		items := []*widget.FormItem{widget.NewFormItem("Request", summary), widget.NewFormItem("Profile", profile), widget.NewFormItem("Days", days)}
-		d := dialog.NewForm("Sign a CSR with "+ca.Name, "Sign", "Cancel", items, func(ok bool) {
-			if !ok {
-				return
+		m.app.run.Run(func() func() {
+			csr, err := readCSR(path)
+			return func() {
+				if err != nil {
+					m.app.showError("The CSR was not signed", err)
+					return
+				}
+				m.confirmCSR(ca, csr)
 			}
-			p := pki.ClientProfile
-			if strings.HasPrefix(profile.Selected, "Server") {
-				p = pki.ServerProfile
-			}
-			m.longWork("Signing…", func(ctx context.Context) (vault.Record, error) {
-				return m.app.vault.SignCSR(ctx, ca, csr, p, pki.Validity{Days: atoi(days.Text)})
-			})
-		}, m.app.win)
-		d.Resize(fyne.NewSize(560, d.MinSize().Height))
-		d.Show()
+		})
 	})
+}
+
+// confirmCSR shows a CSR's request and asks for the profile and days.
+func (m *mainView) confirmCSR(ca vault.CA, csr *x509.CertificateRequest) {
+	profile := widget.NewRadioGroup([]string{"Person (client authentication)", "Server (DNS names and IP addresses)"}, nil)
+	profile.SetSelected("Person (client authentication)")
+	days := daysEntry(pki.DefaultLeafDays)
+	summary := widget.NewLabel(fmt.Sprintf("Subject: %s\nKey: %s\nE-mail: %s\nDNS: %s\n\nOnly the name and the SANs that fit the profile are used; the CSR's other requests (such as CA:TRUE) are ignored.",
+		csr.Subject, pki.DescribePublicKey(csr.PublicKey), strings.Join(csr.EmailAddresses, ", "), strings.Join(csr.DNSNames, ", ")))
+	summary.Wrapping = fyne.TextWrapWord
+	items := []*widget.FormItem{widget.NewFormItem("Request", summary), widget.NewFormItem("Profile", profile), widget.NewFormItem("Days", days)}
+	d := dialog.NewForm("Sign a CSR with "+ca.Name, "Sign", "Cancel", items, func(ok bool) {
+		if !ok {
+			return
+		}
+		p := pki.ClientProfile
+		if strings.HasPrefix(profile.Selected, "Server") {
+			p = pki.ServerProfile
+		}
+		n := atoi(days.Text)
+		m.longWork("Signing…", func(ctx context.Context, j jobs) (vault.Record, error) {
+			return j.signCSR(ctx, ca, csr, p, n)
+		})
+	}, m.app.win)
+	d.Resize(fyne.NewSize(560, d.MinSize().Height))
+	d.Show()
 }
 
 // renew issues a new certificate for the same subject, optionally revoking the old one.
@@ -192,13 +195,13 @@ func (m *mainView) renew(r vault.Record) {
 		keepKey.SetChecked(true)
 		keepKey.Disable()
 	}
-	d := dialog.NewCustomConfirm("Renew "+r.CommonName, "Renew", "Cancel", container2(text, keepKey, revokeOld), func(ok bool) {
+	d := dialog.NewCustomConfirm("Renew "+r.CommonName, "Renew", "Cancel", container.NewVBox(text, keepKey, revokeOld), func(ok bool) {
 		if !ok {
 			return
 		}
 		opts := vault.RenewOptions{RevokeOld: revokeOld.Checked, KeepKey: keepKey.Checked}
-		m.longWork("Renewing "+r.CommonName+"…", func(ctx context.Context) (vault.Record, error) {
-			return m.app.vault.Renew(ctx, r.ID, opts)
+		m.longWork("Renewing "+r.CommonName+"…", func(ctx context.Context, j jobs) (vault.Record, error) {
+			return j.renew(ctx, r.ID, opts)
 		})
 	}, m.app.win)
 	d.Resize(fyne.NewSize(460, d.MinSize().Height))
@@ -207,13 +210,14 @@ func (m *mainView) renew(r vault.Record) {
 
 // longWork runs an issuing step off the UI goroutine with a progress
 // dialog (RSA 4096 keys take seconds), then selects the new certificate.
-func (m *mainView) longWork(message string, work func(ctx context.Context) (vault.Record, error)) {
+func (m *mainView) longWork(message string, work func(ctx context.Context, j jobs) (vault.Record, error)) {
 	ctx, cancel := context.WithCancel(m.app.ctx)
+	j := m.app.jobs()
 	progress := dialog.NewCustom("Working…", "Cancel", newBusyContent(message), m.app.win)
 	progress.SetOnClosed(cancel)
 	progress.Show()
 	m.app.run.Run(func() func() {
-		rec, err := work(ctx)
+		rec, err := work(ctx, j)
 		return func() {
 			cancelled := ctx.Err() != nil
 			progress.Hide()

@@ -3,7 +3,6 @@ package ui
 import (
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -42,7 +41,7 @@ func (m *mainView) exportEasyRSA() {
 		if !ok {
 			return
 		}
-		opts := interop.WriteOptions{Password: password.Text, Now: m.app.vault.Now()}
+		opts := interop.WriteOptions{Password: password.Text, Now: m.app.jobs().now()}
 		if password.Text == generated {
 			opts.KeyIterations = export.GeneratedPasswordIterations // 100 random bits
 		}
@@ -50,31 +49,30 @@ func (m *mainView) exportEasyRSA() {
 			if dir == "" {
 				return
 			}
-			busy := m.app.busy("Encrypting the keys and writing the folder…")
-			m.app.run.Run(func() func() {
-				var p interop.PKI
-				err := os.MkdirAll(dir, 0o700) // before the export signs its CRL
-				if err == nil {
-					p, err = m.app.vault.ExportPKI(m.app.ctx, ca)
-				}
-				if err == nil {
-					err = interop.WriteEasyRSA(dir, p, opts)
-				}
-				return func() {
-					busy.Hide()
-					m.reloadKeepingSelection()
-					if err != nil {
-						m.app.showError("The PKI was not exported", err)
-						return
-					}
-					dialog.ShowInformation("PKI exported", fmt.Sprintf("%q and %d certificate(s) are in %s.\n\nKeep using it with:\nEASYRSA_PKI=%s easyrsa build-client-full NAME",
-						ca.Name, len(p.Certs), dir, dir), m.app.win)
-				}
-			})
+			m.runEasyRSAExport(ca, dir, opts)
 		})
 	}, m.app.win)
 	d.Resize(fyne.NewSize(500, d.MinSize().Height))
 	d.Show()
+}
+
+// runEasyRSAExport encrypts the keys and writes the folder in the background.
+func (m *mainView) runEasyRSAExport(ca vault.CA, dir string, opts interop.WriteOptions) {
+	busy := m.app.busy("Encrypting the keys and writing the folder…")
+	j := m.app.jobs()
+	m.app.run.Run(func() func() {
+		p, err := j.exportEasyRSA(ca, dir, opts)
+		return func() {
+			busy.Hide()
+			m.reloadKeepingSelection()
+			if err != nil {
+				m.app.showError("The PKI was not exported", err)
+				return
+			}
+			dialog.ShowInformation("PKI exported", fmt.Sprintf("%q and %d certificate(s) are in %s.\n\nKeep using it with:\nEASYRSA_PKI=%s easyrsa build-client-full NAME",
+				ca.Name, len(p.Certs), dir, dir), m.app.win)
+		}
+	})
 }
 
 // importPKI brings in a CA with everything it issued, from an easy-rsa or
@@ -93,55 +91,45 @@ func (m *mainView) importPKI(folder bool) {
 	}
 }
 
-// askPKIPassword reads the source and stores it, asking for the key
-// password when needed.
+// askPKIPassword reads the source and stores it in the background, asking
+// for the key password when needed.
 func (m *mainView) askPKIPassword(path string, folder bool, password []byte) {
 	busy := m.app.busy("Reading " + path + "…")
 	taken := map[string]bool{}
 	for _, ca := range m.cas {
 		taken[ca.Name] = true
 	}
+	j := m.app.jobs()
 	m.app.run.Run(func() func() {
-		pkis, warnings, err := readPKI(path, folder, password)
-		var imported []string
-		var lastID int64
-		for _, p := range pkis {
-			if err != nil {
-				break
-			}
-			name := uniqueCAName(taken, p.CA.Subject.CommonName)
-			var ca vault.CA
-			var caWarnings []string
-			if ca, caWarnings, err = m.app.vault.ImportPKI(m.app.ctx, name, p); err == nil {
-				taken[ca.Name], lastID = true, ca.ID
-				warnings = append(warnings, caWarnings...)
-				imported = append(imported, fmt.Sprintf("%q with %d certificate(s)", ca.Name, len(p.Certs)))
-			}
-		}
+		res, err := j.importPKI(path, folder, password, taken)
 		return func() {
 			busy.Hide()
-			if len(imported) > 0 {
-				m.reload()
-				m.selectCA(lastID)
-			}
-			switch {
-			case errors.Is(err, pki.ErrPasswordNeeded), errors.Is(err, pki.ErrWrongPassword):
-				m.promptPKIPassword(path, folder, errors.Is(err, pki.ErrWrongPassword))
-			case err != nil:
-				what := "Nothing was imported"
-				if len(imported) > 0 {
-					what = "Imported " + strings.Join(imported, ", ") + ", then stopped"
-				}
-				m.app.showError(what, err)
-			default:
-				msg := "Imported " + strings.Join(imported, ", ") + ". Revocations came along; CRL numbers go on from the highest used."
-				if len(warnings) > 0 {
-					msg += "\n\nNotes:\n" + strings.Join(warnings[:min(len(warnings), 10)], "\n")
-				}
-				dialog.ShowInformation("PKI imported", msg, m.app.win)
-			}
+			m.pkiImported(path, folder, res, err)
 		}
 	})
+}
+
+// pkiImported says how an import went, or asks for the password again.
+func (m *mainView) pkiImported(path string, folder bool, res pkiImport, err error) {
+	if len(res.imported) > 0 {
+		m.reloadThen(func() { m.selectCA(res.lastID) })
+	}
+	switch {
+	case errors.Is(err, pki.ErrPasswordNeeded), errors.Is(err, pki.ErrWrongPassword):
+		m.promptPKIPassword(path, folder, errors.Is(err, pki.ErrWrongPassword))
+	case err != nil:
+		what := "Nothing was imported"
+		if len(res.imported) > 0 {
+			what = "Imported " + strings.Join(res.imported, ", ") + ", then stopped"
+		}
+		m.app.showError(what, err)
+	default:
+		msg := "Imported " + strings.Join(res.imported, ", ") + ". Revocations came along; CRL numbers go on from the highest used."
+		if len(res.warnings) > 0 {
+			msg += "\n\nNotes:\n" + strings.Join(res.warnings[:min(len(res.warnings), 10)], "\n")
+		}
+		dialog.ShowInformation("PKI imported", msg, m.app.win)
+	}
 }
 
 func (m *mainView) promptPKIPassword(path string, folder, wrong bool) {
@@ -160,18 +148,6 @@ func (m *mainView) promptPKIPassword(path string, folder, wrong bool) {
 	}, m.app.win)
 	d.Resize(fyne.NewSize(420, d.MinSize().Height))
 	d.Show()
-}
-
-func readPKI(path string, folder bool, password []byte) ([]interop.PKI, []string, error) {
-	if folder {
-		p, w, err := interop.ReadEasyRSA(path, password)
-		return []interop.PKI{p}, w, err
-	}
-	data, err := readFile(path)
-	if err != nil {
-		return nil, nil, err
-	}
-	return interop.ReadPEMBundle(data, password)
 }
 
 // uniqueCAName keeps a CA name free in the vault: "Name", else "Name (2)" …

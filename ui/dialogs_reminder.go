@@ -31,12 +31,17 @@ func (m *mainView) saveReminder(r vault.Record) {
 			if path == "" {
 				return
 			}
-			data := export.Reminder(r.CommonName, r.Serial, r.FingerprintSHA256, r.NotAfter, days, m.app.vault.Now())
-			if err := export.WriteFile(path, data, false, true); err != nil {
-				m.app.showError("The reminder was not saved", err)
-				return
-			}
-			m.app.toast(fmt.Sprintf("Saved the reminder to %s.", path))
+			j := m.app.jobs()
+			m.app.run.Run(func() func() {
+				err := j.writeReminder(r, days, path)
+				return func() {
+					if err != nil {
+						m.app.showError("The reminder was not saved", err)
+						return
+					}
+					m.app.toast(fmt.Sprintf("Saved the reminder to %s.", path))
+				}
+			})
 		})
 	}, m.app.win)
 	d.Resize(fyne.NewSize(440, d.MinSize().Height))
@@ -50,10 +55,15 @@ func (m *mainView) caReminder() {
 	if !ok {
 		return
 	}
-	rec, err := m.app.vault.Get(m.app.ctx, ca.CertID)
-	if err != nil {
-		m.app.showError("Reading the CA", err)
-		return
-	}
-	m.saveReminder(rec)
+	j := m.app.jobs()
+	m.app.run.Run(func() func() {
+		rec, err := j.record(ca.CertID)
+		return func() {
+			if err != nil {
+				m.app.showError("Reading the CA", err)
+				return
+			}
+			m.saveReminder(rec)
+		}
+	})
 }

@@ -44,13 +44,18 @@ func (m *mainView) revoke(r vault.Record) {
 				code = rr.code
 			}
 		}
-		rec, err := m.app.vault.Revoke(m.app.ctx, r.ID, code)
-		if err != nil {
-			m.app.showError("The certificate was not revoked", err)
-			return
-		}
-		m.certificateChanged(rec.ID)
-		m.app.toast(fmt.Sprintf("Revoked %q (%s). Publish a CRL so servers learn of it.", rec.CommonName, vault.ReasonName(code)))
+		j := m.app.jobs()
+		m.app.run.Run(func() func() {
+			rec, err := j.revoke(r.ID, code)
+			return func() {
+				if err != nil {
+					m.app.showError("The certificate was not revoked", err)
+					return
+				}
+				m.certificateChanged(rec.ID)
+				m.app.toast(fmt.Sprintf("Revoked %q (%s). Publish a CRL so servers learn of it.", rec.CommonName, vault.ReasonName(code)))
+			}
+		})
 	}, m.app.win)
 	d.Resize(fyne.NewSize(480, d.MinSize().Height))
 	d.Show()
@@ -63,13 +68,18 @@ func (m *mainView) unrevoke(r vault.Record) {
 		if !ok {
 			return
 		}
-		rec, err := m.app.vault.Unrevoke(m.app.ctx, r.ID)
-		if err != nil {
-			m.app.showError("The revocation was not undone", err)
-			return
-		}
-		m.certificateChanged(rec.ID)
-		m.app.toast(fmt.Sprintf("%q is valid again. Publish a CRL so servers learn of it.", rec.CommonName))
+		j := m.app.jobs()
+		m.app.run.Run(func() func() {
+			rec, err := j.unrevoke(r.ID)
+			return func() {
+				if err != nil {
+					m.app.showError("The revocation was not undone", err)
+					return
+				}
+				m.certificateChanged(rec.ID)
+				m.app.toast(fmt.Sprintf("%q is valid again. Publish a CRL so servers learn of it.", rec.CommonName))
+			}
+		})
 	}, m.app.win)
 	d.Show()
 }

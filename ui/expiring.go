@@ -75,19 +75,25 @@ func (e *expiringView) filter() vault.Filter {
 	return vault.Filter{CAID: e.t.m.caID, Status: certinfo.Expiring, ExpiringWithin: e.within()}
 }
 
-// refresh recounts; called whenever the table resets.
+// refresh recounts in the background; called whenever the table resets.
 func (e *expiringView) refresh() {
-	v := e.t.m.app.vault
-	if v == nil {
+	if e.t.m.app.vault == nil {
 		return
 	}
 	e.window.Hidden = e.t.filter.Status != certinfo.Expiring
-	stamp, err := v.Stamp(e.t.m.app.ctx)
-	if key := fmt.Sprint(stamp, "/", e.t.m.caID, "/", e.days, "/", v.Now().Format(time.DateOnly)); err == nil && key != e.countFor {
-		if e.count, err = v.Count(e.t.m.app.ctx, e.filter()); err == nil {
-			e.countFor = key
+	j, f, days, lastKey := e.t.m.app.jobs(), e.filter(), e.days, e.countFor
+	e.t.m.app.run.Run(func() func() {
+		n, key, counted, err := j.expiringCount(f, days, lastKey)
+		return func() {
+			if counted {
+				e.count, e.countFor = n, key
+			}
+			e.showBanner(err)
 		}
-	}
+	})
+}
+
+func (e *expiringView) showBanner(err error) {
 	if err != nil || e.count == 0 || e.t.filter.Status == certinfo.Expiring {
 		e.banner.Hide()
 		return
@@ -105,11 +111,22 @@ func (e *expiringView) showThem() {
 // keys, optionally revoking the old ones as superseded.
 func (e *expiringView) renewAll() {
 	m := e.t.m
-	recs, err := m.app.vault.List(m.app.ctx, e.filter())
-	if err != nil {
-		m.app.showError("Reading the expiring certificates", err)
-		return
-	}
+	j, f := m.app.jobs(), e.filter()
+	m.app.run.Run(func() func() {
+		recs, err := j.list(f)
+		return func() {
+			if err != nil {
+				m.app.showError("Reading the expiring certificates", err)
+				return
+			}
+			e.confirmRenewals(recs)
+		}
+	})
+}
+
+// confirmRenewals asks before renewing those of recs that can be.
+func (e *expiringView) confirmRenewals(recs []vault.Record) {
+	m := e.t.m
 	var todo []vault.Record
 	for _, r := range recs {
 		if r.Kind != vault.KindCA && r.HasKey {
@@ -124,7 +141,7 @@ func (e *expiringView) renewAll() {
 	text := widget.NewLabel(fmt.Sprintf("%d certificate(s) expire %s. Each gets a new certificate with a new key and the same lifetime; "+
 		"export them afterwards to hand them over.", len(todo), e.window.Selected))
 	text.Wrapping = fyne.TextWrapWord
-	d := dialog.NewCustomConfirm("Renew expiring certificates", "Renew all", "Cancel", container2(text, revokeOld), func(ok bool) {
+	d := dialog.NewCustomConfirm("Renew expiring certificates", "Renew all", "Cancel", container.NewVBox(text, revokeOld), func(ok bool) {
 		if ok {
 			e.runRenewals(todo, revokeOld.Checked)
 		}
@@ -141,30 +158,18 @@ func (e *expiringView) runRenewals(todo []vault.Record, revokeOld bool) {
 	progress.SetOnClosed(cancel)
 	progress.Resize(fyne.NewSize(400, progress.MinSize().Height))
 	progress.Show()
-	m.app.run.Run(func() func() {
-		renewed, failed := 0, []string{}
-		for i, r := range todo {
-			if ctx.Err() != nil {
-				break
-			}
-			if _, err := m.app.vault.Renew(ctx, r.ID, vault.RenewOptions{RevokeOld: revokeOld}); err != nil {
-				failed = append(failed, fmt.Sprintf("%s: %v", r.CommonName, err))
-			} else {
-				renewed++
-			}
-			done := float64(i+1) / float64(len(todo))
-			m.app.run.Do(func() { bar.SetValue(done) })
-		}
-		stopped := ctx.Err() != nil
+	j, run := m.app.jobs(), m.app.run
+	run.Run(func() func() {
+		res := j.renewAll(ctx, todo, revokeOld, func(done float64) { run.Do(func() { bar.SetValue(done) }) })
 		return func() {
 			progress.Hide()
 			cancel()
 			m.reloadKeepingSelection()
-			msg := fmt.Sprintf("Renewed %d of %d certificate(s).", renewed, len(todo))
-			if stopped {
+			msg := fmt.Sprintf("Renewed %d of %d certificate(s).", res.renewed, len(todo))
+			if res.stopped {
 				msg += " Stopped before the end: the rest were left as they were."
 			}
-			for _, f := range failed {
+			for _, f := range res.failed {
 				msg += "\n" + f
 			}
 			dialog.ShowInformation("Renewal done", msg, m.app.win)

@@ -186,11 +186,11 @@ func TestDemoAndServer(t *testing.T) {
 	h.tap("Connect with no certificate")
 	h.sees("no_certificate")
 	s := h.app.main.server
-	h.waitFor("three events in the table", func() bool { return len(s.events) == 3 })
+	h.waitFor("three events in the table", func() bool { return len(s.events.events) == 3 })
 	h.sees("ok", "unknown_ca", "no_certificate", "Alice Valid", "Look-alike Person")
 
 	// Bob was revoked by the demo: connecting as him shows why.
-	for _, r := range s.tryRecords {
+	for _, r := range s.try.records {
 		if r.CommonName == "Bob Revoked" {
 			s.setTryAs(r)
 		}
@@ -199,17 +199,17 @@ func TestDemoAndServer(t *testing.T) {
 	h.sees("verdict revoked")
 
 	// Strict mode refuses in the handshake.
-	s.modeSelect.SetSelected(modeLabels["strict"])
+	s.lifecycle.mode.SetSelected(modeLabels["strict"])
 	h.tap("Connect with no certificate")
 	h.sees("refused during the TLS handshake")
-	h.waitFor("five events", func() bool { return len(s.events) == 5 })
-	if s.events[0].Refused != true {
-		t.Errorf("newest event %+v is not a refusal", s.events[0])
+	h.waitFor("five events", func() bool { return len(s.events.events) == 5 })
+	if s.events.events[0].Refused != true {
+		t.Errorf("newest event %+v is not a refusal", s.events.events[0])
 	}
 	// The commands use files that exist.
 	h.sees("curl --cacert")
-	if !strings.Contains(s.snippet.Text, "--cert") {
-		t.Errorf("snippet: %s", s.snippet.Text)
+	if !strings.Contains(s.try.snippets.command.Text, "--cert") {
+		t.Errorf("snippet: %s", s.try.snippets.command.Text)
 	}
 	h.tap("Stop server")
 	h.sees("The server is stopped.")
@@ -230,6 +230,7 @@ func TestInspectDroppedFile(t *testing.T) {
 
 	h := newHarness(t, Options{VaultPath: path})
 	h.app.Start()
+	h.settle()
 	h.app.dropped([]fyne.URI{storage.NewFileURI(file)})
 	h.sees("dora.pem", "Checked against this vault's CAs: OK", "CERTIFICATE  Dropped Dora", rec.FingerprintSHA1)
 	h.tap("Close")

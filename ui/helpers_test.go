@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"certdesk/core/vault"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -11,7 +10,13 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
+
+	"certdesk/core/vault"
 )
+
+// settleTimeout bounds how long a test waits for background work (a demo
+// or an RSA key under -race on a busy machine takes seconds).
+const settleTimeout = 60 * time.Second
 
 // fakePicker answers file dialogs with paths the test chose.
 type fakePicker struct {
@@ -38,7 +43,7 @@ type harness struct {
 	t      *testing.T
 	app    *App
 	win    fyne.Window
-	runner *SyncRunner
+	runner *testRunner
 	picker *fakePicker
 	dir    string
 }
@@ -48,7 +53,8 @@ func newHarness(t *testing.T, opts Options) *harness {
 	a := test.NewTempApp(t)
 	w := test.NewTempWindow(t, widget.NewLabel(""))
 	w.Resize(fyne.NewSize(1280, 800))
-	h := &harness{t: t, win: w, runner: &SyncRunner{}, picker: &fakePicker{}, dir: t.TempDir()}
+	h := &harness{t: t, win: w, runner: newTestRunner(), picker: &fakePicker{}, dir: t.TempDir()}
+	h.runner.look = func() { h.text() }
 	if opts.VaultPath == "" {
 		opts.VaultPath = filepath.Join(h.dir, "vault.db")
 	}
@@ -57,14 +63,29 @@ func newHarness(t *testing.T, opts Options) *harness {
 	}
 	opts.Runner, opts.Picker = h.runner, h.picker
 	h.app = New(a, w, opts)
-	t.Cleanup(h.app.Close)
+	t.Cleanup(func() {
+		h.runner.Settle(t, settleTimeout)
+		h.app.Close()
+	})
 	return h
 }
 
-// objects lists everything visible: the content and every overlay
+// settle waits until all background work is done and applied.
+func (h *harness) settle() {
+	h.t.Helper()
+	h.runner.Settle(h.t, settleTimeout)
+}
+
+// objects lists everything visible in the window.
+func (h *harness) objects() []fyne.CanvasObject { return windowObjects(h.win) }
+
+// text is every piece of visible text on screen, one per line.
+func (h *harness) text() string { return windowText(h.win) }
+
+// windowObjects lists everything visible: the content and every overlay
 // (dialogs, menus), skipping hidden subtrees.
-func (h *harness) objects() []fyne.CanvasObject {
-	c := h.win.Canvas()
+func windowObjects(w fyne.Window) []fyne.CanvasObject {
+	c := w.Canvas()
 	var out []fyne.CanvasObject
 	var walk func(o fyne.CanvasObject)
 	walk = func(o fyne.CanvasObject) {
@@ -90,10 +111,10 @@ func (h *harness) objects() []fyne.CanvasObject {
 	return out
 }
 
-// text is every piece of visible text on screen, one per line.
-func (h *harness) text() string {
+// windowText is every piece of visible text in a window, one per line.
+func windowText(w fyne.Window) string {
 	var b strings.Builder
-	for _, o := range h.objects() {
+	for _, o := range windowObjects(w) {
 		if t, ok := o.(*canvas.Text); ok && o.Visible() && t.Text != "" {
 			b.WriteString(t.Text)
 			b.WriteString("\n")
@@ -104,6 +125,7 @@ func (h *harness) text() string {
 
 func (h *harness) sees(want ...string) {
 	h.t.Helper()
+	h.settle()
 	got := h.text()
 	for _, w := range want {
 		if !strings.Contains(got, w) {
@@ -114,6 +136,7 @@ func (h *harness) sees(want ...string) {
 
 func (h *harness) doesNotSee(unwanted string) {
 	h.t.Helper()
+	h.settle()
 	if strings.Contains(h.text(), unwanted) {
 		h.t.Fatalf("the screen shows %q", unwanted)
 	}
@@ -123,6 +146,7 @@ func (h *harness) doesNotSee(unwanted string) {
 // last one drawn wins, so a dialog's button beats the window's.
 func (h *harness) tap(label string) {
 	h.t.Helper()
+	h.settle()
 	var found *widget.Button
 	for _, o := range h.objects() {
 		if b, ok := o.(*widget.Button); ok && b.Visible() && !b.Disabled() && strings.HasPrefix(b.Text, label) {
@@ -133,11 +157,13 @@ func (h *harness) tap(label string) {
 		h.t.Fatalf("no enabled button %q on screen:\n%s", label, h.text())
 	}
 	test.Tap(found)
+	h.settle()
 }
 
 // entry returns the visible entry whose placeholder starts with placeholder.
 func (h *harness) entry(placeholder string) *widget.Entry {
 	h.t.Helper()
+	h.settle()
 	var found *widget.Entry
 	for _, o := range h.objects() {
 		if e, ok := o.(*widget.Entry); ok && e.Visible() && strings.HasPrefix(e.PlaceHolder, placeholder) {
@@ -155,6 +181,7 @@ func (h *harness) typeInto(placeholder, text string) {
 	e := h.entry(placeholder)
 	e.SetText("")
 	test.Type(e, text)
+	h.settle()
 }
 
 // waitFor drains queued UI work until cond holds.

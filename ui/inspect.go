@@ -36,45 +36,57 @@ func (u *App) chooseAndInspect() {
 }
 
 // inspectFile explains a file and, for certificates, checks them against
-// the vault's CAs. An encrypted file asks for its password.
-func (u *App) inspectFile(path string) {
-	data, err := readFile(path)
-	if err != nil {
-		u.showError("Inspecting "+filepath.Base(path), err)
-		return
-	}
-	u.inspectData(path, data, nil)
+// the vault's CAs, in the background. An encrypted file asks for its
+// password.
+func (u *App) inspectFile(path string) { u.inspectData(path, nil, nil) }
+
+// inspectData inspects data (read from path when nil) with a password.
+func (u *App) inspectData(path string, data, password []byte) {
+	j := u.jobs()
+	u.run.Run(func() func() {
+		res, err := j.inspectFile(path, data, password)
+		return func() { u.showInspected(path, res, password, err) }
+	})
 }
 
-func (u *App) inspectData(path string, data []byte, password []byte) {
-	items, err := inspect.Inspect(data, inspect.Options{Password: password})
+func (u *App) showInspected(path string, res inspected, password []byte, err error) {
 	if errors.Is(err, pki.ErrPasswordNeeded) || (errors.Is(err, pki.ErrWrongPassword) && password != nil) {
-		entry := widget.NewPasswordEntry()
-		prompt := "This file is encrypted. Its password:"
-		if password != nil {
-			prompt = "That password is wrong. Try again:"
-		}
-		dialog.ShowForm("Password for "+filepath.Base(path), "Open", "Cancel",
-			[]*widget.FormItem{widget.NewFormItem("", widget.NewLabel(prompt)), widget.NewFormItem("Password", entry)},
-			func(ok bool) {
-				if ok {
-					u.inspectData(path, data, []byte(entry.Text))
-				}
-			}, u.win)
+		u.askInspectPassword(path, res.data, password != nil)
 		return
 	}
 	if err != nil {
 		u.showError("Inspecting "+filepath.Base(path), err)
 		return
 	}
-	text := u.judgeFile(data) + u.describeItems(items)
-	body := widget.NewLabel(text)
+	body := widget.NewLabel(judgedText(res.judged) + u.describeItems(res.items))
 	body.Wrapping = fyne.TextWrapWord
 	body.Selectable = true
 	scroll := container.NewVScroll(body)
 	scroll.SetMinSize(fyne.NewSize(620, 420))
-	d := dialog.NewCustom(filepath.Base(path), "Close", scroll, u.win)
-	d.Show()
+	dialog.NewCustom(filepath.Base(path), "Close", scroll, u.win).Show()
+}
+
+func (u *App) askInspectPassword(path string, data []byte, wrong bool) {
+	entry := widget.NewPasswordEntry()
+	prompt := "This file is encrypted. Its password:"
+	if wrong {
+		prompt = "That password is wrong. Try again:"
+	}
+	dialog.ShowForm("Password for "+filepath.Base(path), "Open", "Cancel",
+		[]*widget.FormItem{widget.NewFormItem("", widget.NewLabel(prompt)), widget.NewFormItem("Password", entry)},
+		func(ok bool) {
+			if ok {
+				u.inspectData(path, data, []byte(entry.Text))
+			}
+		}, u.win)
+}
+
+// judgedText says what the vault's CAs make of a client certificate.
+func judgedText(res *verdict.Result) string {
+	if res == nil {
+		return ""
+	}
+	return fmt.Sprintf("Checked against this vault's CAs: %s\n%s\n\n", strings.ToUpper(string(res.Verdict)), strings.Join(res.Details, "\n"))
 }
 
 // describeItems writes what a file holds, with the judge's verdict for each
@@ -118,22 +130,4 @@ func (u *App) describeItems(items []inspect.Item) string {
 		}
 	}
 	return b.String()
-}
-
-// judgeFile checks the file's certificates (leaf first, as a client would
-// present them) against the vault's CAs, when it holds a client certificate.
-func (u *App) judgeFile(data []byte) string {
-	if u.vault == nil {
-		return ""
-	}
-	certs, err := pki.ParseCertificates(data)
-	if err != nil || len(certs) == 0 || certs[0].IsCA {
-		return ""
-	}
-	trust, err := u.vault.Trust(u.ctx)
-	if err != nil {
-		return ""
-	}
-	res := verdict.JudgeCertificates(certs, trust, u.vault.Now())
-	return fmt.Sprintf("Checked against this vault's CAs: %s\n%s\n\n", strings.ToUpper(string(res.Verdict)), strings.Join(res.Details, "\n"))
 }

@@ -22,7 +22,7 @@ func (u *App) menu() *fyne.MainMenu {
 	inspectItem.Shortcut = shortcut(fyne.KeyO)
 	search := fyne.NewMenuItem("Search", withMain(func(m *mainView) { m.focusSearch() }))
 	search.Shortcut = shortcut(fyne.KeyF)
-	quit := fyne.NewMenuItem("Quit", func() { u.Close(); u.fyne.Quit() })
+	quit := fyne.NewMenuItem("Quit", func() { u.Close(); u.fyneApp.Quit() })
 	quit.Shortcut = shortcut(fyne.KeyQ)
 	quit.IsQuit = true
 	return fyne.NewMainMenu(
@@ -44,7 +44,7 @@ func (u *App) menu() *fyne.MainMenu {
 			fyne.NewMenuItem("New server certificate…", withMain(func(m *mainView) { m.issueServer() })),
 			fyne.NewMenuItem("Sign a CSR…", withMain(func(m *mainView) { m.signCSR() })),
 			fyne.NewMenuItem("Issue from a CSV of people…", withMain(func(m *mainView) { m.issueFromCSV() })),
-			fyne.NewMenuItem("Show expiring soon", withMain(func(m *mainView) { m.tabs.SelectIndex(0); m.table.soon.showThem() })),
+			fyne.NewMenuItem("Show expiring soon", withMain(func(m *mainView) { m.showTab(tabCertificates); m.table.soon.showThem() })),
 			fyne.NewMenuItemSeparator(),
 			fyne.NewMenuItem("Create a CA…", withMain(func(m *mainView) { m.createCA() })),
 			fyne.NewMenuItem("Import a CA…", withMain(func(m *mainView) { m.importCA() })),
@@ -59,13 +59,13 @@ func (u *App) menu() *fyne.MainMenu {
 			search,
 		),
 		fyne.NewMenu("Server",
-			fyne.NewMenuItem("Show the test server", withMain(func(m *mainView) { m.tabs.SelectIndex(1) })),
-			fyne.NewMenuItem("Start or stop", withMain(func(m *mainView) { m.server.toggle() })),
+			fyne.NewMenuItem("Show the test server", withMain(func(m *mainView) { m.showTab(tabServer) })),
+			fyne.NewMenuItem("Start or stop", withMain(func(m *mainView) { m.server.lifecycle.toggle() })),
 		),
 		fyne.NewMenu("View",
-			fyne.NewMenuItem("Light theme", func() { u.fyne.Settings().SetTheme(ForcedTheme(theme.VariantLight)) }),
-			fyne.NewMenuItem("Dark theme", func() { u.fyne.Settings().SetTheme(ForcedTheme(theme.VariantDark)) }),
-			fyne.NewMenuItem("System theme", func() { u.fyne.Settings().SetTheme(Theme()) }),
+			fyne.NewMenuItem("Light theme", func() { u.fyneApp.Settings().SetTheme(ForcedTheme(theme.VariantLight)) }),
+			fyne.NewMenuItem("Dark theme", func() { u.fyneApp.Settings().SetTheme(ForcedTheme(theme.VariantDark)) }),
+			fyne.NewMenuItem("System theme", func() { u.fyneApp.Settings().SetTheme(Theme()) }),
 		),
 	)
 }
@@ -89,11 +89,11 @@ func (u *App) addShortcuts() {
 		}
 	})
 	c.AddShortcut(shortcut(fyne.KeyO).(*desktop.CustomShortcut), func(fyne.Shortcut) { u.chooseAndInspect() })
-	c.AddShortcut(shortcut(fyne.KeyQ).(*desktop.CustomShortcut), func(fyne.Shortcut) { u.Close(); u.fyne.Quit() })
+	c.AddShortcut(shortcut(fyne.KeyQ).(*desktop.CustomShortcut), func(fyne.Shortcut) { u.Close(); u.fyneApp.Quit() })
 }
 
 // focusSearch shows the certificates tab and puts the cursor in the search box.
 func (m *mainView) focusSearch() {
-	m.tabs.SelectIndex(0)
+	m.showTab(tabCertificates)
 	m.app.win.Canvas().Focus(m.table.search)
 }

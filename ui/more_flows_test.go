@@ -98,7 +98,7 @@ func TestImportCAFromPKCS12AndInspectIt(t *testing.T) {
 	h.sees("CERTIFICATE  Imported Root", "PRIVATE KEY  ECDSA P-256", "Belongs to the certificate of Imported Root")
 	h.tap("Close")
 
-	h.app.main.tabs.SelectIndex(0)
+	h.app.main.showTab(tabCertificates)
 	h.tap("Import CA")
 	h.typeInto("a name for it in Certdesk", "Imported")
 	h.typeInto("ca.crt, or a .p12 file", file)
@@ -115,20 +115,21 @@ func TestImportCAFromPKCS12AndInspectIt(t *testing.T) {
 func TestEventsAreBatched(t *testing.T) {
 	h := newHarness(t, Options{Demo: true})
 	h.app.Start()
+	h.settle()
 	s := h.app.main.server
 	refreshes := 0
-	s.table.OnSelected = nil
+	s.events.table.OnSelected = nil
 	start := time.Now()
 	const n = 5000
 	for i := range n {
-		s.server.Events().Publish(mtls.Event{Remote: "127.0.0.1:1", Result: verdict.Judge(nil, nil, time.Now())})
+		s.live().server.Events().Publish(mtls.Event{Remote: "127.0.0.1:1", Result: verdict.Judge(nil, nil, time.Now())})
 		if i%1000 == 999 {
 			refreshes += h.runner.Drain()
 		}
 	}
 	h.waitFor("5,000 events", func() bool {
 		refreshes += h.runner.Drain()
-		return len(s.events) == n
+		return len(s.events.events) == n
 	})
 	elapsed := time.Since(start)
 	t.Logf("%d events shown after %d table refreshes in %v", n, refreshes, elapsed)

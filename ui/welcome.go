@@ -68,9 +68,9 @@ func (u *App) showCreateVault() {
 		}
 		create.Disable()
 		progress := u.busy("Creating the vault…")
-		vaultPath := u.opts.VaultPath
+		vaultPath, insecure := u.opts.VaultPath, insecure.Checked
 		u.run.Run(func() func() {
-			v, err := vault.Create(vaultPath, p, vault.CreateOptions{Insecure: insecure.Checked})
+			v, err := createVault(vaultPath, p, insecure)
 			return func() {
 				progress.Hide()
 				create.Enable()
@@ -100,24 +100,27 @@ func (u *App) showCreateVault() {
 	u.win.Canvas().Focus(pass)
 }
 
-// showUnlock asks for the passphrase of an existing vault; an insecure
-// vault opens at once.
+// showUnlock opens a vault in the background, then asks for its
+// passphrase; an insecure vault opens at once.
 func (u *App) showUnlock(vaultPath string) {
-	v, err := vault.Open(vaultPath)
-	if err != nil {
-		u.showWelcome()
-		u.showError("The vault could not be opened", err)
-		return
-	}
-	if v.Insecure() {
-		if err := v.Unlock(nil); err != nil {
-			v.Close()
-			u.showError("The vault could not be opened", err)
-			return
+	u.run.Run(func() func() {
+		opened, err := openVault(vaultPath)
+		return func() {
+			switch {
+			case err != nil:
+				u.showWelcome()
+				u.showError("The vault could not be opened", err)
+			case opened.unlocked:
+				u.useVault(opened.v)
+			default:
+				u.askPassphrase(vaultPath, opened.v)
+			}
 		}
-		u.useVault(v)
-		return
-	}
+	})
+}
+
+// askPassphrase shows the unlock screen of a locked vault.
+func (u *App) askPassphrase(vaultPath string, v *vault.Vault) {
 	pass := widget.NewPasswordEntry()
 	pass.SetPlaceHolder("passphrase")
 	problem := widget.NewLabel("")
@@ -129,19 +132,18 @@ func (u *App) showUnlock(vaultPath string) {
 		unlock.Disable()
 		problem.SetText("Checking…")
 		u.run.Run(func() func() {
-			err := v.Unlock(p)
+			err := unlockVault(v, p)
 			return func() {
 				unlock.Enable()
-				if errors.Is(err, vault.ErrWrongPassphrase) {
+				switch {
+				case errors.Is(err, vault.ErrWrongPassphrase):
 					problem.SetText("That passphrase is wrong. Nothing was changed; try again.")
 					pass.SetText("")
-					return
-				}
-				if err != nil {
+				case err != nil:
 					problem.SetText(err.Error())
-					return
+				default:
+					u.useVault(v)
 				}
-				u.useVault(v)
 			}
 		})
 	}
@@ -149,7 +151,7 @@ func (u *App) showUnlock(vaultPath string) {
 	other := widget.NewButton("Open another vault…", func() {
 		u.picker.Open("Open a Certdesk vault", func(p string) {
 			if p != "" {
-				v.Close()
+				u.run.Run(func() func() { closeVault(v); return nil })
 				u.showUnlock(p)
 			}
 		})

@@ -93,6 +93,7 @@ func TestExpiringSoonView(t *testing.T) {
 		t.Fatalf("expiring view: %d rows, window shown %v", m.table.total, !m.table.soon.window.Hidden)
 	}
 	m.table.soon.window.SetSelected("within 7 days")
+	h.settle()
 	if r, _ := m.table.row(0); m.table.total != 1 || r.CommonName != "Very Soon Vic" {
 		t.Fatalf("within 7 days: %d rows, first %q", m.table.total, r.CommonName)
 	}

@@ -1,0 +1,100 @@
+package ui
+
+import (
+	"image/color"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"certdesk/core/vault"
+)
+
+// column is one column of the certificate table: its title, width, the
+// sort it stands for (none when empty) and its text for a record.
+type column struct {
+	title string
+	width float32
+	sort  vault.SortKey
+	text  func(r vault.Record, now time.Time) string
+}
+
+var columns = []column{
+	{"Status", 115, vault.SortStatus, func(r vault.Record, now time.Time) string { return statusLabel(r.Status(now)) }},
+	{"Name", 180, vault.SortCommonName, func(r vault.Record, _ time.Time) string { return r.CommonName }},
+	{"Expires", 112, vault.SortNotAfter, func(r vault.Record, _ time.Time) string { return r.NotAfter.Format("2006-01-02") }},
+	{"E-mail / DNS", 190, "", func(r vault.Record, _ time.Time) string {
+		return strings.Join(append(append([]string{}, r.Emails...), r.DNSNames...), ", ")
+	}},
+	{"Kind", 76, "", func(r vault.Record, _ time.Time) string { return string(r.Kind) }},
+	{"Key", 112, vault.SortKeyType, func(r vault.Record, _ time.Time) string { return r.KeyType }},
+	{"Serial", 300, vault.SortSerial, func(r vault.Record, _ time.Time) string { return r.Serial }},
+}
+
+// cell is a table cell that also opens a context menu on a secondary tap.
+type cell struct {
+	widget.BaseWidget
+	t     *certTable
+	id    widget.TableCellID
+	label *widget.Label
+	dot   *canvas.Circle
+}
+
+func newCell(t *certTable) *cell {
+	c := &cell{t: t, label: widget.NewLabel("template text"), dot: canvas.NewCircle(color.Transparent)}
+	c.label.Truncation = fyne.TextTruncateEllipsis
+	c.ExtendBaseWidget(c)
+	return c
+}
+
+func (c *cell) set(text string, dot color.Color) {
+	c.label.SetText(text)
+	if dot == nil {
+		c.dot.Hide()
+	} else {
+		c.dot.FillColor = dot
+		c.dot.Show()
+		c.dot.Refresh()
+	}
+}
+
+func (c *cell) CreateRenderer() fyne.WidgetRenderer {
+	size := theme.IconInlineSize() * 0.6
+	dot := container.NewCenter(container.NewGridWrap(fyne.NewSize(size, size), c.dot))
+	return widget.NewSimpleRenderer(container.NewBorder(nil, nil, dot, nil, c.label))
+}
+
+// Tapped selects the row, as a plain table cell would.
+func (c *cell) Tapped(*fyne.PointEvent) { c.t.table.Select(c.id) }
+
+// TappedSecondary opens the row's context menu.
+func (c *cell) TappedSecondary(e *fyne.PointEvent) {
+	c.t.table.Select(c.id)
+	r, ok := c.t.row(c.id.Row)
+	if !ok {
+		return
+	}
+	m := c.t.m
+	items := []*fyne.MenuItem{
+		fyne.NewMenuItem("Export…", func() { m.exportCertificate(r) }),
+	}
+	if r.Kind != vault.KindCA {
+		if r.Revoked() {
+			items = append(items, fyne.NewMenuItem("Unrevoke…", func() { m.unrevoke(r) }))
+		} else {
+			items = append(items, fyne.NewMenuItem("Revoke…", func() { m.revoke(r) }))
+		}
+		items = append(items, fyne.NewMenuItem("Renew…", func() { m.renew(r) }))
+	}
+	items = append(items, fyne.NewMenuItem("Calendar reminder…", func() { m.saveReminder(r) }))
+	items = append(items, fyne.NewMenuItem("Copy SHA-256 fingerprint", func() { m.copyText(r.FingerprintSHA256, "SHA-256 fingerprint") }))
+	canvasOf := fyne.CurrentApp().Driver().CanvasForObject(c)
+	if canvasOf == nil {
+		return
+	}
+	widget.ShowPopUpMenuAtPosition(fyne.NewMenu("", items...), canvasOf, e.AbsolutePosition)
+}

@@ -1,0 +1,185 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"certdesk/core/demo"
+	"certdesk/core/vault"
+)
+
+// jobs is every call the UI makes into core, one small method per
+// background job, so that moving to another engine is a change of these
+// files only. A jobs value is taken on the UI goroutine (App.jobs) and its
+// methods run inside Runner.Run's work: they take and return plain values
+// and never touch a widget.
+type jobs struct {
+	ctx context.Context
+	v   *vault.Vault
+}
+
+// jobs captures what background work needs; UI goroutine only.
+func (u *App) jobs() jobs { return jobs{ctx: u.ctx, v: u.vault} }
+
+// now is the vault's clock (it only reads a func; safe anywhere).
+func (j jobs) now() time.Time {
+	if j.v == nil || j.v.Now == nil {
+		return time.Now()
+	}
+	return j.v.Now()
+}
+
+// fileExists says whether p is a file.
+func fileExists(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && !st.IsDir()
+}
+
+// openedVault is a vault file opened, unlocked when it needs no passphrase.
+type openedVault struct {
+	v        *vault.Vault
+	unlocked bool
+}
+
+// openVault opens a vault and unlocks it at once when it is insecure.
+func openVault(path string) (openedVault, error) {
+	v, err := vault.Open(path)
+	if err != nil {
+		return openedVault{}, err
+	}
+	if !v.Insecure() {
+		return openedVault{v: v}, nil
+	}
+	if err := v.Unlock(nil); err != nil {
+		v.Close()
+		return openedVault{}, err
+	}
+	return openedVault{v: v, unlocked: true}, nil
+}
+
+// createVault makes a new vault file.
+func createVault(path string, passphrase []byte, insecure bool) (*vault.Vault, error) {
+	return vault.Create(path, passphrase, vault.CreateOptions{Insecure: insecure})
+}
+
+// unlockVault unlocks a vault with its passphrase (the key derivation
+// takes a moment, on purpose).
+func unlockVault(v *vault.Vault, passphrase []byte) error { return v.Unlock(passphrase) }
+
+// closeVault closes a vault that is no longer shown.
+func closeVault(v *vault.Vault) {
+	if v != nil {
+		v.Close()
+	}
+}
+
+// buildDemo makes a throwaway demo vault (in a temporary folder when path
+// is empty or taken) and fills it.
+func buildDemo(ctx context.Context, path string) (*vault.Vault, demo.Demo, error) {
+	if path == "" || fileExists(path) {
+		dir, err := os.MkdirTemp("", "certdesk-demo-")
+		if err != nil {
+			return nil, demo.Demo{}, err
+		}
+		path = filepath.Join(dir, "demo.db")
+	}
+	v, err := vault.Create(path, nil, vault.CreateOptions{Insecure: true})
+	if err != nil {
+		return nil, demo.Demo{}, err
+	}
+	d, err := demo.Populate(ctx, v)
+	if err != nil {
+		v.Close()
+		return nil, d, err
+	}
+	return v, d, nil
+}
+
+// cas reads the vault's CAs.
+func (j jobs) cas() ([]vault.CA, error) { return j.v.CAs(j.ctx) }
+
+// issuedCount counts what a CA issued (its own certificate excluded).
+func (j jobs) issuedCount(caID int64) (int, error) {
+	n, err := j.v.Count(j.ctx, vault.Filter{CAID: caID})
+	return n - 1, err
+}
+
+// tablePage reads page p (pageSize rows) of a filter.
+func (j jobs) tablePage(f vault.Filter, p int) ([]vault.Record, error) {
+	f.Limit, f.Offset = pageSize, p*pageSize
+	return j.v.List(j.ctx, f)
+}
+
+// tableStart counts a filter's rows and reads its first page.
+func (j jobs) tableStart(f vault.Filter) (int, []vault.Record, error) {
+	n, err := j.v.Count(j.ctx, f)
+	if err != nil {
+		return 0, nil, fmt.Errorf("counting: %w", err)
+	}
+	page, err := j.tablePage(f, 0)
+	return n, page, err
+}
+
+// rowOf finds where record id sits in a filter, looking at the first
+// limit rows; -1 when it is not there.
+func (j jobs) rowOf(f vault.Filter, id int64, limit int) (int, error) {
+	f.Limit, f.Offset = limit, 0
+	recs, err := j.v.List(j.ctx, f)
+	for i, r := range recs {
+		if r.ID == id {
+			return i, err
+		}
+	}
+	return -1, err
+}
+
+// expiringCount counts what expires soon, unless the vault, the filter and
+// the day are those of the last count (key); counted says it counted.
+func (j jobs) expiringCount(f vault.Filter, days int, lastKey string) (n int, key string, counted bool, err error) {
+	stamp, err := j.v.Stamp(j.ctx)
+	if err != nil {
+		return 0, "", false, err
+	}
+	key = fmt.Sprint(stamp, "/", f.CAID, "/", days, "/", j.now().Format(time.DateOnly))
+	if key == lastKey {
+		return 0, key, false, nil
+	}
+	n, err = j.v.Count(j.ctx, f)
+	return n, key, err == nil, err
+}
+
+// list reads the records of a filter.
+func (j jobs) list(f vault.Filter) ([]vault.Record, error) { return j.v.List(j.ctx, f) }
+
+// record reads one record.
+func (j jobs) record(id int64) (vault.Record, error) { return j.v.Get(j.ctx, id) }
+
+// tryChoices are the certificates one can connect as (those whose key the
+// vault holds), the first few hundred.
+func (j jobs) tryChoices() ([]vault.Record, error) {
+	recs, err := j.v.List(j.ctx, vault.Filter{Sort: vault.SortCommonName, Limit: 300})
+	var out []vault.Record
+	for _, r := range recs {
+		if r.HasKey && r.Kind != vault.KindCA && r.CommonName != vault.TestServerName {
+			out = append(out, r)
+		}
+	}
+	return out, err
+}
+
+// serverCertificates are the CA's server certificates a kit can carry:
+// with their key, not revoked, not expired.
+func (j jobs) serverCertificates(ca vault.CA) ([]vault.Record, error) {
+	recs, err := j.v.List(j.ctx, vault.Filter{CAID: ca.ID, Kind: vault.KindServer, Sort: vault.SortNotAfter, Descending: true, Limit: 50})
+	now := j.now()
+	var out []vault.Record
+	for _, r := range recs {
+		if r.HasKey && !r.Revoked() && now.Before(r.NotAfter) {
+			out = append(out, r)
+		}
+	}
+	return out, err
+}

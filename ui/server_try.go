@@ -1,0 +1,193 @@
+package ui
+
+import (
+	"fmt"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"certdesk/core/vault"
+)
+
+// tryMode is what the try-it panel presents to the server.
+type tryMode int
+
+const (
+	tryAsChosen      tryMode = iota // the chosen certificate
+	tryNoCertificate                // nothing
+	tryLookalike                    // a certificate from a CA with the same name as the trusted one
+)
+
+// label names who a try connects as, in words.
+func (m tryMode) label(req tryRequest) string {
+	switch m {
+	case tryAsChosen:
+		return req.asName
+	case tryLookalike:
+		return "a look-alike of " + req.ca.Name
+	}
+	return "no certificate"
+}
+
+// tryPanel connects to the running server as a chosen certificate, with
+// none, or with a look-alike, and says whether it was let in.
+type tryPanel struct {
+	s        *serverTab
+	content  fyne.CanvasObject
+	choice   *widget.Select
+	records  []vault.Record
+	as       vault.Record
+	buttons  map[tryMode]*widget.Button
+	result   *widget.Label
+	snippets *snippetPanel
+}
+
+func newTryPanel(s *serverTab) *tryPanel {
+	p := &tryPanel{s: s, snippets: newSnippetPanel(s.m)}
+	intro := widget.NewLabel("In mutual TLS the server shows its certificate, and asks the client for one too. " +
+		"Connect as different people and watch the server's verdict appear on the right, with the reason.")
+	intro.Wrapping = fyne.TextWrapWord
+	p.choice = widget.NewSelect(nil, p.chose)
+	p.choice.PlaceHolder = "choose a certificate to connect as"
+	p.buttons = map[tryMode]*widget.Button{
+		tryAsChosen:      widget.NewButtonWithIcon("Connect as this certificate", theme.LoginIcon(), func() { p.try(tryAsChosen) }),
+		tryNoCertificate: widget.NewButtonWithIcon("Connect with no certificate", theme.QuestionIcon(), func() { p.try(tryNoCertificate) }),
+		tryLookalike:     widget.NewButtonWithIcon("Connect with a look-alike CA", theme.WarningIcon(), func() { p.try(tryLookalike) }),
+	}
+	p.result = widget.NewLabel("")
+	p.result.Wrapping = fyne.TextWrapWord
+	p.content = container.NewVBox(
+		widget.NewLabelWithStyle("Try it", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		intro, p.choice, p.buttons[tryAsChosen], p.buttons[tryNoCertificate], p.buttons[tryLookalike], p.result, widget.NewSeparator(),
+		p.snippets.content,
+	)
+	p.enableButtons()
+	return p
+}
+
+func tryLabel(r vault.Record, now time.Time) string {
+	return fmt.Sprintf("%s — %s, %s", r.CommonName, r.CAName, statusLabel(r.Status(now)))
+}
+
+func (p *tryPanel) now() time.Time { return p.s.m.app.jobs().now() }
+
+func (p *tryPanel) chose(label string) {
+	now := p.now()
+	for _, r := range p.records {
+		if tryLabel(r, now) == label {
+			p.setAs(r)
+		}
+	}
+}
+
+// setAs chooses the certificate the try-it buttons connect as.
+func (p *tryPanel) setAs(r vault.Record) {
+	if r.Kind == vault.KindCA || !r.HasKey || r.ID == p.as.ID {
+		return
+	}
+	p.as = r
+	p.choice.SetSelected(tryLabel(r, p.now()))
+	p.buttons[tryAsChosen].SetText("Connect as " + r.CommonName)
+	p.enableButtons()
+	p.prepareSnippets()
+}
+
+// refreshChoices reads again the certificates one can connect as.
+func (p *tryPanel) refreshChoices() {
+	j := p.s.m.app.jobs()
+	p.s.m.app.run.Run(func() func() {
+		recs, err := j.tryChoices()
+		return func() {
+			if err == nil {
+				p.showChoices(recs)
+			}
+		}
+	})
+}
+
+func (p *tryPanel) showChoices(recs []vault.Record) {
+	now := p.now()
+	p.records = recs
+	var labels []string
+	for _, r := range recs {
+		labels = append(labels, tryLabel(r, now))
+	}
+	p.choice.Options = labels
+	if p.as.ID != 0 {
+		p.choice.Selected = tryLabel(p.as, now)
+	}
+	p.choice.Refresh()
+}
+
+// serverChanged follows a start or a stop.
+func (p *tryPanel) serverChanged() {
+	p.enableButtons()
+	p.prepareSnippets()
+}
+
+func (p *tryPanel) enableButtons() {
+	for mode, b := range p.buttons {
+		if p.s.live() == nil || mode == tryAsChosen && p.as.ID == 0 {
+			b.Disable()
+		} else {
+			b.Enable()
+		}
+	}
+}
+
+// try connects to the running server in the background.
+func (p *tryPanel) try(mode tryMode) {
+	live := p.s.live()
+	if live == nil {
+		return
+	}
+	req := tryRequest{mode: mode, addr: live.server.Addr().String(), ca: live.ca, as: p.as, asName: p.as.CommonName}
+	p.result.SetText("Connecting as " + mode.label(req) + "…")
+	j := p.s.m.app.jobs()
+	p.s.m.app.run.Run(func() func() {
+		out := j.connect(req)
+		return func() { p.showOutcome(out) }
+	})
+}
+
+func (p *tryPanel) showOutcome(out tryOutcome) {
+	switch {
+	case out.err != nil:
+		p.result.SetText("Could not connect: " + out.err.Error())
+		p.result.Importance = widget.DangerImportance
+	case out.accepted:
+		p.result.SetText("Accepted — as " + out.label + ": " + out.summary)
+		p.result.Importance = widget.MediumImportance
+	default:
+		p.result.SetText("Refused — as " + out.label + ": " + out.summary)
+		p.result.Importance = widget.DangerImportance
+	}
+	p.result.Refresh()
+}
+
+// prepareSnippets writes the chosen certificate's files into the server's
+// private folder in the background and then shows commands that use them.
+func (p *tryPanel) prepareSnippets() {
+	live := p.s.live()
+	if live == nil || p.as.ID == 0 {
+		p.snippets.message("Start the server and choose a certificate to see commands.")
+		return
+	}
+	j, as := p.s.m.app.jobs(), p.as
+	p.s.m.app.run.Run(func() func() {
+		snips, err := j.tryFiles(live.files, as.ID, live.ca.CertID, live.server.URL())
+		return func() {
+			if p.s.live() != live || p.as.ID != as.ID {
+				return // the server or the choice changed meanwhile
+			}
+			if err != nil {
+				p.snippets.message("Could not prepare files: " + err.Error())
+				return
+			}
+			p.snippets.set(snips)
+		}
+	})
+}
