@@ -19,8 +19,8 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
 
+	"certdesk/core/engine"
 	"certdesk/core/mtls"
-	"certdesk/core/vault"
 )
 
 // Options say how the app starts.
@@ -46,7 +46,7 @@ type App struct {
 	picker  Picker
 	run     Runner
 
-	vault *vault.Vault
+	engine *engine.Engine
 	main  *mainView
 }
 
@@ -62,7 +62,7 @@ func New(a fyne.App, w fyne.Window, opts Options) *App {
 		opts.ServerAddr = mtls.DefaultAddr
 	}
 	if opts.VaultPath == "" {
-		if p, err := vault.DefaultPath(); err == nil {
+		if p, err := engine.DefaultPath(); err == nil {
 			opts.VaultPath = p
 		}
 	}
@@ -99,26 +99,26 @@ func (u *App) Close() {
 	if u.main != nil {
 		u.main.server.lifecycle.stopNow()
 	}
-	closeVault(u.vault)
-	u.vault = nil
+	closeVault(u.engine)
+	u.engine = nil
 }
 
 // Vault is the open vault, or nil.
-func (u *App) Vault() *vault.Vault { return u.vault }
+func (u *App) Vault() *engine.Engine { return u.engine }
 
 // useVault switches to an unlocked vault and shows the main view.
-func (u *App) useVault(v *vault.Vault) { u.useVaultThen(v, nil) }
+func (u *App) useVault(v *engine.Engine) { u.useVaultThen(v, nil) }
 
 // useVaultThen is useVault, calling then (when not nil) once the main
 // view has read the vault's CAs.
-func (u *App) useVaultThen(v *vault.Vault, then func()) {
+func (u *App) useVaultThen(v *engine.Engine, then func()) {
 	if u.main != nil {
 		u.main.server.stop()
 	}
-	if old := u.vault; old != nil && old != v {
+	if old := u.engine; old != nil && old != v {
 		u.run.Run(func() func() { closeVault(old); return nil })
 	}
-	u.vault = v
+	u.engine = v
 	u.main = newMainView(u)
 	u.win.SetContent(u.main.content)
 	u.win.SetTitle("Certdesk — " + filepath.Base(v.Path()))

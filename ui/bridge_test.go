@@ -13,7 +13,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
-	"certdesk/core/vault"
+	"certdesk/core/engine"
 )
 
 // TestRunnerWorksElsewhereAppliesOnUI: work runs on another goroutine than
@@ -101,7 +101,7 @@ func touchLabel(from string) {
 func appWithVault(a fyne.App, w fyne.Window, r *testRunner) func() {
 	dir, _ := os.MkdirTemp("", "certdesk-touch-")
 	path := filepath.Join(dir, "v.db")
-	if v, err := vault.Create(path, nil, vault.CreateOptions{Insecure: true}); err == nil {
+	if v, err := engine.Create(path, nil, engine.CreateOptions{Insecure: true}); err == nil {
 		v.Close()
 	}
 	u := New(a, w, Options{VaultPath: path, Runner: r, Picker: &fakePicker{}})

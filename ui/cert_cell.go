@@ -11,7 +11,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"certdesk/core/vault"
+	"certdesk/core/engine"
 )
 
 // column is one column of the certificate table: its title, width, the
@@ -19,20 +19,20 @@ import (
 type column struct {
 	title string
 	width float32
-	sort  vault.SortKey
-	text  func(r vault.Record, now time.Time) string
+	sort  engine.SortKey
+	text  func(r engine.Record, now time.Time) string
 }
 
 var columns = []column{
-	{"Status", 115, vault.SortStatus, func(r vault.Record, now time.Time) string { return statusLabel(r.Status(now)) }},
-	{"Name", 180, vault.SortCommonName, func(r vault.Record, _ time.Time) string { return r.CommonName }},
-	{"Expires", 112, vault.SortNotAfter, func(r vault.Record, _ time.Time) string { return r.NotAfter.Format("2006-01-02") }},
-	{"E-mail / DNS", 190, "", func(r vault.Record, _ time.Time) string {
+	{"Status", 115, engine.SortStatus, func(r engine.Record, now time.Time) string { return statusLabel(r.Status(now)) }},
+	{"Name", 180, engine.SortCommonName, func(r engine.Record, _ time.Time) string { return r.CommonName }},
+	{"Expires", 112, engine.SortNotAfter, func(r engine.Record, _ time.Time) string { return r.NotAfter.Format("2006-01-02") }},
+	{"E-mail / DNS", 190, "", func(r engine.Record, _ time.Time) string {
 		return strings.Join(append(append([]string{}, r.Emails...), r.DNSNames...), ", ")
 	}},
-	{"Kind", 76, "", func(r vault.Record, _ time.Time) string { return string(r.Kind) }},
-	{"Key", 112, vault.SortKeyType, func(r vault.Record, _ time.Time) string { return r.KeyType }},
-	{"Serial", 300, vault.SortSerial, func(r vault.Record, _ time.Time) string { return r.Serial }},
+	{"Kind", 76, "", func(r engine.Record, _ time.Time) string { return string(r.Kind) }},
+	{"Key", 112, engine.SortKeyType, func(r engine.Record, _ time.Time) string { return r.KeyType }},
+	{"Serial", 300, engine.SortSerial, func(r engine.Record, _ time.Time) string { return r.Serial }},
 }
 
 // cell is a table cell that also opens a context menu on a secondary tap.
@@ -82,7 +82,7 @@ func (c *cell) TappedSecondary(e *fyne.PointEvent) {
 	items := []*fyne.MenuItem{
 		fyne.NewMenuItem("Export…", func() { m.exportCertificate(r) }),
 	}
-	if r.Kind != vault.KindCA {
+	if r.Kind != engine.KindCA {
 		if r.Revoked() {
 			items = append(items, fyne.NewMenuItem("Unrevoke…", func() { m.unrevoke(r) }))
 		} else {

@@ -3,7 +3,7 @@ package ui
 import (
 	"fyne.io/fyne/v2/widget"
 
-	"certdesk/core/vault"
+	"certdesk/core/engine"
 )
 
 // pageSize is how many rows are read from the vault at a time: the table
@@ -12,18 +12,18 @@ const pageSize = 200
 
 // row returns record i of the current filter when its page is in memory;
 // otherwise it asks for the page and says false.
-func (t *certTable) row(i int) (vault.Record, bool) {
+func (t *certTable) row(i int) (engine.Record, bool) {
 	if i < 0 || i >= t.total {
-		return vault.Record{}, false
+		return engine.Record{}, false
 	}
 	p := i / pageSize
 	page, ok := t.pages[p]
 	if !ok {
 		t.load(p)
-		return vault.Record{}, false
+		return engine.Record{}, false
 	}
 	if i-p*pageSize >= len(page) {
-		return vault.Record{}, false
+		return engine.Record{}, false
 	}
 	return page[i-p*pageSize], true
 }

@@ -10,7 +10,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"certdesk/core/certinfo"
-	"certdesk/core/vault"
+	"certdesk/core/engine"
 )
 
 // certTable is the searchable, sortable, virtualised list of certificates.
@@ -25,16 +25,16 @@ type certTable struct {
 	count   *widget.Label
 	soon    *expiringView
 
-	filter   vault.Filter
+	filter   engine.Filter
 	total    int
-	pages    map[int][]vault.Record
+	pages    map[int][]engine.Record
 	loading  map[int]bool // pages being read
 	gen      int          // counts resets: pages read for an older filter are dropped
 	selected int64        // record id, 0 for none
 }
 
 func newCertTable(m *mainView) *certTable {
-	t := &certTable{m: m, pages: map[int][]vault.Record{}, loading: map[int]bool{}, filter: vault.Filter{Sort: vault.SortCommonName}}
+	t := &certTable{m: m, pages: map[int][]engine.Record{}, loading: map[int]bool{}, filter: engine.Filter{Sort: engine.SortCommonName}}
 	t.table = widget.NewTableWithHeaders(
 		func() (int, int) { return t.total, len(columns) },
 		func() fyne.CanvasObject { return newCell(t) },
@@ -129,7 +129,7 @@ func (t *certTable) now() time.Time { return t.m.app.jobs().now() }
 // reset counts again and reads the first page in the background, after
 // any change of filter or data; older pages are dropped when it arrives.
 func (t *certTable) reset() {
-	if t.m.app.vault == nil {
+	if t.m.app.engine == nil {
 		return
 	}
 	t.filter.CAID = t.m.caID
@@ -143,7 +143,7 @@ func (t *certTable) reset() {
 }
 
 // started shows the first page of a reset.
-func (t *certTable) started(gen, n int, page []vault.Record, err error) {
+func (t *certTable) started(gen, n int, page []engine.Record, err error) {
 	if gen != t.gen {
 		return
 	}
@@ -152,7 +152,7 @@ func (t *certTable) started(gen, n int, page []vault.Record, err error) {
 		return
 	}
 	t.total = n
-	t.pages, t.loading = map[int][]vault.Record{0: page}, map[int]bool{}
+	t.pages, t.loading = map[int][]engine.Record{0: page}, map[int]bool{}
 	t.count.SetText(fmt.Sprintf("%d certificate(s)", n))
 	t.table.UnselectAll()
 	t.table.Refresh()
@@ -161,7 +161,7 @@ func (t *certTable) started(gen, n int, page []vault.Record, err error) {
 	}
 }
 
-func (t *certTable) sortBy(key vault.SortKey) {
+func (t *certTable) sortBy(key engine.SortKey) {
 	if key == "" {
 		return
 	}

@@ -7,8 +7,8 @@ import (
 
 	"fyne.io/fyne/v2/widget"
 
+	"certdesk/core/engine"
 	"certdesk/core/pki"
-	"certdesk/core/vault"
 )
 
 // TestTablePagesInTheBackground: the cell update never reads the vault.
@@ -17,17 +17,15 @@ import (
 func TestTablePagesInTheBackground(t *testing.T) {
 	dir := t.TempDir()
 	path := newVaultWithCA(t, dir)
-	v, err := vault.OpenUnlocked(path, nil)
+	v, err := engine.OpenUnlocked(path, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	ca, _ := v.CAByName(context.Background(), "Acme")
-	var reqs []pki.PersonRequest
 	for i := range 2*pageSize + 1 {
-		reqs = append(reqs, pki.PersonRequest{Name: pki.Name{CommonName: fmt.Sprintf("Person %04d", i)}})
-	}
-	if _, err := v.IssuePeople(context.Background(), ca, reqs, nil); err != nil {
-		t.Fatal(err)
+		if _, err := v.IssuePerson(context.Background(), ca, pki.PersonRequest{Name: pki.Name{CommonName: fmt.Sprintf("Person %04d", i)}}); err != nil {
+			t.Fatal(err)
+		}
 	}
 	v.Close()
 
@@ -49,7 +47,7 @@ func TestTablePagesInTheBackground(t *testing.T) {
 	}
 }
 
-func keys(m map[int][]vault.Record) []int {
+func keys(m map[int][]engine.Record) []int {
 	var out []int
 	for k := range m {
 		out = append(out, k)

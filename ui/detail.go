@@ -12,7 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"certdesk/core/certinfo"
-	"certdesk/core/vault"
+	"certdesk/core/engine"
 )
 
 // detailPane shows the selected certificate and its actions.
@@ -20,7 +20,7 @@ type detailPane struct {
 	m       *mainView
 	content fyne.CanvasObject
 	body    *fyne.Container
-	record  vault.Record
+	record  engine.Record
 }
 
 func newDetailPane(m *mainView) *detailPane {
@@ -40,7 +40,7 @@ func (d *detailPane) clear() {
 
 // show reads the record's certificate in the background, then fills the
 // pane with its details and actions.
-func (d *detailPane) show(r vault.Record) {
+func (d *detailPane) show(r engine.Record) {
 	d.record = r
 	j := d.m.app.jobs()
 	d.m.app.run.Run(func() func() {
@@ -59,7 +59,7 @@ func (d *detailPane) show(r vault.Record) {
 }
 
 // fill shows what detail found about r.
-func (d *detailPane) fill(r vault.Record, detail certDetail) {
+func (d *detailPane) fill(r engine.Record, detail certDetail) {
 	now := d.m.app.jobs().now()
 	info, status := detail.info, r.Status(now)
 	title := widget.NewLabelWithStyle(info.CommonName, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
@@ -80,7 +80,7 @@ func (d *detailPane) fill(r vault.Record, detail certDetail) {
 }
 
 // form lists the certificate's fields, skipping empty ones.
-func (d *detailPane) form(r vault.Record, detail certDetail, now time.Time) fyne.CanvasObject {
+func (d *detailPane) form(r engine.Record, detail certDetail, now time.Time) fyne.CanvasObject {
 	info := detail.info
 	form := container.New(layout.NewFormLayout())
 	row := func(label, value string) {
@@ -102,7 +102,7 @@ func (d *detailPane) form(r vault.Record, detail certDetail, now time.Time) fyne
 	row("Valid from", info.NotBefore.Local().Format("2 Jan 2006 15:04"))
 	row("Valid until", info.NotAfter.Local().Format("2 Jan 2006 15:04"))
 	if r.Revoked() {
-		row("Revoked", fmt.Sprintf("%s, %s, by %s", r.RevokedAt.Local().Format("2 Jan 2006 15:04"), vault.ReasonName(r.RevocationReason), detail.revokedBy))
+		row("Revoked", fmt.Sprintf("%s, %s, by %s", r.RevokedAt.Local().Format("2 Jan 2006 15:04"), engine.ReasonName(r.RevocationReason), detail.revokedBy))
 	}
 	row("Key", info.KeyType)
 	row("E-mail", strings.Join(info.Emails, ", "))
@@ -114,7 +114,7 @@ func (d *detailPane) form(r vault.Record, detail certDetail, now time.Time) fyne
 		row("Chain", info.CommonName+" ← "+strings.Join(detail.chain, " ← "))
 	}
 	for _, ca := range d.m.cas {
-		if r.Kind == vault.KindCA && ca.CertID == r.ID {
+		if r.Kind == engine.KindCA && ca.CertID == r.ID {
 			row("CRL", crlText(certinfo.NewCRLState(ca.CRLNumber, ca.CRLNextUpdate, now)))
 		}
 	}
@@ -122,11 +122,11 @@ func (d *detailPane) form(r vault.Record, detail certDetail, now time.Time) fyne
 }
 
 // actions are the buttons for what one can do with r.
-func (d *detailPane) actions(r vault.Record) fyne.CanvasObject {
+func (d *detailPane) actions(r engine.Record) fyne.CanvasObject {
 	export := widget.NewButtonWithIcon("Export…", theme.DocumentSaveIcon(), func() { d.m.exportCertificate(r) })
 	export.Importance = widget.HighImportance
 	actions := container.NewGridWithColumns(2, export)
-	if r.Kind != vault.KindCA {
+	if r.Kind != engine.KindCA {
 		if r.Revoked() {
 			actions.Add(widget.NewButtonWithIcon("Unrevoke…", theme.ContentUndoIcon(), func() { d.m.unrevoke(r) }))
 		} else {

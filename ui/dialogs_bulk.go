@@ -10,10 +10,10 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
+	"certdesk/core/engine"
 	"certdesk/core/export"
 	"certdesk/core/onboard"
 	"certdesk/core/pki"
-	"certdesk/core/vault"
 )
 
 // issueFromCSV onboards a team: it reads a CSV of people, shows what it
@@ -42,7 +42,7 @@ func (m *mainView) issueFromCSV() {
 }
 
 // askBulkFolder asks where the files go, then issues.
-func (m *mainView) askBulkFolder(ca vault.CA, rows []onboard.Row, preset export.Preset, kt pki.KeyType) {
+func (m *mainView) askBulkFolder(ca engine.CA, rows []onboard.Row, preset export.Preset, kt pki.KeyType) {
 	for i := range rows {
 		rows[i].Req.KeyType = kt
 	}
@@ -112,7 +112,7 @@ func orNoName(s string) string {
 
 // runBulk issues with a progress bar; Cancel stops the signing, and then
 // nothing is stored.
-func (m *mainView) runBulk(ca vault.CA, rows []onboard.Row, opts onboard.Options) {
+func (m *mainView) runBulk(ca engine.CA, rows []onboard.Row, opts onboard.Options) {
 	ctx, cancel := context.WithCancel(m.app.ctx)
 	bar := widget.NewProgressBar()
 	stage := widget.NewLabel("Making keys and signing…")

@@ -10,9 +10,9 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
+	"certdesk/core/engine"
 	"certdesk/core/export"
 	"certdesk/core/pki"
-	"certdesk/core/vault"
 )
 
 // createCA asks for a CA's name, organisation, key and lifetime.
@@ -127,7 +127,7 @@ func (m *mainView) publishCRL() {
 }
 
 // crlPublished says how publishing went.
-func (m *mainView) crlPublished(ca vault.CA, path string, crl vault.CRL, signed bool, err error) {
+func (m *mainView) crlPublished(ca engine.CA, path string, crl engine.CRL, signed bool, err error) {
 	switch {
 	case !signed:
 		m.app.showError("The CRL was not published", err)

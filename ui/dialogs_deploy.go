@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -11,8 +12,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"certdesk/core/deploy"
+	"certdesk/core/engine"
 	"certdesk/core/pki"
-	"certdesk/core/vault"
 )
 
 // serverLabels name the servers Certdesk configures, as the dialog shows them.
@@ -44,13 +45,13 @@ type kitForm struct {
 	name       *widget.Entry
 	listen     *widget.Entry
 	backend    *widget.Entry
-	existing   []vault.Record
+	existing   []engine.Record
 }
 
 // newCertChoice is the certificate choice that issues a new one.
 const newCertChoice = "A new one for this name:"
 
-func newKitForm(existing []vault.Record) *kitForm {
+func newKitForm(existing []engine.Record) *kitForm {
 	f := &kitForm{existing: existing, name: widget.NewEntry(), listen: widget.NewEntry(), backend: widget.NewEntry()}
 	var labels []string
 	for _, t := range deploy.Targets {
@@ -90,9 +91,10 @@ func (f *kitForm) targets() []deploy.Target {
 	return targets
 }
 
-// options are the kit's server certificate: one chosen, or a request.
-func (f *kitForm) options() (vault.DeployOptions, error) {
-	opts := vault.DeployOptions{}
+// options are the kit's server certificate (one chosen, or a request) and
+// its addresses.
+func (f *kitForm) options() (engine.DeployRequest, error) {
+	opts := engine.DeployRequest{Listen: strings.TrimSpace(f.listen.Text), Backend: strings.TrimSpace(f.backend.Text)}
 	var err error
 	for _, r := range f.existing {
 		if f.certSelect.Selected == serverChoice(r) {
@@ -103,13 +105,13 @@ func (f *kitForm) options() (vault.DeployOptions, error) {
 		opts.Request, err = serverRequestFor(strings.TrimSpace(f.name.Text))
 	}
 	if err == nil {
-		err = deploy.CheckAddresses(strings.TrimSpace(f.listen.Text), strings.TrimSpace(f.backend.Text))
+		err = deploy.CheckAddresses(opts.Listen, opts.Backend)
 	}
 	return opts, err
 }
 
 // askKit shows the deployment dialog, then asks for the folder.
-func (m *mainView) askKit(ca vault.CA, existing []vault.Record) {
+func (m *mainView) askKit(ca engine.CA, existing []engine.Record) {
 	f := newKitForm(existing)
 	intro := widget.NewLabel(fmt.Sprintf("Certdesk writes, into a folder you choose: the CA %q, a fresh CRL, a new server certificate with its key, "+
 		"and for each server a configuration that accepts only this CA's valid, unrevoked clients. Comments explain every line and the identity "+
@@ -131,7 +133,7 @@ func (m *mainView) askKit(ca vault.CA, existing []vault.Record) {
 	d.Show()
 }
 
-func (m *mainView) kitChosen(ca vault.CA, f *kitForm) {
+func (m *mainView) kitChosen(ca engine.CA, f *kitForm) {
 	targets := f.targets()
 	if len(targets) == 0 {
 		dialog.ShowInformation("No server chosen", "Tick at least one server to configure.", m.app.win)
@@ -142,15 +144,16 @@ func (m *mainView) kitChosen(ca vault.CA, f *kitForm) {
 		m.app.showError("Nothing was written", err)
 		return
 	}
-	listen, backend := strings.TrimSpace(f.listen.Text), strings.TrimSpace(f.backend.Text)
+	opts.CA, opts.Servers = ca, targets
 	m.app.picker.Folder("Folder for the server files", func(dir string) {
 		if dir != "" {
-			m.writeKit(ca, dir, targets, opts, listen, backend)
+			opts.Dir = dir
+			m.writeKit(opts)
 		}
 	})
 }
 
-func serverChoice(r vault.Record) string {
+func serverChoice(r engine.Record) string {
 	return fmt.Sprintf("%s (#%d, until %s)", r.CommonName, r.ID, r.NotAfter.Format("2006-01-02"))
 }
 
@@ -167,25 +170,23 @@ func serverRequestFor(name string) (pki.ServerRequest, error) {
 }
 
 // writeKit prepares the folder and writes the kit in the background.
-func (m *mainView) writeKit(ca vault.CA, dir string, targets []deploy.Target, opts vault.DeployOptions, listen, backend string) {
+func (m *mainView) writeKit(req engine.DeployRequest) {
 	busy := m.app.busy("Writing the server files…")
-	j := m.app.jobs()
+	j, dir := m.app.jobs(), req.Dir
 	m.app.run.Run(func() func() {
-		written, prepared, err := j.writeKit(ca, dir, targets, opts, listen, backend)
+		kit, err := j.writeKit(req)
 		return func() {
 			busy.Hide()
-			switch {
-			case !prepared:
+			m.reloadKeepingSelection()
+			if unchanged := (*engine.UnchangedError)(nil); errors.As(err, &unchanged) {
 				m.app.showError("Nothing was written", err)
 				return
-			case err != nil:
-				m.reloadKeepingSelection()
+			} else if err != nil {
 				m.app.showError("The server files were not written", err)
 				return
 			}
-			m.reloadKeepingSelection()
 			var names []string
-			for _, p := range written {
+			for _, p := range kit.Files {
 				names = append(names, filepath.Base(p))
 			}
 			dialog.ShowInformation("Server files written", fmt.Sprintf("Wrote to %s:\n%s\n\nEach configuration explains itself in comments. "+

@@ -9,8 +9,8 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"certdesk/core/engine"
 	"certdesk/core/export"
-	"certdesk/core/vault"
 )
 
 var formatHelp = []struct {
@@ -47,10 +47,10 @@ func presetOf(r *widget.RadioGroup) export.Preset {
 
 // exportCertificate asks for a format (and for PKCS#12 a preset and a
 // password), then a place to save.
-func (m *mainView) exportCertificate(r vault.Record) {
+func (m *mainView) exportCertificate(r engine.Record) {
 	var labels []string
 	for _, f := range formatHelp {
-		if f.format.NeedsKey() && !r.HasKey {
+		if f.format.Secret() && !r.HasKey {
 			continue
 		}
 		labels = append(labels, f.label)
@@ -109,7 +109,7 @@ func (m *mainView) exportCertificate(r vault.Record) {
 }
 
 // saveExport asks where to save, then encodes and writes in the background.
-func (m *mainView) saveExport(r vault.Record, f export.Format, opts export.Options) {
+func (m *mainView) saveExport(r engine.Record, f export.Format, opts export.Options) {
 	m.app.picker.Save("Export "+r.CommonName, export.FileStem(r.CommonName)+f.Extension(), func(path string) {
 		if path == "" {
 			return

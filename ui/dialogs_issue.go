@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"crypto/x509"
 	"fmt"
 	"strconv"
 	"strings"
@@ -12,8 +11,8 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
+	"certdesk/core/engine"
 	"certdesk/core/pki"
-	"certdesk/core/vault"
 )
 
 func keyTypeSelect() *widget.Select {
@@ -46,7 +45,7 @@ func atoi(s string) int {
 
 // caForAction returns the CA new certificates come from, or asks the user
 // to pick one.
-func (m *mainView) caForAction() (vault.CA, bool) {
+func (m *mainView) caForAction() (engine.CA, bool) {
 	ca, ok := m.currentCA()
 	if !ok {
 		if len(m.cas) == 0 {
@@ -82,7 +81,7 @@ func (m *mainView) issuePerson() {
 		}
 		req := pki.PersonRequest{Name: pki.Name{CommonName: strings.TrimSpace(name.Text), Organization: strings.TrimSpace(org.Text)},
 			Emails: splitList(email.Text), KeyType: pki.KeyType(key.Selected), Validity: pki.Validity{Days: atoi(days.Text)}}
-		m.longWork("Issuing a certificate for "+req.Name.CommonName+"…", func(ctx context.Context, j jobs) (vault.Record, error) {
+		m.longWork("Issuing a certificate for "+req.Name.CommonName+"…", func(ctx context.Context, j jobs) (engine.Record, error) {
 			return j.issuePerson(ctx, ca, req)
 		})
 	}, m.app.win)
@@ -117,7 +116,7 @@ func (m *mainView) issueServer() {
 			return
 		}
 		req := pki.ServerRequest{DNSNames: splitList(dns.Text), IPAddresses: ipAddrs, KeyType: pki.KeyType(key.Selected), Validity: pki.Validity{Days: atoi(days.Text)}}
-		m.longWork("Issuing a server certificate…", func(ctx context.Context, j jobs) (vault.Record, error) {
+		m.longWork("Issuing a server certificate…", func(ctx context.Context, j jobs) (engine.Record, error) {
 			return j.issueServer(ctx, ca, req)
 		})
 	}, m.app.win)
@@ -150,12 +149,12 @@ func (m *mainView) signCSR() {
 }
 
 // confirmCSR shows a CSR's request and asks for the profile and days.
-func (m *mainView) confirmCSR(ca vault.CA, csr *x509.CertificateRequest) {
+func (m *mainView) confirmCSR(ca engine.CA, csr engine.Request) {
 	profile := widget.NewRadioGroup([]string{"Person (client authentication)", "Server (DNS names and IP addresses)"}, nil)
 	profile.SetSelected("Person (client authentication)")
 	days := daysEntry(pki.DefaultLeafDays)
 	summary := widget.NewLabel(fmt.Sprintf("Subject: %s\nKey: %s\nE-mail: %s\nDNS: %s\n\nOnly the name and the SANs that fit the profile are used; the CSR's other requests (such as CA:TRUE) are ignored.",
-		csr.Subject, pki.DescribePublicKey(csr.PublicKey), strings.Join(csr.EmailAddresses, ", "), strings.Join(csr.DNSNames, ", ")))
+		csr.Subject, csr.KeyType, strings.Join(csr.Emails, ", "), strings.Join(csr.DNSNames, ", ")))
 	summary.Wrapping = fyne.TextWrapWord
 	items := []*widget.FormItem{widget.NewFormItem("Request", summary), widget.NewFormItem("Profile", profile), widget.NewFormItem("Days", days)}
 	d := dialog.NewForm("Sign a CSR with "+ca.Name, "Sign", "Cancel", items, func(ok bool) {
@@ -167,7 +166,7 @@ func (m *mainView) confirmCSR(ca vault.CA, csr *x509.CertificateRequest) {
 			p = pki.ServerProfile
 		}
 		n := atoi(days.Text)
-		m.longWork("Signing…", func(ctx context.Context, j jobs) (vault.Record, error) {
+		m.longWork("Signing…", func(ctx context.Context, j jobs) (engine.Record, error) {
 			return j.signCSR(ctx, ca, csr, p, n)
 		})
 	}, m.app.win)
@@ -176,7 +175,7 @@ func (m *mainView) confirmCSR(ca vault.CA, csr *x509.CertificateRequest) {
 }
 
 // renew issues a new certificate for the same subject, optionally revoking the old one.
-func (m *mainView) renew(r vault.Record) {
+func (m *mainView) renew(r engine.Record) {
 	revokeOld := widget.NewCheck("Revoke the old certificate (reason: superseded)", nil)
 	revokeOld.SetChecked(true)
 	keepKey := widget.NewCheck("Keep the same key (the holder keeps using the key they have)", nil)
@@ -199,8 +198,8 @@ func (m *mainView) renew(r vault.Record) {
 		if !ok {
 			return
 		}
-		opts := vault.RenewOptions{RevokeOld: revokeOld.Checked, KeepKey: keepKey.Checked}
-		m.longWork("Renewing "+r.CommonName+"…", func(ctx context.Context, j jobs) (vault.Record, error) {
+		opts := engine.RenewOptions{RevokeOld: revokeOld.Checked, KeepKey: keepKey.Checked}
+		m.longWork("Renewing "+r.CommonName+"…", func(ctx context.Context, j jobs) (engine.Record, error) {
 			return j.renew(ctx, r.ID, opts)
 		})
 	}, m.app.win)
@@ -210,7 +209,7 @@ func (m *mainView) renew(r vault.Record) {
 
 // longWork runs an issuing step off the UI goroutine with a progress
 // dialog (RSA 4096 keys take seconds), then selects the new certificate.
-func (m *mainView) longWork(message string, work func(ctx context.Context, j jobs) (vault.Record, error)) {
+func (m *mainView) longWork(message string, work func(ctx context.Context, j jobs) (engine.Record, error)) {
 	ctx, cancel := context.WithCancel(m.app.ctx)
 	j := m.app.jobs()
 	progress := dialog.NewCustom("Working…", "Cancel", newBusyContent(message), m.app.win)

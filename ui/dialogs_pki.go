@@ -11,10 +11,9 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"certdesk/core/engine"
 	"certdesk/core/export"
-	"certdesk/core/interop"
 	"certdesk/core/pki"
-	"certdesk/core/vault"
 )
 
 // exportEasyRSA writes the selected CA's whole PKI as an easy-rsa folder,
@@ -41,15 +40,13 @@ func (m *mainView) exportEasyRSA() {
 		if !ok {
 			return
 		}
-		opts := interop.WriteOptions{Password: password.Text, Now: m.app.jobs().now()}
-		if password.Text == generated {
-			opts.KeyIterations = export.GeneratedPasswordIterations // 100 random bits
-		}
+		req := engine.PKIExport{CA: ca, Password: password.Text, Generated: password.Text == generated}
 		m.app.picker.Folder("A new or empty folder for the PKI", func(dir string) {
 			if dir == "" {
 				return
 			}
-			m.runEasyRSAExport(ca, dir, opts)
+			req.Dir = dir
+			m.runEasyRSAExport(req)
 		})
 	}, m.app.win)
 	d.Resize(fyne.NewSize(500, d.MinSize().Height))
@@ -57,11 +54,12 @@ func (m *mainView) exportEasyRSA() {
 }
 
 // runEasyRSAExport encrypts the keys and writes the folder in the background.
-func (m *mainView) runEasyRSAExport(ca vault.CA, dir string, opts interop.WriteOptions) {
+func (m *mainView) runEasyRSAExport(req engine.PKIExport) {
 	busy := m.app.busy("Encrypting the keys and writing the folder…")
 	j := m.app.jobs()
+	ca, dir := req.CA, req.Dir
 	m.app.run.Run(func() func() {
-		p, err := j.exportEasyRSA(ca, dir, opts)
+		p, err := j.exportEasyRSA(req)
 		return func() {
 			busy.Hide()
 			m.reloadKeepingSelection()
@@ -70,7 +68,7 @@ func (m *mainView) runEasyRSAExport(ca vault.CA, dir string, opts interop.WriteO
 				return
 			}
 			dialog.ShowInformation("PKI exported", fmt.Sprintf("%q and %d certificate(s) are in %s.\n\nKeep using it with:\nEASYRSA_PKI=%s easyrsa build-client-full NAME",
-				ca.Name, len(p.Certs), dir, dir), m.app.win)
+				ca.Name, p.Certificates, dir, dir), m.app.win)
 		}
 	})
 }
@@ -95,13 +93,9 @@ func (m *mainView) importPKI(folder bool) {
 // for the key password when needed.
 func (m *mainView) askPKIPassword(path string, folder bool, password []byte) {
 	busy := m.app.busy("Reading " + path + "…")
-	taken := map[string]bool{}
-	for _, ca := range m.cas {
-		taken[ca.Name] = true
-	}
 	j := m.app.jobs()
 	m.app.run.Run(func() func() {
-		res, err := j.importPKI(path, folder, password, taken)
+		res, err := j.importPKI(path, password)
 		return func() {
 			busy.Hide()
 			m.pkiImported(path, folder, res, err)
@@ -148,16 +142,4 @@ func (m *mainView) promptPKIPassword(path string, folder, wrong bool) {
 	}, m.app.win)
 	d.Resize(fyne.NewSize(420, d.MinSize().Height))
 	d.Show()
-}
-
-// uniqueCAName keeps a CA name free in the vault: "Name", else "Name (2)" …
-func uniqueCAName(taken map[string]bool, name string) string {
-	if strings.TrimSpace(name) == "" {
-		name = "Imported CA"
-	}
-	candidate := name
-	for n := 2; taken[candidate]; n++ {
-		candidate = fmt.Sprintf("%s (%d)", name, n)
-	}
-	return candidate
 }

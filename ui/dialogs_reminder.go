@@ -8,13 +8,13 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
+	"certdesk/core/engine"
 	"certdesk/core/export"
-	"certdesk/core/vault"
 )
 
 // saveReminder writes an .ics calendar file with the certificate's (or
 // CA's) expiry day and an alarm some days before, for the admin's calendar.
-func (m *mainView) saveReminder(r vault.Record) {
+func (m *mainView) saveReminder(r engine.Record) {
 	choices := []string{"7 days before", "14 days before", "30 days before", "60 days before"}
 	before := widget.NewSelect(choices, nil)
 	before.SetSelected("30 days before")

@@ -8,7 +8,7 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
-	"certdesk/core/vault"
+	"certdesk/core/engine"
 )
 
 var revokeReasons = []struct {
@@ -25,7 +25,7 @@ var revokeReasons = []struct {
 }
 
 // revoke asks for a reason and a confirmation that names the person.
-func (m *mainView) revoke(r vault.Record) {
+func (m *mainView) revoke(r engine.Record) {
 	var labels []string
 	for _, rr := range revokeReasons {
 		labels = append(labels, rr.label)
@@ -53,7 +53,7 @@ func (m *mainView) revoke(r vault.Record) {
 					return
 				}
 				m.certificateChanged(rec.ID)
-				m.app.toast(fmt.Sprintf("Revoked %q (%s). Publish a CRL so servers learn of it.", rec.CommonName, vault.ReasonName(code)))
+				m.app.toast(fmt.Sprintf("Revoked %q (%s). Publish a CRL so servers learn of it.", rec.CommonName, engine.ReasonName(code)))
 			}
 		})
 	}, m.app.win)
@@ -62,7 +62,7 @@ func (m *mainView) revoke(r vault.Record) {
 }
 
 // unrevoke undoes a revocation after a confirmation.
-func (m *mainView) unrevoke(r vault.Record) {
+func (m *mainView) unrevoke(r engine.Record) {
 	msg := fmt.Sprintf("Undo the revocation of %q?\n\nCRLs already published still list it until you publish the next one.", r.CommonName)
 	d := dialog.NewConfirm("Unrevoke "+r.CommonName, msg, func(ok bool) {
 		if !ok {

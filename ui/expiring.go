@@ -12,7 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"certdesk/core/certinfo"
-	"certdesk/core/vault"
+	"certdesk/core/engine"
 )
 
 // expiryWindows are the "expiring soon" windows the user can choose.
@@ -71,13 +71,13 @@ func (e *expiringView) within() time.Duration { return time.Duration(e.days) * 2
 // filter is what "expiring soon" means now: person and server
 // certificates (not CAs) of the selected CA that are still valid but end
 // within the window.
-func (e *expiringView) filter() vault.Filter {
-	return vault.Filter{CAID: e.t.m.caID, Status: certinfo.Expiring, ExpiringWithin: e.within()}
+func (e *expiringView) filter() engine.Filter {
+	return engine.Filter{CAID: e.t.m.caID, Status: certinfo.Expiring, ExpiringWithin: e.within()}
 }
 
 // refresh recounts in the background; called whenever the table resets.
 func (e *expiringView) refresh() {
-	if e.t.m.app.vault == nil {
+	if e.t.m.app.engine == nil {
 		return
 	}
 	e.window.Hidden = e.t.filter.Status != certinfo.Expiring
@@ -125,11 +125,11 @@ func (e *expiringView) renewAll() {
 }
 
 // confirmRenewals asks before renewing those of recs that can be.
-func (e *expiringView) confirmRenewals(recs []vault.Record) {
+func (e *expiringView) confirmRenewals(recs []engine.Record) {
 	m := e.t.m
-	var todo []vault.Record
+	var todo []engine.Record
 	for _, r := range recs {
-		if r.Kind != vault.KindCA && r.HasKey {
+		if r.Kind != engine.KindCA && r.HasKey {
 			todo = append(todo, r)
 		}
 	}
@@ -150,7 +150,7 @@ func (e *expiringView) confirmRenewals(recs []vault.Record) {
 	d.Show()
 }
 
-func (e *expiringView) runRenewals(todo []vault.Record, revokeOld bool) {
+func (e *expiringView) runRenewals(todo []engine.Record, revokeOld bool) {
 	m := e.t.m
 	ctx, cancel := context.WithCancel(m.app.ctx)
 	bar := widget.NewProgressBar()

@@ -2,18 +2,19 @@ package ui
 
 import (
 	"context"
-	"fyne.io/fyne/v2"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2"
+
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
 	pkcs12 "software.sslmate.com/src/go-pkcs12"
 
+	"certdesk/core/engine"
 	"certdesk/core/pki"
-	"certdesk/core/vault"
 )
 
 // TestFirstStart: welcome → create a vault with a passphrase → create my CA.
@@ -64,7 +65,7 @@ func TestFirstStart(t *testing.T) {
 // start from a working vault.
 func newVaultWithCA(t *testing.T, dir string) string {
 	path := filepath.Join(dir, "work.db")
-	v, err := vault.Create(path, nil, vault.CreateOptions{Insecure: true})
+	v, err := engine.Create(path, nil, engine.CreateOptions{Insecure: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -180,9 +181,9 @@ func TestDemoAndServer(t *testing.T) {
 	h.app.Start()
 	h.sees("Stop server", "Serving https://localhost:", "Connect as Alice Valid", "Connect with no certificate", "Connect with a look-alike CA")
 	h.tap("Connect as Alice Valid")
-	h.sees("Accepted — as Alice Valid: HTTP 200, verdict ok")
+	h.sees(`Let in — as "Alice Valid": HTTP 200, verdict ok`)
 	h.tap("Connect with a look-alike CA")
-	h.sees("Refused — as a look-alike of Demo CA", "unknown_ca")
+	h.sees(`Refused — as a look-alike of CA "Demo CA"`, "unknown_ca")
 	h.tap("Connect with no certificate")
 	h.sees("no_certificate")
 	s := h.app.main.server
@@ -220,13 +221,13 @@ func TestDemoAndServer(t *testing.T) {
 func TestInspectDroppedFile(t *testing.T) {
 	dir := t.TempDir()
 	path := newVaultWithCA(t, dir)
-	v, _ := vault.OpenUnlocked(path, nil)
+	v, _ := engine.OpenUnlocked(path, nil)
 	ca, _ := v.CAByName(context.Background(), "Acme")
 	rec, _ := v.IssuePerson(context.Background(), ca, pki.PersonRequest{Name: pki.Name{CommonName: "Dropped Dora"}})
-	cert, _ := v.Certificate(context.Background(), rec.ID)
+	certPEM, _ := v.CertificatePEM(context.Background(), rec.ID)
 	v.Close()
 	file := filepath.Join(dir, "dora.pem")
-	os.WriteFile(file, pki.EncodeCertPEM(cert), 0o644)
+	os.WriteFile(file, certPEM, 0o644)
 
 	h := newHarness(t, Options{VaultPath: path})
 	h.app.Start()

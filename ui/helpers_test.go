@@ -11,7 +11,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
-	"certdesk/core/vault"
+	"certdesk/core/engine"
 )
 
 // settleTimeout bounds how long a test waits for background work (a demo
@@ -197,6 +197,6 @@ func (h *harness) waitFor(what string, cond func() bool) {
 	}
 }
 
-func vaultFilterName(name string) vault.Filter {
-	return vault.Filter{Search: name, Sort: vault.SortID}
+func vaultFilterName(name string) engine.Filter {
+	return engine.Filter{Search: name, Sort: engine.SortID}
 }

@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"certdesk/core/certinfo"
+	"certdesk/core/engine"
 	"certdesk/core/inspect"
 	"certdesk/core/pki"
 	"certdesk/core/verdict"
@@ -49,16 +50,16 @@ func (u *App) inspectData(path string, data, password []byte) {
 	})
 }
 
-func (u *App) showInspected(path string, res inspected, password []byte, err error) {
+func (u *App) showInspected(path string, res engine.Inspection, password []byte, err error) {
 	if errors.Is(err, pki.ErrPasswordNeeded) || (errors.Is(err, pki.ErrWrongPassword) && password != nil) {
-		u.askInspectPassword(path, res.data, password != nil)
+		u.askInspectPassword(path, res.Data, password != nil)
 		return
 	}
 	if err != nil {
 		u.showError("Inspecting "+filepath.Base(path), err)
 		return
 	}
-	body := widget.NewLabel(judgedText(res.judged) + u.describeItems(res.items))
+	body := widget.NewLabel(judgedText(res.Judged) + u.describeItems(res.Items))
 	body.Wrapping = fyne.TextWrapWord
 	body.Selectable = true
 	scroll := container.NewVScroll(body)

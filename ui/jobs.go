@@ -7,8 +7,7 @@ import (
 	"path/filepath"
 	"time"
 
-	"certdesk/core/demo"
-	"certdesk/core/vault"
+	"certdesk/core/engine"
 )
 
 // jobs is every call the UI makes into core, one small method per
@@ -18,15 +17,15 @@ import (
 // and never touch a widget.
 type jobs struct {
 	ctx context.Context
-	v   *vault.Vault
+	v   *engine.Engine
 }
 
 // jobs captures what background work needs; UI goroutine only.
-func (u *App) jobs() jobs { return jobs{ctx: u.ctx, v: u.vault} }
+func (u *App) jobs() jobs { return jobs{ctx: u.ctx, v: u.engine} }
 
 // now is the vault's clock (it only reads a func; safe anywhere).
 func (j jobs) now() time.Time {
-	if j.v == nil || j.v.Now == nil {
+	if j.v == nil {
 		return time.Now()
 	}
 	return j.v.Now()
@@ -40,13 +39,13 @@ func fileExists(p string) bool {
 
 // openedVault is a vault file opened, unlocked when it needs no passphrase.
 type openedVault struct {
-	v        *vault.Vault
+	v        *engine.Engine
 	unlocked bool
 }
 
 // openVault opens a vault and unlocks it at once when it is insecure.
 func openVault(path string) (openedVault, error) {
-	v, err := vault.Open(path)
+	v, err := engine.Open(path)
 	if err != nil {
 		return openedVault{}, err
 	}
@@ -61,16 +60,16 @@ func openVault(path string) (openedVault, error) {
 }
 
 // createVault makes a new vault file.
-func createVault(path string, passphrase []byte, insecure bool) (*vault.Vault, error) {
-	return vault.Create(path, passphrase, vault.CreateOptions{Insecure: insecure})
+func createVault(path string, passphrase []byte, insecure bool) (*engine.Engine, error) {
+	return engine.Create(path, passphrase, engine.CreateOptions{Insecure: insecure})
 }
 
 // unlockVault unlocks a vault with its passphrase (the key derivation
 // takes a moment, on purpose).
-func unlockVault(v *vault.Vault, passphrase []byte) error { return v.Unlock(passphrase) }
+func unlockVault(v *engine.Engine, passphrase []byte) error { return v.Unlock(passphrase) }
 
 // closeVault closes a vault that is no longer shown.
-func closeVault(v *vault.Vault) {
+func closeVault(v *engine.Engine) {
 	if v != nil {
 		v.Close()
 	}
@@ -78,19 +77,19 @@ func closeVault(v *vault.Vault) {
 
 // buildDemo makes a throwaway demo vault (in a temporary folder when path
 // is empty or taken) and fills it.
-func buildDemo(ctx context.Context, path string) (*vault.Vault, demo.Demo, error) {
+func buildDemo(ctx context.Context, path string) (*engine.Engine, engine.Demo, error) {
 	if path == "" || fileExists(path) {
 		dir, err := os.MkdirTemp("", "certdesk-demo-")
 		if err != nil {
-			return nil, demo.Demo{}, err
+			return nil, engine.Demo{}, err
 		}
 		path = filepath.Join(dir, "demo.db")
 	}
-	v, err := vault.Create(path, nil, vault.CreateOptions{Insecure: true})
+	v, err := engine.Create(path, nil, engine.CreateOptions{Insecure: true})
 	if err != nil {
-		return nil, demo.Demo{}, err
+		return nil, engine.Demo{}, err
 	}
-	d, err := demo.Populate(ctx, v)
+	d, err := v.PopulateDemo(ctx)
 	if err != nil {
 		v.Close()
 		return nil, d, err
@@ -99,22 +98,22 @@ func buildDemo(ctx context.Context, path string) (*vault.Vault, demo.Demo, error
 }
 
 // cas reads the vault's CAs.
-func (j jobs) cas() ([]vault.CA, error) { return j.v.CAs(j.ctx) }
+func (j jobs) cas() ([]engine.CA, error) { return j.v.CAs(j.ctx) }
 
 // issuedCount counts what a CA issued (its own certificate excluded).
 func (j jobs) issuedCount(caID int64) (int, error) {
-	n, err := j.v.Count(j.ctx, vault.Filter{CAID: caID})
+	n, err := j.v.Count(j.ctx, engine.Filter{CAID: caID})
 	return n - 1, err
 }
 
 // tablePage reads page p (pageSize rows) of a filter.
-func (j jobs) tablePage(f vault.Filter, p int) ([]vault.Record, error) {
+func (j jobs) tablePage(f engine.Filter, p int) ([]engine.Record, error) {
 	f.Limit, f.Offset = pageSize, p*pageSize
 	return j.v.List(j.ctx, f)
 }
 
 // tableStart counts a filter's rows and reads its first page.
-func (j jobs) tableStart(f vault.Filter) (int, []vault.Record, error) {
+func (j jobs) tableStart(f engine.Filter) (int, []engine.Record, error) {
 	n, err := j.v.Count(j.ctx, f)
 	if err != nil {
 		return 0, nil, fmt.Errorf("counting: %w", err)
@@ -125,7 +124,7 @@ func (j jobs) tableStart(f vault.Filter) (int, []vault.Record, error) {
 
 // rowOf finds where record id sits in a filter, looking at the first
 // limit rows; -1 when it is not there.
-func (j jobs) rowOf(f vault.Filter, id int64, limit int) (int, error) {
+func (j jobs) rowOf(f engine.Filter, id int64, limit int) (int, error) {
 	f.Limit, f.Offset = limit, 0
 	recs, err := j.v.List(j.ctx, f)
 	for i, r := range recs {
@@ -138,8 +137,8 @@ func (j jobs) rowOf(f vault.Filter, id int64, limit int) (int, error) {
 
 // expiringCount counts what expires soon, unless the vault, the filter and
 // the day are those of the last count (key); counted says it counted.
-func (j jobs) expiringCount(f vault.Filter, days int, lastKey string) (n int, key string, counted bool, err error) {
-	stamp, err := j.v.Stamp(j.ctx)
+func (j jobs) expiringCount(f engine.Filter, days int, lastKey string) (n int, key string, counted bool, err error) {
+	stamp, err := j.v.TrustSource().Stamp(j.ctx)
 	if err != nil {
 		return 0, "", false, err
 	}
@@ -152,18 +151,18 @@ func (j jobs) expiringCount(f vault.Filter, days int, lastKey string) (n int, ke
 }
 
 // list reads the records of a filter.
-func (j jobs) list(f vault.Filter) ([]vault.Record, error) { return j.v.List(j.ctx, f) }
+func (j jobs) list(f engine.Filter) ([]engine.Record, error) { return j.v.List(j.ctx, f) }
 
 // record reads one record.
-func (j jobs) record(id int64) (vault.Record, error) { return j.v.Get(j.ctx, id) }
+func (j jobs) record(id int64) (engine.Record, error) { return j.v.Get(j.ctx, id) }
 
 // tryChoices are the certificates one can connect as (those whose key the
 // vault holds), the first few hundred.
-func (j jobs) tryChoices() ([]vault.Record, error) {
-	recs, err := j.v.List(j.ctx, vault.Filter{Sort: vault.SortCommonName, Limit: 300})
-	var out []vault.Record
+func (j jobs) tryChoices() ([]engine.Record, error) {
+	recs, err := j.v.List(j.ctx, engine.Filter{Sort: engine.SortCommonName, Limit: 300})
+	var out []engine.Record
 	for _, r := range recs {
-		if r.HasKey && r.Kind != vault.KindCA && r.CommonName != vault.TestServerName {
+		if r.HasKey && r.Kind != engine.KindCA && r.CommonName != engine.TestServerName {
 			out = append(out, r)
 		}
 	}
@@ -172,10 +171,10 @@ func (j jobs) tryChoices() ([]vault.Record, error) {
 
 // serverCertificates are the CA's server certificates a kit can carry:
 // with their key, not revoked, not expired.
-func (j jobs) serverCertificates(ca vault.CA) ([]vault.Record, error) {
-	recs, err := j.v.List(j.ctx, vault.Filter{CAID: ca.ID, Kind: vault.KindServer, Sort: vault.SortNotAfter, Descending: true, Limit: 50})
+func (j jobs) serverCertificates(ca engine.CA) ([]engine.Record, error) {
+	recs, err := j.v.List(j.ctx, engine.Filter{CAID: ca.ID, Kind: engine.KindServer, Sort: engine.SortNotAfter, Descending: true, Limit: 50})
 	now := j.now()
-	var out []vault.Record
+	var out []engine.Record
 	for _, r := range recs {
 		if r.HasKey && !r.Revoked() && now.Before(r.NotAfter) {
 			out = append(out, r)

@@ -22,7 +22,7 @@ var blockingCalls = map[string][]string{
 	"deploy":  {"PrepareFolder", "WriteKit"},
 	"mtls":    {"Start", "Try", "PrepareClientFiles", "LookalikeCertificate"},
 	"export":  {"WriteFile", "Encode", "PKCS12", "KeyPEM"},
-	"vault":   {"Create", "Open", "OpenUnlocked", "NewTrustSource", "DefaultActor"},
+	"engine":  {"Create", "Open", "OpenUnlocked", "DefaultActor", "ReadRequest"},
 	"pki":     {"ParseCertificates", "ParsePrivateKey", "ParseCSR", "NewCA", "GenerateKey"},
 	"verdict": {"JudgeCertificates", "Judge"},
 }
@@ -35,7 +35,7 @@ func jobFile(name string) bool {
 
 // TestViewsCallCoreOnlyThroughJobs: outside the job files, no ui code calls
 // a function that blocks (blockingCalls), a method of the open vault
-// (x.vault.M()) or readFile; such a call belongs in a job started
+// (x.engine.M()) or readFile; such a call belongs in a job started
 // through the Runner. Goroutines started with go are not calls of the view.
 func TestViewsCallCoreOnlyThroughJobs(t *testing.T) {
 	files, _ := filepath.Glob("*.go")
@@ -100,7 +100,7 @@ func blockingCall(call *ast.CallExpr) string {
 				}
 			}
 		case *ast.SelectorExpr:
-			if x.Sel.Name == "vault" {
+			if x.Sel.Name == "engine" {
 				return "the vault's " + fn.Sel.Name
 			}
 		}
@@ -114,7 +114,7 @@ func TestBlockingCallRule(t *testing.T) {
 		code string
 		want string
 	}{
-		{"m.app.vault.List(ctx, f)", "the vault's List"},
+		{"m.app.engine.List(ctx, f)", "the vault's List"},
 		{"os.ReadFile(p)", "os.ReadFile"},
 		{"readFile(p)", "readFile"},
 		{"mtls.Try(ctx, addr, opts)", "mtls.Try"},

@@ -1,49 +1,31 @@
 package ui
 
 import (
-	"crypto/tls"
-	"crypto/x509"
-	"fmt"
-
+	"certdesk/core/engine"
 	"certdesk/core/mtls"
-	"certdesk/core/vault"
-	"certdesk/core/verdict"
 )
 
 // liveServer is a running test server and what belongs to it.
 type liveServer struct {
-	server *mtls.Server
-	ca     vault.CA
-	trust  *vault.TrustSource
+	server *engine.TestServer
+	ca     engine.CA
 	files  string // the private folder of the try-it files
 }
 
 // startServer issues (or reuses) the test server's certificate, decrypts
-// its key, builds the trust for ca and starts listening on addr.
-func (j jobs) startServer(ca vault.CA, addr string, mode mtls.Mode) (*liveServer, error) {
-	rec, err := j.v.TestServerCertificate(j.ctx, ca)
-	if err != nil {
-		return nil, err
-	}
-	cert, err := j.v.TLSCertificate(j.ctx, rec.ID)
-	if err != nil {
-		return nil, err
-	}
-	source := vault.NewTrustSource(j.v, ca)
-	trust, err := source.Trust(j.ctx)
-	if err != nil {
-		return nil, err
-	}
+// its key, builds the trust for ca and starts listening on addr; the
+// server follows the vault's changes by itself.
+func (j jobs) startServer(ca engine.CA, addr string, mode mtls.Mode) (*liveServer, error) {
 	files, err := makeTryFolder()
 	if err != nil {
 		return nil, err
 	}
-	server, err := mtls.Start(mtls.Config{Addr: addr, Mode: mode, Certificate: *cert, Trust: trust})
+	server, err := j.v.StartTestServer(j.ctx, engine.ServerOptions{CA: ca, Addr: addr, Mode: mode})
 	if err != nil {
 		removeTryFolder(files)
 		return nil, err
 	}
-	return &liveServer{server: server, ca: ca, trust: source, files: files}, nil
+	return &liveServer{server: server, ca: ca, files: files}, nil
 }
 
 // stopServer closes the server (it waits for its connections) and removes
@@ -57,8 +39,8 @@ func stopServer(l *liveServer) {
 type tryRequest struct {
 	mode   tryMode
 	addr   string
-	ca     vault.CA
-	as     vault.Record // for tryAsChosen
+	ca     engine.CA
+	as     engine.Record // for tryAsChosen
 	asName string
 }
 
@@ -70,39 +52,17 @@ type tryOutcome struct {
 	err      error
 }
 
-// connect builds the client side of a try (the server's CA pool, the
-// chosen certificate or a look-alike) and connects.
+// connect tries the running server as the chosen certificate, with none
+// or with a look-alike's.
 func (j jobs) connect(req tryRequest) tryOutcome {
 	out := tryOutcome{label: req.mode.label(req)}
-	caCert, err := j.v.Certificate(j.ctx, req.ca.CertID)
-	if err != nil {
-		out.err = fmt.Errorf("reading the CA: %w", err)
-		return out
-	}
-	pool := x509.NewCertPool()
-	pool.AddCert(caCert)
-	opts := mtls.TryOptions{ServerCAs: pool}
-	if opts.Certificate, err = j.clientCertificate(req, caCert); err != nil {
-		out.err = err
-		return out
-	}
-	res, err := mtls.Try(j.ctx, req.addr, opts)
+	r := engine.TryRequest{Mode: req.mode.engineMode(), CertID: req.as.ID, CA: req.ca, Addr: req.addr}
+	res, err := j.v.Try(j.ctx, r)
 	if err != nil {
 		out.err = err
 		return out
 	}
 	out.summary = res.Summary()
-	out.accepted = res.WhoAmI != nil && res.WhoAmI.Verdict == verdict.OK
+	out.accepted = res.LetIn()
 	return out
-}
-
-// clientCertificate is what a try presents: nil for none.
-func (j jobs) clientCertificate(req tryRequest, caCert *x509.Certificate) (*tls.Certificate, error) {
-	switch req.mode {
-	case tryAsChosen:
-		return j.v.TLSCertificate(j.ctx, req.as.ID)
-	case tryLookalike:
-		return mtls.LookalikeCertificate(caCert, j.now())
-	}
-	return nil, nil
 }

@@ -6,7 +6,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"certdesk/core/vault"
+	"certdesk/core/engine"
 )
 
 // tab names a tab of the main view.
@@ -26,7 +26,7 @@ type mainView struct {
 	tabs     *container.AppTabs
 	tabItems map[tab]*container.TabItem
 
-	cas      []vault.CA
+	cas      []engine.CA
 	caList   *widget.List
 	caID     int64 // selected CA, 0 for all
 	caInfo   *widget.Label
@@ -102,7 +102,7 @@ func (m *mainView) reloadThen(then func()) {
 
 // showCAs shows a fresh list of CAs, the empty state when there is none,
 // and refreshes the views that depend on them.
-func (m *mainView) showCAs(cas []vault.CA) {
+func (m *mainView) showCAs(cas []engine.CA) {
 	m.cas = cas
 	m.caList.Refresh()
 	if len(cas) == 0 {
@@ -128,7 +128,7 @@ func (m *mainView) selectCA(id int64) {
 }
 
 // currentCA is the selected CA; ok is false for "all certificates".
-func (m *mainView) currentCA() (vault.CA, bool) {
+func (m *mainView) currentCA() (engine.CA, bool) {
 	for _, ca := range m.cas {
 		if ca.ID == m.caID {
 			return ca, true
@@ -137,7 +137,7 @@ func (m *mainView) currentCA() (vault.CA, bool) {
 	if len(m.cas) == 1 {
 		return m.cas[0], true
 	}
-	return vault.CA{}, false
+	return engine.CA{}, false
 }
 
 // certificateChanged refreshes the views after a certificate was issued,

@@ -6,22 +6,17 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"certdesk/core/engine"
 	"certdesk/core/mtls"
-	"certdesk/core/vault"
 )
 
 const stoppedText = "The server is stopped.\nStart it, then connect below or from a browser."
-
-// trustRefreshInterval is how often a running server looks for new
-// revocations and certificates in the vault.
-const trustRefreshInterval = 250 * time.Millisecond
 
 var modeLabels = map[mtls.Mode]string{
 	mtls.Explain:  "explain — always answer, and say why",
@@ -134,7 +129,7 @@ func (l *serverLifecycle) toggle() {
 
 // startFor starts the server trusting ca, in the background: issuing its
 // certificate, decrypting its key and listening take a moment.
-func (l *serverLifecycle) startFor(ca vault.CA) {
+func (l *serverLifecycle) startFor(ca engine.CA) {
 	if l.starting {
 		return
 	}
@@ -168,7 +163,6 @@ func (l *serverLifecycle) started(live *liveServer, err error) {
 	ctx, cancel := context.WithCancel(l.s.m.app.ctx)
 	l.cancel = cancel
 	sub, _ := live.server.Events().Subscribe(maxShownEvents)
-	go mtls.KeepTrustFresh(ctx, live.server, live.trust, trustRefreshInterval, nil)
 	go l.s.events.batch.pump(ctx, sub, l.s.m.app.run, l.s.events.flush)
 	l.showRunning(true)
 	l.state.SetText(fmt.Sprintf("Serving %s, trusting %q.\nNo connection yet: try one below.", live.server.URL(), live.ca.Name))

@@ -5,7 +5,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
-	"certdesk/core/vault"
+	"certdesk/core/engine"
 )
 
 // serverTab is the "Test server" tab: the controls that start and stop the
@@ -42,10 +42,10 @@ func (s *serverTab) refreshCAs() {
 }
 
 // startFor starts the server trusting ca.
-func (s *serverTab) startFor(ca vault.CA) { s.lifecycle.startFor(ca) }
+func (s *serverTab) startFor(ca engine.CA) { s.lifecycle.startFor(ca) }
 
 // stop stops the server; the events stay on screen.
 func (s *serverTab) stop() { s.lifecycle.stop() }
 
 // setTryAs chooses the certificate the try-it buttons connect as.
-func (s *serverTab) setTryAs(r vault.Record) { s.try.setAs(r) }
+func (s *serverTab) setTryAs(r engine.Record) { s.try.setAs(r) }

@@ -9,7 +9,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"certdesk/core/vault"
+	"certdesk/core/engine"
 )
 
 // tryMode is what the try-it panel presents to the server.
@@ -20,6 +20,17 @@ const (
 	tryNoCertificate                // nothing
 	tryLookalike                    // a certificate from a CA with the same name as the trusted one
 )
+
+// engineMode is the engine's name for the mode.
+func (m tryMode) engineMode() engine.TryMode {
+	switch m {
+	case tryAsChosen:
+		return engine.TryAs
+	case tryLookalike:
+		return engine.TryLookalike
+	}
+	return engine.TryWithout
+}
 
 // label names who a try connects as, in words.
 func (m tryMode) label(req tryRequest) string {
@@ -38,8 +49,8 @@ type tryPanel struct {
 	s        *serverTab
 	content  fyne.CanvasObject
 	choice   *widget.Select
-	records  []vault.Record
-	as       vault.Record
+	records  []engine.Record
+	as       engine.Record
 	buttons  map[tryMode]*widget.Button
 	result   *widget.Label
 	snippets *snippetPanel
@@ -68,7 +79,7 @@ func newTryPanel(s *serverTab) *tryPanel {
 	return p
 }
 
-func tryLabel(r vault.Record, now time.Time) string {
+func tryLabel(r engine.Record, now time.Time) string {
 	return fmt.Sprintf("%s — %s, %s", r.CommonName, r.CAName, statusLabel(r.Status(now)))
 }
 
@@ -84,8 +95,8 @@ func (p *tryPanel) chose(label string) {
 }
 
 // setAs chooses the certificate the try-it buttons connect as.
-func (p *tryPanel) setAs(r vault.Record) {
-	if r.Kind == vault.KindCA || !r.HasKey || r.ID == p.as.ID {
+func (p *tryPanel) setAs(r engine.Record) {
+	if r.Kind == engine.KindCA || !r.HasKey || r.ID == p.as.ID {
 		return
 	}
 	p.as = r
@@ -108,7 +119,7 @@ func (p *tryPanel) refreshChoices() {
 	})
 }
 
-func (p *tryPanel) showChoices(recs []vault.Record) {
+func (p *tryPanel) showChoices(recs []engine.Record) {
 	now := p.now()
 	p.records = recs
 	var labels []string
@@ -159,10 +170,10 @@ func (p *tryPanel) showOutcome(out tryOutcome) {
 		p.result.SetText("Could not connect: " + out.err.Error())
 		p.result.Importance = widget.DangerImportance
 	case out.accepted:
-		p.result.SetText("Accepted — as " + out.label + ": " + out.summary)
+		p.result.SetText(out.summary)
 		p.result.Importance = widget.MediumImportance
 	default:
-		p.result.SetText("Refused — as " + out.label + ": " + out.summary)
+		p.result.SetText(out.summary)
 		p.result.Importance = widget.DangerImportance
 	}
 	p.result.Refresh()
@@ -178,7 +189,7 @@ func (p *tryPanel) prepareSnippets() {
 	}
 	j, as := p.s.m.app.jobs(), p.as
 	p.s.m.app.run.Run(func() func() {
-		snips, err := j.tryFiles(live.files, as.ID, live.ca.CertID, live.server.URL())
+		snips, err := j.tryFiles(live.files, as.ID, live.server.URL())
 		return func() {
 			if p.s.live() != live || p.as.ID != as.ID {
 				return // the server or the choice changed meanwhile

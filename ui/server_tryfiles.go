@@ -21,20 +21,9 @@ func removeTryFolder(dir string) {
 	}
 }
 
-// tryFiles writes the files of certificate certID (with the server's CA)
-// into dir and returns the commands that use them against url.
-func (j jobs) tryFiles(dir string, certID, caCertID int64, url string) ([]mtls.Snippet, error) {
-	mat, err := j.material(certID, true)
-	if err != nil {
-		return nil, err
-	}
-	caCert, err := j.v.Certificate(j.ctx, caCertID)
-	if err != nil {
-		return nil, err
-	}
-	files, err := mtls.PrepareClientFiles(dir, mat.Cert, mat.Chain, mat.Key, caCert)
-	if err != nil {
-		return nil, err
-	}
-	return mtls.Snippets(url, files), nil
+// tryFiles writes the files of certificate certID (with its CA) into dir
+// and returns the commands that use them against url.
+func (j jobs) tryFiles(dir string, certID int64, url string) ([]mtls.Snippet, error) {
+	kit, err := j.v.PrepareClientKit(j.ctx, certID, dir, url)
+	return kit.Snippets, err
 }

@@ -11,7 +11,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"certdesk/core/vault"
+	"certdesk/core/engine"
 )
 
 // showWelcome is the first start: create a vault, open one, or try the demo.
@@ -120,7 +120,7 @@ func (u *App) showUnlock(vaultPath string) {
 }
 
 // askPassphrase shows the unlock screen of a locked vault.
-func (u *App) askPassphrase(vaultPath string, v *vault.Vault) {
+func (u *App) askPassphrase(vaultPath string, v *engine.Engine) {
 	pass := widget.NewPasswordEntry()
 	pass.SetPlaceHolder("passphrase")
 	problem := widget.NewLabel("")
@@ -136,7 +136,7 @@ func (u *App) askPassphrase(vaultPath string, v *vault.Vault) {
 			return func() {
 				unlock.Enable()
 				switch {
-				case errors.Is(err, vault.ErrWrongPassphrase):
+				case errors.Is(err, engine.ErrWrongPassphrase):
 					problem.SetText("That passphrase is wrong. Nothing was changed; try again.")
 					pass.SetText("")
 				case err != nil:

@@ -14,9 +14,9 @@ import (
 	"fyne.io/fyne/v2/widget"
 	pkcs12 "software.sslmate.com/src/go-pkcs12"
 
+	"certdesk/core/engine"
 	"certdesk/core/export"
 	"certdesk/core/pki"
-	"certdesk/core/vault"
 )
 
 // TestOnboardTeamFromCSV: a CSV with good rows, a bad e-mail and a
@@ -73,7 +73,7 @@ func TestOnboardTeamFromCSV(t *testing.T) {
 func TestExpiringSoonView(t *testing.T) {
 	dir := t.TempDir()
 	path := newVaultWithCA(t, dir)
-	v, _ := vault.Open(path)
+	v, _ := engine.Open(path)
 	v.Unlock(nil)
 	ctx := context.Background()
 	ca, _ := v.DefaultCA(ctx)
@@ -106,7 +106,7 @@ func TestExpiringSoonView(t *testing.T) {
 	h.waitFor("the renewals", func() bool { return strings.Contains(h.text(), "Renewed 2 of 2") })
 	h.tap("OK")
 	h.sees("6 certificate(s)")
-	recs, _ := h.app.Vault().List(ctx, vault.Filter{Search: "Soon", Sort: vault.SortID})
+	recs, _ := h.app.Vault().List(ctx, engine.Filter{Search: "Soon", Sort: engine.SortID})
 	if len(recs) != 4 || recs[2].RenewedFrom == 0 || recs[3].RenewedFrom == 0 {
 		t.Fatalf("after renewing: %+v", recs)
 	}
@@ -186,7 +186,7 @@ func TestReminderServerKitAndEasyRSA(t *testing.T) {
 
 	// A new vault imports it, asking for the password.
 	h2 := newHarness(t, Options{VaultPath: filepath.Join(t.TempDir(), "empty.db")})
-	v, _ := vault.Create(h2.app.opts.VaultPath, nil, vault.CreateOptions{Insecure: true})
+	v, _ := engine.Create(h2.app.opts.VaultPath, nil, engine.CreateOptions{Insecure: true})
 	v.Close()
 	h2.app.Start()
 	h2.picker.folder = filepath.Join(dir, "pki")
@@ -225,7 +225,7 @@ func TestImportXCABundle(t *testing.T) {
 	os.WriteFile(path, bundle, 0o600)
 
 	vaultPath := filepath.Join(dir, "empty.db")
-	v, _ := vault.Create(vaultPath, nil, vault.CreateOptions{Insecure: true})
+	v, _ := engine.Create(vaultPath, nil, engine.CreateOptions{Insecure: true})
 	v.Close()
 	h := newHarness(t, Options{VaultPath: vaultPath})
 	h.app.Start()

@@ -157,7 +157,7 @@ const (
 	tabCertificatesX, tabCertificatesY = 70, 50
 	tabServerX, tabServerY             = 190, 50
 	firstRowX, firstRowY               = 470, 200
-	tryAsX, tryAsY                     = 233, 522
+	tryAsX, tryAsY                     = 233, 542
 	configureX, configureY             = 118, 659 // "Configure a server…" in the CA panel
 )
 

@@ -57,7 +57,7 @@ func loadCA(f CAFiles) (*x509.Certificate, crypto.Signer, []*x509.Certificate, e
 		}
 		return p.Cert, p.Key, p.Chain, nil
 	}
-	if f.CertFile == "" || f.KeyFile == "" {
+	if f.CertFile == "" {
 		return nil, nil, nil, fmt.Errorf("a CA needs its certificate and its key: give both files, or one PKCS#12 file")
 	}
 	certData, err := input.ReadFile(f.CertFile)
@@ -66,6 +66,9 @@ func loadCA(f CAFiles) (*x509.Certificate, crypto.Signer, []*x509.Certificate, e
 	}
 	if pki.LooksLikePKCS12(certData) {
 		return loadCA(CAFiles{P12File: f.CertFile, Password: f.Password})
+	}
+	if f.KeyFile == "" {
+		return nil, nil, nil, fmt.Errorf("%s holds no key: give the CA's key file too, or trust the CA by its certificate alone", f.CertFile)
 	}
 	certs, err := pki.ParseCertificates(certData)
 	if err != nil {

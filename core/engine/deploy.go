@@ -35,10 +35,10 @@ type DeployRequest struct {
 // leaves the vault unchanged.
 func (e *Engine) Deploy(ctx context.Context, req DeployRequest) (Deployed, error) {
 	if err := deploy.CheckAddresses(req.Listen, req.Backend); err != nil {
-		return Deployed{}, err
+		return Deployed{}, &UnchangedError{err}
 	}
 	if err := deploy.PrepareFolder(req.Dir, req.Servers, req.Replace); err != nil {
-		return Deployed{}, err
+		return Deployed{}, &UnchangedError{err}
 	}
 	kit, err := e.gatherKit(ctx, req)
 	if err != nil {
@@ -117,3 +117,12 @@ func (e *Engine) kitServer(ctx context.Context, req DeployRequest) (Record, erro
 	}
 	return rec, nil
 }
+
+// UnchangedError is a refusal made before anything was issued, signed or
+// written: the vault and the files are as they were.
+type UnchangedError struct{ Err error }
+
+func (e *UnchangedError) Error() string { return e.Err.Error() }
+
+// Unwrap gives the reason.
+func (e *UnchangedError) Unwrap() error { return e.Err }

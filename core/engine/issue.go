@@ -2,9 +2,11 @@ package engine
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"certdesk/core/certinfo"
+	"certdesk/core/input"
 	"certdesk/core/pki"
 )
 
@@ -75,4 +77,31 @@ func (e *Engine) RenewalCandidates(ctx context.Context, ca CA, within time.Durat
 		}
 	}
 	return out, nil
+}
+
+// Request is a certificate signing request as a person checks it before
+// signing: what it asks for, and its bytes for SignRequest.
+type Request struct {
+	Subject  string
+	KeyType  string
+	Emails   []string
+	DNSNames []string
+	Data     []byte
+}
+
+// ReadRequest reads a CSR file (PEM or DER) and checks its signature.
+func ReadRequest(path string) (Request, error) {
+	data, err := input.ReadFile(path)
+	if err != nil {
+		return Request{}, err
+	}
+	csr, err := pki.ParseCSR(data)
+	if err != nil {
+		return Request{}, fmt.Errorf("that file is not a CSR Certdesk can read: %w", err)
+	}
+	if err := csr.CheckSignature(); err != nil {
+		return Request{}, fmt.Errorf("the CSR's signature does not verify: %w", err)
+	}
+	return Request{Subject: certinfo.DistinguishedName(csr.Subject), KeyType: pki.DescribePublicKey(csr.PublicKey),
+		Emails: csr.EmailAddresses, DNSNames: csr.DNSNames, Data: data}, nil
 }

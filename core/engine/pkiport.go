@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 
 	"certdesk/core/export"
 	"certdesk/core/input"
@@ -19,6 +20,9 @@ type PKIExport struct {
 	CA       CA
 	Dir      string
 	Password string
+	// Generated says Password was generated (100 random bits), so the keys
+	// need no slow key derivation to resist guessing.
+	Generated bool
 }
 
 // PKIExported is what an easy-rsa export wrote.
@@ -43,11 +47,13 @@ func (e *Engine) ExportPKI(ctx context.Context, req PKIExport) (PKIExported, err
 	if err := os.MkdirAll(req.Dir, 0o700); err != nil {
 		return PKIExported{}, fmt.Errorf("creating the folder %s: %w", req.Dir, err)
 	}
-	out := PKIExported{CA: req.CA, Dir: req.Dir, Password: req.Password}
-	opts := interop.WriteOptions{Password: req.Password, Now: e.Now()}
+	out := PKIExported{CA: req.CA, Dir: req.Dir, Password: req.Password, Generated: req.Generated}
 	if out.Password == "" {
 		out.Password, out.Generated = export.GeneratePassword(), true
-		opts.Password, opts.KeyIterations = out.Password, export.GeneratedPasswordIterations
+	}
+	opts := interop.WriteOptions{Password: out.Password, Now: e.Now()}
+	if out.Generated {
+		opts.KeyIterations = export.GeneratedPasswordIterations
 	}
 	p, err := e.gatherPKI(ctx, req.CA)
 	if err != nil {
@@ -108,10 +114,14 @@ type PKIImport struct {
 	Source   string
 	Password []byte
 	Name     string
+	// FreeNames names each CA by its common name, numbered ("Name (2)")
+	// when the vault already has a CA of that name.
+	FreeNames bool
 }
 
 // PKIImported is one CA an import stored.
 type PKIImported struct {
+	ID           int64  `json:"-"`
 	CA           string `json:"ca"`
 	Certificates int    `json:"certificates"`
 	Revoked      int    `json:"revoked"`
@@ -129,12 +139,19 @@ func (e *Engine) ImportPKI(ctx context.Context, req PKIImport) ([]PKIImported, [
 	if err != nil {
 		return nil, nil, err
 	}
+	taken, err := e.caNamesTaken(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
 	var done []PKIImported
 	for i, p := range pkis {
 		name := req.Name
-		if name == "" {
+		switch {
+		case req.FreeNames:
+			name = freeName(taken, p.CA.Subject.CommonName)
+		case name == "":
 			name = p.CA.Subject.CommonName
-		} else if len(pkis) > 1 {
+		case len(pkis) > 1:
 			name = fmt.Sprintf("%s %d", req.Name, i+1)
 		}
 		ca, caWarnings, err := e.store.StorePKI(ctx, name, importedPKI(p))
@@ -145,7 +162,8 @@ func (e *Engine) ImportPKI(ctx context.Context, req PKIImport) ([]PKIImported, [
 			return done, warnings, err
 		}
 		warnings = append(warnings, caWarnings...)
-		done = append(done, PKIImported{CA: ca.Name, Certificates: len(p.Certs), Revoked: countRevoked(p)})
+		taken[ca.Name] = true
+		done = append(done, PKIImported{ID: ca.ID, CA: ca.Name, Certificates: len(p.Certs), Revoked: countRevoked(p)})
 	}
 	return done, warnings, nil
 }
@@ -184,4 +202,28 @@ func importedPKI(p interop.PKI) vault.ImportedPKI {
 		out.Certs = append(out.Certs, vault.ImportedCert{Cert: c.Cert, Key: c.Key, RevokedAt: c.RevokedAt, Reason: c.Reason})
 	}
 	return out
+}
+
+func (e *Engine) caNamesTaken(ctx context.Context) (map[string]bool, error) {
+	cas, err := e.store.CAs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	taken := map[string]bool{}
+	for _, ca := range cas {
+		taken[ca.Name] = true
+	}
+	return taken, nil
+}
+
+// freeName is name, or name numbered until no CA has it.
+func freeName(taken map[string]bool, name string) string {
+	if strings.TrimSpace(name) == "" {
+		name = "Imported CA"
+	}
+	candidate := name
+	for n := 2; taken[candidate]; n++ {
+		candidate = fmt.Sprintf("%s (%d)", name, n)
+	}
+	return candidate
 }
