@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"certdesk/core/testpeer"
+	"certdesk/core/peer/peertest"
 )
 
 var (
@@ -52,7 +52,7 @@ func TestServeAndTry(t *testing.T) {
 	s.ok("ca", "create", "Demo CA")
 	s.ok("issue", "--cn", "Alice")
 	s.ok("issue", "--cn", "Bob", "--email", "bob@example.com")
-	addr := testpeer.FreeAddr(t)
+	addr := peertest.FreeAddr(t)
 
 	cmd := exec.Command(certctlBinary(t), "serve", "--addr", addr)
 	cmd.Env = append(os.Environ(), "CERTDESK_VAULT="+s.vars["CERTDESK_VAULT"], "CERTDESK_PASSPHRASE="+s.vars["CERTDESK_PASSPHRASE"])
@@ -128,16 +128,16 @@ func TestServeAndTry(t *testing.T) {
 	waitFor(`revoked          403     "Alice"`)
 
 	// The generated commands work as pasted.
-	testpeer.Require(t, "curl")
-	testpeer.Require(t, "python3")
-	testpeer.Require(t, "openssl")
+	peertest.Require(t, "curl")
+	peertest.Require(t, "python3")
+	peertest.Require(t, "openssl")
 	dir := t.TempDir()
 	snippets := decodeJSON[[]map[string]string](t, s.ok("try", "--as", "Bob", "--addr", addr, "--commands", "--dir", dir, "--json"))
 	if len(snippets) != 4 {
 		t.Fatalf("snippets: %v", snippets)
 	}
 	for _, sn := range snippets {
-		out, err := testpeer.Try(t, "bash", "-c", sn["command"])
+		out, err := peertest.Try(t, "bash", "-c", sn["command"])
 		if err != nil {
 			t.Errorf("%s snippet failed: %v\n%s\n%s", sn["tool"], err, sn["command"], out)
 			continue
@@ -169,5 +169,5 @@ func TestServeUsage(t *testing.T) {
 	s.fails(2, "choose one of", "try")
 	s.fails(2, "choose one of", "try", "--none", "--lookalike")
 	s.ok("ca", "create", "X")
-	s.fails(1, "is `certctl serve` running", "try", "--none", "--addr", testpeer.FreeAddr(t))
+	s.fails(1, "is `certctl serve` running", "try", "--none", "--addr", peertest.FreeAddr(t))
 }
