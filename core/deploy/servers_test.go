@@ -119,7 +119,7 @@ func (f *fixture) connect(t *testing.T, kitDir, addr, who string, extra ...strin
 
 // startNginx runs nginx in the foreground with the site configuration
 // included in a minimal main file of its own.
-func startNginx(t *testing.T, conf, addr string) *peer.Server {
+func startNginx(t *testing.T, conf, addr string) *peer.Process {
 	t.Helper()
 	main := peer.NginxConfig{Dir: t.TempDir(), HTTP: "include " + quoteConf(conf) + ";"}
 	if err := main.Write(); err != nil {

@@ -175,8 +175,7 @@ func TestStartServer(t *testing.T) {
 				}
 			}
 			if c, err := (&net.Dialer{Timeout: time.Second}).Dial("tcp", addr); err == nil {
-				c.Close()
-				t.Errorf("something still listens on %s after Stop", addr)
+				t.Errorf("something still listens on %s after Stop (closing: %v)", addr, c.Close())
 			}
 		})
 	}

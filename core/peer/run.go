@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"os/exec"
-	"path/filepath"
 	"time"
 )
 
@@ -24,32 +23,23 @@ const (
 // running at the timeout is killed with its process group, and the error
 // wraps ErrTimeout; a program that fails gives its *exec.ExitError, wrapped.
 func Run(cmd *exec.Cmd, timeout time.Duration) (string, error) {
-	name := filepath.Base(cmd.Path)
-	out := &Output{}
-	if cmd.Stdout == nil && cmd.Stderr == nil {
-		cmd.Stdout, cmd.Stderr = out, out
+	p, err := Start(cmd)
+	if err != nil {
+		return "", err
 	}
-	cmd.SysProcAttr = groupAttr()
-	cmd.WaitDelay = StopTimeout
-	if err := cmd.Start(); err != nil {
-		return "", fmt.Errorf("starting %s: %w", name, err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
 	timer := time.NewTimer(timeout)
 	defer timer.Stop()
 	select {
-	case err := <-done:
-		if err != nil {
-			return out.String(), fmt.Errorf("%s: %w", name, err)
+	case <-p.exited:
+		if p.err != nil {
+			return p.Output(), fmt.Errorf("%s: %w", p.name, p.err)
 		}
-		return out.String(), nil
+		return p.Output(), nil
 	case <-timer.C:
-		err := fmt.Errorf("%s: %w after %v", name, ErrTimeout, timeout)
-		if killErr := killGroup(cmd.Process); killErr != nil {
-			err = errors.Join(err, fmt.Errorf("killing %s: %w", name, killErr))
+		err := fmt.Errorf("%s: %w after %v", p.name, ErrTimeout, timeout)
+		if stopErr := p.Stop(); stopErr != nil {
+			err = errors.Join(err, stopErr)
 		}
-		<-done // Wait's own error is the kill we just sent
-		return out.String(), err
+		return p.Output(), err
 	}
 }

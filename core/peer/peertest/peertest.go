@@ -75,7 +75,7 @@ func FreeAddr(t testing.TB) string {
 // StartServer starts cmd and waits until it listens on addr (see
 // peer.StartServer), or fails the test; the server is stopped when the test
 // ends.
-func StartServer(t testing.TB, cmd *exec.Cmd, addr string) *peer.Server {
+func StartServer(t testing.TB, cmd *exec.Cmd, addr string) *peer.Process {
 	t.Helper()
 	s, err := peer.StartServer(cmd, addr, peer.StartTimeout)
 	if err != nil {

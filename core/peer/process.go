@@ -14,21 +14,20 @@ import (
 // before it listened.
 var ErrExited = errors.New("exited before listening")
 
-// Server is a peer program started as a server by StartServer.
-type Server struct {
+// Process is a peer program started by Start or StartServer.
+type Process struct {
 	name   string
 	cmd    *exec.Cmd
 	out    *Output
 	exited chan struct{} // closed once Wait has returned
+	err    error         // what Wait returned; read after exited is closed
 }
 
-// StartServer starts cmd in a process group of its own, so that workers it
-// forks end with it, collects its output (unless cmd has its own Stdout or
-// Stderr) and waits at most timeout until something accepts TCP connections
-// on addr. If the program exits first (ErrExited) or the time runs out
-// (ErrTimeout), it is stopped and the error carries what it printed.
-func StartServer(cmd *exec.Cmd, addr string, timeout time.Duration) (*Server, error) {
-	s := &Server{name: filepath.Base(cmd.Path), cmd: cmd, out: &Output{}, exited: make(chan struct{})}
+// Start starts cmd in a process group of its own, so that workers it forks
+// end with it, and collects its output unless cmd has its own Stdout or
+// Stderr. Stop ends it.
+func Start(cmd *exec.Cmd) (*Process, error) {
+	s := &Process{name: filepath.Base(cmd.Path), cmd: cmd, out: &Output{}, exited: make(chan struct{})}
 	if cmd.Stdout == nil && cmd.Stderr == nil {
 		cmd.Stdout, cmd.Stderr = s.out, s.out
 	}
@@ -38,11 +37,21 @@ func StartServer(cmd *exec.Cmd, addr string, timeout time.Duration) (*Server, er
 		return nil, fmt.Errorf("starting %s: %w", s.name, err)
 	}
 	go func() {
-		// The exit status of a server is not news: it ends because it
-		// failed to start (the output says why) or because Stop killed it.
-		_ = cmd.Wait()
+		s.err = cmd.Wait()
 		close(s.exited)
 	}()
+	return s, nil
+}
+
+// StartServer starts cmd like Start and waits at most timeout until
+// something accepts TCP connections on addr. If the program exits first
+// (ErrExited) or the time runs out (ErrTimeout), it is stopped and the
+// error carries what it printed.
+func StartServer(cmd *exec.Cmd, addr string, timeout time.Duration) (*Process, error) {
+	s, err := Start(cmd)
+	if err != nil {
+		return nil, err
+	}
 	if err := s.waitListening(addr, timeout); err != nil {
 		if stopErr := s.Stop(); stopErr != nil {
 			err = errors.Join(err, stopErr)
@@ -52,7 +61,7 @@ func StartServer(cmd *exec.Cmd, addr string, timeout time.Duration) (*Server, er
 	return s, nil
 }
 
-func (s *Server) waitListening(addr string, timeout time.Duration) error {
+func (s *Process) waitListening(addr string, timeout time.Duration) error {
 	deadline := time.After(timeout)
 	for {
 		if c, err := net.DialTimeout("tcp", addr, time.Second); err == nil {
@@ -68,24 +77,27 @@ func (s *Server) waitListening(addr string, timeout time.Duration) error {
 	}
 }
 
-// Pid is the server's process id.
-func (s *Server) Pid() int { return s.cmd.Process.Pid }
+// Pid is the process id.
+func (s *Process) Pid() int { return s.cmd.Process.Pid }
 
-// Signal sends sig to the server process (SIGHUP makes nginx reload).
-func (s *Server) Signal(sig os.Signal) error {
+// Signal sends sig to the process (SIGHUP makes nginx reload).
+func (s *Process) Signal(sig os.Signal) error {
 	if err := s.cmd.Process.Signal(sig); err != nil {
 		return fmt.Errorf("signalling %s: %w", s.name, err)
 	}
 	return nil
 }
 
-// Output is what the server has printed so far, when StartServer collected it.
-func (s *Server) Output() string { return s.out.String() }
+// Output is what the program has printed so far, when Start collected it.
+func (s *Process) Output() string { return s.out.String() }
 
-// Stop kills the server with its process group and waits at most
-// StopTimeout for it to end. Stopping a server that has already ended is
+// Exited is closed when the program has ended.
+func (s *Process) Exited() <-chan struct{} { return s.exited }
+
+// Stop kills the program with its process group and waits at most
+// StopTimeout for it to end. Stopping a program that has already ended is
 // not an error.
-func (s *Server) Stop() error {
+func (s *Process) Stop() error {
 	select {
 	case <-s.exited:
 		return nil
