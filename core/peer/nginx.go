@@ -8,10 +8,11 @@ import (
 )
 
 // NginxConfig is an nginx main configuration for a foreground nginx
-// confined to one folder: no daemon, no master process, one worker, and its
-// pid file, error log and temporary files all inside Dir.
+// confined to one folder: no daemon, no master process, one worker, its pid
+// file and temporary files inside Dir, and its log on stderr, where
+// StartServer collects it and shows it when nginx does not start.
 type NginxConfig struct {
-	Dir         string // prefix folder: nginx.conf, nginx.pid, error.log and tmp/ go here
+	Dir         string // prefix folder: nginx.conf, nginx.pid and tmp/ go here
 	LogLevel    string // error_log level; "" is nginx's default (error)
 	Connections int    // worker_connections; 0 is nginx's default
 	HTTP        string // the rest of the http block: server blocks, or an include
@@ -20,21 +21,18 @@ type NginxConfig struct {
 // File is the path Write writes the configuration to.
 func (c NginxConfig) File() string { return filepath.Join(c.Dir, "nginx.conf") }
 
-// ErrorLog is the path of nginx's error log.
-func (c NginxConfig) ErrorLog() string { return filepath.Join(c.Dir, "error.log") }
-
 // Args are nginx's command-line arguments for this configuration: the
-// prefix, the file and the error log (so that nginx logs there even before
-// it has read the file).
+// prefix, the file, and the log on stderr even before nginx has read the
+// file.
 func (c NginxConfig) Args() []string {
-	return []string{"-p", c.Dir, "-c", c.File(), "-e", c.ErrorLog()}
+	return []string{"-p", c.Dir, "-c", c.File(), "-e", "stderr"}
 }
 
 // String is the configuration's text.
 func (c NginxConfig) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "daemon off;\nmaster_process off;\nworker_processes 1;\npid %s;\n", quote(filepath.Join(c.Dir, "nginx.pid")))
-	fmt.Fprintf(&b, "error_log %s%s;\n", quote(c.ErrorLog()), prefixed(" ", c.LogLevel))
+	fmt.Fprintf(&b, "error_log stderr%s;\n", prefixed(" ", c.LogLevel))
 	if c.Connections > 0 {
 		fmt.Fprintf(&b, "events { worker_connections %d; }\n", c.Connections)
 	} else {

@@ -3,6 +3,7 @@ package peer_test
 import (
 	"crypto/x509"
 	"encoding/pem"
+	"errors"
 	"net"
 	"os"
 	"os/exec"
@@ -35,6 +36,16 @@ func TestNginxConfig(t *testing.T) {
 	}
 	if out, err := peer.Run(exec.Command(nginx, append(conf.Args(), "-t")...), peer.RunTimeout); err != nil {
 		t.Fatalf("nginx -t refuses the configuration: %v\n%s\n%s", err, out, conf.String())
+	}
+	broken := conf
+	broken.Dir = filepath.Join(t.TempDir(), "broken")
+	broken.HTTP = strings.Replace(conf.HTTP, "ssl_verify_client optional", "ssl_verify_client sometimes", 1)
+	if err := broken.Write(); err != nil {
+		t.Fatal(err)
+	}
+	_, err = peer.StartServer(exec.Command(nginx, broken.Args()...), addr, peer.StartTimeout)
+	if !errors.Is(err, peer.ErrExited) || !strings.Contains(err.Error(), "[emerg]") {
+		t.Fatalf("nginx with a bad directive: %v; want ErrExited with nginx's own message", err)
 	}
 	s, err := peer.StartServer(exec.Command(nginx, conf.Args()...), addr, peer.StartTimeout)
 	if err != nil {
