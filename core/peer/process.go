@@ -91,9 +91,6 @@ func (s *Process) Signal(sig os.Signal) error {
 // Output is what the program has printed so far, when Start collected it.
 func (s *Process) Output() string { return s.out.String() }
 
-// Exited is closed when the program has ended.
-func (s *Process) Exited() <-chan struct{} { return s.exited }
-
 // Stop kills the program with its process group and waits at most
 // StopTimeout for it to end. Stopping a program that has already ended is
 // not an error.
