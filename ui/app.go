@@ -47,7 +47,7 @@ type App struct {
 	run     Runner
 
 	engine *engine.Engine
-	main  *mainView
+	main   *mainView
 }
 
 // New prepares the app in a window; call Start to show something.

@@ -17,10 +17,9 @@ func benchCRL() ([]row, error) {
 		return nil, err
 	}
 	ca := pki.Authority{Cert: issued.Cert, Key: issued.Key}
-	entries := make([]pki.Revoked, 0, revocations)
-	for range revocations {
-		s, _ := pki.NewSerial()
-		entries = append(entries, pki.Revoked{Serial: s, Time: now, Reason: 1})
+	entries, err := revokedEntries(revocations, now)
+	if err != nil {
+		return nil, err
 	}
 	var der []byte
 	sign, err := repeat(5, func() error {

@@ -4,6 +4,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -18,18 +19,24 @@ type row struct {
 	what, ours, theirs, ratio, target, verdict string
 }
 
+// children are the modes certbench runs itself in as a child process, and
+// "fixture", for profiling by hand (certbench fixture DIR).
+var children = map[string]func(args []string) error{
+	"serve-ours": serveOurs,
+	"load":       loadMain,
+	"fixture": func(args []string) error {
+		if len(args) != 1 {
+			return errors.New("usage: certbench fixture DIR")
+		}
+		return writeTLSFixture(args[0])
+	},
+}
+
 func main() {
 	if len(os.Args) > 1 {
-		switch os.Args[1] {
-		case "serve-ours":
-			serveOurs(os.Args[2:])
-			return
-		case "load":
-			loadMain(os.Args[2:])
-			return
-		case "fixture": // for profiling by hand: certbench fixture DIR
-			if err := writeTLSFixture(os.Args[2]); err != nil {
-				fmt.Fprintln(os.Stderr, err)
+		if child, ok := children[os.Args[1]]; ok {
+			if err := child(os.Args[2:]); err != nil {
+				fmt.Fprintf(os.Stderr, "certbench %s: %v\n", os.Args[1], err)
 				os.Exit(1)
 			}
 			return
@@ -105,16 +112,3 @@ func repeat(n int, f func() error) (time.Duration, error) {
 }
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000) }
-
-func hostCPU() string {
-	data, err := os.ReadFile("/proc/cpuinfo")
-	if err != nil {
-		return "unknown CPU"
-	}
-	for _, line := range strings.Split(string(data), "\n") {
-		if strings.HasPrefix(line, "model name") {
-			return strings.TrimSpace(line[strings.Index(line, ":")+1:])
-		}
-	}
-	return "unknown CPU"
-}

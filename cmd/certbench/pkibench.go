@@ -1,37 +1,34 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"time"
 
+	"certdesk/core/engine"
 	"certdesk/core/export"
-	"certdesk/core/interop"
+	"certdesk/core/peer"
 	"certdesk/core/pki"
-	"certdesk/core/vault"
 )
 
 // benchPKI measures moving a CA of 1,000 people to and from an easy-rsa
 // folder (keys under a generated password), beside what easy-rsa itself
 // takes to issue people into the same kind of folder.
 func benchPKI() ([]row, error) {
-	dir, err := os.MkdirTemp("", "certbench-pki-")
+	dir, remove, err := tempDir("pki")
 	if err != nil {
 		return nil, err
 	}
-	defer os.RemoveAll(dir)
+	defer remove()
 	const n = 1000
-	v, err := vault.Create(filepath.Join(dir, "v.db"), nil, vault.CreateOptions{Insecure: true})
+	v, ca, err := newVault(filepath.Join(dir, "v.db"), "PKI CA")
 	if err != nil {
 		return nil, err
 	}
-	defer v.Close()
-	ca, err := v.CreateCA(ctx, "PKI CA", pki.CARequest{})
-	if err != nil {
-		return nil, err
-	}
+	defer func() { warnOnError("closing the vault", v.Close()) }()
 	var reqs []pki.PersonRequest
 	for i := range n {
 		reqs = append(reqs, pki.PersonRequest{Name: pki.Name{CommonName: fmt.Sprintf("Person %04d", i)}})
@@ -39,31 +36,27 @@ func benchPKI() ([]row, error) {
 	if _, err := v.IssuePeople(ctx, ca, reqs, nil); err != nil {
 		return nil, err
 	}
+	e, err := engine.OpenUnlocked(filepath.Join(dir, "v.db"), nil)
+	if err != nil {
+		return nil, err
+	}
+	defer func() { warnOnError("closing the engine", e.Close()) }()
 	password := export.GeneratePassword()
 	var exports, imports []time.Duration
 	for round := range 3 {
 		folder := filepath.Join(dir, fmt.Sprintf("pki%d", round))
 		start := time.Now()
-		p, err := v.ExportPKI(ctx, ca)
-		if err == nil {
-			err = interop.WriteEasyRSA(folder, p, interop.WriteOptions{Password: password, KeyIterations: export.GeneratedPasswordIterations})
-		}
-		if err != nil {
+		if _, err := e.ExportPKI(ctx, engine.PKIExport{CA: ca, Dir: folder, Password: password, Generated: true}); err != nil {
 			return nil, err
 		}
 		exports = append(exports, time.Since(start))
 		start = time.Now()
-		back, _, err := interop.ReadEasyRSA(folder, []byte(password))
+		w, err := engine.Create(filepath.Join(dir, fmt.Sprintf("back%d.db", round)), nil, engine.CreateOptions{Insecure: true})
 		if err != nil {
 			return nil, err
 		}
-		w, err := vault.Create(filepath.Join(dir, fmt.Sprintf("back%d.db", round)), nil, vault.CreateOptions{Insecure: true})
-		if err != nil {
-			return nil, err
-		}
-		_, _, err = w.ImportPKI(ctx, "Back", back)
-		w.Close()
-		if err != nil {
+		_, _, err = w.ImportPKI(ctx, engine.PKIImport{Source: folder, Password: []byte(password), Name: "Back"})
+		if err = errors.Join(err, w.Close()); err != nil {
 			return nil, err
 		}
 		imports = append(imports, time.Since(start))
@@ -90,12 +83,9 @@ func benchPKI() ([]row, error) {
 // easyRSAPerPerson is the median time easy-rsa takes for one
 // build-client-full in folder.
 func easyRSAPerPerson(folder, password string, people int) (time.Duration, error) {
-	easyrsa, err := exec.LookPath("easyrsa")
+	easyrsa, err := peer.Find("easyrsa")
 	if err != nil {
-		easyrsa = "/usr/share/easy-rsa/easyrsa"
-		if _, err := os.Stat(easyrsa); err != nil {
-			return 0, fmt.Errorf("easy-rsa is not installed (make deps-test)")
-		}
+		return 0, err
 	}
 	var runs []time.Duration
 	for i := range people {
@@ -103,8 +93,8 @@ func easyRSAPerPerson(folder, password string, people int) (time.Duration, error
 		cmd.Env = append(os.Environ(), "EASYRSA_PKI="+folder, "EASYRSA_BATCH=1", "EASYRSA_PASSIN=pass:"+password)
 		cmd.Dir = filepath.Dir(folder)
 		start := time.Now()
-		if out, err := cmd.CombinedOutput(); err != nil {
-			return 0, fmt.Errorf("easyrsa: %v: %s", err, out)
+		if out, err := peer.Run(cmd, peer.RunTimeout); err != nil {
+			return 0, fmt.Errorf("easyrsa: %w: %s", err, out)
 		}
 		runs = append(runs, time.Since(start))
 	}

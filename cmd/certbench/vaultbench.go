@@ -2,33 +2,39 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"certdesk/core/certinfo"
-	"certdesk/core/onboard"
 	"certdesk/core/pki"
 	"certdesk/core/vault"
 )
 
 var ctx = context.Background()
 
-// buildVault makes an insecure vault of n people under one CA.
-func buildVault(path string, n int) (vault.CA, vault.Record, error) {
+// newVault creates an insecure vault (no passphrase) with one CA.
+func newVault(path, caName string) (*vault.Vault, vault.CA, error) {
 	v, err := vault.Create(path, nil, vault.CreateOptions{Insecure: true})
 	if err != nil {
-		return vault.CA{}, vault.Record{}, err
+		return nil, vault.CA{}, err
 	}
-	defer v.Close()
-	ca, err := v.CreateCA(ctx, "Scale CA", pki.CARequest{})
+	ca, err := v.CreateCA(ctx, caName, pki.CARequest{})
+	if err != nil {
+		return nil, ca, errors.Join(err, v.Close())
+	}
+	return v, ca, nil
+}
+
+// buildVault makes an insecure vault of n people under one CA.
+func buildVault(path string, n int) (ca vault.CA, sample vault.Record, err error) {
+	v, ca, err := newVault(path, "Scale CA")
 	if err != nil {
 		return ca, vault.Record{}, err
 	}
-	var sample vault.Record
+	defer func() { err = errors.Join(err, v.Close()) }()
 	for start := 0; start < n; start += 10000 {
 		var reqs []pki.PersonRequest
 		for i := start; i < min(n, start+10000); i++ {
@@ -47,11 +53,11 @@ func buildVault(path string, n int) (vault.CA, vault.Record, error) {
 
 // benchVault measures a vault of 100,000 certificates.
 func benchVault() ([]row, error) {
-	dir, err := os.MkdirTemp("", "certbench-vault-")
+	dir, remove, err := tempDir("vault")
 	if err != nil {
 		return nil, err
 	}
-	defer os.RemoveAll(dir)
+	defer remove()
 	path := filepath.Join(dir, "scale.db")
 	const n = 100_000
 	start := time.Now()
@@ -65,12 +71,11 @@ func benchVault() ([]row, error) {
 		if err != nil {
 			return err
 		}
-		defer v.Close()
 		if _, err := v.Count(ctx, vault.Filter{CAID: ca.ID}); err != nil {
-			return err
+			return errors.Join(err, v.Close())
 		}
 		_, err = v.List(ctx, vault.Filter{CAID: ca.ID, Sort: vault.SortCommonName, Limit: 50})
-		return err
+		return errors.Join(err, v.Close())
 	})
 	if err != nil {
 		return nil, err
@@ -79,7 +84,7 @@ func benchVault() ([]row, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer v.Close()
+	defer func() { warnOnError("closing the vault", v.Close()) }()
 	search, err := repeat(7, func() error {
 		recs, err := v.List(ctx, vault.Filter{Search: "person 042421", Limit: 50})
 		if err == nil && len(recs) != 1 {
@@ -114,85 +119,3 @@ func benchVault() ([]row, error) {
 		{what: "vault of 100,000: count by status", ours: ms(count)},
 	}, nil
 }
-
-// benchBulk issues 1,000 people with keys in the vault and a PKCS#12 each,
-// against a shell script doing the same with the openssl CLI.
-func benchBulk() ([]row, error) {
-	dir, err := os.MkdirTemp("", "certbench-bulk-")
-	if err != nil {
-		return nil, err
-	}
-	defer os.RemoveAll(dir)
-	const n = 1000
-	var runs []time.Duration
-	for round := range 3 {
-		path := filepath.Join(dir, fmt.Sprintf("bulk%d.db", round))
-		v, err := vault.Create(path, nil, vault.CreateOptions{Insecure: true})
-		if err != nil {
-			return nil, err
-		}
-		ca, err := v.CreateCA(ctx, "Bulk CA", pki.CARequest{})
-		if err != nil {
-			return nil, err
-		}
-		var people strings.Builder
-		for i := range n {
-			fmt.Fprintf(&people, "Person %04d,p%04d@example.com\n", i, i)
-		}
-		start := time.Now()
-		rows, err := onboard.ParseCSV(strings.NewReader(people.String()), pki.DefaultKeyType)
-		if err != nil {
-			return nil, err
-		}
-		rep, err := onboard.Run(ctx, v, ca, rows, onboard.Options{OutDir: filepath.Join(dir, fmt.Sprintf("p12-%d", round))})
-		if err != nil {
-			return nil, err
-		}
-		if rep.Issued != n {
-			return nil, fmt.Errorf("issued %d of %d", rep.Issued, n)
-		}
-		runs = append(runs, time.Since(start))
-		v.Close()
-	}
-	ours := median(runs)
-
-	script := filepath.Join(dir, "bulk.sh")
-	os.WriteFile(script, []byte(opensslScript), 0o700)
-	var theirs []time.Duration
-	for range 1 {
-		work := filepath.Join(dir, "openssl")
-		os.RemoveAll(work)
-		os.MkdirAll(work, 0o700)
-		start := time.Now()
-		if out, err := exec.Command("bash", script, work, fmt.Sprint(n)).CombinedOutput(); err != nil {
-			return nil, fmt.Errorf("openssl script: %v: %s", err, out)
-		}
-		theirs = append(theirs, time.Since(start))
-	}
-	t := median(theirs)
-	ratio := float64(t) / float64(ours)
-	return []row{
-		{what: "bulk: 1,000 people, keys in the vault + a PKCS#12 each", ours: fmt.Sprintf("%.2f s", ours.Seconds()),
-			theirs: fmt.Sprintf("openssl script %.1f s", t.Seconds()), ratio: fmt.Sprintf("%.0f× faster", ratio),
-			target: "≥ 20× and < 5 s", verdict: met(ratio >= 20 && ours < 5*time.Second)},
-	}, nil
-}
-
-const opensslScript = `#!/usr/bin/env bash
-# What an admin writes without Certdesk: one CA, then per person a key, a
-# CSR, a signed certificate and a PKCS#12 file with its own password.
-set -euo pipefail
-cd "$1"; n="$2"
-openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out ca.key 2>/dev/null
-openssl req -x509 -new -key ca.key -subj "/CN=Script CA" -days 3650 -out ca.crt \
-  -addext basicConstraints=critical,CA:TRUE,pathlen:0 -addext keyUsage=critical,keyCertSign,cRLSign
-printf 'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n' > ext.cnf
-for i in $(seq -w 1 "$n"); do
-  openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out p$i.key 2>/dev/null
-  openssl req -new -key p$i.key -subj "/CN=Person $i" -out p$i.csr
-  openssl x509 -req -in p$i.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 365 -extfile ext.cnf -out p$i.crt 2>/dev/null
-  pass=$(openssl rand -hex 12)
-  openssl pkcs12 -export -inkey p$i.key -in p$i.crt -certfile ca.crt -passout pass:$pass -out p$i.p12 \
-    -keypbe PBE-SHA1-3DES -certpbe PBE-SHA1-3DES -macalg sha1
-done
-`

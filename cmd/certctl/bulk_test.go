@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"certdesk/core/engine"
-	"certdesk/core/testpeer"
+	"certdesk/core/peer/peertest"
 )
 
 func TestBulkFromCSV(t *testing.T) {
@@ -39,8 +39,8 @@ func TestBulkFromCSV(t *testing.T) {
 			t.Errorf("%s: %v %v", p, st, err)
 		}
 	}
-	testpeer.Require(t, "openssl")
-	testpeer.Run(t, "openssl", "pkcs12", "-in", s.path("out/"+rows[1][2]), "-passin", "pass:"+rows[1][3], "-noout")
+	peertest.Require(t, "openssl")
+	peertest.Run(t, "openssl", "pkcs12", "-in", s.path("out/"+rows[1][2]), "-passin", "pass:"+rows[1][3], "-noout")
 	alice := decodeJSON[map[string]any](t, s.ok("show", "Alice Example", "--json"))
 	if alice["days_left"].(float64) > 90 {
 		t.Errorf("Alice got %v days, want 90", alice["days_left"])
@@ -226,12 +226,12 @@ func TestBulkInterrupt(t *testing.T) {
 // that the new certificate belongs to the key the person still holds.
 func TestRenewKeepingKey(t *testing.T) {
 	t.Parallel()
-	openssl := testpeer.Require(t, "openssl")
+	openssl := peertest.Require(t, "openssl")
 	s := newSession(t)
 	s.ok("init", "--insecure-no-passphrase")
 	s.ok("ca", "create", "Acme")
 	key, csr := s.path("kim.key"), s.path("kim.csr")
-	testpeer.Run(t, openssl, "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", key, "-subj", "/CN=Kim Keeps", "-out", csr)
+	peertest.Run(t, openssl, "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", key, "-subj", "/CN=Kim Keeps", "-out", csr)
 	s.ok("sign", "--csr", csr, "--days", "20")
 	s.fails(1, "renew it keeping its key", "renew", "Kim Keeps")
 	s.fails(2, "give one of them", "renew", "Kim Keeps", "--keep-key", "--key", "rsa-2048")
@@ -242,9 +242,9 @@ func TestRenewKeepingKey(t *testing.T) {
 	fp := renewed[0]["fingerprint_sha256"].(string)
 	s.ok("export", fp, "--format", "pem", "--out", s.path("kim-new.pem"))
 	s.ok("export", "Acme", "--format", "pem", "--out", s.path("ca.pem"))
-	testpeer.Run(t, openssl, "verify", "-CAfile", s.path("ca.pem"), "-purpose", "sslclient", s.path("kim-new.pem"))
-	certKey := testpeer.Run(t, openssl, "x509", "-in", s.path("kim-new.pem"), "-noout", "-pubkey")
-	heldKey := testpeer.Run(t, openssl, "pkey", "-in", key, "-pubout")
+	peertest.Run(t, openssl, "verify", "-CAfile", s.path("ca.pem"), "-purpose", "sslclient", s.path("kim-new.pem"))
+	certKey := peertest.Run(t, openssl, "x509", "-in", s.path("kim-new.pem"), "-noout", "-pubkey")
+	heldKey := peertest.Run(t, openssl, "pkey", "-in", key, "-pubout")
 	if certKey != heldKey {
 		t.Error("the renewed certificate is not for the key Kim holds")
 	}

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"certdesk/core/testpeer"
+	"certdesk/core/peer/peertest"
 )
 
 // session runs certctl in-process against one engine.
@@ -160,22 +160,22 @@ func TestWorkflow(t *testing.T) {
 	}
 
 	// Real peers read the exports.
-	testpeer.Require(t, "openssl")
-	if out := testpeer.Run(t, "openssl", "verify", "-purpose", "sslclient", "-CAfile", s.path("ca.pem"), s.path("alice-bundle.pem")); !strings.Contains(out, "OK") {
+	peertest.Require(t, "openssl")
+	if out := peertest.Run(t, "openssl", "verify", "-purpose", "sslclient", "-CAfile", s.path("ca.pem"), s.path("alice-bundle.pem")); !strings.Contains(out, "OK") {
 		t.Errorf("openssl verify: %s", out)
 	}
-	testpeer.Run(t, "openssl", "pkcs12", "-in", s.path("alice.p12"), "-passin", "pass:"+password, "-noout")
-	testpeer.Run(t, "openssl", "pkcs12", "-in", s.path("alice-modern.p12"), "-passin", "pass:export-pass", "-noout")
-	testpeer.Run(t, "openssl", "pkey", "-in", s.path("alice.key"), "-passin", "pass:export-pass", "-noout")
+	peertest.Run(t, "openssl", "pkcs12", "-in", s.path("alice.p12"), "-passin", "pass:"+password, "-noout")
+	peertest.Run(t, "openssl", "pkcs12", "-in", s.path("alice-modern.p12"), "-passin", "pass:export-pass", "-noout")
+	peertest.Run(t, "openssl", "pkey", "-in", s.path("alice.key"), "-passin", "pass:export-pass", "-noout")
 }
 
 func TestSignOpenSSLCSRWithCLI(t *testing.T) {
 	t.Parallel()
-	testpeer.Require(t, "openssl")
+	peertest.Require(t, "openssl")
 	s := newSession(t)
 	s.ok("init")
 	s.ok("ca", "create", "Signing CA")
-	testpeer.Run(t, "openssl", "req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", s.path("carol.key"),
+	peertest.Run(t, "openssl", "req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", s.path("carol.key"),
 		"-out", s.path("carol.csr"), "-subj", "/CN=Carol/O=Acme", "-addext", "basicConstraints=critical,CA:TRUE")
 	signed := decodeJSON[map[string]any](t, s.ok("sign", "--csr", s.path("carol.csr"), "--days", "90", "--json"))
 	if signed["is_ca"] != false || signed["common_name"] != "Carol" || signed["has_key"] == true {
@@ -183,13 +183,13 @@ func TestSignOpenSSLCSRWithCLI(t *testing.T) {
 	}
 	s.ok("export", "Carol", "--out", s.path("carol.pem"))
 	s.ok("export", "Signing CA", "--out", s.path("ca.pem"))
-	if out := testpeer.Run(t, "openssl", "verify", "-x509_strict", "-purpose", "sslclient", "-CAfile", s.path("ca.pem"), s.path("carol.pem")); !strings.Contains(out, "OK") {
+	if out := peertest.Run(t, "openssl", "verify", "-x509_strict", "-purpose", "sslclient", "-CAfile", s.path("ca.pem"), s.path("carol.pem")); !strings.Contains(out, "OK") {
 		t.Fatal(out)
 	}
 	s.fails(1, "no private key", "export", "Carol", "--format", "p12", "--out", s.path("carol.p12"))
 	// A tampered CSR is refused and nothing is stored.
 	csr, _ := os.ReadFile(s.path("carol.csr"))
-	der := testpeer.Run(t, "openssl", "req", "-in", s.path("carol.csr"), "-outform", "DER")
+	der := peertest.Run(t, "openssl", "req", "-in", s.path("carol.csr"), "-outform", "DER")
 	_ = csr
 	bad := []byte(der)
 	if i := bytes.Index(bad, []byte("Carol")); i >= 0 {
@@ -206,12 +206,12 @@ func TestSignOpenSSLCSRWithCLI(t *testing.T) {
 
 func TestImportOpenSSLCA(t *testing.T) {
 	t.Parallel()
-	testpeer.Require(t, "openssl")
+	peertest.Require(t, "openssl")
 	s := newSession(t)
 	s.ok("init")
 	s.write("keypass", "ca-key-pass\n")
 	// A CA as an admin makes it with openssl: encrypted traditional key.
-	testpeer.Run(t, "openssl", "req", "-x509", "-newkey", "rsa:2048", "-keyout", s.path("ca.key"), "-passout", "file:"+s.path("keypass"),
+	peertest.Run(t, "openssl", "req", "-x509", "-newkey", "rsa:2048", "-keyout", s.path("ca.key"), "-passout", "file:"+s.path("keypass"),
 		"-out", s.path("ca.crt"), "-days", "365", "-subj", "/CN=OpenSSL Root/O=Legacy",
 		"-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign")
 	s.fails(1, "password", "ca", "import", "legacy", "--cert", s.path("ca.crt"), "--key", s.path("ca.key"))
@@ -219,12 +219,12 @@ func TestImportOpenSSLCA(t *testing.T) {
 	s.ok("ca", "import", "legacy", "--cert", s.path("ca.crt"), "--key", s.path("ca.key"), "--password-file", s.path("keypass"))
 	s.ok("issue", "--ca", "legacy", "--cn", "Dave", "--email", "dave@example.com", "--days", "30")
 	s.ok("export", "Dave", "--format", "pem", "--out", s.path("dave.pem"))
-	if out := testpeer.Run(t, "openssl", "verify", "-purpose", "sslclient", "-CAfile", s.path("ca.crt"), s.path("dave.pem")); !strings.Contains(out, "OK") {
+	if out := peertest.Run(t, "openssl", "verify", "-purpose", "sslclient", "-CAfile", s.path("ca.crt"), s.path("dave.pem")); !strings.Contains(out, "OK") {
 		t.Fatal(out)
 	}
 
 	// A CA without cRLSign (as mkcert makes them) imports with a warning.
-	testpeer.Run(t, "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", s.path("mk.key"),
+	peertest.Run(t, "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", s.path("mk.key"),
 		"-out", s.path("mk.crt"), "-days", "365", "-subj", "/CN=mkcert-like",
 		"-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign")
 	_, errOut, code := s.run("ca", "import", "mk", "--cert", s.path("mk.crt"), "--key", s.path("mk.key"))
@@ -233,12 +233,12 @@ func TestImportOpenSSLCA(t *testing.T) {
 	}
 
 	// From PKCS#12, as XCA or openssl export it.
-	testpeer.Run(t, "openssl", "pkcs12", "-export", "-inkey", s.path("mk.key"), "-in", s.path("mk.crt"), "-out", s.path("mk.p12"), "-passout", "pass:p12pass")
+	peertest.Run(t, "openssl", "pkcs12", "-export", "-inkey", s.path("mk.key"), "-in", s.path("mk.crt"), "-out", s.path("mk.p12"), "-passout", "pass:p12pass")
 	s.fails(1, "already holds this certificate", "ca", "import", "mk-again", "--p12", s.path("mk.p12"), "--password-file", s.write("p12pass", "p12pass"))
-	testpeer.Run(t, "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-384", "-nodes", "-keyout", s.path("x.key"),
+	peertest.Run(t, "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-384", "-nodes", "-keyout", s.path("x.key"),
 		"-out", s.path("x.crt"), "-days", "365", "-subj", "/CN=XCA-like",
 		"-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign")
-	testpeer.Run(t, "openssl", "pkcs12", "-export", "-inkey", s.path("x.key"), "-in", s.path("x.crt"), "-out", s.path("x.p12"), "-passout", "pass:p12pass")
+	peertest.Run(t, "openssl", "pkcs12", "-export", "-inkey", s.path("x.key"), "-in", s.path("x.crt"), "-out", s.path("x.p12"), "-passout", "pass:p12pass")
 	s.ok("ca", "import", "from-p12", "--p12", s.path("x.p12"), "--password-file", s.path("p12pass"))
 	s.ok("issue", "--ca", "from-p12", "--cn", "Frank", "--days", "30")
 
@@ -252,7 +252,7 @@ func TestImportOpenSSLCA(t *testing.T) {
 
 func TestPythonMutualTLS(t *testing.T) {
 	t.Parallel()
-	testpeer.Require(t, "python3")
+	peertest.Require(t, "python3")
 	s := newSession(t)
 	s.ok("init", "--insecure-no-passphrase")
 	s.ok("ca", "create", "Py CA")
@@ -288,7 +288,7 @@ with socket.create_connection(("127.0.0.1", port), timeout=20) as raw:
         print(tls.recv(100).decode(), tls.version())
 t.join(20)
 `
-	out := testpeer.Run(t, "python3", "-c", script, s.path("ca.pem"), s.path("erin.pem"), s.path("server.pem"))
+	out := peertest.Run(t, "python3", "-c", script, s.path("ca.pem"), s.path("erin.pem"), s.path("server.pem"))
 	if !strings.Contains(out, "hello Erin") {
 		t.Fatalf("python mTLS: %s", out)
 	}

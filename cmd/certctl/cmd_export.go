@@ -22,7 +22,7 @@ func (c *cli) exportCommand() *cobra.Command {
 		Use:   "export REF --format pem|der|key|bundle|chain|p12 --out FILE",
 		Short: "Write a certificate, its key, a curl bundle, its chain or a PKCS#12 file",
 		Args:  exactArgs(1, "one REF"),
-		RunE: func(cmd *cobra.Command, args []string) error { return c.runExport(f, args[0]) },
+		RunE:  func(cmd *cobra.Command, args []string) error { return c.runExport(f, args[0]) },
 	}
 	cmd.Flags().StringVar(&f.format, "format", "pem", "pem, der, key, bundle (cert+key for curl -E), chain, or p12")
 	cmd.Flags().StringVar(&f.preset, "preset", "compatible", "PKCS#12 preset: compatible (macOS, Windows, Android, browsers) or modern (AES-256)")

@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"certdesk/core/deploy"
-	"certdesk/core/testpeer"
+	"certdesk/core/peer/peertest"
 )
 
 // TestDeployKit writes a kit for every server and checks it with openssl:
@@ -36,20 +36,20 @@ func TestDeployKit(t *testing.T) {
 			t.Errorf("%s has mode %v", name, st.Mode().Perm())
 		}
 	}
-	testpeer.Run(t, "openssl", "verify", "-CAfile", file("ca.pem"), "-purpose", "sslserver", file("server.pem"))
-	crl := testpeer.Run(t, "openssl", "crl", "-in", file("crl.pem"), "-CAfile", file("ca.pem"), "-noout", "-text")
+	peertest.Run(t, "openssl", "verify", "-CAfile", file("ca.pem"), "-purpose", "sslserver", file("server.pem"))
+	crl := peertest.Run(t, "openssl", "crl", "-in", file("crl.pem"), "-CAfile", file("ca.pem"), "-noout", "-text")
 	if !strings.Contains(crl, "verify OK") {
 		t.Errorf("openssl did not verify the CRL's signature:\n%s", crl)
 	}
 	if !strings.Contains(crl, "Serial Number") {
 		t.Errorf("the CRL does not list the revoked certificate:\n%s", crl)
 	}
-	certKey := testpeer.Run(t, "openssl", "x509", "-in", file("server.pem"), "-noout", "-pubkey")
-	keyKey := testpeer.Run(t, "openssl", "pkey", "-in", file("server.key"), "-pubout")
+	certKey := peertest.Run(t, "openssl", "x509", "-in", file("server.pem"), "-noout", "-pubkey")
+	keyKey := peertest.Run(t, "openssl", "pkey", "-in", file("server.key"), "-pubout")
 	if certKey != keyKey {
 		t.Error("server.key does not belong to server.pem")
 	}
-	if san := testpeer.Run(t, "openssl", "x509", "-in", file("server.pem"), "-noout", "-ext", "subjectAltName"); !strings.Contains(san, "mtls.example.test") {
+	if san := peertest.Run(t, "openssl", "x509", "-in", file("server.pem"), "-noout", "-ext", "subjectAltName"); !strings.Contains(san, "mtls.example.test") {
 		t.Errorf("server certificate names: %s", san)
 	}
 	nginx, _ := os.ReadFile(file("nginx-mtls.conf"))

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"certdesk/core/testpeer"
+	"certdesk/core/peer/peertest"
 )
 
 // TestPKIExportImport hands a CA to easy-rsa with certctl pki export, lets
@@ -15,7 +15,7 @@ import (
 // certctl pki import.
 func TestPKIExportImport(t *testing.T) {
 	t.Parallel()
-	easyrsa := testpeer.Require(t, "easyrsa")
+	easyrsa := peertest.Require(t, "easyrsa")
 	s := newSession(t)
 	s.ok("init")
 	s.ok("ca", "create", "Team CA")
@@ -43,8 +43,8 @@ func TestPKIExportImport(t *testing.T) {
 		t.Fatalf("no generated password shown:\n%s", gen)
 	}
 	generated = strings.TrimSpace(strings.SplitN(generated, "\n", 2)[0])
-	testpeer.Run(t, "openssl", "pkey", "-in", s.path("pki-gen/private/ca.key"), "-passin", "pass:"+generated, "-noout")
-	if out, err := testpeer.Try(t, "openssl", "pkey", "-in", s.path("pki-gen/private/vera-valid.key"), "-passin", "pass:wrong", "-noout"); err == nil {
+	peertest.Run(t, "openssl", "pkey", "-in", s.path("pki-gen/private/ca.key"), "-passin", "pass:"+generated, "-noout")
+	if out, err := peertest.Try(t, "openssl", "pkey", "-in", s.path("pki-gen/private/vera-valid.key"), "-passin", "pass:wrong", "-noout"); err == nil {
 		t.Errorf("a wrong password opened the key:\n%s", out)
 	}
 
@@ -84,7 +84,7 @@ func TestPKIExportImport(t *testing.T) {
 	// The imported CA keeps working: its next CRL lists both revocations.
 	crl := filepath.Join(other.dir, "crl.pem")
 	other.ok("crl", "--ca", "From easy-rsa", "--out", crl)
-	text := testpeer.Run(t, "openssl", "crl", "-in", crl, "-noout", "-text")
+	text := peertest.Run(t, "openssl", "crl", "-in", crl, "-noout", "-text")
 	if strings.Count(text, "Serial Number:") != 2 {
 		t.Errorf("CRL of the imported CA:\n%s", text)
 	}

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"certdesk/core/testpeer"
+	"certdesk/core/peer/peertest"
 )
 
 func TestRevocationWorkflow(t *testing.T) {
@@ -75,18 +75,18 @@ func TestRevocationWorkflow(t *testing.T) {
 		t.Errorf("inspect CRL: %v", crl)
 	}
 
-	testpeer.Require(t, "openssl")
-	if out := testpeer.Run(t, "openssl", "crl", "-in", s.path("crl.pem"), "-CAfile", s.path("ca.pem"), "-noout", "-verify"); !strings.Contains(out, "verify OK") {
+	peertest.Require(t, "openssl")
+	if out := peertest.Run(t, "openssl", "crl", "-in", s.path("crl.pem"), "-CAfile", s.path("ca.pem"), "-noout", "-verify"); !strings.Contains(out, "verify OK") {
 		t.Errorf("openssl crl -verify: %s", out)
 	}
-	if out := testpeer.Run(t, "openssl", "crl", "-in", s.path("crl2.der"), "-inform", "DER", "-CAfile", s.path("ca.pem"), "-noout", "-verify", "-crlnumber"); !strings.Contains(out, "crlNumber=0x02") {
+	if out := peertest.Run(t, "openssl", "crl", "-in", s.path("crl2.der"), "-inform", "DER", "-CAfile", s.path("ca.pem"), "-noout", "-verify", "-crlnumber"); !strings.Contains(out, "crlNumber=0x02") {
 		t.Errorf("openssl crl number: %s", out)
 	}
-	out, err := testpeer.Try(t, "openssl", "verify", "-crl_check", "-CAfile", s.path("ca.pem"), "-CRLfile", s.path("crl.pem"), s.path("alice.pem"))
+	out, err := peertest.Try(t, "openssl", "verify", "-crl_check", "-CAfile", s.path("ca.pem"), "-CRLfile", s.path("crl.pem"), s.path("alice.pem"))
 	if err == nil || !strings.Contains(out, "certificate revoked") {
 		t.Errorf("openssl verify -crl_check on Alice: %v\n%s", err, out)
 	}
-	if out := testpeer.Run(t, "openssl", "verify", "-crl_check", "-CAfile", s.path("ca.pem"), "-CRLfile", s.path("crl.pem"), s.path("bob-bundle.pem")); !strings.Contains(out, "OK") {
+	if out := peertest.Run(t, "openssl", "verify", "-crl_check", "-CAfile", s.path("ca.pem"), "-CRLfile", s.path("crl.pem"), s.path("bob-bundle.pem")); !strings.Contains(out, "OK") {
 		t.Errorf("openssl verify -crl_check on Bob: %s", out)
 	}
 
@@ -129,11 +129,11 @@ except (ssl.SSLError, ConnectionError, OSError):
 t.join(20)
 print(result.get("server"))
 `
-	alice := testpeer.Run(t, "python3", "-c", script, s.path("ca.pem"), s.path("crl.pem"), s.path("server.pem"), s.path("alice-bundle.pem"))
+	alice := peertest.Run(t, "python3", "-c", script, s.path("ca.pem"), s.path("crl.pem"), s.path("server.pem"), s.path("alice-bundle.pem"))
 	if !strings.Contains(alice, "refused") || !strings.Contains(alice, "certificate revoked") {
 		t.Errorf("python with CRL check, Alice: %s", alice)
 	}
-	bob := testpeer.Run(t, "python3", "-c", script, s.path("ca.pem"), s.path("crl.pem"), s.path("server.pem"), s.path("bob-bundle.pem"))
+	bob := peertest.Run(t, "python3", "-c", script, s.path("ca.pem"), s.path("crl.pem"), s.path("server.pem"), s.path("bob-bundle.pem"))
 	if !strings.Contains(bob, "accepted") {
 		t.Errorf("python with CRL check, Bob: %s", bob)
 	}
@@ -183,10 +183,10 @@ func TestDenyByFingerprint(t *testing.T) {
 
 func TestCRLForCAWithoutCRLSign(t *testing.T) {
 	t.Parallel()
-	testpeer.Require(t, "openssl")
+	peertest.Require(t, "openssl")
 	s := newSession(t)
 	s.ok("init")
-	testpeer.Run(t, "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", s.path("mk.key"),
+	peertest.Run(t, "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", s.path("mk.key"),
 		"-out", s.path("mk.crt"), "-days", "365", "-subj", "/CN=mkcert-like",
 		"-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign")
 	s.ok("ca", "import", "mk", "--cert", s.path("mk.crt"), "--key", s.path("mk.key"))

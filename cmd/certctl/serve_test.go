@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"certdesk/core/testpeer"
+	"certdesk/core/peer/peertest"
 )
 
 var (
@@ -93,16 +93,16 @@ func TestServeAndTry(t *testing.T) {
 	waitFor(`refused: "Alice" — certificate revoked — HTTP 403`)
 
 	// The generated commands work as pasted.
-	testpeer.Require(t, "curl")
-	testpeer.Require(t, "python3")
-	testpeer.Require(t, "openssl")
+	peertest.Require(t, "curl")
+	peertest.Require(t, "python3")
+	peertest.Require(t, "openssl")
 	dir := t.TempDir()
 	snippets := decodeJSON[[]map[string]string](t, s.ok("try", "--as", "Bob", "--addr", addr, "--commands", "--dir", dir, "--json"))
 	if len(snippets) != 4 {
 		t.Fatalf("snippets: %v", snippets)
 	}
 	for _, sn := range snippets {
-		out, err := testpeer.Try(t, "bash", "-c", sn["command"])
+		out, err := peertest.Try(t, "bash", "-c", sn["command"])
 		if err != nil {
 			t.Errorf("%s snippet failed: %v\n%s\n%s", sn["tool"], err, sn["command"], out)
 			continue
@@ -134,7 +134,7 @@ func TestServeUsage(t *testing.T) {
 	s.fails(2, "choose one of", "try")
 	s.fails(2, "choose one of", "try", "--none", "--lookalike")
 	s.ok("ca", "create", "X")
-	s.fails(1, "is `certctl serve` running", "try", "--none", "--addr", testpeer.FreeAddr(t))
+	s.fails(1, "is `certctl serve` running", "try", "--none", "--addr", peertest.FreeAddr(t))
 }
 
 // served is a `certctl serve` process.
@@ -149,7 +149,7 @@ type served struct {
 // loopback port until the test ends, and waits until it serves.
 func startServe(t *testing.T, s *session, args ...string) served {
 	t.Helper()
-	addr := testpeer.FreeAddr(t)
+	addr := peertest.FreeAddr(t)
 	cmd := exec.Command(certctlBinary(t), append([]string{"serve", "--addr", addr}, args...)...)
 	cmd.Env = append(os.Environ(), "CERTDESK_VAULT="+s.vars["CERTDESK_VAULT"], "CERTDESK_PASSPHRASE="+s.vars["CERTDESK_PASSPHRASE"])
 	stdout, _ := cmd.StdoutPipe()
@@ -195,17 +195,17 @@ func startServe(t *testing.T, s *session, args ...string) served {
 // lets exactly that client in — not another self-signed one.
 func TestTrustSelfSignedClient(t *testing.T) {
 	t.Parallel()
-	openssl := testpeer.Require(t, "openssl")
-	curl := testpeer.Require(t, "curl")
+	openssl := peertest.Require(t, "openssl")
+	curl := peertest.Require(t, "curl")
 	s := newSession(t)
 	s.ok("init")
 	s.ok("ca", "create", "Own CA")
 	for _, who := range []string{"svc", "other"} {
-		testpeer.Run(t, openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+		peertest.Run(t, openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
 			"-keyout", s.path(who+".key"), "-out", s.path(who+".pem"), "-days", "30", "-subj", "/CN="+who,
 			"-addext", "extendedKeyUsage=clientAuth", "-addext", "keyUsage=critical,digitalSignature")
 	}
-	if out := testpeer.Run(t, openssl, "verify", "-purpose", "sslclient", "-CAfile", s.path("svc.pem"), s.path("svc.pem")); !strings.Contains(out, "OK") {
+	if out := peertest.Run(t, openssl, "verify", "-purpose", "sslclient", "-CAfile", s.path("svc.pem"), s.path("svc.pem")); !strings.Contains(out, "OK") {
 		t.Fatalf("openssl verify: %s", out)
 	}
 	s.ok("ca", "import", "Service", "--cert", s.path("svc.pem"))
@@ -217,7 +217,7 @@ func TestTrustSelfSignedClient(t *testing.T) {
 		who  string
 		want string
 	}{{"svc", `"verdict": "ok"`}, {"other", ""}} {
-		out, err := testpeer.Try(t, curl, "-sS", "--cacert", s.path("own-ca.pem"), "--cert", s.path(tt.who+".pem"), "--key", s.path(tt.who+".key"),
+		out, err := peertest.Try(t, curl, "-sS", "--cacert", s.path("own-ca.pem"), "--cert", s.path(tt.who+".pem"), "--key", s.path(tt.who+".key"),
 			"--resolve", "localhost:"+addr[strings.LastIndex(addr, ":")+1:]+":127.0.0.1", url)
 		switch {
 		case tt.want != "" && (err != nil || !strings.Contains(out, tt.want)):

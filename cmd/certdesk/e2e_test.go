@@ -12,15 +12,16 @@ import (
 	"testing"
 	"time"
 
-	"certdesk/core/testpeer"
+	"certdesk/core/peer"
+	"certdesk/core/peer/peertest"
 )
 
 // display runs an Xvfb server for the test and returns its DISPLAY.
 func display(t *testing.T) string {
 	t.Helper()
-	xvfb := testpeer.Require(t, "Xvfb")
-	testpeer.Require(t, "xdotool")
-	testpeer.Require(t, "import")
+	xvfb := peertest.Require(t, "Xvfb")
+	peertest.Require(t, "xdotool")
+	peertest.Require(t, "import")
 	for n := 90; n < 120; n++ {
 		if _, err := os.Stat(fmt.Sprintf("/tmp/.X11-unix/X%d", n)); err == nil {
 			continue
@@ -69,14 +70,14 @@ type session struct {
 	display string
 	cmd     *exec.Cmd
 	window  string
-	out     *testpeer.Output
+	out     *peer.Output
 }
 
 func startApp(t *testing.T, bin, disp string, args ...string) *session {
 	t.Helper()
 	cmd := exec.Command(bin, args...)
 	cmd.Env = append(os.Environ(), "DISPLAY="+disp, "LANG=C.UTF-8", "CERTDESK_FYNE_DIALOGS=1", "HOME="+t.TempDir())
-	out := &testpeer.Output{}
+	out := &peer.Output{}
 	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

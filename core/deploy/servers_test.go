@@ -20,8 +20,9 @@ import (
 	"time"
 
 	"certdesk/core/export"
+	"certdesk/core/peer"
+	"certdesk/core/peer/peertest"
 	"certdesk/core/pki"
-	"certdesk/core/testpeer"
 )
 
 type fixture struct {
@@ -102,48 +103,13 @@ func backend(t *testing.T) string {
 	return l.Addr().String()
 }
 
-// start runs a server process in its own process group and waits until it
-// listens; cleanup kills the whole group, since Apache and HAProxy fork
-// workers that would outlive their parent and hold its output open.
-func start(t *testing.T, addr string, cmd *exec.Cmd) {
-	t.Helper()
-	name := filepath.Base(cmd.Path)
-	var out testpeer.Output
-	cmd.Stdout, cmd.Stderr = &out, &out
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	cmd.WaitDelay = 5 * time.Second
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan struct{})
-	go func() { cmd.Wait(); close(exited) }()
-	t.Cleanup(func() {
-		syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-		<-exited
-	})
-	deadline := time.After(60 * time.Second)
-	for {
-		if c, err := net.DialTimeout("tcp", addr, time.Second); err == nil {
-			c.Close()
-			return
-		}
-		select {
-		case <-exited:
-			t.Fatalf("%s exited before listening on %s:\n%s", name, addr, out.String())
-		case <-deadline:
-			t.Fatalf("%s did not start listening on %s within 60 s:\n%s", name, addr, out.String())
-		case <-time.After(50 * time.Millisecond):
-		}
-	}
-}
-
 // connect makes one request as a client and returns the HTTP status (0 when
 // the handshake was refused) and the body.
 func (f *fixture) connect(t *testing.T, kitDir, addr, who string, extra ...string) (int, string) {
 	t.Helper()
 	_, port, _ := net.SplitHostPort(addr)
 	args := append([]string{"-s", "--max-time", "10", "--cacert", filepath.Join(kitDir, CAFileName)}, extra...)
-	out, _ := testpeer.Try(t, "curl", append(args, "--resolve", "localhost:"+port+":127.0.0.1",
+	out, _ := peertest.Try(t, "curl", append(args, "--resolve", "localhost:"+port+":127.0.0.1",
 		"--cert", f.people[who][0], "--key", f.people[who][1], "-w", "\n%{http_code}", "https://localhost:"+port+"/")...)
 	i := strings.LastIndex(out, "\n")
 	var status int
@@ -153,30 +119,29 @@ func (f *fixture) connect(t *testing.T, kitDir, addr, who string, extra ...strin
 
 // startNginx runs nginx in the foreground with the site configuration
 // included in a minimal main file of its own.
-func startNginx(t *testing.T, conf, addr string) *exec.Cmd {
-	d := t.TempDir()
-	os.MkdirAll(filepath.Join(d, "tmp"), 0o700)
-	main := fmt.Sprintf("daemon off;\nmaster_process off;\npid %[1]s/nginx.pid;\nerror_log %[1]s/error.log;\nevents {}\nhttp {\n access_log off;\n client_body_temp_path %[1]s/tmp; proxy_temp_path %[1]s/tmp; fastcgi_temp_path %[1]s/tmp; uwsgi_temp_path %[1]s/tmp; scgi_temp_path %[1]s/tmp;\n include %[2]s;\n}\n", d, quoteConf(conf))
-	os.WriteFile(filepath.Join(d, "nginx.conf"), []byte(main), 0o600)
-	cmd := exec.Command(testpeer.Require(t, "nginx"), "-p", d, "-c", filepath.Join(d, "nginx.conf"), "-e", filepath.Join(d, "error.log"))
-	start(t, addr, cmd)
-	return cmd
+func startNginx(t *testing.T, conf, addr string) *peer.Process {
+	t.Helper()
+	main := peer.NginxConfig{Dir: t.TempDir(), HTTP: "include " + quoteConf(conf) + ";"}
+	if err := main.Write(); err != nil {
+		t.Fatal(err)
+	}
+	return peertest.StartServer(t, exec.Command(peertest.Require(t, "nginx"), main.Args()...), addr)
 }
 
 // TestNewCRLAfterReload follows the kit's advice after a revocation: sign a
 // new CRL over the kit's crl.pem and reload nginx; the person revoked is
 // refused from then on.
 func TestNewCRLAfterReload(t *testing.T) {
-	testpeer.Require(t, "curl")
+	peertest.Require(t, "curl")
 	f := newFixture(t)
-	listen := testpeer.FreeAddr(t)
+	listen := peertest.FreeAddr(t)
 	kitDir := f.writeKit(t, Nginx, listen, backend(t))
 	nginx := startNginx(t, filepath.Join(kitDir, Nginx.FileName()), listen)
 	if status, body := f.connect(t, kitDir, listen, "Valid Vera"); status != 200 {
 		t.Fatalf("before the revocation: %d\n%s", status, body)
 	}
 	old, _ := x509.ParseRevocationList(f.kit.CRL)
-	vera, _ := pki.ParseCertificates(testpeer.ReadFile(t, f.people["Valid Vera"][0]))
+	vera, _ := pki.ParseCertificates(peertest.ReadFile(t, f.people["Valid Vera"][0]))
 	entries := []pki.Revoked{{Serial: vera[0].SerialNumber, Time: time.Now(), Reason: 1}}
 	for _, e := range old.RevokedCertificateEntries {
 		entries = append(entries, pki.Revoked{Serial: e.SerialNumber, Time: e.RevocationTime, Reason: e.ReasonCode})
@@ -188,7 +153,9 @@ func TestNewCRLAfterReload(t *testing.T) {
 	if err := export.WriteFile(filepath.Join(kitDir, CRLFileName), pki.EncodeCRLPEM(crl), false, true); err != nil {
 		t.Fatal(err)
 	}
-	nginx.Process.Signal(syscall.SIGHUP)
+	if err := nginx.Signal(syscall.SIGHUP); err != nil {
+		t.Fatal(err)
+	}
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		status, _ := f.connect(t, kitDir, listen, "Valid Vera")
@@ -241,7 +208,7 @@ type expectation struct {
 // generated configuration, and connects with a valid, a revoked and a
 // foreign certificate.
 func TestRealServers(t *testing.T) {
-	testpeer.Require(t, "curl")
+	peertest.Require(t, "curl")
 	f := newFixture(t)
 	type harness func(t *testing.T, conf, addr string) expectation
 	harnesses := map[Target]harness{
@@ -263,7 +230,7 @@ func TestRealServers(t *testing.T) {
 			}
 			fmt.Fprintf(&b, "Include %s\n", quoteConf(conf))
 			os.WriteFile(filepath.Join(d, "httpd.conf"), []byte(b.String()), 0o644)
-			start(t, addr, exec.Command(testpeer.Require(t, "apache2"), "-f", filepath.Join(d, "httpd.conf"), "-DFOREGROUND"))
+			peertest.StartServer(t, exec.Command(peertest.Require(t, "apache2"), "-f", filepath.Join(d, "httpd.conf"), "-DFOREGROUND"), addr)
 			return expectation{revokedRefused: true, headers: true}
 		},
 		HAProxy: func(t *testing.T, conf, addr string) expectation {
@@ -271,7 +238,7 @@ func TestRealServers(t *testing.T) {
 			body, _ := os.ReadFile(conf)
 			cfg := "global\n    log stderr format raw local0 err\ndefaults\n    mode http\n    timeout connect 5s\n    timeout client 10s\n    timeout server 10s\n\n" + string(body)
 			os.WriteFile(filepath.Join(d, "haproxy.cfg"), []byte(cfg), 0o600)
-			start(t, addr, exec.Command(testpeer.Require(t, "haproxy"), "-f", filepath.Join(d, "haproxy.cfg"), "-db"))
+			peertest.StartServer(t, exec.Command(peertest.Require(t, "haproxy"), "-f", filepath.Join(d, "haproxy.cfg"), "-db"), addr)
 			return expectation{revokedRefused: true, headers: true, fingerprint: "sha1"}
 		},
 		Caddy: func(t *testing.T, conf, addr string) expectation {
@@ -281,17 +248,17 @@ func TestRealServers(t *testing.T) {
 			cfg := "{\n\tadmin off\n\tauto_https disable_redirects\n}\n\n" + string(body)
 			file := filepath.Join(d, "Caddyfile")
 			os.WriteFile(file, []byte(cfg), 0o600)
-			cmd := exec.Command(testpeer.Require(t, "caddy"), "run", "--config", file, "--adapter", "caddyfile")
+			cmd := exec.Command(peertest.Require(t, "caddy"), "run", "--config", file, "--adapter", "caddyfile")
 			cmd.Env = append(os.Environ(), "HOME="+d, "XDG_DATA_HOME="+d, "XDG_CONFIG_HOME="+d)
-			start(t, addr, cmd)
+			peertest.StartServer(t, cmd, addr)
 			return expectation{revokedRefused: false, headers: true, serialDecimal: true, fingerprint: "sha256"}
 		},
 		Python: func(t *testing.T, conf, addr string) expectation {
-			start(t, addr, exec.Command(testpeer.Require(t, "python3"), conf))
+			peertest.StartServer(t, exec.Command(peertest.Require(t, "python3"), conf), addr)
 			return expectation{revokedRefused: true}
 		},
 		Gunicorn: func(t *testing.T, conf, addr string) expectation {
-			gunicorn := testpeer.Require(t, "gunicorn")
+			gunicorn := peertest.Require(t, "gunicorn")
 			d := t.TempDir()
 			app := "def app(environ, start_response):\n" +
 				"    cert = environ['gunicorn.socket'].getpeercert()\n" +
@@ -299,8 +266,8 @@ func TestRealServers(t *testing.T) {
 				"    start_response('200 OK', [('Content-Type', 'text/plain')])\n" +
 				"    return [('Hello, %s\\n' % name).encode()]\n"
 			os.WriteFile(filepath.Join(d, "app.py"), []byte(app), 0o644)
-			start(t, addr, exec.Command(gunicorn, "-c", conf, "--chdir", d, "--workers", "1", "app:app"))
-			version := testpeer.Run(t, "gunicorn", "--version")
+			peertest.StartServer(t, exec.Command(gunicorn, "-c", conf, "--chdir", d, "--workers", "1", "app:app"), addr)
+			version := peertest.Run(t, "gunicorn", "--version")
 			var major int
 			fmt.Sscanf(strings.TrimPrefix(strings.TrimSpace(version), "gunicorn (version "), "%d", &major)
 			if major == 0 {
@@ -309,7 +276,7 @@ func TestRealServers(t *testing.T) {
 			return expectation{revokedRefused: major >= 21}
 		},
 		Go: func(t *testing.T, conf, addr string) expectation {
-			goTool := testpeer.Require(t, "go")
+			goTool := peertest.Require(t, "go")
 			d := t.TempDir()
 			os.WriteFile(filepath.Join(d, "go.mod"), []byte("module mtlsserver\n\ngo 1.22\n"), 0o644)
 			os.Rename(conf, filepath.Join(d, "main.go"))
@@ -325,13 +292,13 @@ func TestRealServers(t *testing.T) {
 			if out, err := vet.CombinedOutput(); err != nil {
 				t.Errorf("go vet of the generated server: %v\n%s", err, out)
 			}
-			start(t, addr, exec.Command(bin))
+			peertest.StartServer(t, exec.Command(bin), addr)
 			return expectation{revokedRefused: true}
 		},
 	}
 	for _, target := range Targets {
 		t.Run(string(target), func(t *testing.T) {
-			listen := testpeer.FreeAddr(t)
+			listen := peertest.FreeAddr(t)
 			kitDir := f.writeKit(t, target, listen, backend(t))
 			conf := filepath.Join(kitDir, target.FileName())
 			text, _ := os.ReadFile(conf)
@@ -382,7 +349,7 @@ assert c.verify_flags & ssl.VERIFY_CRL_CHECK_LEAF, c.verify_flags
 assert c.cert_store_stats() == {"x509": 1, "crl": 1, "x509_ca": 1}, c.cert_store_stats()
 print("ok")
 `
-	if out := testpeer.Run(t, "python3", "-c", script, p); strings.TrimSpace(out) != "ok" {
+	if out := peertest.Run(t, "python3", "-c", script, p); strings.TrimSpace(out) != "ok" {
 		t.Errorf("hook: %s", out)
 	}
 }

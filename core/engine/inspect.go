@@ -3,8 +3,8 @@ package engine
 import (
 	"context"
 
-	"certdesk/core/inspect"
 	"certdesk/core/input"
+	"certdesk/core/inspect"
 	"certdesk/core/pki"
 	"certdesk/core/verdict"
 )

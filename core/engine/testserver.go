@@ -27,8 +27,8 @@ type ServerOptions struct {
 	// AlsoTrust are more CAs whose people the server lets in (trust-only
 	// CAs among them).
 	AlsoTrust []CA
-	Addr string    // default mtls.DefaultAddr
-	Mode mtls.Mode // default explain
+	Addr      string    // default mtls.DefaultAddr
+	Mode      mtls.Mode // default explain
 	// OnReloadError hears of failures to reload the trust (the old trust
 	// stays in force); nil ignores them.
 	OnReloadError func(error)

@@ -12,8 +12,8 @@ import (
 
 	pkcs12 "software.sslmate.com/src/go-pkcs12"
 
+	"certdesk/core/peer/peertest"
 	"certdesk/core/pki"
-	"certdesk/core/testpeer"
 )
 
 type fixture struct {
@@ -184,17 +184,17 @@ func writeP12(t *testing.T, f fixture, preset Preset, password string) string {
 // TestOpenSSLReadsPKCS12 reads both presets with OpenSSL 3, the compatible
 // one without -legacy.
 func TestOpenSSLReadsPKCS12(t *testing.T) {
-	testpeer.Require(t, "openssl")
+	peertest.Require(t, "openssl")
 	for _, kt := range []pki.KeyType{pki.ECDSAP256, pki.RSA2048} {
 		f := newFixture(t, kt)
 		for _, preset := range Presets {
 			t.Run(string(kt)+"/"+string(preset), func(t *testing.T) {
 				p := writeP12(t, f, preset, "Pa55 word!")
-				out := testpeer.Run(t, "openssl", "pkcs12", "-in", p, "-passin", "pass:Pa55 word!", "-nodes")
+				out := peertest.Run(t, "openssl", "pkcs12", "-in", p, "-passin", "pass:Pa55 word!", "-nodes")
 				if !strings.Contains(out, "BEGIN PRIVATE KEY") || strings.Count(out, "BEGIN CERTIFICATE") != 2 || !strings.Contains(out, "Alice Example") {
 					t.Fatalf("openssl pkcs12 output lacks key, certificate or chain:\n%s", out)
 				}
-				if out, err := testpeer.Try(t, "openssl", "pkcs12", "-in", p, "-passin", "pass:wrong", "-nokeys"); err == nil {
+				if out, err := peertest.Try(t, "openssl", "pkcs12", "-in", p, "-passin", "pass:wrong", "-nokeys"); err == nil {
 					t.Errorf("openssl accepted a wrong password: %s", out)
 				}
 			})
@@ -205,7 +205,7 @@ func TestOpenSSLReadsPKCS12(t *testing.T) {
 	data, _ := KeyPEM(f.person.Key, "pw")
 	keyFile := filepath.Join(t.TempDir(), "k.pem")
 	os.WriteFile(keyFile, data, 0o600)
-	out := testpeer.Run(t, "openssl", "pkey", "-in", keyFile, "-passin", "pass:pw", "-noout", "-text")
+	out := peertest.Run(t, "openssl", "pkey", "-in", keyFile, "-passin", "pass:pw", "-noout", "-text")
 	if !strings.Contains(out, "P-256") {
 		t.Errorf("openssl pkey: %s", out)
 	}
@@ -213,12 +213,12 @@ func TestOpenSSLReadsPKCS12(t *testing.T) {
 
 // TestKeytoolReadsPKCS12: Java's keytool lists both presets.
 func TestKeytoolReadsPKCS12(t *testing.T) {
-	testpeer.Require(t, "keytool")
+	peertest.Require(t, "keytool")
 	f := newFixture(t, pki.ECDSAP256)
 	for _, preset := range Presets {
 		t.Run(string(preset), func(t *testing.T) {
 			p := writeP12(t, f, preset, "changeit-not")
-			out := testpeer.Run(t, "keytool", "-list", "-v", "-storetype", "PKCS12", "-keystore", p, "-storepass", "changeit-not")
+			out := peertest.Run(t, "keytool", "-list", "-v", "-storetype", "PKCS12", "-keystore", p, "-storepass", "changeit-not")
 			if !strings.Contains(out, "PrivateKeyEntry") || !strings.Contains(out, "CN=Alice Example") || !strings.Contains(out, "Certificate chain length: 2") {
 				t.Fatalf("keytool output:\n%s", out)
 			}
@@ -229,20 +229,20 @@ func TestKeytoolReadsPKCS12(t *testing.T) {
 // TestNSSImportsPKCS12: pk12util imports both presets into an NSS database,
 // the store Firefox and Chromium use on Linux.
 func TestNSSImportsPKCS12(t *testing.T) {
-	testpeer.Require(t, "pk12util")
-	testpeer.Require(t, "certutil")
+	peertest.Require(t, "pk12util")
+	peertest.Require(t, "certutil")
 	f := newFixture(t, pki.ECDSAP256)
 	for _, preset := range Presets {
 		t.Run(string(preset), func(t *testing.T) {
 			db := t.TempDir()
-			testpeer.Run(t, "certutil", "-N", "-d", "sql:"+db, "--empty-password")
+			peertest.Run(t, "certutil", "-N", "-d", "sql:"+db, "--empty-password")
 			p := writeP12(t, f, preset, "nss-pass")
-			testpeer.Run(t, "pk12util", "-i", p, "-d", "sql:"+db, "-W", "nss-pass")
-			out := testpeer.Run(t, "certutil", "-L", "-d", "sql:"+db)
+			peertest.Run(t, "pk12util", "-i", p, "-d", "sql:"+db, "-W", "nss-pass")
+			out := peertest.Run(t, "certutil", "-L", "-d", "sql:"+db)
 			if !strings.Contains(out, "Alice Example") {
 				t.Fatalf("certutil -L after import:\n%s", out)
 			}
-			keys := testpeer.Run(t, "certutil", "-K", "-d", "sql:"+db)
+			keys := peertest.Run(t, "certutil", "-K", "-d", "sql:"+db)
 			if !strings.Contains(keys, "ec") && !strings.Contains(keys, "Alice") {
 				t.Fatalf("no key imported:\n%s", keys)
 			}

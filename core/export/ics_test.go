@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"certdesk/core/testpeer"
+	"certdesk/core/peer/peertest"
 )
 
 func TestReminder(t *testing.T) {
@@ -31,7 +31,7 @@ func TestReminder(t *testing.T) {
 // all-day event on the expiry day, its summary unescaped, an alarm 14 days
 // before.
 func TestReminderReadByICalendar(t *testing.T) {
-	python := testpeer.Require(t, "/usr/bin/python3")
+	python := peertest.Require(t, "/usr/bin/python3")
 	notAfter := time.Date(2027, 11, 23, 10, 0, 0, 0, time.UTC)
 	file := filepath.Join(t.TempDir(), "r.ics")
 	os.WriteFile(file, Reminder("Zoë, the; admin with a long name that folds over the seventy-five octet line limit", "0A1B", "AB:CD", notAfter, 14, notAfter.AddDate(-1, 0, 0)), 0o644)
@@ -46,7 +46,7 @@ alarms = [a for a in e.walk("VALARM")]
 assert len(alarms) == 1 and alarms[0].decoded("TRIGGER") == datetime.timedelta(days=-14), alarms
 print("ok")
 `
-	if out := testpeer.Run(t, python, "-c", script, file); strings.TrimSpace(out) != "ok" {
+	if out := peertest.Run(t, python, "-c", script, file); strings.TrimSpace(out) != "ok" {
 		t.Errorf("icalendar: %s", out)
 	}
 }

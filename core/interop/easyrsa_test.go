@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"certdesk/core/peer/peertest"
 	"certdesk/core/pki"
-	"certdesk/core/testpeer"
 )
 
 const testPassword = "folder pass 42"
@@ -66,8 +66,8 @@ func bySerial(p PKI) map[string]Entry {
 // using it — openssl ca signs, revokes and publishes a CRL, easy-rsa builds
 // a client, revokes and publishes a CRL — and reads everything back.
 func TestEasyRSARoundTrip(t *testing.T) {
-	openssl := testpeer.Require(t, "openssl")
-	easyrsa := testpeer.Require(t, "easyrsa")
+	openssl := peertest.Require(t, "openssl")
+	easyrsa := peertest.Require(t, "easyrsa")
 	p := testPKI(t)
 	dir := filepath.Join(t.TempDir(), "pki")
 	if err := WriteEasyRSA(dir, p, WriteOptions{Password: testPassword}); err != nil {
@@ -88,17 +88,17 @@ func TestEasyRSARoundTrip(t *testing.T) {
 	if _, err := os.Stat(file("revoked/certs_by_serial/" + rick + ".crt")); err != nil {
 		t.Errorf("the revoked certificate is not under revoked/: %v", err)
 	}
-	testpeer.Run(t, openssl, "verify", "-CAfile", file("ca.crt"), file("issued/vera-valid.crt"))
-	testpeer.Run(t, openssl, "pkey", "-in", file("private/ca.key"), "-passin", "pass:"+testPassword, "-noout")
-	if out, err := testpeer.Try(t, openssl, "pkey", "-in", file("private/ca.key"), "-passin", "pass:wrong", "-noout"); err == nil {
+	peertest.Run(t, openssl, "verify", "-CAfile", file("ca.crt"), file("issued/vera-valid.crt"))
+	peertest.Run(t, openssl, "pkey", "-in", file("private/ca.key"), "-passin", "pass:"+testPassword, "-noout")
+	if out, err := peertest.Try(t, openssl, "pkey", "-in", file("private/ca.key"), "-passin", "pass:wrong", "-noout"); err == nil {
 		t.Errorf("openssl opened the CA key with a wrong password:\n%s", out)
 	}
 
 	// openssl ca: a CRL from the database lists the revocation with its reason.
 	conf := file("openssl-ca.cnf")
 	crlOut := filepath.Join(t.TempDir(), "openssl.crl")
-	testpeer.Run(t, openssl, "ca", "-config", conf, "-gencrl", "-passin", "pass:"+testPassword, "-out", crlOut)
-	text := testpeer.Run(t, openssl, "crl", "-in", crlOut, "-CAfile", file("ca.crt"), "-noout", "-text")
+	peertest.Run(t, openssl, "ca", "-config", conf, "-gencrl", "-passin", "pass:"+testPassword, "-out", crlOut)
+	text := peertest.Run(t, openssl, "crl", "-in", crlOut, "-CAfile", file("ca.crt"), "-noout", "-text")
 	if !strings.Contains(text, "verify OK") || !strings.Contains(text, rick) || !strings.Contains(text, "Superseded") {
 		t.Errorf("openssl ca's CRL does not list the revoked certificate as superseded:\n%s", text)
 	}
@@ -108,10 +108,10 @@ func TestEasyRSARoundTrip(t *testing.T) {
 	// openssl ca signs a new request and revokes a certificate.
 	keyFile := filepath.Join(t.TempDir(), "olga.key")
 	csr := filepath.Join(t.TempDir(), "olga.csr")
-	testpeer.Run(t, openssl, "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", keyFile, "-subj", "/CN=Olga OpenSSL", "-out", csr)
-	testpeer.Run(t, openssl, "ca", "-config", conf, "-batch", "-passin", "pass:"+testPassword, "-in", csr, "-out", file("issued/olga-openssl.crt"))
-	testpeer.Run(t, openssl, "verify", "-CAfile", file("ca.crt"), "-purpose", "sslclient", file("issued/olga-openssl.crt"))
-	testpeer.Run(t, openssl, "ca", "-config", conf, "-passin", "pass:"+testPassword, "-revoke", file("issued/vera-valid.crt"), "-crl_reason", "keyCompromise")
+	peertest.Run(t, openssl, "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", keyFile, "-subj", "/CN=Olga OpenSSL", "-out", csr)
+	peertest.Run(t, openssl, "ca", "-config", conf, "-batch", "-passin", "pass:"+testPassword, "-in", csr, "-out", file("issued/olga-openssl.crt"))
+	peertest.Run(t, openssl, "verify", "-CAfile", file("ca.crt"), "-purpose", "sslclient", file("issued/olga-openssl.crt"))
+	peertest.Run(t, openssl, "ca", "-config", conf, "-passin", "pass:"+testPassword, "-revoke", file("issued/vera-valid.crt"), "-crl_reason", "keyCompromise")
 
 	// easy-rsa builds a client, revokes Sam and publishes a CRL.
 	runEasyRSA := func(args ...string) string {
@@ -127,7 +127,7 @@ func TestEasyRSARoundTrip(t *testing.T) {
 	runEasyRSA("build-client-full", "nina-easyrsa", "nopass")
 	runEasyRSA("revoke", "sam-keyless", "superseded")
 	runEasyRSA("gen-crl")
-	text = testpeer.Run(t, openssl, "crl", "-in", file("crl.pem"), "-CAfile", file("ca.crt"), "-noout", "-text")
+	text = peertest.Run(t, openssl, "crl", "-in", file("crl.pem"), "-CAfile", file("ca.crt"), "-noout", "-text")
 	sam := pki.SerialHex(p.Certs[2].Cert.SerialNumber)
 	for _, serial := range []string{rick, sam, pki.SerialHex(p.Certs[0].Cert.SerialNumber)} {
 		if !strings.Contains(text, serial) {

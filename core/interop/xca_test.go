@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"certdesk/core/peer/peertest"
 	"certdesk/core/pki"
-	"certdesk/core/testpeer"
 )
 
 // TestPEMBundle builds a bundle the way XCA exports one — an RSA CA with a
@@ -18,21 +18,21 @@ import (
 // CRL, an unrelated certificate, and text between the blocks — all made by
 // the openssl CLI, and reads it back.
 func TestPEMBundle(t *testing.T) {
-	openssl := testpeer.Require(t, "openssl")
+	openssl := peertest.Require(t, "openssl")
 	dir := t.TempDir()
 	f := func(name string) string { return filepath.Join(dir, name) }
 	pass := "pass:" + testPassword
-	testpeer.Run(t, openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", f("ca.plain"), "-subj", "/O=XCA Test/CN=XCA Root",
+	peertest.Run(t, openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", f("ca.plain"), "-subj", "/O=XCA Test/CN=XCA Root",
 		"-days", "365", "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign", "-out", f("ca.crt"))
-	testpeer.Run(t, openssl, "rsa", "-in", f("ca.plain"), "-traditional", "-aes256", "-passout", pass, "-out", f("ca.key"))
+	peertest.Run(t, openssl, "rsa", "-in", f("ca.plain"), "-traditional", "-aes256", "-passout", pass, "-out", f("ca.key"))
 	ext := f("client.ext")
 	os.WriteFile(ext, []byte("basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n"), 0o600)
 	for i, name := range []string{"Ann", "Ben"} {
-		testpeer.Run(t, openssl, "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", f(name+".plain"), "-subj", "/CN="+name, "-out", f(name+".csr"))
-		testpeer.Run(t, openssl, "x509", "-req", "-in", f(name+".csr"), "-CA", f("ca.crt"), "-CAkey", f("ca.plain"), "-set_serial", []string{"0x1001", "0x1002"}[i], "-days", "30", "-extfile", ext, "-out", f(name+".crt"))
-		testpeer.Run(t, openssl, "pkcs8", "-topk8", "-in", f(name+".plain"), "-v2", "aes-256-cbc", "-passout", pass, "-out", f(name+".key"))
+		peertest.Run(t, openssl, "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", f(name+".plain"), "-subj", "/CN="+name, "-out", f(name+".csr"))
+		peertest.Run(t, openssl, "x509", "-req", "-in", f(name+".csr"), "-CA", f("ca.crt"), "-CAkey", f("ca.plain"), "-set_serial", []string{"0x1001", "0x1002"}[i], "-days", "30", "-extfile", ext, "-out", f(name+".crt"))
+		peertest.Run(t, openssl, "pkcs8", "-topk8", "-in", f(name+".plain"), "-v2", "aes-256-cbc", "-passout", pass, "-out", f(name+".key"))
 	}
-	testpeer.Run(t, openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", f("other.key"), "-subj", "/CN=Other Root", "-days", "1", "-out", f("other.crt"))
+	peertest.Run(t, openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", f("other.key"), "-subj", "/CN=Other Root", "-days", "1", "-out", f("other.crt"))
 
 	caPEM, _ := os.ReadFile(f("ca.crt"))
 	caKeyPEM, _ := os.ReadFile(f("ca.plain"))
@@ -81,7 +81,7 @@ func TestPEMBundle(t *testing.T) {
 		t.Errorf("wrong password: %v %q", err, warnings)
 	}
 	// A bundle without the CA's key says how to export one.
-	noKey := strings.Replace(bundle.String(), string(testpeer.ReadFile(t, f("ca.key"))), "", 1)
+	noKey := strings.Replace(bundle.String(), string(peertest.ReadFile(t, f("ca.key"))), "", 1)
 	if _, _, err := ReadPEMBundle([]byte(noKey), []byte(testPassword)); err == nil || !strings.Contains(err.Error(), "CA together with its key") {
 		t.Errorf("no CA key: %v", err)
 	}

@@ -12,7 +12,7 @@ import (
 
 	"certdesk/core/export"
 	"certdesk/core/pki"
-	"certdesk/core/testpeer"
+	"certdesk/core/peer/peertest"
 	"certdesk/core/verdict"
 )
 
@@ -42,9 +42,9 @@ func TestRealBrowser(t *testing.T) {
 	if testing.Short() {
 		t.Skip("real browser: not in -short")
 	}
-	chromium := testpeer.Require(t, "chromium")
-	certutil := testpeer.Require(t, "certutil")
-	testpeer.Require(t, "pk12util")
+	chromium := peertest.Require(t, "chromium")
+	certutil := peertest.Require(t, "certutil")
+	peertest.Require(t, "pk12util")
 	f := startFixture(t, Config{})
 	port := f.server.Addr().String()
 	port = port[strings.LastIndex(port, ":")+1:]
@@ -76,8 +76,8 @@ func TestRealBrowser(t *testing.T) {
 		home := filepath.Join(work, name)
 		db := "sql:" + filepath.Join(home, ".pki", "nssdb")
 		os.MkdirAll(filepath.Join(home, ".pki", "nssdb"), 0o700)
-		testpeer.Run(t, certutil, "-N", "-d", db, "--empty-password")
-		testpeer.Run(t, certutil, "-A", "-n", "Certdesk test CA", "-t", "C,,", "-i", caPEM, "-d", db)
+		peertest.Run(t, certutil, "-N", "-d", db, "--empty-password")
+		peertest.Run(t, certutil, "-A", "-n", "Certdesk test CA", "-t", "C,,", "-i", caPEM, "-d", db)
 		if person != nil {
 			p12, err := export.PKCS12(export.Material{Cert: person.Cert, Key: person.Key, Chain: chain}, export.Compatible, "test-password")
 			if err != nil {
@@ -85,7 +85,7 @@ func TestRealBrowser(t *testing.T) {
 			}
 			file := filepath.Join(home, name+".p12")
 			os.WriteFile(file, p12, 0o600)
-			testpeer.Run(t, "pk12util", "-i", file, "-d", db, "-W", "test-password")
+			peertest.Run(t, "pk12util", "-i", file, "-d", db, "-W", "test-password")
 		}
 		return home
 	}

@@ -7,8 +7,8 @@ import (
 
 	"certdesk/core/pki"
 	"certdesk/core/plain"
-	"certdesk/core/testmatrix"
-	"certdesk/core/testpeer"
+	"certdesk/core/internal/testmatrix"
+	"certdesk/core/peer/peertest"
 	"certdesk/core/verdict"
 )
 
@@ -154,15 +154,15 @@ func TestChecklistLookalike(t *testing.T) {
 // public key (its SubjectPublicKeyInfo DER).
 func opensslKeySHA256(t *testing.T, der []byte) string {
 	t.Helper()
-	pem, err := testpeer.TryInput(t, der, "openssl", "x509", "-inform", "DER", "-noout", "-pubkey")
+	pem, err := peertest.TryInput(t, der, "openssl", "x509", "-inform", "DER", "-noout", "-pubkey")
 	if err != nil {
 		t.Fatal(err, pem)
 	}
-	spki, err := testpeer.TryInput(t, []byte(pem), "openssl", "pkey", "-pubin", "-outform", "DER")
+	spki, err := peertest.TryInput(t, []byte(pem), "openssl", "pkey", "-pubin", "-outform", "DER")
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, err := testpeer.TryInput(t, []byte(spki), "openssl", "dgst", "-sha256", "-c", "-r")
+	out, err := peertest.TryInput(t, []byte(spki), "openssl", "dgst", "-sha256", "-c", "-r")
 	if err != nil {
 		t.Fatal(err, out)
 	}

@@ -10,9 +10,9 @@ import (
 	"testing"
 
 	"certdesk/core/export"
+	"certdesk/core/internal/testmatrix"
+	"certdesk/core/peer/peertest"
 	"certdesk/core/pki"
-	"certdesk/core/testmatrix"
-	"certdesk/core/testpeer"
 	"certdesk/core/verdict"
 )
 
@@ -52,9 +52,9 @@ func caseNamed(m *testmatrix.Matrix, name string) testmatrix.Case {
 // against the server in explain and strict modes and checks both what they
 // got and the event each produced.
 func TestRealClients(t *testing.T) {
-	testpeer.Require(t, "curl")
-	testpeer.Require(t, "openssl")
-	testpeer.Require(t, "python3")
+	peertest.Require(t, "curl")
+	peertest.Require(t, "openssl")
+	peertest.Require(t, "python3")
 	f := startFixture(t, Config{})
 	dir := t.TempDir()
 	caFile := filepath.Join(dir, "ca.pem")
@@ -69,7 +69,7 @@ func TestRealClients(t *testing.T) {
 		if certFile != "" {
 			args = append(args, "--cert", certFile, "--key", keyFile)
 		}
-		out, err := testpeer.Try(t, "curl", args...)
+		out, err := peertest.Try(t, "curl", args...)
 		if err != nil {
 			return 0, out, false
 		}
@@ -83,7 +83,7 @@ func TestRealClients(t *testing.T) {
 		if certFile != "" {
 			args = append(args, "-cert", certFile, "-cert_chain", certFile, "-key", keyFile)
 		}
-		out, _ := testpeer.TryInput(t, []byte("GET /api/whoami HTTP/1.0\r\nHost: localhost\r\n\r\n"), "openssl", args...)
+		out, _ := peertest.TryInput(t, []byte("GET /api/whoami HTTP/1.0\r\nHost: localhost\r\n\r\n"), "openssl", args...)
 		i := strings.Index(out, "HTTP/1.")
 		if i < 0 {
 			return 0, out, false
@@ -107,7 +107,7 @@ try:
 except (ssl.SSLError, ConnectionError) as e:
     print("refused", e)
 `
-		out, err := testpeer.Try(t, "python3", "-c", script, caFile, port, certFile, keyFile)
+		out, err := peertest.Try(t, "python3", "-c", script, caFile, port, certFile, keyFile)
 		if err != nil || strings.HasPrefix(out, "refused") {
 			return 0, out, false
 		}

@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"certdesk/core/internal/testmatrix"
 	"certdesk/core/pki"
-	"certdesk/core/testmatrix"
 	"certdesk/core/verdict"
 )
 

@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"certdesk/core/testpeer"
+	"certdesk/core/peer/peertest"
 )
 
 func writeFile(t *testing.T, dir, name string, data []byte) string {
@@ -28,7 +28,7 @@ func writeFile(t *testing.T, dir, name string, data []byte) string {
 // TestOpenSSLVerifiesPersonCertificates: `openssl verify -purpose sslclient`
 // accepts every person certificate we issue, for each key type.
 func TestOpenSSLVerifiesPersonCertificates(t *testing.T) {
-	testpeer.Require(t, "openssl")
+	peertest.Require(t, "openssl")
 	dir := t.TempDir()
 	now := time.Now()
 	for _, kt := range []KeyType{ECDSAP256, ECDSAP384, RSA2048, Ed25519} {
@@ -44,12 +44,12 @@ func TestOpenSSLVerifiesPersonCertificates(t *testing.T) {
 			}
 			caFile := writeFile(t, dir, string(kt)+"-ca.pem", EncodeCertPEM(ca.Cert))
 			leafFile := writeFile(t, dir, string(kt)+"-leaf.pem", EncodeCertPEM(person.Cert))
-			out := testpeer.Run(t, "openssl", "verify", "-x509_strict", "-purpose", "sslclient", "-CAfile", caFile, leafFile)
+			out := peertest.Run(t, "openssl", "verify", "-x509_strict", "-purpose", "sslclient", "-CAfile", caFile, leafFile)
 			if !strings.Contains(out, ": OK") {
 				t.Fatalf("openssl verify: %s", out)
 			}
 			// A person certificate is not a server certificate.
-			out, err = testpeer.Try(t, "openssl", "verify", "-purpose", "sslserver", "-CAfile", caFile, leafFile)
+			out, err = peertest.Try(t, "openssl", "verify", "-purpose", "sslserver", "-CAfile", caFile, leafFile)
 			if err == nil {
 				t.Errorf("openssl accepted a client-only certificate for sslserver: %s", out)
 			}
@@ -60,20 +60,20 @@ func TestOpenSSLVerifiesPersonCertificates(t *testing.T) {
 // TestFingerprintsMatchOpenSSL compares our fingerprints with
 // `openssl x509 -fingerprint` byte for byte.
 func TestFingerprintsMatchOpenSSL(t *testing.T) {
-	testpeer.Require(t, "openssl")
+	peertest.Require(t, "openssl")
 	ca := newTestCA(t, ECDSAP256)
 	file := writeFile(t, t.TempDir(), "ca.pem", EncodeCertPEM(ca.Cert))
 	for _, tt := range []struct {
 		flag string
 		want string
 	}{{"-sha256", FingerprintSHA256(ca.Cert.Raw)}, {"-sha1", FingerprintSHA1(ca.Cert.Raw)}} {
-		out := strings.TrimSpace(testpeer.Run(t, "openssl", "x509", "-noout", "-fingerprint", tt.flag, "-in", file))
+		out := strings.TrimSpace(peertest.Run(t, "openssl", "x509", "-noout", "-fingerprint", tt.flag, "-in", file))
 		got := out[strings.Index(out, "=")+1:]
 		if got != tt.want {
 			t.Errorf("openssl %s: %s, we say %s", tt.flag, got, tt.want)
 		}
 	}
-	out := strings.TrimSpace(testpeer.Run(t, "openssl", "x509", "-noout", "-serial", "-in", file))
+	out := strings.TrimSpace(peertest.Run(t, "openssl", "x509", "-noout", "-serial", "-in", file))
 	if got := strings.TrimPrefix(out, "serial="); got != SerialHex(ca.Cert.SerialNumber) {
 		t.Errorf("openssl serial %s, we say %s", got, SerialHex(ca.Cert.SerialNumber))
 	}
@@ -82,11 +82,11 @@ func TestFingerprintsMatchOpenSSL(t *testing.T) {
 // TestSignOpenSSLCSR signs a CSR made by `openssl req` and has openssl
 // verify the result.
 func TestSignOpenSSLCSR(t *testing.T) {
-	testpeer.Require(t, "openssl")
+	peertest.Require(t, "openssl")
 	dir := t.TempDir()
 	key := filepath.Join(dir, "bob.key")
 	csrFile := filepath.Join(dir, "bob.csr")
-	testpeer.Run(t, "openssl", "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+	peertest.Run(t, "openssl", "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
 		"-keyout", key, "-out", csrFile, "-subj", "/CN=Bob Builder/O=Acme", "-addext", "subjectAltName=email:bob@example.com",
 		"-addext", "basicConstraints=critical,CA:TRUE")
 	data, err := os.ReadFile(csrFile)
@@ -109,7 +109,7 @@ func TestSignOpenSSLCSR(t *testing.T) {
 	}
 	caFile := writeFile(t, dir, "ca.pem", EncodeCertPEM(ca.Cert))
 	leafFile := writeFile(t, dir, "bob.pem", EncodeCertPEM(got.Cert))
-	if out := testpeer.Run(t, "openssl", "verify", "-x509_strict", "-purpose", "sslclient", "-CAfile", caFile, leafFile); !strings.Contains(out, "OK") {
+	if out := peertest.Run(t, "openssl", "verify", "-x509_strict", "-purpose", "sslclient", "-CAfile", caFile, leafFile); !strings.Contains(out, "OK") {
 		t.Fatal(out)
 	}
 	// The openssl-made key matches the certificate we signed.
@@ -125,7 +125,7 @@ func TestSignOpenSSLCSR(t *testing.T) {
 
 // TestReadOpenSSLKeys reads every key form openssl, easy-rsa and XCA write.
 func TestReadOpenSSLKeys(t *testing.T) {
-	testpeer.Require(t, "openssl")
+	peertest.Require(t, "openssl")
 	dir := t.TempDir()
 	pass := writeFile(t, dir, "pass", []byte("s3cret\n"))
 	tests := []struct {
@@ -149,7 +149,7 @@ func TestReadOpenSSLKeys(t *testing.T) {
 			} else {
 				args = append(args, "-out", out)
 			}
-			testpeer.Run(t, "openssl", args...)
+			peertest.Run(t, "openssl", args...)
 			data, err := os.ReadFile(out)
 			if err != nil {
 				t.Fatal(err)
@@ -173,7 +173,7 @@ func TestReadOpenSSLKeys(t *testing.T) {
 			// The same key as DER reads too (plain keys only).
 			if !encrypted {
 				der := filepath.Join(dir, "der.key")
-				testpeer.Run(t, "openssl", "pkey", "-in", out, "-outform", "DER", "-out", der)
+				peertest.Run(t, "openssl", "pkey", "-in", out, "-outform", "DER", "-out", der)
 				d, _ := os.ReadFile(der)
 				if _, err := ParsePrivateKey(d, nil); err != nil {
 					t.Errorf("DER form: %v", err)
@@ -230,7 +230,7 @@ func TestParseCertificatesManyBlocks(t *testing.T) {
 // issue: the CA itself, a server certificate, a signed CSR and a renewal-style
 // reissue with another key type.
 func TestStrictProfiles(t *testing.T) {
-	testpeer.Require(t, "openssl")
+	peertest.Require(t, "openssl")
 	dir := t.TempDir()
 	now := time.Now()
 	for _, kt := range []KeyType{ECDSAP256, RSA2048, Ed25519} {
@@ -259,7 +259,7 @@ func TestStrictProfiles(t *testing.T) {
 				"ca": {ca.Cert, "any"}, "server": {server.Cert, "sslserver"}, "signed-csr": {signed.Cert, "sslclient"},
 			} {
 				file := writeFile(t, dir, string(kt)+"-"+name+".pem", EncodeCertPEM(c.cert))
-				out := testpeer.Run(t, "openssl", "verify", "-x509_strict", "-purpose", c.purpose, "-CAfile", caFile, file)
+				out := peertest.Run(t, "openssl", "verify", "-x509_strict", "-purpose", c.purpose, "-CAfile", caFile, file)
 				if !strings.Contains(out, ": OK") {
 					t.Errorf("%s: %s", name, out)
 				}

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"certdesk/core/testmatrix"
+	"certdesk/core/internal/testmatrix"
 	"certdesk/core/verdict"
 )
 

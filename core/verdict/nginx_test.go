@@ -12,9 +12,10 @@ import (
 	"time"
 
 	"certdesk/core/export"
+	"certdesk/core/internal/testmatrix"
+	"certdesk/core/peer"
+	"certdesk/core/peer/peertest"
 	"certdesk/core/pki"
-	"certdesk/core/testmatrix"
-	"certdesk/core/testpeer"
 	"certdesk/core/verdict"
 )
 
@@ -32,20 +33,20 @@ var nginxDifferences = map[string]struct{ nginx, why string }{
 // optional_no_ca, our CA and our CRLs, presents every certificate of the
 // matrix with curl, and compares $ssl_client_verify with our verdict.
 func TestNginxParity(t *testing.T) {
-	nginx := testpeer.Require(t, "nginx")
-	testpeer.Require(t, "curl")
+	nginx := peertest.Require(t, "nginx")
+	peertest.Require(t, "curl")
 	now := time.Now()
 	m, err := testmatrix.Build(now)
 	if err != nil {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	port := startNginx(t, nginx, dir, m)
+	addr := startNginx(t, nginx, dir, m)
 
 	t.Logf("%-34s %-48s %-48s", "case", "Certdesk nginx_verify", "nginx $ssl_client_verify")
 	for i, c := range m.Cases {
 		ours := verdict.Judge(c.Chain, m.Trust, now)
-		args := []string{"-sk", "--max-time", "10", fmt.Sprintf("https://127.0.0.1:%d/", port)}
+		args := []string{"-sk", "--max-time", "10", "https://" + addr + "/"}
 		if c.Name == "garbage" {
 			t.Logf("%-34s %-48s %-48s", c.Name, ours.NginxVerify, "(not presentable over TLS)")
 			continue
@@ -65,7 +66,7 @@ func TestNginxParity(t *testing.T) {
 			os.WriteFile(keyFile, keyPEM, 0o600)
 			args = append(args, "--cert", certFile, "--key", keyFile)
 		}
-		out, err := testpeer.Try(t, "curl", args...)
+		out, err := peertest.Try(t, "curl", args...)
 		if err != nil {
 			t.Fatalf("%s: curl: %v\n%s", c.Name, err, out)
 		}
@@ -81,13 +82,16 @@ func TestNginxParity(t *testing.T) {
 	}
 }
 
-func startNginx(t *testing.T, nginx, dir string, m *testmatrix.Matrix) int {
+func startNginx(t *testing.T, nginx, dir string, m *testmatrix.Matrix) string {
 	t.Helper()
 	server, err := m.Root.IssueServer(pki.ServerRequest{DNSNames: []string{"localhost"}, IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)}}, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
-	keyPEM, _ := export.KeyPEM(server.Key, "")
+	keyPEM, err := export.KeyPEM(server.Key, "")
+	if err != nil {
+		t.Fatal(err)
+	}
 	write := func(name string, data []byte) string {
 		p := filepath.Join(dir, name)
 		if err := os.WriteFile(p, data, 0o600); err != nil {
@@ -99,68 +103,14 @@ func startNginx(t *testing.T, nginx, dir string, m *testmatrix.Matrix) int {
 	for _, der := range m.CRLs {
 		crls = append(crls, pem.EncodeToMemory(&pem.Block{Type: "X509 CRL", Bytes: der})...)
 	}
-	port := freePort(t)
-	conf := fmt.Sprintf(`daemon off;
-master_process off;
-worker_processes 1;
-pid %[1]s/nginx.pid;
-error_log %[1]s/error.log info;
-events { worker_connections 64; }
-http {
-	access_log off;
-	client_body_temp_path %[1]s/tmp;
-	proxy_temp_path %[1]s/tmp;
-	fastcgi_temp_path %[1]s/tmp;
-	uwsgi_temp_path %[1]s/tmp;
-	scgi_temp_path %[1]s/tmp;
-	server {
-		listen 127.0.0.1:%[2]d ssl;
-		ssl_certificate %[3]s;
-		ssl_certificate_key %[4]s;
-		ssl_client_certificate %[5]s;
-		ssl_verify_client optional_no_ca;
-		ssl_verify_depth 3;
-		ssl_crl %[6]s;
-		ssl_session_tickets off;
-		error_page 495 496 = @verify;
-		location / { return 200 "$ssl_client_verify\n"; }
-		location @verify { return 200 "$ssl_client_verify\n"; }
-	}
-}
-`, dir, port, write("server.pem", pki.EncodeCertPEM(server.Cert)), write("server.key", keyPEM),
-		write("ca.pem", pki.EncodeCertPEM(m.Root.Cert)), write("crl.pem", crls))
-	os.MkdirAll(filepath.Join(dir, "tmp"), 0o700)
-	confFile := write("nginx.conf", []byte(conf))
-	cmd := exec.Command(nginx, "-p", dir, "-c", confFile, "-e", filepath.Join(dir, "error.log"))
-	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
-	if err := cmd.Start(); err != nil {
+	addr := peertest.FreeAddr(t)
+	conf := peer.NginxConfig{Dir: dir, LogLevel: "info", Connections: 64, HTTP: peer.NginxMTLSServer{
+		Listen: addr, Certificate: write("server.pem", pki.EncodeCertPEM(server.Cert)), Key: write("server.key", keyPEM),
+		ClientCA: write("ca.pem", pki.EncodeCertPEM(m.Root.Cert)), Verify: "optional_no_ca", Depth: 3, CRL: write("crl.pem", crls),
+	}.String()}
+	if err := conf.Write(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() {
-		cmd.Process.Kill()
-		cmd.Wait()
-	})
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		c, err := net.DialTimeout("tcp", fmt.Sprintf("127.0.0.1:%d", port), time.Second)
-		if err == nil {
-			c.Close()
-			return port
-		}
-		if time.Now().After(deadline) {
-			log, _ := os.ReadFile(filepath.Join(dir, "error.log"))
-			t.Fatalf("nginx did not start: %v\n%s", err, log)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-}
-
-func freePort(t *testing.T) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
+	peertest.StartServer(t, exec.Command(nginx, conf.Args()...), addr)
+	return addr
 }
