@@ -242,6 +242,9 @@ func (c *cli) printSnippets(v *vault.Vault, rec vault.Record, addr, dir string) 
 	}
 	url := "https://localhost:" + addr[strings.LastIndex(addr, ":")+1:] + "/"
 	snippets := mtls.Snippets(url, files)
+	if files.Dir != dir {
+		fmt.Fprintf(c.stderr, "certctl: %s already holds files of these names; nothing was replaced: the new files are in %s\n", dir, files.Dir)
+	}
 	if c.jsonOut {
 		return c.printJSON(snippets)
 	}
