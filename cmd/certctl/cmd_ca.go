@@ -110,7 +110,7 @@ func (c *cli) loadCAFiles(certFile, keyFile, p12File string, password []byte) (*
 				return nil, nil, nil, err
 			}
 		}
-		key, cert, chain, err := pkcs12.DecodeChain(data, string(password))
+		key, cert, chain, err := pki.DecodePKCS12Chain(data, string(password))
 		if err != nil {
 			if errors.Is(err, pkcs12.ErrIncorrectPassword) {
 				return nil, nil, nil, fmt.Errorf("%s: %w", p12File, pki.ErrWrongPassword)
