@@ -1,9 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
-	"os"
 	"sync"
 
 	"github.com/spf13/cobra"
@@ -32,12 +32,11 @@ func (c *cli) bulkCommand() *cobra.Command {
 			if err != nil {
 				return usageError{err}
 			}
-			f, err := os.Open(csvFile)
+			data, err := readLimited(csvFile, onboard.MaxCSVBytes, "split it")
 			if err != nil {
-				return fmt.Errorf("reading %s: %w", csvFile, err)
+				return err
 			}
-			rows, err := onboard.ParseCSV(f, kt)
-			f.Close()
+			rows, err := onboard.ParseCSV(bytes.NewReader(data), kt)
 			if err != nil {
 				return fmt.Errorf("%s: %w", csvFile, err)
 			}

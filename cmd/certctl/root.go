@@ -189,8 +189,23 @@ func (c *cli) printJSON(v any) error {
 	return enc.Encode(v)
 }
 
-// readInput reads a file named by the user, refusing huge ones.
+// readInput reads a file named by the user, refusing huge ones; a signal
+// ends the read (a FIFO nobody writes to).
 func readInput(path string) ([]byte, error) {
+	return readLimited(path, 16<<20, "certificate files are far smaller")
+}
+
+// readLimited reads at most limit bytes of a file named by the user, until
+// a signal.
+func readLimited(path string, limit int64, hint string) ([]byte, error) {
+	b, err := untilInterrupted(func() ([]byte, error) { return readLimitedNow(path, limit, hint) })
+	if errors.Is(err, errInterrupted) {
+		return nil, fmt.Errorf("reading %s: %w", path, err)
+	}
+	return b, err
+}
+
+func readLimitedNow(path string, limit int64, hint string) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("reading %s: %w", path, err)
@@ -203,13 +218,12 @@ func readInput(path string) ([]byte, error) {
 	if st.IsDir() {
 		return nil, fmt.Errorf("%s is a folder, not a file", path)
 	}
-	const limit = 16 << 20
 	data, err := io.ReadAll(io.LimitReader(f, limit+1))
 	if err != nil {
 		return nil, fmt.Errorf("reading %s: %w", path, err)
 	}
-	if len(data) > limit {
-		return nil, fmt.Errorf("%s is larger than %d MiB; certificate files are far smaller", path, limit>>20)
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("%s is larger than %d MiB; %s", path, limit>>20, hint)
 	}
 	if len(data) == 0 {
 		return nil, fmt.Errorf("%s is empty", path)

@@ -18,8 +18,8 @@ import (
 // MaxRows bounds one CSV file.
 const MaxRows = 100_000
 
-// maxCSVBytes bounds the file read.
-const maxCSVBytes = 64 << 20
+// MaxCSVBytes bounds the file read.
+const MaxCSVBytes = 64 << 20
 
 // Row is one person from the CSV, or why the row cannot be issued.
 type Row struct {
@@ -38,7 +38,7 @@ func (r Row) Name() string { return r.Req.Name.CommonName }
 // at all (a *LineError naming the first line that is not), or holds no
 // people.
 func ParseCSV(r io.Reader, kt pki.KeyType) ([]Row, error) {
-	lr := &io.LimitedReader{R: r, N: maxCSVBytes + 1}
+	lr := &io.LimitedReader{R: r, N: MaxCSVBytes + 1}
 	cr := csv.NewReader(lr)
 	cr.FieldsPerRecord = -1
 	cr.TrimLeadingSpace = true
@@ -97,7 +97,7 @@ func ParseCSV(r io.Reader, kt pki.KeyType) ([]Row, error) {
 		rows = append(rows, row)
 	}
 	if lr.N <= 0 {
-		return nil, fmt.Errorf("the file is larger than %d MiB: split it", maxCSVBytes>>20)
+		return nil, fmt.Errorf("the file is larger than %d MiB: split it", MaxCSVBytes>>20)
 	}
 	if len(rows) == 0 {
 		return nil, errors.New("the file holds no people: give one line per person, name,email[,org,ou,days]")
