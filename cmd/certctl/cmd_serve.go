@@ -59,9 +59,12 @@ func (c *cli) serveCommand() *cobra.Command {
 			})
 			sub, _ := server.Events().Subscribe(4096)
 			defer sub.Close()
+			if w := server.Exposure(); w != "" {
+				fmt.Fprintln(c.stderr, "certctl: warning:", w)
+			}
 			if !c.jsonOut {
 				fmt.Fprintf(c.stdout, "Serving %s in %s mode (%s), trusting CA %q.\n", server.URL(), mode, mode.Description(), ca.Name)
-				fmt.Fprintf(c.stdout, "Listening on %s. Try: certctl try --as NAME --addr %s   (Ctrl-C stops)\n", server.Addr(), server.Addr())
+				fmt.Fprintf(c.stdout, "Listening on %s. Try: certctl try --as NAME --addr %s   (Ctrl-C stops)\n", server.Addr(), server.DialAddr())
 			} else {
 				c.printJSON(map[string]any{"listening": server.Addr().String(), "url": server.URL(), "mode": mode, "ca": ca.Name})
 			}
