@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -100,7 +101,7 @@ func (c *cli) serveCommand() *cobra.Command {
 func printEventLine(w io.Writer, e mtls.Event) {
 	who := "-"
 	if e.Info != nil {
-		who = fmt.Sprintf("%q", e.CommonName)
+		who = cut(e.CommonName, maxNameRunes, strconv.Quote)
 	}
 	status := "refused"
 	if e.HTTPStatus != 0 {
@@ -114,7 +115,7 @@ func printEventLine(w io.Writer, e mtls.Event) {
 	if tlsv == "" {
 		tlsv = "-"
 	}
-	fmt.Fprintf(w, "%s  %-21s %-8s %-16s %-7s %s%s  %s\n", e.Time.Local().Format("15:04:05"), e.Remote, tlsv, e.Verdict, status, who, fp, e.Explanation)
+	fmt.Fprintf(w, "%s  %-21s %-8s %-16s %-7s %s%s  %s\n", e.Time.Local().Format("15:04:05"), e.Remote, tlsv, e.Verdict, status, who, fp, clip(e.Explanation, maxLineRunes))
 }
 
 func (c *cli) tryCommand() *cobra.Command {

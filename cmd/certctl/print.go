@@ -66,24 +66,24 @@ func printItem(out io.Writer, it inspect.Item) {
 		r := it.CSR
 		fmt.Fprintln(out, "Certificate signing request")
 		w := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
-		fmt.Fprintf(w, "Common name\t%s\nSubject\t%s\nKey\t%s\n", r.CommonName, r.Subject, r.KeyType)
+		fmt.Fprintf(w, "Common name\t%s\nSubject\t%s\nKey\t%s\n", clip(r.CommonName, maxLineRunes), clip(r.Subject, maxLineRunes), r.KeyType)
 		if len(r.Emails) > 0 {
-			fmt.Fprintf(w, "E-mail\t%s\n", strings.Join(r.Emails, ", "))
+			fmt.Fprintf(w, "E-mail\t%s\n", clip(strings.Join(r.Emails, ", "), maxLineRunes))
 		}
 		if len(r.DNSNames) > 0 {
-			fmt.Fprintf(w, "DNS names\t%s\n", strings.Join(r.DNSNames, ", "))
+			fmt.Fprintf(w, "DNS names\t%s\n", clip(strings.Join(r.DNSNames, ", "), maxLineRunes))
 		}
 		if r.SignatureValid {
 			fmt.Fprintf(w, "Signature\tvalid\n")
 		} else {
-			fmt.Fprintf(w, "Signature\tINVALID: %s\n", r.SignatureProblem)
+			fmt.Fprintf(w, "Signature\tINVALID: %s\n", clip(r.SignatureProblem, maxLineRunes))
 		}
 		w.Flush()
 	case it.CRL != nil:
 		r := it.CRL
 		fmt.Fprintln(out, "Certificate revocation list")
 		w := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
-		fmt.Fprintf(w, "Issuer\t%s\nCRL number\t%s\nThis update\t%s\nNext update\t%s\n", r.Issuer, r.Number, r.ThisUpdate.Format(dateTime), r.NextUpdate.Format(dateTime))
+		fmt.Fprintf(w, "Issuer\t%s\nCRL number\t%s\nThis update\t%s\nNext update\t%s\n", clip(r.Issuer, maxLineRunes), clip(r.Number, 100), r.ThisUpdate.Format(dateTime), r.NextUpdate.Format(dateTime))
 		if r.Expired {
 			fmt.Fprintf(w, "State\tEXPIRED: servers using it refuse every client; publish a new CRL\n")
 		}
@@ -106,7 +106,7 @@ func printItem(out io.Writer, it inspect.Item) {
 		}
 		fmt.Fprintf(w, "Public key SHA-256\t%s\n", r.PublicKeySHA256)
 		if r.MatchesCertificate != "" {
-			fmt.Fprintf(w, "Matches\tthe certificate of %q in this file\n", r.MatchesCertificate)
+			fmt.Fprintf(w, "Matches\tthe certificate of %q in this file\n", clip(r.MatchesCertificate, maxNameRunes))
 		}
 		w.Flush()
 	}
@@ -150,9 +150,9 @@ func printVerdict(out io.Writer, r verdict.Result) {
 	if r.Verdict.Allowed() {
 		mark = "ACCEPTED"
 	}
-	fmt.Fprintf(out, "%s: %s (%s)\n", mark, r.Verdict, r.NginxVerify)
+	fmt.Fprintf(out, "%s: %s (%s)\n", mark, r.Verdict, clip(r.NginxVerify, maxLineRunes))
 	for _, d := range r.Details {
-		fmt.Fprintf(out, "  - %s\n", d)
+		fmt.Fprintf(out, "  - %s\n", clip(d, maxLineRunes))
 	}
 	if r.Info != nil {
 		fmt.Fprintln(out)
@@ -190,17 +190,21 @@ func termText(s string, max int) string {
 }
 
 // clip escapes one line and shortens it to max characters.
-func clip(s string, max int) string {
+func clip(s string, max int) string { return cut(s, max, certinfo.Clean) }
+
+// cut shortens s to max characters after passing it through escape (a
+// 50 MB name prints as its first characters and its size).
+func cut(s string, max int, escape func(string) string) string {
 	total := len(s)
-	cut := total > 4*max
-	if cut {
+	short := total > 4*max
+	if short {
 		s = s[:4*max] // enough for max characters; a character cut in two is escaped
 	}
-	r := []rune(certinfo.Clean(s))
+	r := []rune(escape(s))
 	if len(r) > max {
-		r, cut = r[:max], true
+		r, short = r[:max], true
 	}
-	if cut {
+	if short {
 		return fmt.Sprintf("%s… (%d bytes in all)", string(r), total)
 	}
 	return string(r)
