@@ -1,6 +1,8 @@
 package main
 
 import (
+	"crypto/tls"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -66,5 +68,73 @@ func TestFirstSignalEndsCommands(t *testing.T) {
 				t.Errorf("exit %d (want 1), stderr %q (want %q)", code, stderr.String(), tt.want)
 			}
 		})
+	}
+}
+
+// TestStillBusyAfterSignal: `certctl try` against a server that finishes
+// the TLS handshake and then never answers waits on a read that the signal
+// cannot cancel; certctl ends it stopGrace after SIGTERM.
+func TestStillBusyAfterSignal(t *testing.T) {
+	t.Parallel()
+	bin := certctlBinary(t)
+	s := newSession(t)
+	s.ok("init", "--insecure-no-passphrase")
+	s.ok("ca", "create", "Acme")
+	s.ok("issue", "--server", "--dns", "localhost")
+	s.ok("export", "localhost", "--format", "chain", "--out", s.path("server.pem"))
+	s.ok("export", "localhost", "--format", "key", "--out", s.path("server.key"))
+	cert, err := tls.LoadX509KeyPair(s.path("server.pem"), s.path("server.key"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := tls.Listen("tcp", "127.0.0.1:0", &tls.Config{Certificates: []tls.Certificate{cert}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	handshakes := make(chan struct{}, 1)
+	go func() {
+		for {
+			conn, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer conn.Close()
+				if conn.(*tls.Conn).Handshake() == nil {
+					handshakes <- struct{}{}
+				}
+				io.Copy(io.Discard, conn) // never answers
+			}()
+		}
+	}()
+	cmd := exec.Command(bin, "try", "--none", "--addr", ln.Addr().String())
+	cmd.Env = append(os.Environ(), "CERTDESK_VAULT="+s.vars["CERTDESK_VAULT"])
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case <-handshakes:
+	case <-time.After(10 * time.Second):
+		cmd.Process.Kill()
+		t.Fatalf("certctl try never finished a handshake: %s", stderr.String())
+	}
+	time.Sleep(200 * time.Millisecond)
+	start := time.Now()
+	cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-done:
+	case <-time.After(stopGrace + 5*time.Second):
+		cmd.Process.Kill()
+		t.Fatalf("still running %v after SIGTERM", stopGrace+5*time.Second)
+	}
+	took := time.Since(start)
+	t.Logf("ended %v after SIGTERM: exit %d, %q", took.Round(time.Millisecond), cmd.ProcessState.ExitCode(), strings.TrimSpace(stderr.String()))
+	if took > stopGrace+time.Second || cmd.ProcessState.ExitCode() != exitError || !strings.Contains(stderr.String(), "still busy") {
+		t.Errorf("took %v, exit %d, stderr %q; want at most %v, exit 1, \"still busy\"", took, cmd.ProcessState.ExitCode(), stderr.String(), stopGrace+time.Second)
 	}
 }

@@ -266,9 +266,14 @@ func (s *Server) forget(conn net.Conn) {
 	s.mu.Unlock()
 }
 
-// remoteIP is the connection's remote address without its port.
+// remoteIP is the connection's remote address without its port: the
+// address that shares the connection slots. An IPv6 host usually holds a
+// whole /64, so its /64 counts as one address.
 func remoteIP(conn net.Conn) string {
 	if a, ok := conn.RemoteAddr().(*net.TCPAddr); ok {
+		if a.IP.To4() == nil && !a.IP.IsLoopback() {
+			return a.IP.Mask(net.CIDRMask(64, 128)).String() + "/64"
+		}
 		return a.IP.String()
 	}
 	host, _, err := net.SplitHostPort(conn.RemoteAddr().String())
