@@ -227,3 +227,35 @@ for r in csv.reader(open(sys.argv[1], newline="")):
 		}
 	}
 }
+
+// TestKilledAfterTheSheet: a run killed after a row reached the sheet but
+// before the vault recorded it: the re-run into the same folder finds the
+// row there, records it, and writes no second file or password for it.
+func TestKilledAfterTheSheet(t *testing.T) {
+	ctx := context.Background()
+	v, ca := newVault(t)
+	rows := people(t, 2)
+	issued, err := v.IssuePeople(ctx, ca, []pki.PersonRequest{rows[0].Req}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := issued[0].Record
+	out := filepath.Join(t.TempDir(), "out")
+	os.MkdirAll(out, 0o700)
+	sheet := strings.Join(sheetHeader, ",") + "\n" + strings.Join([]string{rec.CommonName, rec.Emails[0], "earlier.p12", "k7wq2-mzp3x-aaaaa-bbbbb", rec.Serial, rec.FingerprintSHA256}, ",") + "\n" + "Half a ro"
+	os.WriteFile(filepath.Join(out, SheetName), []byte(sheet), 0o600)
+	rep, err := Run(ctx, v, ca, rows, Options{OutDir: out})
+	if err != nil || rep.Issued != 2 {
+		t.Fatalf("%d delivered, %v: %+v", rep.Issued, err, rep.Results)
+	}
+	if r := rep.Results[0]; !r.Redelivered || r.File != filepath.Join(out, "earlier.p12") || r.Password != "" {
+		t.Errorf("row 1: %+v, want the sheet's earlier file recognised", r)
+	}
+	lines := readSheetFile(t, filepath.Join(out, SheetName))
+	if len(lines) != 3 || lines[1][2] != "earlier.p12" || lines[2][0] != "Person 01" {
+		t.Errorf("sheet: %q, want the earlier row, then Person 01 (the half row cut)", lines)
+	}
+	if left, _ := v.Undelivered(ctx, ca.ID); len(left) != 0 {
+		t.Errorf("still undelivered: %v", left)
+	}
+}
