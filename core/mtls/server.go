@@ -25,8 +25,8 @@ const (
 	// DefaultMaxConnsPerAddr is a quarter of DefaultMaxConns: see
 	// Config.MaxConnsPerAddr.
 	DefaultMaxConnsPerAddr = DefaultMaxConns / 4
-	DefaultHistory        = 1000
-	maxHeaderBytes        = 16 << 10
+	DefaultHistory         = 1000
+	maxHeaderBytes         = 16 << 10
 )
 
 // Config sets up a Server.
@@ -45,7 +45,7 @@ type Config struct {
 	// from an address holding its share is closed at once, so one address
 	// never holds more than half and never locks the others out.
 	MaxConnsPerAddr int
-	History          int // events kept for late subscribers
+	History         int // events kept for late subscribers
 	// Now gives the time verdicts are judged at (tests); default time.Now.
 	Now func() time.Time
 }
@@ -65,7 +65,7 @@ type Server struct {
 	mu      sync.Mutex
 	raw     map[net.Conn]string // open connections → their remote IP
 	perAddr map[string]int      // open connections per remote IP
-	states  sync.Map // *tls.Conn -> *connState
+	states  sync.Map            // *tls.Conn -> *connState
 	closing atomic.Bool
 }
 

@@ -117,4 +117,3 @@ func stale(path string) bool {
 	}
 	return lockFile(f, false) == nil // free: its maker has ended
 }
-
