@@ -22,12 +22,13 @@ const (
 	DefaultHandshakeLimit = 10 * time.Second
 	DefaultIdleTimeout    = 30 * time.Second
 	DefaultMaxConns       = 1024
-	// DefaultMaxConnsPerAddr is a quarter of DefaultMaxConns: see
-	// Config.MaxConnsPerAddr.
-	DefaultMaxConnsPerAddr = DefaultMaxConns / 4
-	DefaultHistory         = 1000
-	maxHeaderBytes         = 16 << 10
+	DefaultHistory        = 1000
+	maxHeaderBytes        = 16 << 10
 )
+
+// DefaultMaxConnsPerAddr is a quarter of DefaultMaxConns: see
+// Config.MaxConnsPerAddr.
+const DefaultMaxConnsPerAddr = DefaultMaxConns / 4
 
 // Config sets up a Server.
 type Config struct {
@@ -40,14 +41,15 @@ type Config struct {
 	HandshakeTimeout time.Duration
 	IdleTimeout      time.Duration
 	MaxConns         int // concurrent connections at most
+	History          int // events kept for late subscribers
+	// Now gives the time verdicts are judged at (tests); default time.Now.
+	Now func() time.Time
+
 	// MaxConnsPerAddr is one IP address's share of MaxConns (default a
 	// quarter): once more than half of MaxConns are open, a new connection
 	// from an address holding its share is closed at once, so one address
 	// never holds more than half and never locks the others out.
 	MaxConnsPerAddr int
-	History         int // events kept for late subscribers
-	// Now gives the time verdicts are judged at (tests); default time.Now.
-	Now func() time.Time
 }
 
 // Server is a running test server.
@@ -63,10 +65,13 @@ type Server struct {
 
 	wg      sync.WaitGroup
 	mu      sync.Mutex
-	raw     map[net.Conn]string // open connections → their remote IP
-	perAddr map[string]int      // open connections per remote IP
-	states  sync.Map            // *tls.Conn -> *connState
+	raw     map[net.Conn]string
+	states  sync.Map // *tls.Conn -> *connState
 	closing atomic.Bool
+
+	// raw maps each open connection to its remote address; perAddr counts
+	// the open connections of each address.
+	perAddr map[string]int
 }
 
 // connState follows one connection from accept to its event.
