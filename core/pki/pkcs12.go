@@ -17,6 +17,10 @@ import (
 // At the cap a decode takes about a second.
 const MaxPKCS12Iterations = 1_000_000
 
+// iterationCap is MaxPKCS12Iterations; the fuzz target lowers it, so that
+// each input is checked in milliseconds.
+var iterationCap = MaxPKCS12Iterations
+
 // ErrTooManyIterations is returned for a PKCS#12 file declaring more
 // iterations than MaxPKCS12Iterations.
 var ErrTooManyIterations = errors.New("the PKCS#12 file asks for more key-derivation iterations than Certdesk allows")
@@ -24,7 +28,7 @@ var ErrTooManyIterations = errors.New("the PKCS#12 file asks for more key-deriva
 // DecodePKCS12Chain decodes a PKCS#12 file as go-pkcs12's DecodeChain
 // does, after refusing one whose iteration counts exceed the cap.
 func DecodePKCS12Chain(data []byte, password string) (any, *x509.Certificate, []*x509.Certificate, error) {
-	if err := CheckPKCS12Iterations(data); err != nil {
+	if err := CheckPKCS12Iterations(data, password); err != nil {
 		return nil, nil, nil, err
 	}
 	return pkcs12.DecodeChain(data, password)
@@ -33,7 +37,7 @@ func DecodePKCS12Chain(data []byte, password string) (any, *x509.Certificate, []
 // DecodePKCS12TrustStore decodes a PKCS#12 file of certificates only, after
 // the same check.
 func DecodePKCS12TrustStore(data []byte, password string) ([]*x509.Certificate, error) {
-	if err := CheckPKCS12Iterations(data); err != nil {
+	if err := CheckPKCS12Iterations(data, password); err != nil {
 		return nil, err
 	}
 	return pkcs12.DecodeTrustStore(data, password)
@@ -100,13 +104,13 @@ var (
 )
 
 // CheckPKCS12Iterations refuses a PKCS#12 file that declares more than
-// MaxPKCS12Iterations for its MAC, an encrypted part or a shrouded key in
-// a plain part, before any key is derived. A file it cannot follow is left
-// to the decoder, which reads the same structures and fails on them
-// before deriving anything from its own. (A key bag inside an encrypted
-// part can only be seen once that part is decrypted, with capped
-// iterations; go-pkcs12 then derives its key unchecked.)
-func CheckPKCS12Iterations(data []byte) error {
+// MaxPKCS12Iterations for its MAC, an encrypted part or a shrouded key,
+// before any key is derived from a count over the cap. A shrouded key
+// inside an encrypted part shows its count only once the part is
+// decrypted (with the password, at a count within the cap). A file it
+// cannot follow is left to the decoder, which reads the same structures
+// and fails on them before deriving anything from them.
+func CheckPKCS12Iterations(data []byte, password string) error {
 	var pfx p12PFX
 	if rest, err := asn1.Unmarshal(data, &pfx); err != nil || len(rest) != 0 {
 		return nil
@@ -138,6 +142,9 @@ func CheckPKCS12Iterations(data []byte) error {
 			var ed p12EncryptedData
 			if _, uerr := asn1.Unmarshal(ci.Content.Bytes, &ed); uerr == nil {
 				err = capped(fmt.Sprintf("encrypted part %d", i+1), algorithmIterations(ed.Info.Algorithm))
+				if err == nil {
+					err = checkEncryptedPart(ed.Info.Algorithm, ed.Info.Content, password)
+				}
 			}
 		case ci.ContentType.Equal(oidData):
 			err = checkPlainBags(ci.Content.Bytes)
@@ -158,6 +165,11 @@ func checkPlainBags(content []byte) error {
 	if _, err := asn1.Unmarshal(octets, &bags); err != nil {
 		return nil
 	}
+	return checkBags(bags)
+}
+
+// checkBags checks the shrouded keys among bags.
+func checkBags(bags []p12SafeBag) error {
 	for _, b := range bags {
 		if !b.ID.Equal(oidShroudedKey) {
 			continue
@@ -198,8 +210,8 @@ func pbkdf2Iterations(kdf pkix.AlgorithmIdentifier) int {
 }
 
 func capped(what string, n int) error {
-	if n > MaxPKCS12Iterations {
-		return fmt.Errorf("%w: %s declares %d, the cap is %d (no common tool writes more than 10,000)", ErrTooManyIterations, what, n, MaxPKCS12Iterations)
+	if n > iterationCap {
+		return fmt.Errorf("%w: %s declares %d, the cap is %d (no common tool writes more than 10,000)", ErrTooManyIterations, what, n, iterationCap)
 	}
 	return nil
 }

@@ -1,6 +1,12 @@
 package pki
 
 import (
+	"bytes"
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/des"
+	"crypto/pbkdf2"
+	"crypto/sha256"
 	"crypto/x509/pkix"
 	"encoding/asn1"
 	"errors"
@@ -15,7 +21,7 @@ import (
 	"certdesk/core/testpeer"
 )
 
-func p12Fixture(t *testing.T, enc *pkcs12.Encoder, password string) []byte {
+func p12Fixture(t testing.TB, enc *pkcs12.Encoder, password string) []byte {
 	t.Helper()
 	ca, err := NewCA(CARequest{Name: Name{CommonName: "Iter CA"}}, time.Now())
 	if err != nil {
@@ -32,7 +38,7 @@ func p12Fixture(t *testing.T, enc *pkcs12.Encoder, password string) []byte {
 	return data
 }
 
-func mustMarshal(t *testing.T, v any) []byte {
+func mustMarshal(t testing.TB, v any) []byte {
 	t.Helper()
 	b, err := asn1.Marshal(v)
 	if err != nil {
@@ -44,7 +50,7 @@ func mustMarshal(t *testing.T, v any) []byte {
 // explicit0 wraps a DER element in a [0] EXPLICIT tag: encoding/asn1
 // writes a RawValue's FullBytes as they are, ignoring the field's tag (and
 // reads an explicit RawValue field as the [0] element itself).
-func explicit0(t *testing.T, inner []byte) asn1.RawValue {
+func explicit0(t testing.TB, inner []byte) asn1.RawValue {
 	return asn1.RawValue{FullBytes: mustMarshal(t, asn1.RawValue{Class: asn1.ClassContextSpecific, Tag: 0, IsCompound: true, Bytes: inner})}
 }
 
@@ -52,7 +58,7 @@ func explicit0(t *testing.T, inner []byte) asn1.RawValue {
 // "certs" (the encrypted part) or "key" (the shrouded key bag). For the
 // last two the MAC is dropped, as go-pkcs12 allows for an empty password:
 // the file is then valid, and a decoder without a cap derives its keys.
-func withIterations(t *testing.T, data []byte, where string, n int) []byte {
+func withIterations(t testing.TB, data []byte, where string, n int) []byte {
 	t.Helper()
 	var pfx p12PFX
 	if _, err := asn1.Unmarshal(data, &pfx); err != nil {
@@ -158,7 +164,104 @@ func TestPKCS12IterationCap(t *testing.T) {
 		})
 	}
 	over := p12Fixture(t, pkcs12.Modern2026.WithIterations(MaxPKCS12Iterations+1), "pw")
-	if err := CheckPKCS12Iterations(over); !errors.Is(err, ErrTooManyIterations) {
+	if err := CheckPKCS12Iterations(over, "pw"); !errors.Is(err, ErrTooManyIterations) {
 		t.Errorf("PBMAC1 and PBES2 over the cap: %v", err)
 	}
+}
+
+// nestKey moves the shrouded key bag of a MAC-less PKCS#12 file (password
+// "") into an encrypted part of its own, encrypted with 2048 iterations
+// of scheme ("3des" or "aes"), the key bag declaring keyIterations.
+func nestKey(t testing.TB, data []byte, scheme string, keyIterations int) []byte {
+	t.Helper()
+	data = withIterations(t, data, "key", keyIterations)
+	var pfx p12PFX
+	asn1.Unmarshal(data, &pfx)
+	var octets []byte
+	asn1.Unmarshal(pfx.AuthSafe.Content.Bytes, &octets)
+	var safe []p12ContentInfo
+	asn1.Unmarshal(octets, &safe)
+	for i, ci := range safe {
+		if !ci.ContentType.Equal(oidData) {
+			continue
+		}
+		var plain []byte
+		asn1.Unmarshal(ci.Content.Bytes, &plain)
+		salt := []byte("saltsalt")
+		var block cipher.Block
+		var iv []byte
+		var ed p12EncryptedData
+		ed.Info.ContentType = oidData
+		switch scheme {
+		case "3des":
+			pw := bmpZeroTerminated("")
+			block, _ = des.NewTripleDESCipher(pkcs12KDF(salt, pw, 2048, 1, 24))
+			iv = pkcs12KDF(salt, pw, 2048, 2, 8)
+			ed.Info.Algorithm = pkix.AlgorithmIdentifier{Algorithm: oidPBEWithSHA3DES, Parameters: asn1.RawValue{FullBytes: mustMarshal(t, pbeParams{Salt: salt, Iterations: 2048})}}
+		case "aes":
+			key, _ := pbkdf2.Key(sha256.New, "", salt, 2048, 32)
+			block, _ = aes.NewCipher(key)
+			iv = bytes.Repeat([]byte{7}, 16)
+			kdf := pbkdf2Params{Salt: asn1.RawValue{FullBytes: mustMarshal(t, salt)}, Iterations: 2048,
+				PRF: pkix.AlgorithmIdentifier{Algorithm: oidHMACSHA256, Parameters: asn1.NullRawValue}}
+			params := pbes2Params{
+				KDF:    pkix.AlgorithmIdentifier{Algorithm: oidPBKDF2, Parameters: asn1.RawValue{FullBytes: mustMarshal(t, kdf)}},
+				Scheme: pkix.AlgorithmIdentifier{Algorithm: oidAES256CBC, Parameters: asn1.RawValue{FullBytes: mustMarshal(t, iv)}},
+			}
+			ed.Info.Algorithm = pkix.AlgorithmIdentifier{Algorithm: oidPBES2, Parameters: asn1.RawValue{FullBytes: mustMarshal(t, params)}}
+		}
+		pad := block.BlockSize() - len(plain)%block.BlockSize()
+		plain = append(plain, bytes.Repeat([]byte{byte(pad)}, pad)...)
+		ed.Info.Content = make([]byte, len(plain))
+		cipher.NewCBCEncrypter(block, iv).CryptBlocks(ed.Info.Content, plain)
+		safe[i] = p12ContentInfo{ContentType: oidEncryptedData, Content: explicit0(t, mustMarshal(t, ed))}
+	}
+	pfx.AuthSafe.Content = explicit0(t, mustMarshal(t, mustMarshal(t, safe)))
+	return mustMarshal(t, pfx)
+}
+
+// TestPKCS12NestedKeyCap: a key hidden in an encrypted part, declaring
+// 2^31 iterations, is refused at once. With 2048 iterations the same
+// crafting gives a file openssl reads (so the decryption that finds the
+// count is right) and go-pkcs12 decodes.
+func TestPKCS12NestedKeyCap(t *testing.T) {
+	openssl := testpeer.Require(t, "openssl")
+	legacy := p12Fixture(t, pkcs12.LegacyDES, "")
+	for _, scheme := range []string{"3des", "aes"} {
+		t.Run(scheme, func(t *testing.T) {
+			ok := nestKey(t, legacy, scheme, 2048)
+			path := filepath.Join(t.TempDir(), "nested.p12")
+			os.WriteFile(path, ok, 0o600)
+			if out, err := testpeer.Try(t, openssl, "pkcs12", "-in", path, "-passin", "pass:", "-nomacver", "-nodes", "-nocerts"); err != nil || !strings.Contains(out, "PRIVATE KEY") {
+				t.Fatalf("openssl cannot read the crafted file: %v\n%s", err, out)
+			}
+			if _, _, _, err := DecodePKCS12Chain(ok, ""); err != nil {
+				t.Fatalf("go-pkcs12 cannot decode the crafted file: %v", err)
+			}
+			start := time.Now()
+			_, _, _, err := DecodePKCS12Chain(nestKey(t, legacy, scheme, 1<<31), "")
+			if took := time.Since(start); took > 500*time.Millisecond {
+				t.Errorf("refusing took %v", took)
+			}
+			if !errors.Is(err, ErrTooManyIterations) || !strings.Contains(err.Error(), "its private key declares 2147483648") {
+				t.Fatalf("decode: %v, want ErrTooManyIterations for the key", err)
+			}
+		})
+	}
+}
+
+// FuzzCheckPKCS12: any bytes and password are checked without a panic
+// (the cap lowered to 4,096 so each input takes milliseconds).
+func FuzzCheckPKCS12(f *testing.F) {
+	legacy := p12Fixture(f, pkcs12.LegacyDES, "")
+	f.Add(legacy, "")
+	f.Add(p12Fixture(f, pkcs12.Modern2023, "pw"), "pw")
+	f.Add(nestKey(f, legacy, "3des", 2048), "")
+	f.Add(nestKey(f, legacy, "aes", 4096), "")
+	f.Add([]byte{0x30, 0x03, 0x02, 0x01, 0x03}, "x")
+	iterationCap = 4096 // milliseconds per input
+	f.Cleanup(func() { iterationCap = MaxPKCS12Iterations })
+	f.Fuzz(func(t *testing.T, data []byte, password string) {
+		CheckPKCS12Iterations(data, password)
+	})
 }
