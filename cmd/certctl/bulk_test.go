@@ -60,9 +60,12 @@ func TestBulkFromCSV(t *testing.T) {
 	if n := len(decodeJSON[[]map[string]any](t, s.ok("list", "--json"))); n != 5 {
 		t.Errorf("%d certificates, want the CA, 3 people and Eve", n)
 	}
-	// A re-run into the same folder appends to its sheet: everyone on it
-	// was delivered, so each is refused and the sheet is unchanged.
-	s.fails(1, "row 1 (Eve): already holds a valid certificate", "bulk", "--csv", dup, "--out", s.path("out2"))
+	// A re-run into the same folder appends to its sheet: Eve is on it
+	// already, Bob holds a certificate delivered elsewhere.
+	out, errOut, code = s.run("bulk", "--csv", dup, "--out", s.path("out2"))
+	if code != 1 || !strings.Contains(out, "1 row(s) were delivered to this folder by an earlier run") || strings.Contains(errOut, "row 1 ") || !strings.Contains(errOut, "row 3 (Bob): already holds") {
+		t.Errorf("re-run: exit %d\n%s%s", code, out, errOut)
+	}
 	os.MkdirAll(s.path("out4"), 0o700)
 	s.write("out4/passwords.csv", "not,a,sheet\n")
 	s.fails(1, "is not a Certdesk password sheet", "bulk", "--csv", dup, "--out", s.path("out4"))

@@ -71,6 +71,9 @@ func (c *cli) bulkCommand() *cobra.Command {
 				}
 			}
 			fmt.Fprintf(c.stdout, "Issued %d certificate(s), %d row(s) failed. PKCS#12 files in %s; passwords in %s — hand them over separately.\n", rep.Issued, rep.Failed, outDir, rep.Sheet)
+			if rep.Earlier > 0 {
+				fmt.Fprintf(c.stdout, "%d row(s) were delivered to this folder by an earlier run; they are on the sheet already.\n", rep.Earlier)
+			}
 			if rep.Undelivered > 0 {
 				return exitCodeError{code: exitError, err: fmt.Errorf("%d certificate(s) were issued but not delivered (listed above): fix the cause and run the same command again to deliver them with new passwords", rep.Undelivered)}
 			}

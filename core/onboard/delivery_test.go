@@ -120,15 +120,12 @@ func TestFullDisk(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if again.Issued != len(undelivered) || again.Undelivered != 0 {
-		t.Errorf("re-run delivered %d, %d undelivered; want %d and 0", again.Issued, again.Undelivered, len(undelivered))
+	if again.Issued != len(undelivered) || again.Earlier != len(rows)-len(undelivered) || again.Failed != 0 {
+		t.Errorf("re-run: %d delivered, %d earlier, %d failed; want %d, %d and 0", again.Issued, again.Earlier, again.Failed, len(undelivered), len(rows)-len(undelivered))
 	}
 	for _, r := range again.Results {
-		if undelivered[r.Record.ID] != (r.Err == nil) || (r.Err == nil && !r.Redelivered) {
-			t.Errorf("row %d on the re-run: %v (redelivered %v)", r.Row.Line, r.Err, r.Redelivered)
-		}
-		if r.Err != nil && !strings.Contains(r.Err.Error(), "already holds a valid certificate") {
-			t.Errorf("row %d on the re-run: %v", r.Row.Line, r.Err)
+		if r.Err != nil || undelivered[r.Record.ID] != r.Redelivered || undelivered[r.Record.ID] == r.Earlier {
+			t.Errorf("row %d on the re-run: %v (redelivered %v, earlier %v)", r.Row.Line, r.Err, r.Redelivered, r.Earlier)
 		}
 	}
 	checkSheet(t, openssl, filepath.Join(out, SheetName), len(rows))
@@ -181,12 +178,17 @@ func TestKilledAfterSigning(t *testing.T) {
 		}
 	}
 	checkSheet(t, openssl, filepath.Join(out, SheetName), 4)
-	// Everyone is delivered now: a third run refuses them all.
+	// Everyone is delivered now: a third run into the folder finds them
+	// all on its sheet, and one into another folder refuses them all.
 	rep, err = Run(ctx, v, ca, rows, Options{OutDir: out})
-	if err != nil || rep.Issued != 0 || rep.Failed != 4 {
-		t.Fatalf("third run: %d delivered, %d failed, %v", rep.Issued, rep.Failed, err)
+	if err != nil || rep.Issued != 0 || rep.Earlier != 4 || rep.Failed != 0 {
+		t.Fatalf("third run: %d delivered, %d earlier, %d failed, %v", rep.Issued, rep.Earlier, rep.Failed, err)
 	}
 	checkSheet(t, openssl, filepath.Join(out, SheetName), 4)
+	rep, err = Run(ctx, v, ca, rows, Options{OutDir: filepath.Join(t.TempDir(), "other")})
+	if err != nil || rep.Issued != 0 || rep.Failed != 4 || !strings.Contains(rep.Results[0].Err.Error(), "already holds a valid certificate") {
+		t.Fatalf("run into another folder: %d delivered, %d failed, %v %+v", rep.Issued, rep.Failed, err, rep.Results[0])
+	}
 }
 
 // TestFormulaCells: names that a spreadsheet would run as formulas reach

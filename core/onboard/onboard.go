@@ -46,6 +46,9 @@ type Result struct {
 	// Redelivered is set when an earlier run had issued the certificate
 	// without delivering it, and this run delivered it.
 	Redelivered bool
+	// Earlier is set when an earlier run delivered the person's
+	// certificate to this folder's sheet: nothing is done for the row.
+	Earlier bool
 }
 
 // Report sums up a run.
@@ -55,6 +58,7 @@ type Report struct {
 	Issued      int    // rows delivered: a PKCS#12 file and a line on the sheet
 	Failed      int    // rows not delivered, Undelivered among them
 	Undelivered int    // issued, but not delivered
+	Earlier     int    // rows an earlier run delivered to this folder
 }
 
 // ErrNotDelivered marks a row whose certificate is stored in the vault but
@@ -107,6 +111,8 @@ func Run(ctx context.Context, v *vault.Vault, ca vault.CA, rows []Row, opts Opti
 	rep := Report{Sheet: sh.path, Results: results}
 	for _, r := range results {
 		switch {
+		case r.Earlier:
+			rep.Earlier++
 		case r.Err == nil:
 			rep.Issued++
 		case r.Undelivered:
@@ -121,7 +127,8 @@ func Run(ctx context.Context, v *vault.Vault, ca vault.CA, rows []Row, opts Opti
 
 // plan sorts the rows: those to issue (reqs, with index[j] the row of
 // reqs[j]), those already issued by an earlier run but never delivered
-// (pending), and those refused. A certificate an earlier run in this folder
+// (pending), those an earlier run delivered to this folder's sheet
+// (Earlier), and those refused. A certificate an earlier run in this folder
 // put on the sheet but did not mark delivered (killed in between) is marked
 // now.
 func plan(ctx context.Context, v *vault.Vault, ca vault.CA, rows []Row, sh *sheet) (results []Result, reqs []pki.PersonRequest, index, pending []int, err error) {
@@ -146,6 +153,9 @@ func plan(ctx context.Context, v *vault.Vault, ca vault.CA, rows []Row, sh *shee
 		case !held:
 			reqs = append(reqs, row.Req)
 			index = append(index, i)
+		case !undelivered[r.ID] && sh.listed[r.Serial] != "":
+			results[i].Record, results[i].Earlier = r, true
+			results[i].File = filepath.Join(filepath.Dir(sh.path), sh.listed[r.Serial])
 		case !undelivered[r.ID]:
 			results[i].Err = fmt.Errorf("already holds a valid certificate from this CA (serial %s, until %s): renew it instead", r.Serial, r.NotAfter.Format("2006-01-02"))
 		case sh.listed[r.Serial] != "":
