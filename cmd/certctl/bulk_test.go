@@ -354,3 +354,39 @@ func TestBulkKilledThenRerun(t *testing.T) {
 		t.Errorf("%d certificates, want the CA and one per person (%d)", n, people)
 	}
 }
+
+// TestBulkFullDisk runs `certctl bulk` onto a 24 KiB tmpfs: it exits 1,
+// names each row issued but not delivered, and keeps the sheet of those
+// delivered; after space is freed the same command delivers the rest and
+// exits 0.
+func TestBulkFullDisk(t *testing.T) {
+	t.Parallel()
+	s := newSession(t)
+	s.ok("init", "--insecure-no-passphrase")
+	s.ok("ca", "create", "Team CA")
+	var b strings.Builder
+	for i := range 20 {
+		fmt.Fprintf(&b, "Person %d,p%d@example.com\n", i, i)
+	}
+	csvFile := s.write("team.csv", b.String())
+	mnt := testpeer.Tmpfs(t, "24k")
+	out := filepath.Join(mnt, "out")
+	stdout, stderr, code := s.run("bulk", "--csv", csvFile, "--out", out)
+	named := strings.Count(stderr, "issued but not delivered: certificate")
+	sheet, _ := os.ReadFile(filepath.Join(out, "passwords.csv"))
+	onSheet := strings.Count(string(sheet), "\n") - 1
+	t.Logf("24 KiB: %d on the sheet, %d named not delivered", onSheet, named)
+	if code != 1 || named == 0 || onSheet+named != 20 || !strings.Contains(stderr, "no space left on device") ||
+		!strings.Contains(stderr, fmt.Sprintf("%d certificate(s) were issued but not delivered", named)) {
+		t.Fatalf("exit %d, %d on the sheet, %d named\n%s%s", code, onSheet, named, stdout, stderr)
+	}
+	testpeer.ResizeTmpfs(t, mnt, "4m")
+	stdout = s.ok("bulk", "--csv", csvFile, "--out", out)
+	if want := fmt.Sprintf("Issued %d certificate(s), 0 row(s) failed", named); !strings.Contains(stdout, want) || !strings.Contains(stdout, fmt.Sprintf("%d row(s) were delivered to this folder by an earlier run", onSheet)) {
+		t.Errorf("re-run: %s, want %q", stdout, want)
+	}
+	sheet, _ = os.ReadFile(filepath.Join(out, "passwords.csv"))
+	if n := strings.Count(string(sheet), "\n") - 1; n != 20 {
+		t.Errorf("%d rows on the sheet after the re-run, want 20", n)
+	}
+}

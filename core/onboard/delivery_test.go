@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -43,25 +42,6 @@ func people(t *testing.T, n int) []Row {
 	return rows
 }
 
-// mountTmpfs mounts a tmpfs of the given size (as root; with CI=true a
-// failure to mount fails the test) and unmounts it at the end.
-func mountTmpfs(t *testing.T, size string) string {
-	t.Helper()
-	dir := t.TempDir()
-	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size="+size+",mode=0700", "tmpfs", dir).CombinedOutput(); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("mounting a tmpfs (CI needs root for this test): %v %s", err, out)
-		}
-		t.Skipf("cannot mount a tmpfs (not root?): %v %s", err, out)
-	}
-	t.Cleanup(func() {
-		if out, err := exec.Command("umount", dir).CombinedOutput(); err != nil {
-			t.Errorf("umount %s: %v %s", dir, err, out)
-		}
-	})
-	return dir
-}
-
 // readSheetFile returns the sheet's rows, header first.
 func readSheetFile(t *testing.T, path string) [][]string {
 	t.Helper()
@@ -86,7 +66,7 @@ func TestFullDisk(t *testing.T) {
 	openssl := testpeer.Require(t, "openssl")
 	ctx := context.Background()
 	v, ca := newVault(t)
-	mnt := mountTmpfs(t, "24k")
+	mnt := testpeer.Tmpfs(t, "24k")
 	out := filepath.Join(mnt, "out")
 	rows := people(t, 30)
 	rep, err := Run(ctx, v, ca, rows, Options{OutDir: out})
@@ -113,9 +93,7 @@ func TestFullDisk(t *testing.T) {
 	t.Logf("24k tmpfs: %d delivered, %d named undelivered, e.g. %v", rep.Issued, len(undelivered), rep.Results[len(rows)-1].Err)
 
 	// Free space: the re-run delivers the rest.
-	if o, err := exec.Command("mount", "-o", "remount,size=4m", mnt).CombinedOutput(); err != nil {
-		t.Fatalf("remount: %v %s", err, o)
-	}
+	testpeer.ResizeTmpfs(t, mnt, "4m")
 	again, err := Run(ctx, v, ca, rows, Options{OutDir: out})
 	if err != nil {
 		t.Fatal(err)
