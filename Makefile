@@ -98,7 +98,7 @@ package: certdesk $(FYNE)
 # runs the seed corpora, this runs each target for FUZZTIME.
 FUZZTIME ?= 60s
 FUZZ_TARGETS := core/inspect:FuzzInspect core/pki:FuzzParse core/pki:FuzzFingerprint core/verdict:FuzzJudge core/vault:FuzzFind \
-	core/interop:FuzzIndex core/interop:FuzzPEMBundle
+	core/interop:FuzzIndex core/interop:FuzzPEMBundle core/onboard:FuzzParseCSV core/pki:FuzzCheckPKCS12
 fuzz:
 	@for t in $(FUZZ_TARGETS); do pkg=$${t%%:*}; fn=$${t#*:}; \
 		echo "== $$fn ($(FUZZTIME))"; \

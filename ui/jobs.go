@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"certdesk/core/engine"
+	"certdesk/core/scratch"
 )
 
 // jobs is every call the UI makes into core, one small method per
@@ -79,11 +80,12 @@ func closeVault(v *engine.Engine) {
 // is empty or taken) and fills it.
 func buildDemo(ctx context.Context, path string) (*engine.Engine, engine.Demo, error) {
 	if path == "" || fileExists(path) {
-		dir, err := os.MkdirTemp("", "certdesk-demo-")
+		// Kept while the app runs; a later start removes it (core/scratch).
+		dir, err := scratch.New("demo")
 		if err != nil {
 			return nil, engine.Demo{}, err
 		}
-		path = filepath.Join(dir, "demo.db")
+		path = filepath.Join(dir.Path, "demo.db")
 	}
 	v, err := engine.Create(path, nil, engine.CreateOptions{Insecure: true})
 	if err != nil {

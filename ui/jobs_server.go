@@ -3,13 +3,14 @@ package ui
 import (
 	"certdesk/core/engine"
 	"certdesk/core/mtls"
+	"certdesk/core/scratch"
 )
 
 // liveServer is a running test server and what belongs to it.
 type liveServer struct {
 	server *engine.TestServer
 	ca     engine.CA
-	files  string // the private folder of the try-it files
+	files  *scratch.Dir // the private folder of the try-it files
 }
 
 // startServer issues (or reuses) the test server's certificate, decrypts

@@ -189,7 +189,7 @@ func (p *tryPanel) prepareSnippets() {
 	}
 	j, as := p.s.m.app.jobs(), p.as
 	p.s.m.app.run.Run(func() func() {
-		snips, err := j.tryFiles(live.files, as.ID, live.server.URL())
+		snips, err := j.tryFiles(live.files.Path, as.ID, live.server.URL())
 		return func() {
 			if p.s.live() != live || p.as.ID != as.ID {
 				return // the server or the choice changed meanwhile

@@ -1,7 +1,7 @@
 package ui
 
 import (
-	"os"
+	"certdesk/core/scratch"
 
 	"certdesk/core/mtls"
 )
@@ -11,13 +11,14 @@ import (
 // made when the server starts and removed when it stops: the certificate,
 // its chain, the key (0600) and a PKCS#12 file.
 
-// makeTryFolder makes the private folder for one server run.
-func makeTryFolder() (string, error) { return os.MkdirTemp("", "certdesk-try-") }
+// makeTryFolder makes the private folder for one server run, marked as
+// Certdesk's so that a later start removes it if this process crashes.
+func makeTryFolder() (*scratch.Dir, error) { return scratch.New("try") }
 
 // removeTryFolder removes it and everything in it.
-func removeTryFolder(dir string) {
-	if dir != "" {
-		os.RemoveAll(dir)
+func removeTryFolder(dir *scratch.Dir) {
+	if dir != nil {
+		dir.Remove()
 	}
 }
 

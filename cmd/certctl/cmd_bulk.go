@@ -1,9 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
-	"os"
 	"sync"
 
 	"github.com/spf13/cobra"
@@ -32,12 +32,11 @@ func (c *cli) bulkCommand() *cobra.Command {
 			if err != nil {
 				return usageError{err}
 			}
-			f, err := os.Open(csvFile)
+			data, err := readLimited(csvFile, onboard.MaxCSVBytes, "split it")
 			if err != nil {
-				return fmt.Errorf("reading %s: %w", csvFile, err)
+				return err
 			}
-			rows, err := onboard.ParseCSV(f, kt)
-			f.Close()
+			rows, err := onboard.ParseCSV(bytes.NewReader(data), kt)
 			if err != nil {
 				return fmt.Errorf("%s: %w", csvFile, err)
 			}
@@ -52,7 +51,11 @@ func (c *cli) bulkCommand() *cobra.Command {
 				opts.Progress = func(stage string, done, total int) {
 					mu.Lock()
 					defer mu.Unlock()
-					fmt.Fprintf(c.stderr, "\r%s %d/%d (Ctrl-C cancels; nothing is stored)  ", stage, done, total)
+					hint := "Ctrl-C cancels; nothing is stored"
+					if stage == "writing" {
+						hint = "Ctrl-C stops; a re-run delivers the rest"
+					}
+					fmt.Fprintf(c.stderr, "\r%s %d/%d (%s)  ", stage, done, total, hint)
 				}
 			}
 			rep, err := v.Onboard(c.ctx, ca, rows, opts)
@@ -64,10 +67,16 @@ func (c *cli) bulkCommand() *cobra.Command {
 			}
 			for _, r := range rep.Results {
 				if r.Err != nil {
-					fmt.Fprintf(c.stderr, "row %d (%s): %v\n", r.Row.Line, r.Row.Name(), r.Err)
+					fmt.Fprintf(c.stderr, "row %d (%s): %s\n", r.Row.Line, termText(r.Row.Name(), maxNameRunes), termText(r.Err.Error(), maxLineRunes))
 				}
 			}
 			fmt.Fprintf(c.stdout, "Issued %d certificate(s), %d row(s) failed. PKCS#12 files in %s; passwords in %s — hand them over separately.\n", rep.Issued, rep.Failed, outDir, rep.Sheet)
+			if rep.Earlier > 0 {
+				fmt.Fprintf(c.stdout, "%d row(s) were delivered to this folder by an earlier run; they are on the sheet already.\n", rep.Earlier)
+			}
+			if rep.Undelivered > 0 {
+				return exitCodeError{code: exitError, err: fmt.Errorf("%d certificate(s) were issued but not delivered (listed above): fix the cause and run the same command again to deliver them with new passwords", rep.Undelivered)}
+			}
 			if rep.Failed > 0 {
 				return exitCodeError{code: exitError, err: fmt.Errorf("%d row(s) failed; the others were issued", rep.Failed)}
 			}

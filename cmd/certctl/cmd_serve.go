@@ -47,9 +47,12 @@ func (c *cli) serveCommand() *cobra.Command {
 			defer stop()
 			sub, _ := server.Events().Subscribe(4096)
 			defer sub.Close()
+			if w := server.Exposure(); w != "" {
+				fmt.Fprintln(c.stderr, "certctl: warning:", w)
+			}
 			if !c.jsonOut {
 				fmt.Fprintln(c.stdout, mtls.Intro(server.URL(), mode, ca.Name))
-				fmt.Fprintf(c.stdout, "Or from a terminal: certctl try --as NAME --addr %s   (Ctrl-C stops)\n", server.Addr())
+				fmt.Fprintf(c.stdout, "Or from a terminal: certctl try --as NAME --addr %s   (Ctrl-C stops)\n", server.DialAddr())
 			} else {
 				c.printJSON(map[string]any{"listening": server.Addr().String(), "url": server.URL(), "mode": mode, "ca": ca.Name})
 			}
@@ -84,7 +87,7 @@ func (c *cli) serveCommand() *cobra.Command {
 }
 
 func printEventLine(w io.Writer, e mtls.Event) {
-	fmt.Fprintln(w, e.Text())
+	fmt.Fprintln(w, termText(e.Text(), maxLineRunes))
 }
 
 func (c *cli) tryCommand() *cobra.Command {
@@ -171,6 +174,9 @@ func (c *cli) printSnippets(v *engine.Engine, rec engine.Record, addr, dir strin
 	kit, err := v.PrepareClientKit(c.ctx, rec.ID, dir, url)
 	if err != nil {
 		return err
+	}
+	if kit.Files.Dir != dir {
+		fmt.Fprintf(c.stderr, "certctl: %s already holds files of these names; nothing was replaced: the new files are in %s\n", dir, kit.Files.Dir)
 	}
 	if c.jsonOut {
 		return c.printJSON(kit.Snippets)

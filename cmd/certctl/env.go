@@ -30,19 +30,64 @@ type env struct {
 func newEnv() env {
 	e := env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv,
 		showProgress: term.IsTerminal(int(os.Stderr.Fd()))}
-	if term.IsTerminal(int(os.Stdin.Fd())) {
+	if fd := int(os.Stdin.Fd()); term.IsTerminal(fd) {
 		e.prompt = func(label string) ([]byte, error) {
 			fmt.Fprint(os.Stderr, label)
 			defer fmt.Fprintln(os.Stderr)
-			return term.ReadPassword(int(os.Stdin.Fd()))
+			// A signal while asking puts the terminal back as it was
+			// (echo on) before certctl stops.
+			state, err := term.GetState(fd)
+			if err != nil {
+				return nil, err
+			}
+			b, err := untilInterrupted(func() ([]byte, error) { return term.ReadPassword(fd) })
+			if errors.Is(err, errInterrupted) {
+				term.Restore(fd, state)
+			}
+			return b, err
 		}
 	}
 	return e
 }
 
+// interrupted is closed on the first SIGINT or SIGTERM. main sets it once,
+// before any command runs; in-process tests leave it nil (never closed).
+var interrupted <-chan struct{}
+
+// errInterrupted ends a read that a signal cut short.
+var errInterrupted = errors.New("interrupted by a signal")
+
+// untilInterrupted runs a blocking read (a file that may be a FIFO nobody
+// writes to, a terminal prompt) and gives up on it at the first signal.
+func untilInterrupted(read func() ([]byte, error)) ([]byte, error) {
+	type result struct {
+		b   []byte
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		b, err := read()
+		done <- result{b, err}
+	}()
+	select {
+	case r := <-done:
+		return r.b, r.err
+	case <-interrupted:
+		return nil, errInterrupted
+	}
+}
+
 // readSecretFile reads a password or passphrase from a file: its first line,
 // without the line ending.
 func readSecretFile(path string) ([]byte, error) {
+	b, err := untilInterrupted(func() ([]byte, error) { return readSecretFileNow(path) })
+	if errors.Is(err, errInterrupted) {
+		return nil, fmt.Errorf("reading the password file %s: %w", path, err)
+	}
+	return b, err
+}
+
+func readSecretFileNow(path string) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("reading the password file: %w", err)

@@ -19,7 +19,7 @@ func printInfo(out io.Writer, info certinfo.Info) {
 	w := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 	row := func(k, v string) {
 		if v != "" {
-			fmt.Fprintf(w, "%s\t%s\n", k, v)
+			fmt.Fprintf(w, "%s\t%s\n", k, clip(v, maxLineRunes))
 		}
 	}
 	if info.ID != 0 {
@@ -66,24 +66,24 @@ func printItem(out io.Writer, it inspect.Item) {
 		r := it.CSR
 		fmt.Fprintln(out, "Certificate signing request")
 		w := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
-		fmt.Fprintf(w, "Common name\t%s\nSubject\t%s\nKey\t%s\n", r.CommonName, r.Subject, r.KeyType)
+		fmt.Fprintf(w, "Common name\t%s\nSubject\t%s\nKey\t%s\n", clip(r.CommonName, maxLineRunes), clip(r.Subject, maxLineRunes), r.KeyType)
 		if len(r.Emails) > 0 {
-			fmt.Fprintf(w, "E-mail\t%s\n", strings.Join(r.Emails, ", "))
+			fmt.Fprintf(w, "E-mail\t%s\n", clip(strings.Join(r.Emails, ", "), maxLineRunes))
 		}
 		if len(r.DNSNames) > 0 {
-			fmt.Fprintf(w, "DNS names\t%s\n", strings.Join(r.DNSNames, ", "))
+			fmt.Fprintf(w, "DNS names\t%s\n", clip(strings.Join(r.DNSNames, ", "), maxLineRunes))
 		}
 		if r.SignatureValid {
 			fmt.Fprintf(w, "Signature\tvalid\n")
 		} else {
-			fmt.Fprintf(w, "Signature\tINVALID: %s\n", r.SignatureProblem)
+			fmt.Fprintf(w, "Signature\tINVALID: %s\n", clip(r.SignatureProblem, maxLineRunes))
 		}
 		w.Flush()
 	case it.CRL != nil:
 		r := it.CRL
 		fmt.Fprintln(out, "Certificate revocation list")
 		w := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
-		fmt.Fprintf(w, "Issuer\t%s\nCRL number\t%s\nThis update\t%s\nNext update\t%s\n", r.Issuer, r.Number, r.ThisUpdate.Format(dateTime), r.NextUpdate.Format(dateTime))
+		fmt.Fprintf(w, "Issuer\t%s\nCRL number\t%s\nThis update\t%s\nNext update\t%s\n", clip(r.Issuer, maxLineRunes), clip(r.Number, 100), r.ThisUpdate.Format(dateTime), r.NextUpdate.Format(dateTime))
 		if r.Expired {
 			fmt.Fprintf(w, "State\tEXPIRED: servers using it refuse every client; publish a new CRL\n")
 		}
@@ -106,7 +106,7 @@ func printItem(out io.Writer, it inspect.Item) {
 		}
 		fmt.Fprintf(w, "Public key SHA-256\t%s\n", r.PublicKeySHA256)
 		if r.MatchesCertificate != "" {
-			fmt.Fprintf(w, "Matches\tthe certificate of %q in this file\n", r.MatchesCertificate)
+			fmt.Fprintf(w, "Matches\tthe certificate of %q in this file\n", clip(r.MatchesCertificate, maxNameRunes))
 		}
 		w.Flush()
 	}
@@ -150,9 +150,9 @@ func printVerdict(out io.Writer, r verdict.Result) {
 	if r.Verdict.Allowed() {
 		mark = "ACCEPTED"
 	}
-	fmt.Fprintf(out, "%s: %s (%s)\n", mark, r.Verdict, r.NginxVerify)
+	fmt.Fprintf(out, "%s: %s (%s)\n", mark, r.Verdict, clip(r.NginxVerify, maxLineRunes))
 	for _, d := range r.Details {
-		fmt.Fprintf(out, "  - %s\n", d)
+		fmt.Fprintf(out, "  - %s\n", clip(d, maxLineRunes))
 	}
 	if r.Info != nil {
 		fmt.Fprintln(out)
@@ -166,4 +166,46 @@ func countOf(n int, noun string) string {
 		return "1 " + noun
 	}
 	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// Limits for text from outside (a CSV, a certificate) in a terminal line.
+const (
+	maxNameRunes = 120
+	maxLineRunes = 2000
+)
+
+// termText makes text from outside safe for a terminal: control, escape
+// and bidi characters shown escaped, and at most max characters (a 50 MB
+// name prints as its first characters and its size). Each line of a
+// multi-line text is treated alone.
+func termText(s string, max int) string {
+	lines := strings.Split(s, "\n")
+	if len(lines) > 50 {
+		lines = append(lines[:50], fmt.Sprintf("… (%d more lines)", len(lines)-50))
+	}
+	for i, l := range lines {
+		lines[i] = clip(l, max)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// clip escapes one line and shortens it to max characters.
+func clip(s string, max int) string { return cut(s, max, certinfo.Clean) }
+
+// cut shortens s to max characters after passing it through escape (a
+// 50 MB name prints as its first characters and its size).
+func cut(s string, max int, escape func(string) string) string {
+	total := len(s)
+	short := total > 4*max
+	if short {
+		s = s[:4*max] // enough for max characters; a character cut in two is escaped
+	}
+	r := []rune(escape(s))
+	if len(r) > max {
+		r, short = r[:max], true
+	}
+	if short {
+		return fmt.Sprintf("%s… (%d bytes in all)", string(r), total)
+	}
+	return string(r)
 }

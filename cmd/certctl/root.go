@@ -58,11 +58,11 @@ func run(args []string, e env) int {
 	var code exitCodeError
 	if errors.As(err, &code) {
 		if code.err != nil && code.err.Error() != "" {
-			fmt.Fprintln(e.stderr, "certctl:", code.err)
+			fmt.Fprintln(e.stderr, "certctl:", termText(code.err.Error(), maxLineRunes))
 		}
 		return code.code
 	}
-	fmt.Fprintln(e.stderr, "certctl:", err)
+	fmt.Fprintln(e.stderr, "certctl:", termText(err.Error(), maxLineRunes))
 	var usage usageError
 	if errors.As(err, &usage) {
 		fmt.Fprintln(e.stderr, "Run 'certctl --help' for usage.")
@@ -192,9 +192,29 @@ func (c *cli) printJSON(v any) error {
 	return enc.Encode(v)
 }
 
-// readInput reads a file named by the user, refusing folders, empty and
-// huge files.
-func readInput(path string) ([]byte, error) { return input.ReadFile(path) }
+// readInput reads a file named by the user, refusing huge ones; a signal
+// ends the read (a FIFO nobody writes to).
+func readInput(path string) ([]byte, error) {
+	return readLimited(path, input.MaxSize, "certificate files are far smaller")
+}
+
+// readLimited reads at most limit bytes of a file named by the user, until
+// a signal.
+func readLimited(path string, limit int64, hint string) ([]byte, error) {
+	b, err := untilInterrupted(func() ([]byte, error) { return readLimitedNow(path, limit, hint) })
+	if errors.Is(err, errInterrupted) {
+		return nil, fmt.Errorf("reading %s: %w", path, err)
+	}
+	return b, err
+}
+
+func readLimitedNow(path string, limit int64, hint string) ([]byte, error) {
+	data, err := input.ReadFileUpTo(path, limit)
+	if errors.Is(err, input.ErrTooLarge) {
+		return nil, fmt.Errorf("%w; %s", err, hint)
+	}
+	return data, err
+}
 
 func exactArgs(n int, what string) cobra.PositionalArgs {
 	return func(_ *cobra.Command, args []string) error {

@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 
 	"certdesk/assets"
+	"certdesk/core/scratch"
 	"certdesk/ui"
 )
 
@@ -22,6 +23,10 @@ func main() {
 	addr := flag.String("addr", "", "the test server's address (default 127.0.0.1:8443)")
 	themeName := flag.String("theme", "", "light or dark (default: follow the system)")
 	flag.Parse()
+	// Try-it and demo folders a crash left in the temporary folder.
+	if _, err := scratch.CleanStale(); err != nil {
+		fmt.Fprintln(os.Stderr, "certdesk: cleaning old temporary folders:", err)
+	}
 
 	a := app.NewWithID("io.certdesk.app")
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))

@@ -210,7 +210,7 @@ func looksLikePKCS12(data []byte) bool {
 }
 
 func inspectPKCS12(data []byte, opts Options) ([]Item, error) {
-	key, cert, chain, err := pkcs12.DecodeChain(data, string(opts.Password))
+	key, cert, chain, err := pki.DecodePKCS12Chain(data, string(opts.Password))
 	if err != nil {
 		if errors.Is(err, pkcs12.ErrIncorrectPassword) {
 			if len(opts.Password) == 0 {
@@ -218,7 +218,10 @@ func inspectPKCS12(data []byte, opts Options) ([]Item, error) {
 			}
 			return nil, fmt.Errorf("the PKCS#12 password: %w", pki.ErrWrongPassword)
 		}
-		certs, terr := pkcs12.DecodeTrustStore(data, string(opts.Password))
+		if errors.Is(err, pki.ErrTooManyIterations) {
+			return nil, err
+		}
+		certs, terr := pki.DecodePKCS12TrustStore(data, string(opts.Password))
 		if terr != nil {
 			return nil, fmt.Errorf("reading the PKCS#12 file: %w", err)
 		}

@@ -5,10 +5,10 @@ import (
 	"testing"
 	"time"
 
-	"certdesk/core/pki"
-	"certdesk/core/plain"
 	"certdesk/core/internal/testmatrix"
 	"certdesk/core/peer/peertest"
+	"certdesk/core/pki"
+	"certdesk/core/plain"
 	"certdesk/core/verdict"
 )
 

@@ -27,6 +27,10 @@ const (
 	maxHeaderBytes        = 16 << 10
 )
 
+// DefaultMaxConnsPerAddr is a quarter of DefaultMaxConns: see
+// Config.MaxConnsPerAddr.
+const DefaultMaxConnsPerAddr = DefaultMaxConns / 4
+
 // Config sets up a Server.
 type Config struct {
 	Addr        string          // default 127.0.0.1:8443
@@ -41,6 +45,12 @@ type Config struct {
 	History          int // events kept for late subscribers
 	// Now gives the time verdicts are judged at (tests); default time.Now.
 	Now func() time.Time
+
+	// MaxConnsPerAddr is one IP address's share of MaxConns (default a
+	// quarter): once more than half of MaxConns are open, a new connection
+	// from an address holding its share is closed at once, so one address
+	// never holds more than half and never locks the others out.
+	MaxConnsPerAddr int
 }
 
 // Server is a running test server.
@@ -56,9 +66,13 @@ type Server struct {
 
 	wg      sync.WaitGroup
 	mu      sync.Mutex
-	raw     map[net.Conn]struct{}
+	raw     map[net.Conn]string
 	states  sync.Map // *tls.Conn -> *connState
 	closing atomic.Bool
+
+	// raw maps each open connection to its remote address; perAddr counts
+	// the open connections of each address.
+	perAddr map[string]int
 }
 
 // connState follows one connection from accept to its event.
@@ -89,6 +103,9 @@ func Start(cfg Config) (*Server, error) {
 	if cfg.MaxConns <= 0 {
 		cfg.MaxConns = DefaultMaxConns
 	}
+	if cfg.MaxConnsPerAddr <= 0 {
+		cfg.MaxConnsPerAddr = max(cfg.MaxConns/4, 1)
+	}
 	if cfg.History <= 0 {
 		cfg.History = DefaultHistory
 	}
@@ -106,7 +123,7 @@ func Start(cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("listening on %s: %w (is another server using that port? choose another --addr)", cfg.Addr, err)
 	}
 	s := &Server{cfg: cfg, broker: NewBroker(cfg.History), listener: ln,
-		tlsConns: newConnQueue(ln.Addr()), slots: make(chan struct{}, cfg.MaxConns), raw: map[net.Conn]struct{}{}}
+		tlsConns: newConnQueue(ln.Addr()), slots: make(chan struct{}, cfg.MaxConns), raw: map[net.Conn]string{}, perAddr: map[string]int{}}
 	s.mode.Store(cfg.Mode)
 	s.trust.Store(cfg.Trust)
 	s.http = &http.Server{
@@ -127,17 +144,46 @@ func Start(cfg Config) (*Server, error) {
 // Addr is the address the server listens on.
 func (s *Server) Addr() net.Addr { return s.listener.Addr() }
 
-// URL is the server's https:// address.
-func (s *Server) URL() string {
+// URL is the server's https:// address as a browser on this machine opens
+// it: localhost for a loopback address or all addresses (0.0.0.0, ::),
+// whose server certificate is for localhost, 127.0.0.1 and ::1.
+func (s *Server) URL() string { return urlFor(s.listener.Addr().(*net.TCPAddr)) }
+
+func urlFor(addr *net.TCPAddr) string {
+	host := net.JoinHostPort(addr.IP.String(), fmt.Sprint(addr.Port))
+	if addr.IP.IsLoopback() || addr.IP.IsUnspecified() {
+		host = net.JoinHostPort("localhost", fmt.Sprint(addr.Port))
+	}
+	return "https://" + host + "/"
+}
+
+// DialAddr is an address a client on this machine can dial: the listening
+// address, or localhost and its port when the server listens on all
+// addresses (0.0.0.0 or ::, which no client can dial).
+func (s *Server) DialAddr() string {
 	addr := s.listener.Addr().(*net.TCPAddr)
-	host := addr.IP.String()
-	if addr.IP.To4() == nil {
-		host = "[" + host + "]"
+	if addr.IP.IsUnspecified() {
+		return net.JoinHostPort("localhost", fmt.Sprint(addr.Port))
 	}
+	return addr.String()
+}
+
+// Exposure is a warning when the server listens beyond loopback — other
+// machines can then reach it and see who connects — and "" when it listens
+// on loopback only.
+func (s *Server) Exposure() string { return exposureFor(s.listener.Addr().(*net.TCPAddr)) }
+
+func exposureFor(addr *net.TCPAddr) string {
 	if addr.IP.IsLoopback() {
-		host = "localhost"
+		return ""
 	}
-	return fmt.Sprintf("https://%s:%d/", host, addr.Port)
+	where := "on " + addr.IP.String() + ", reachable from other machines"
+	if addr.IP.IsUnspecified() {
+		where = fmt.Sprintf("on every network interface (port %d), reachable from other machines", addr.Port)
+	}
+	return fmt.Sprintf("the test server listens %s: anyone who can reach it can connect and read its page. "+
+		"Its certificate is for localhost, 127.0.0.1 and ::1 only, so other machines see a name mismatch. "+
+		"Use --addr 127.0.0.1:%d to keep it on this machine.", where, addr.Port)
 }
 
 // Mode is the current mode.
@@ -193,9 +239,22 @@ func (s *Server) acceptLoop() {
 			}
 			return
 		}
+		ip := remoteIP(conn)
 		s.mu.Lock()
-		s.raw[conn] = struct{}{}
+		open := s.perAddr[ip]
+		// Past half of all slots, an address holding its share already is
+		// refused: the rest stay free for the other addresses.
+		busy := open >= s.cfg.MaxConnsPerAddr && len(s.slots) > cap(s.slots)/2
+		if !busy {
+			s.raw[conn] = ip
+			s.perAddr[ip] = open + 1
+		}
 		s.mu.Unlock()
+		if busy {
+			s.refuseBusy(conn, open)
+			<-s.slots
+			continue
+		}
 		s.wg.Add(1)
 		go func() {
 			defer s.wg.Done()
@@ -206,11 +265,40 @@ func (s *Server) acceptLoop() {
 
 func (s *Server) forget(conn net.Conn) {
 	s.mu.Lock()
-	if _, ok := s.raw[conn]; ok {
+	if ip, ok := s.raw[conn]; ok {
 		delete(s.raw, conn)
+		if s.perAddr[ip]--; s.perAddr[ip] <= 0 {
+			delete(s.perAddr, ip)
+		}
 		<-s.slots
 	}
 	s.mu.Unlock()
+}
+
+// remoteIP is the connection's remote address without its port: the
+// address that shares the connection slots. An IPv6 host usually holds a
+// whole /64, so its /64 counts as one address.
+func remoteIP(conn net.Conn) string {
+	if a, ok := conn.RemoteAddr().(*net.TCPAddr); ok {
+		if a.IP.To4() == nil && !a.IP.IsLoopback() {
+			return a.IP.Mask(net.CIDRMask(64, 128)).String() + "/64"
+		}
+		return a.IP.String()
+	}
+	host, _, err := net.SplitHostPort(conn.RemoteAddr().String())
+	if err != nil {
+		return conn.RemoteAddr().String()
+	}
+	return host
+}
+
+// refuseBusy closes a connection from an address that holds its share of
+// the connections already, and reports it as one event.
+func (s *Server) refuseBusy(conn net.Conn, open int) {
+	st := &connState{remote: conn.RemoteAddr().String()}
+	busy := fmt.Sprintf("refused before TLS: %d connections from this address are open already, the most one address may hold", open)
+	s.publishFailure(st, nil, verdict.HandshakeFailed, stepServer, busy, busy)
+	conn.Close()
 }
 
 // handshake sniffs the first byte, runs the TLS handshake with the verdict

@@ -7,11 +7,13 @@ import (
 
 // ClientFiles are the files a person has for one certificate.
 type ClientFiles struct {
+	Dir         string // the folder holding them
 	CAFile      string // the CA that issued the server certificate (PEM)
 	CertFile    string // the client certificate, with intermediates (PEM)
 	KeyFile     string // its private key (PEM)
 	P12File     string // optional: the PKCS#12 file
 	P12Password string
+	CurlConfig  string // optional: a curl -K file with the PKCS#12 file and its password
 }
 
 // Snippet is a ready-to-paste command for one tool.
@@ -21,17 +23,20 @@ type Snippet struct {
 }
 
 // Snippets returns commands that connect to the test server at url
-// (https://host:port/) with the given files: curl (PEM and PKCS#12),
-// openssl s_client, and a few lines of Python's ssl module.
+// (https://host:port/) with the given files: curl (PEM, and PKCS#12 through
+// its config file), openssl s_client, and a few lines of Python's ssl
+// module. No command holds a password.
 func Snippets(url string, f ClientFiles) []Snippet {
 	host, port := hostPort(url)
 	whoami := strings.TrimSuffix(url, "/") + "/api/whoami"
 	out := []Snippet{
 		{"curl", fmt.Sprintf("curl --cacert %s --cert %s --key %s %s", shq(f.CAFile), shq(f.CertFile), shq(f.KeyFile), shq(whoami))},
 	}
-	if f.P12File != "" {
-		out = append(out, Snippet{"curl (PKCS#12)", fmt.Sprintf("curl --cacert %s --cert-type P12 --cert %s %s",
-			shq(f.CAFile), shq(f.P12File+":"+f.P12Password), shq(whoami))})
+	// The PKCS#12 password stays out of argv (ps, shell history): curl
+	// reads it from its config file.
+	if f.P12File != "" && f.CurlConfig != "" {
+		out = append(out, Snippet{"curl (PKCS#12)", fmt.Sprintf("curl --cacert %s -K %s %s",
+			shq(f.CAFile), shq(f.CurlConfig), shq(whoami))})
 	}
 	out = append(out,
 		Snippet{"openssl", fmt.Sprintf("printf 'GET /api/whoami HTTP/1.0\\r\\nHost: %s\\r\\n\\r\\n' | openssl s_client -quiet -connect %s -servername %s -CAfile %s -cert %s -cert_chain %s -key %s",

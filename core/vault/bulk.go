@@ -24,7 +24,9 @@ type BulkRow struct {
 // transaction, each row on its own savepoint, so a row that fails (a bad
 // e-mail, say) is reported and the others are kept. progress, when not nil,
 // is called from worker goroutines with the number of rows signed so far.
-// Cancelling ctx before the end stores nothing.
+// Cancelling ctx before the end stores nothing. Every certificate stored
+// counts as undelivered (see Undelivered) until MarkDelivered says its
+// PKCS#12 and password reached the person's folder.
 func (v *Vault) IssuePeople(ctx context.Context, ca CA, reqs []pki.PersonRequest, progress func(done, total int)) ([]BulkRow, error) {
 	auth, err := v.Authority(ctx, ca)
 	if err != nil {
@@ -66,7 +68,7 @@ func (v *Vault) IssuePeople(ctx context.Context, ca CA, reqs []pki.PersonRequest
 			}
 			id, err := v.insertCert(tx, is.Cert, is.Key, KindClient, ca.ID, 0)
 			if err == nil {
-				err = v.audit(tx, "cert.issue", ca.ID, id, fmt.Sprintf("client certificate %q, serial %s, by CA %q (bulk)", is.Cert.Subject.CommonName, pki.SerialHex(is.Cert.SerialNumber), ca.Name))
+				err = v.audit(tx, "cert.issue", ca.ID, id, fmt.Sprintf("client certificate %q, serial %s, by CA %q %s", is.Cert.Subject.CommonName, pki.SerialHex(is.Cert.SerialNumber), ca.Name, bulkUndelivered))
 			}
 			if err != nil {
 				rows[i].Err = err
