@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"certdesk/core/engine"
@@ -85,6 +86,7 @@ func buildDemo(ctx context.Context, path string) (*engine.Engine, engine.Demo, e
 		if err != nil {
 			return nil, engine.Demo{}, err
 		}
+		keepScratch(dir)
 		path = filepath.Join(dir.Path, "demo.db")
 	}
 	v, err := engine.Create(path, nil, engine.CreateOptions{Insecure: true})
@@ -183,4 +185,17 @@ func (j jobs) serverCertificates(ca engine.CA) ([]engine.Record, error) {
 		}
 	}
 	return out, err
+}
+
+// kept holds the demo folders for as long as the app runs: a Dir that is
+// collected closes its marker and so unlocks it.
+var kept struct {
+	sync.Mutex
+	dirs []*scratch.Dir
+}
+
+func keepScratch(d *scratch.Dir) {
+	kept.Lock()
+	kept.dirs = append(kept.dirs, d)
+	kept.Unlock()
 }
