@@ -9,8 +9,12 @@ import (
 // Engine runs Certdesk's workflows on one open vault. It is safe for use
 // by several goroutines at once.
 type Engine struct {
-	store *vault.Vault
+	store Store
 }
+
+// New runs the workflows on a store (a vault opened by other means, or
+// another backend).
+func New(s Store) *Engine { return &Engine{store: s} }
 
 // Open opens the vault at path, locked: it can list and show, not sign.
 func Open(path string) (*Engine, error) {
@@ -58,15 +62,10 @@ func (e *Engine) Insecure() bool { return e.store.Insecure() }
 func (e *Engine) Path() string { return e.store.Path() }
 
 // SetActor names who makes the changes, for the audit trail.
-func (e *Engine) SetActor(actor string) { e.store.Actor = actor }
+func (e *Engine) SetActor(actor string) { e.store.SetActor(actor) }
 
 // SetClock replaces the current time, for tests and demos of expiry.
-func (e *Engine) SetClock(now func() time.Time) { e.store.Now = now }
+func (e *Engine) SetClock(now func() time.Time) { e.store.SetClock(now) }
 
 // Now is the engine's current time.
-func (e *Engine) Now() time.Time {
-	if e.store.Now == nil {
-		return time.Now()
-	}
-	return e.store.Now()
-}
+func (e *Engine) Now() time.Time { return e.store.CurrentTime() }

@@ -62,7 +62,7 @@ func trustFrom(snap vault.Snapshot, only []CA) (*verdict.Trust, error) {
 // layers them over the last snapshot, so one revocation among 100,000
 // costs a few small queries, not a rebuild.
 type TrustSource struct {
-	store *vault.Vault
+	store storeRevocations
 	cas   []CA
 
 	mu      sync.Mutex

@@ -73,7 +73,7 @@ var ErrNotDelivered = errors.New("issued but not delivered")
 // keys are signed stores nothing at all; cancelling it later, or a write
 // that fails (a full disk), stops the delivery: every row not delivered is
 // named, and running the same rows again delivers them.
-func Run(ctx context.Context, v *vault.Vault, ca vault.CA, rows []Row, opts Options) (Report, error) {
+func Run(ctx context.Context, v Store, ca vault.CA, rows []Row, opts Options) (Report, error) {
 	if opts.OutDir == "" {
 		return Report{}, errors.New("choose a folder for the PKCS#12 files")
 	}
@@ -131,7 +131,7 @@ func Run(ctx context.Context, v *vault.Vault, ca vault.CA, rows []Row, opts Opti
 // (Earlier), and those refused. A certificate an earlier run in this folder
 // put on the sheet but did not mark delivered (killed in between) is marked
 // now.
-func plan(ctx context.Context, v *vault.Vault, ca vault.CA, rows []Row, sh *sheet) (results []Result, reqs []pki.PersonRequest, index, pending []int, err error) {
+func plan(ctx context.Context, v Store, ca vault.CA, rows []Row, sh *sheet) (results []Result, reqs []pki.PersonRequest, index, pending []int, err error) {
 	holders, err := currentHolders(ctx, v, ca)
 	if err != nil {
 		return nil, nil, nil, nil, err
@@ -177,12 +177,12 @@ func plan(ctx context.Context, v *vault.Vault, ca vault.CA, rows []Row, sh *shee
 // currentHolders are the people (name and e-mails) with a valid
 // certificate from the CA: a row for one of them is refused, since renewing
 // is the way to give them another.
-func currentHolders(ctx context.Context, v *vault.Vault, ca vault.CA) (map[string]vault.Record, error) {
+func currentHolders(ctx context.Context, v Store, ca vault.CA) (map[string]vault.Record, error) {
 	recs, err := v.List(ctx, vault.Filter{CAID: ca.ID, Kind: vault.KindClient})
 	if err != nil {
 		return nil, err
 	}
-	now := v.Now()
+	now := v.CurrentTime()
 	out := map[string]vault.Record{}
 	for _, r := range recs {
 		if !r.Revoked() && now.Before(r.NotAfter) {
@@ -199,7 +199,7 @@ func personKey(name string, emails []string) string {
 // delivery writes the PKCS#12 files of issued certificates on every core
 // and appends each to the sheet in the CSV's order as it lands.
 type delivery struct {
-	v       *vault.Vault
+	v       Store
 	ca      vault.CA
 	opts    Options
 	sheet   *sheet
