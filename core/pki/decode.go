@@ -226,7 +226,6 @@ type encryptedPrivateKeyInfo struct {
 	EncryptedData []byte
 }
 
-
 // isEncryptedPKCS8 tells an encrypted PKCS#8 key by its structure, without
 // running its key derivation.
 func isEncryptedPKCS8(der []byte) bool {
