@@ -23,7 +23,8 @@ func TestMatrix(t *testing.T) {
 			if !slices.Equal(got.Reasons, c.Want) {
 				t.Fatalf("reasons %v, want %v (%s)", got.Reasons, c.Want, strings.Join(got.Details, " | "))
 			}
-			if got.Verdict != c.Want[0] || got.NginxVerify != c.Want[0].NginxVerify() {
+			// The exact nginx text is checked against a real nginx (nginx_test.go).
+			if got.Verdict != c.Want[0] || (got.Verdict == verdict.OK) != (got.NginxVerify == "SUCCESS") {
 				t.Errorf("verdict %s / %s", got.Verdict, got.NginxVerify)
 			}
 			if got.Explanation == "" || len(got.Details) < len(got.Reasons) {

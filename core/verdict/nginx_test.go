@@ -24,8 +24,6 @@ var nginxDifferences = map[string]struct{ nginx, why string }{
 	"garbage": {"", "a TLS client cannot present unparseable bytes as a certificate (the handshake fails before nginx judges anything); " +
 		"the test server reports such input as malformed or handshake_failed"},
 	"revoked by fingerprint": {"SUCCESS", "nginx has no fingerprint deny-list; Certdesk refuses certificates from elsewhere by their SHA-256 fingerprint"},
-	"expired and unknown CA": {"FAILED:certificate has expired", "OpenSSL reports only the last error it met, the expiry; " +
-		"Certdesk lists every reason and puts the untrusted issuer first, since it matters more"},
 }
 
 // TestNginxParity starts a real nginx with ssl_verify_client

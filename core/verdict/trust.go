@@ -27,10 +27,20 @@ type Trust struct {
 	// among 100,000 needs no copy of them; nil means "no longer revoked".
 	serialDelta map[string]*Revocation
 	printDelta  map[string]*Revocation
-	// chains remembers verified signature paths; shared by the snapshots
-	// With makes, since they keep the same CAs.
-	chains *chainCache
+	// OpenSSL's view of the CAs, by canonical subject name.
+	xcas    []*xcert
+	byCanon map[string][]*xcert
+	// CRLs, as nginx's ssl_crl holds them: with any CRL loaded, every
+	// certificate of a chain needs a CRL from its issuer.
+	crls     []*xcrl
+	crlCheck bool
+	vdepth   int
 }
+
+// DefaultDepth is the verify depth the deploy kit writes (nginx's
+// ssl_verify_depth 2): at most two intermediates between the client's
+// certificate and the trusted root.
+const DefaultDepth = 2
 
 // Change is one revocation state to layer over a Trust: Revoked nil means
 // the certificate is no longer revoked.
@@ -74,14 +84,49 @@ func (t *Trust) Layered() int { return len(t.serialDelta) + len(t.printDelta) }
 // as trust anchors).
 func NewTrust(cas []*x509.Certificate) *Trust {
 	t := &Trust{roots: x509.NewCertPool(), bySubj: map[string][]*x509.Certificate{},
-		serials: map[string]Revocation{}, prints: map[string]Revocation{}, chains: newChainCache()}
+		serials: map[string]Revocation{}, prints: map[string]Revocation{},
+		byCanon: map[string][]*xcert{}, vdepth: DefaultDepth}
 	for _, c := range cas {
 		t.roots.AddCert(c)
 		t.cas = append(t.cas, c)
 		t.bySubj[string(c.RawSubject)] = append(t.bySubj[string(c.RawSubject)], c)
+		if x, err := parseCached(c.Raw); err == nil {
+			t.xcas = append(t.xcas, x)
+			t.byCanon[string(x.subject.canon)] = append(t.byCanon[string(x.subject.canon)], x)
+		}
 	}
 	return t
 }
+
+// anchors are the trusted CAs whose subject is n (X509_NAME_cmp).
+func (t *Trust) anchors(n name) []*xcert { return t.byCanon[string(n.canon)] }
+
+func (t *Trust) depth() int { return t.vdepth }
+
+// WithDepth returns a copy of the trust with another verify depth (the
+// meaning of nginx's ssl_verify_depth: intermediates allowed between the
+// client's certificate and the trusted root).
+func (t *Trust) WithDepth(depth int) *Trust {
+	n := *t
+	n.vdepth = max(depth, 0)
+	return &n
+}
+
+// AddCRL loads a CRL (DER) as nginx's ssl_crl does: from then on every
+// certificate of a chain must be covered by a current CRL of its issuer.
+// Call it only while building.
+func (t *Trust) AddCRL(der []byte) error {
+	c, err := parseCRL(der)
+	if err != nil {
+		return err
+	}
+	t.crls = append(t.crls, c)
+	t.crlCheck = true
+	return nil
+}
+
+// CRLs is the number of CRLs loaded with AddCRL.
+func (t *Trust) CRLs() int { return len(t.crls) }
 
 // CAs returns the trusted CA certificates.
 func (t *Trust) CAs() []*x509.Certificate { return t.cas }
@@ -122,6 +167,13 @@ func (t *Trust) revokedSerial(issuer, leaf *x509.Certificate) (Revocation, bool)
 	return r, ok
 }
 
+func (t *Trust) revokedSerialX(issuer, leaf *xcert) (Revocation, bool) {
+	if issuer.go509 == nil || leaf.go509 == nil || leaf.go509.SerialNumber == nil {
+		return Revocation{}, false
+	}
+	return t.revokedSerial(issuer.go509, leaf.go509)
+}
+
 func (t *Trust) revokedFingerprint(fp string) (Revocation, bool) {
 	if d, ok := t.printDelta[fp]; ok {
 		if d == nil {
@@ -137,6 +189,7 @@ func (t *Trust) revokedFingerprint(fp string) (Revocation, bool) {
 // with the same revocation state.
 func (t *Trust) Only(ca *x509.Certificate) *Trust {
 	n := NewTrust([]*x509.Certificate{ca})
+	n.crls, n.crlCheck, n.vdepth = t.crls, t.crlCheck, t.vdepth
 	n.serials, n.prints, n.serialDelta, n.printDelta = t.serials, t.prints, t.serialDelta, t.printDelta
 	return n
 }
