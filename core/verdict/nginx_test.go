@@ -30,7 +30,6 @@ var nginxDifferences = map[string]struct{ nginx, why string }{
 // optional_no_ca, our CA and our CRLs, presents every certificate of the
 // matrix with curl, and compares $ssl_client_verify with our verdict.
 func TestNginxParity(t *testing.T) {
-	nginx := testpeer.Require(t, "nginx")
 	testpeer.Require(t, "curl")
 	now := time.Now()
 	m, err := testmatrix.Build(now)
@@ -38,7 +37,7 @@ func TestNginxParity(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	port := startNginx(t, nginx, dir, m)
+	port := startNginx(t, dir, m)
 
 	t.Logf("%-34s %-48s %-48s", "case", "Certdesk nginx_verify", "nginx $ssl_client_verify")
 	for i, c := range m.Cases {
@@ -79,7 +78,7 @@ func TestNginxParity(t *testing.T) {
 	}
 }
 
-func startNginx(t *testing.T, nginx, dir string, m *testmatrix.Matrix) int {
+func startNginx(t *testing.T, dir string, m *testmatrix.Matrix) int {
 	t.Helper()
 	server, err := m.Root.IssueServer(pki.ServerRequest{DNSNames: []string{"localhost"}, IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)}}, time.Now())
 	if err != nil {
@@ -98,12 +97,37 @@ func startNginx(t *testing.T, nginx, dir string, m *testmatrix.Matrix) int {
 		crls = append(crls, pem.EncodeToMemory(&pem.Block{Type: "X509 CRL", Bytes: der})...)
 	}
 	port := freePort(t)
+	block := fmt.Sprintf(`server {
+		listen 127.0.0.1:%[1]d ssl;
+		ssl_certificate %[2]s;
+		ssl_certificate_key %[3]s;
+		ssl_client_certificate %[4]s;
+		ssl_verify_client optional_no_ca;
+		ssl_verify_depth 3;
+		ssl_crl %[5]s;
+		ssl_session_tickets off;
+		error_page 495 496 = @verify;
+		location / { return 200 "$ssl_client_verify\n"; }
+		location @verify { return 200 "$ssl_client_verify\n"; }
+	}
+`, port, write("server.pem", pki.EncodeCertPEM(server.Cert)), write("server.key", keyPEM),
+		write("ca.pem", pki.EncodeCertPEM(m.Root.Cert)), write("crl.pem", crls))
+	runNginx(t, dir, block, []int{port})
+	return port
+}
+
+// runNginx starts a real nginx with the server blocks, its files in dir,
+// and waits until every port listens; the test stops it. It is the one
+// place these tests start nginx.
+func runNginx(t *testing.T, dir, servers string, ports []int) {
+	t.Helper()
+	nginx := testpeer.Require(t, "nginx")
 	conf := fmt.Sprintf(`daemon off;
 master_process off;
 worker_processes 1;
 pid %[1]s/nginx.pid;
 error_log %[1]s/error.log info;
-events { worker_connections 64; }
+events { worker_connections 256; }
 http {
 	access_log off;
 	client_body_temp_path %[1]s/tmp;
@@ -111,24 +135,14 @@ http {
 	fastcgi_temp_path %[1]s/tmp;
 	uwsgi_temp_path %[1]s/tmp;
 	scgi_temp_path %[1]s/tmp;
-	server {
-		listen 127.0.0.1:%[2]d ssl;
-		ssl_certificate %[3]s;
-		ssl_certificate_key %[4]s;
-		ssl_client_certificate %[5]s;
-		ssl_verify_client optional_no_ca;
-		ssl_verify_depth 3;
-		ssl_crl %[6]s;
-		ssl_session_tickets off;
-		error_page 495 496 = @verify;
-		location / { return 200 "$ssl_client_verify\n"; }
-		location @verify { return 200 "$ssl_client_verify\n"; }
-	}
+	%[2]s
 }
-`, dir, port, write("server.pem", pki.EncodeCertPEM(server.Cert)), write("server.key", keyPEM),
-		write("ca.pem", pki.EncodeCertPEM(m.Root.Cert)), write("crl.pem", crls))
+`, dir, servers)
 	os.MkdirAll(filepath.Join(dir, "tmp"), 0o700)
-	confFile := write("nginx.conf", []byte(conf))
+	confFile := filepath.Join(dir, "nginx.conf")
+	if err := os.WriteFile(confFile, []byte(conf), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	cmd := exec.Command(nginx, "-p", dir, "-c", confFile, "-e", filepath.Join(dir, "error.log"))
 	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 	if err := cmd.Start(); err != nil {
@@ -139,17 +153,19 @@ http {
 		cmd.Wait()
 	})
 	deadline := time.Now().Add(10 * time.Second)
-	for {
-		c, err := net.DialTimeout("tcp", fmt.Sprintf("127.0.0.1:%d", port), time.Second)
-		if err == nil {
-			c.Close()
-			return port
+	for _, port := range ports {
+		for {
+			c, err := net.DialTimeout("tcp", fmt.Sprintf("127.0.0.1:%d", port), time.Second)
+			if err == nil {
+				c.Close()
+				break
+			}
+			if time.Now().After(deadline) {
+				log, _ := os.ReadFile(filepath.Join(dir, "error.log"))
+				t.Fatalf("nginx did not start: %v\n%s", err, log)
+			}
+			time.Sleep(50 * time.Millisecond)
 		}
-		if time.Now().After(deadline) {
-			log, _ := os.ReadFile(filepath.Join(dir, "error.log"))
-			t.Fatalf("nginx did not start: %v\n%s", err, log)
-		}
-		time.Sleep(50 * time.Millisecond)
 	}
 }
 

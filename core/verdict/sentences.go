@@ -62,6 +62,9 @@ func (v *verifier) explain(e verifyEvent) finding {
 	var s string
 	switch e.err {
 	case errUnableToGetIssuerLocally, errUnableToVerifyLeafSig:
+		if x.flags&fINVALID != 0 {
+			return finding{Malformed, fmt.Sprintf("%s has %s, which OpenSSL takes as an invalid certificate: it cannot be tied to any issuer, so nginx refuses it.", who(x, d), x.invalid)}
+		}
 		s = v.unknownIssuer(x, d)
 	case errUnableToGetIssuerCert:
 		s = fmt.Sprintf("%s is trusted here, but it is an intermediate CA and the root that issued it, %s, is not among the trusted CAs; nginx accepts no chain that stops at an intermediate (add the root to the trusted CAs).", "The CA "+q(x.commonName()), q(x.issuerName()))
@@ -75,7 +78,9 @@ func (v *verifier) explain(e verifyEvent) finding {
 		}
 	case errCertSignatureFailure:
 		issuer := v.chain[min(d+1, len(v.chain)-1)]
-		if d+1 >= v.numUntrusted {
+		if twin := v.trustedSigner(x, issuer); twin != nil {
+			s = fmt.Sprintf("%s was signed by a trusted CA named %s, but another trusted CA has the same name and the certificate has no authority key identifier to tell them apart; OpenSSL checks it against the first one it finds, and fails.", who(x, d), q(issuer.commonName()))
+		} else if d+1 >= v.numUntrusted {
 			s = fmt.Sprintf("%s claims to come from %s, but it was not signed by the trusted CA of that name: a look-alike CA with another key made it.", who(x, d), q(issuer.commonName()))
 		} else {
 			s = fmt.Sprintf("%s does not carry a valid signature of its issuer %s: it was altered, or signed by another key.", who(x, d), q(issuer.commonName()))
@@ -124,6 +129,17 @@ func (v *verifier) explain(e verifyEvent) finding {
 		s = fmt.Sprintf("%s: %s.", who(x, d), opensslText[e.err])
 	}
 	return finding{c, s}
+}
+
+// trustedSigner is another trusted CA of the issuer's name whose key did
+// make x's signature.
+func (v *verifier) trustedSigner(x, issuer *xcert) *xcert {
+	for _, ca := range v.trust.anchors(x.issuer) {
+		if ca != issuer && signatureOK(ca, x) {
+			return ca
+		}
+	}
+	return nil
 }
 
 // unknownIssuer says why no trusted issuer was found for x.

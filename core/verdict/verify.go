@@ -57,6 +57,9 @@ func (v *verifier) maxDepth() int { return v.trust.depth() + 1 }
 
 // checkIssued is check_issued / ossl_x509_likely_issued.
 func checkIssued(x, issuer *xcert) bool {
+	if x.flags&fINVALID != 0 || issuer.flags&fINVALID != 0 {
+		return false
+	}
 	return issuer.subject.equal(x.issuer) && checkAKID(issuer, x.akid) == 0 && sigAlgMatches(issuer.pub, x)
 }
 

@@ -69,6 +69,7 @@ type xcert struct {
 	nc                 *nameConstraints
 	ekus               []string
 	unknownCritical    []string
+	invalid            string            // why OpenSSL takes the certificate as invalid (EXFLAG_INVALID)
 	go509              *x509.Certificate // Go's view, for the identity shown
 	fp                 [32]byte
 }
@@ -200,6 +201,7 @@ func (x *xcert) extension(ext tlv) error {
 				n := new(big.Int).SetBytes(it.content)
 				if len(it.content) > 0 && it.content[0]&0x80 != 0 || !ca {
 					x.flags |= fINVALID
+					x.invalid = "a path length in basic constraints without CA:TRUE"
 					x.pathlen = 0
 				} else if n.IsInt64() && n.Int64() < 1<<30 {
 					x.pathlen = int(n.Int64())
@@ -218,6 +220,10 @@ func (x *xcert) extension(ext tlv) error {
 		}
 		x.flags |= fKUSAGE
 		x.kusage = bits
+		if bits == 0 { // OpenSSL 3.0: an empty key usage makes the certificate invalid
+			x.flags |= fINVALID
+			x.invalid = "an empty key usage"
+		}
 	case "2.5.29.37": // extKeyUsage
 		seq, _, ok := readTag(v, tagSequence)
 		if !ok {
