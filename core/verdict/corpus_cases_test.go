@@ -17,6 +17,7 @@ type profile struct {
 	cas   []*cert
 	crls  [][]byte
 	depth int
+	deny  [][]byte // certificates on Certdesk's fingerprint deny-list
 }
 
 // scenario is one client presenting a chain to one configuration.
@@ -548,6 +549,12 @@ func (w *world) inputCases() {
 	w.add(c, "v2 leaf", pr, w.leaf(root, func(t *tmpl) { t.version = 2; t.exts = nil }))
 	w.add(c, "empty subject with SAN", pr, w.leaf(root, withSubject(seq()), withExts(append(clientExts(), san(gEmail("x@example.com")))...)))
 	w.add(c, "UTF-8 subject", pr, w.leaf(root, withSubject(dn(org("Corpus"), cn("Zoë Ünïcødé")))))
+	w.add(c, "extended key usage twice", pr, w.leaf(root, addExts(extKeyUsage(ekuClient))))
+	w.add(c, "key usage that is not a BIT STRING", pr, w.leaf(root, withExts(extKeyUsage(ekuClient), ext{[]int{2, 5, 29, 15}, true, octets([]byte{0x80})})))
+	w.add(c, "pathLen on a leaf without CA:TRUE", pr, w.leaf(root, addExts(basicConstraints(false, 0))))
+	w.add(c, "key usage with decipherOnly only", pr, w.leaf(root, withExts(extKeyUsage(ekuClient), ext{[]int{2, 5, 29, 15}, true, der(0x03, []byte{7, 0, 0x80})})))
+	denied := w.leaf(root)
+	w.add(c, "denied by fingerprint", &profile{cas: []*cert{root}, crls: w.crls(root), depth: 2, deny: [][]byte{denied.der}}, denied)
 	good := w.leaf(root)
 	s := w.add(c, "garbage instead of a certificate", pr)
 	s.raw = [][]byte{[]byte("\x30\x03garbage, not DER")}

@@ -6,8 +6,10 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
+	"crypto/sha256"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/hex"
 	"encoding/pem"
 	"fmt"
 	"io"
@@ -31,6 +33,7 @@ import (
 var corpusDifferences = map[string]string{
 	"garbage instead of a certificate": "not presentable: OpenSSL cannot read the bytes, so the TLS handshake fails before nginx sets $ssl_client_verify; Certdesk says malformed",
 	"truncated certificate":            "not presentable, as above",
+	"denied by fingerprint":            "nginx has no fingerprint deny-list: Certdesk refuses certificates from elsewhere by their SHA-256 fingerprint and says FAILED:certificate revoked",
 	"trailing bytes after the certificate": "not presentable: OpenSSL refuses a certificate whose encoding does not fill its TLS length (the handshake fails); " +
 		"`openssl verify` reads the PEM and ignores the tail; Certdesk says malformed",
 }
@@ -177,6 +180,12 @@ func writeProfiles(t *testing.T, dir string, w *world) map[*profile]profileFiles
 		trust, err := verdict.LoadTrust(pemOf("CERTIFICATE", cas...), pemOf("X509 CRL", p.crls...), p.depth)
 		if err != nil {
 			t.Fatalf("trust of %s: %v", s.name, err)
+		}
+		for _, d := range p.deny {
+			sum := sha256.Sum256(d)
+			if err := trust.RevokeFingerprint(hex.EncodeToString(sum[:]), verdict.Revocation{Reason: "keyCompromise"}); err != nil {
+				t.Fatal(err)
+			}
 		}
 		f.trust = trust
 		files[p] = f

@@ -69,6 +69,7 @@ type xcert struct {
 	nc                 *nameConstraints
 	ekus               []string
 	unknownCritical    []string
+	seen               map[string]bool
 	invalid            string            // why OpenSSL takes the certificate as invalid (EXFLAG_INVALID)
 	go509              *x509.Certificate // Go's view, for the identity shown
 	fp                 [32]byte
@@ -183,7 +184,25 @@ func (x *xcert) extension(ext tlv) error {
 		x.unknownCritical = append(x.unknownCritical, oid)
 	}
 	v := value.content
-	bad := func() error { return fmt.Errorf("%w: extension %s cannot be read", errMalformed, oid) }
+	// OpenSSL reads a known extension it cannot decode, or one that
+	// appears twice, as an invalid certificate (EXFLAG_INVALID), not as
+	// unreadable bytes.
+	bad := func() error {
+		x.flags |= fINVALID
+		x.invalid = "an extension that cannot be decoded (" + extName(oid) + ")"
+		return nil
+	}
+	if decodedExtension[oid] {
+		if x.seen == nil {
+			x.seen = map[string]bool{}
+		}
+		if x.seen[oid] {
+			x.flags |= fINVALID
+			x.invalid = "the " + extName(oid) + " extension twice"
+			return nil
+		}
+		x.seen[oid] = true
+	}
 	switch oid {
 	case "2.5.29.19": // basicConstraints
 		seq, _, ok := readTag(v, tagSequence)
@@ -199,9 +218,9 @@ func (x *xcert) extension(ext tlv) error {
 				ca = len(it.content) == 1 && it.content[0] != 0
 			case tagInteger:
 				n := new(big.Int).SetBytes(it.content)
-				if len(it.content) > 0 && it.content[0]&0x80 != 0 || !ca {
+				if len(it.content) > 0 && it.content[0]&0x80 != 0 {
 					x.flags |= fINVALID
-					x.invalid = "a path length in basic constraints without CA:TRUE"
+					x.invalid = "a negative path length in basic constraints"
 					x.pathlen = 0
 				} else if n.IsInt64() && n.Int64() < 1<<30 {
 					x.pathlen = int(n.Int64())
@@ -296,6 +315,28 @@ func parseAKID(v []byte) (*akid, bool) {
 		}
 	}
 	return a, true
+}
+
+// decodedExtension are the extensions OpenSSL 3.0 decodes while caching
+// a certificate's extensions: a duplicate of one makes it invalid.
+var decodedExtension = map[string]bool{
+	"2.5.29.19": true, "2.5.29.15": true, "2.5.29.37": true, "2.16.840.1.113730.1.1": true,
+	"2.5.29.14": true, "2.5.29.35": true, "2.5.29.17": true, "2.5.29.30": true, "2.5.29.31": true,
+	"1.3.6.1.5.5.7.1.14": true,
+}
+
+var extNames = map[string]string{
+	"2.5.29.19": "basic constraints", "2.5.29.15": "key usage", "2.5.29.37": "extended key usage",
+	"2.16.840.1.113730.1.1": "Netscape certificate type", "2.5.29.14": "subject key identifier",
+	"2.5.29.35": "authority key identifier", "2.5.29.17": "subject alternative name",
+	"2.5.29.30": "name constraints", "2.5.29.31": "CRL distribution points",
+}
+
+func extName(oid string) string {
+	if n, ok := extNames[oid]; ok {
+		return n
+	}
+	return oid
 }
 
 // supportedExtension is X509_supported_extension: the critical extensions
