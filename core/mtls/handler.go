@@ -138,6 +138,10 @@ func advice(c verdict.Code) string {
 		return "This certificate was not made for logging in as a client. Ask your admin for a client (person) certificate."
 	case verdict.Malformed:
 		return "The certificate file is damaged. Ask your admin to export it again."
+	case verdict.IncompleteChain, verdict.ChainTooLong, verdict.CRLUnavailable:
+		return "The server's configuration does not let this certificate through (its trusted CAs, verify depth or CRLs). Ask the server's admin."
+	case verdict.InvalidCA, verdict.UnsupportedExtension, verdict.NameNotPermitted, verdict.WeakKey, verdict.WeakSignature:
+		return "Your certificate, or a CA that issued it, does not meet what this server requires. Ask your admin for a new certificate."
 	}
 	return ""
 }
