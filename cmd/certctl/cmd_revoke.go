@@ -174,45 +174,40 @@ func (c *cli) crlCommand() *cobra.Command {
 }
 
 func (c *cli) verifyCommand() *cobra.Command {
-	var caName string
+	var caName, trustFile, untrustedFile string
+	var crlFiles []string
+	var depth int
 	cmd := &cobra.Command{
-		Use:   "verify FILE [--ca NAME]",
-		Short: "Judge a client certificate as the test server would (exit 3 when refused)",
-		Args:  exactArgs(1, "one FILE"),
+		Use:   "verify FILE [--ca NAME | --trust CAFILE [--untrusted FILE] [--crl FILE]] [--depth N]",
+		Short: "Judge a client certificate as nginx would (exit 3 when refused)",
+		Long: "Judge a client certificate as the test server and nginx would. With --trust it needs no vault and\n" +
+			"works like openssl verify: the trusted CAs, extra untrusted certificates, CRLs (every certificate of\n" +
+			"the chain then needs one, as with nginx's ssl_crl) and the verify depth (nginx's ssl_verify_depth).",
+		Args: exactArgs(1, "one FILE"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			data, err := readInput(args[0])
 			if err != nil {
 				return err
 			}
-			v, err := c.openVault()
-			if err != nil {
-				return err
-			}
-			defer v.Close()
-			trust, err := v.Trust(c.ctx)
-			if err != nil {
-				return err
-			}
-			if caName != "" {
-				ca, err := v.CAByName(c.ctx, caName)
-				if err != nil {
-					return err
-				}
-				if trust, err = v.TrustFor(c.ctx, ca); err != nil {
+			var untrusted []byte
+			if untrustedFile != "" {
+				if untrusted, err = readInput(untrustedFile); err != nil {
 					return err
 				}
 			}
-			var chain [][]byte
-			if certs, err := pki.ParseCertificates(data); err == nil {
-				for _, cert := range certs {
-					chain = append(chain, cert.Raw)
+			var res verdict.Result
+			if trustFile != "" {
+				if res, err = c.verifyWithFiles(data, untrusted, trustFile, crlFiles, depth); err != nil {
+					return err
 				}
-			} else if pki.IsPEM(data) {
-				return fmt.Errorf("%s: %w", args[0], err)
 			} else {
-				chain = [][]byte{data} // undecodable DER: judged as malformed
+				if len(crlFiles) > 0 {
+					return usageError{errors.New("--crl needs --trust (the vault's own revocations are always applied)")}
+				}
+				if res, err = c.verifyWithVault(data, untrusted, caName, depth, cmd.Flags().Changed("depth")); err != nil {
+					return fmt.Errorf("%s: %w", args[0], err)
+				}
 			}
-			res := verdict.Judge(chain, trust, v.Now())
 			if c.jsonOut {
 				if err := c.printJSON(res); err != nil {
 					return err
@@ -226,6 +221,64 @@ func (c *cli) verifyCommand() *cobra.Command {
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&caName, "ca", "", "trust only this CA (default: every CA in the vault)")
+	cmd.Flags().StringVar(&caName, "ca", "", "trust only this CA of the vault (default: every CA in the vault)")
+	cmd.Flags().StringVar(&trustFile, "trust", "", "trusted CA certificates (PEM or DER), instead of the vault")
+	cmd.Flags().StringVar(&untrustedFile, "untrusted", "", "more certificates sent along with FILE (intermediates)")
+	cmd.Flags().StringArrayVar(&crlFiles, "crl", nil, "a CRL file (PEM or DER; repeatable; needs --trust)")
+	cmd.Flags().IntVar(&depth, "depth", verdict.DefaultDepth, "verify depth: CAs allowed between the certificate and the root (nginx's ssl_verify_depth)")
 	return cmd
+}
+
+// verifyWithFiles judges against trust files, without a vault.
+func (c *cli) verifyWithFiles(data, untrusted []byte, trustFile string, crlFiles []string, depth int) (verdict.Result, error) {
+	trust, err := readInput(trustFile)
+	if err != nil {
+		return verdict.Result{}, err
+	}
+	f := verdict.Files{Cert: data, Untrusted: untrusted, Trust: trust, Depth: depth}
+	for _, name := range crlFiles {
+		crl, err := readInput(name)
+		if err != nil {
+			return verdict.Result{}, err
+		}
+		f.CRLs = append(f.CRLs, crl)
+	}
+	return verdict.JudgeFiles(f, time.Now())
+}
+
+// verifyWithVault judges against the vault's CAs and revocations.
+func (c *cli) verifyWithVault(data, untrusted []byte, caName string, depth int, depthSet bool) (verdict.Result, error) {
+	chain, err := verdict.ParseChain(data)
+	if err != nil {
+		return verdict.Result{}, err
+	}
+	if len(untrusted) > 0 {
+		more, err := verdict.ParseChain(untrusted)
+		if err != nil {
+			return verdict.Result{}, err
+		}
+		chain = append(chain, more...)
+	}
+	v, err := c.openVault()
+	if err != nil {
+		return verdict.Result{}, err
+	}
+	defer v.Close()
+	trust, err := v.Trust(c.ctx)
+	if err != nil {
+		return verdict.Result{}, err
+	}
+	if caName != "" {
+		ca, err := v.CAByName(c.ctx, caName)
+		if err != nil {
+			return verdict.Result{}, err
+		}
+		if trust, err = v.TrustFor(c.ctx, ca); err != nil {
+			return verdict.Result{}, err
+		}
+	}
+	if depthSet {
+		trust = trust.WithDepth(depth)
+	}
+	return verdict.Judge(chain, trust, v.Now()), nil
 }

@@ -53,7 +53,7 @@ func LoadTrust(caData, crlData []byte, depth int) (*Trust, error) {
 	for i, d := range ders {
 		c, err := x509.ParseCertificate(d)
 		if err != nil {
-			return nil, fmt.Errorf("trusted CA %d cannot be read: %w", i+1, err)
+			return nil, fmt.Errorf("trusted CAs: certificate %d cannot be read (%w); give CA certificates as PEM or DER", i+1, err)
 		}
 		cas = append(cas, c)
 	}
