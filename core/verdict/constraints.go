@@ -107,7 +107,6 @@ func (nc *nameConstraints) checkCN(x *xcert) int {
 		if !ok {
 			return errUnsupportedNameSyntax
 		}
-		s = strings.TrimSuffix(s, ".")
 		if strings.ContainsRune(s, 0) {
 			return errUnsupportedNameSyntax
 		}

@@ -291,6 +291,24 @@ func (w *world) chainCases() {
 		}
 	}
 
+	// AKI by issuer and serial instead of key identifier.
+	akiBy := func(issuerOfCA []byte, serial []byte) mod {
+		return func(t *tmpl) {
+			t.noKeyIDs = true
+			t.exts = append(t.exts, ext{[]int{2, 5, 29, 35}, false, seq(der(0xa1, gDir(issuerOfCA)), der(0x82, serial))})
+		}
+	}
+	w.add(c, "AKI by issuer and serial, matching", std, w.leaf(inter, akiBy(root.subject, serialOf(inter))), inter)
+	w.add(c, "AKI by issuer and serial, other serial", std, w.leaf(inter, akiBy(root.subject, []byte{0x01, 0x02})), inter)
+	w.add(c, "AKI by issuer and serial, other issuer", std, w.leaf(inter, akiBy(dn(cn("Nobody")), serialOf(inter))), inter)
+	w.add(c, "AKI key identifier of another key", std, w.leaf(root, akidOf(ecKey())))
+	// A multi-valued RDN, its values in the other order.
+	mv := func(a, b atv) []byte {
+		return seq(der(0x31, seq(oid(a.oid...), der(a.tag, []byte(a.val))), seq(oid(b.oid...), der(b.tag, []byte(b.val)))))
+	}
+	mvRoot := w.ca("", nil, withSubject(mv(org("Corpus"), cn("Multi Root"))))
+	w.add(c, "multi-valued RDN in other order", w.prof(2, []*cert{mvRoot}, mvRoot), w.leaf(mvRoot, withIssuer(mv(cn("Multi Root"), org("Corpus")))))
+
 	// Self-signed and look-alikes.
 	self := w.leaf(nil)
 	w.add(c, "self-signed client, not trusted", std, self)
@@ -438,6 +456,13 @@ func (w *world) constraintCases() {
 		{"IPv6 SAN vs IPv4 constraint", [][]byte{gIPNet("10.0.0.0/8")}, nil, []mod{withSAN(gIP("2001:db8::1"))}},
 		{"URI SAN inside", [][]byte{gURI(".example.com")}, nil, []mod{withSAN(gURI("https://a.example.com/x"))}},
 		{"URI SAN outside", [][]byte{gURI(".example.com")}, nil, []mod{withSAN(gURI("https://a.other.com/x"))}},
+		{"email SAN without @", [][]byte{gEmail("example.com")}, nil, []mod{withSAN(gEmail("example.com"))}},
+		{"email SAN in excluded domain", nil, [][]byte{gEmail("bad.example")}, []mod{withSAN(gEmail("eve@bad.example"))}},
+		{"DNS constraint, email SAN only", [][]byte{gDNS("example.com")}, nil, []mod{withSAN(gEmail("a@other.com"))}},
+		{"two permitted DNS subtrees, second matches", [][]byte{gDNS("example.org"), gDNS("example.com")}, nil, []mod{withSAN(gDNS("a.example.com"))}},
+		{"permitted DNS and IP, IP SAN outside", [][]byte{gDNS("example.com"), gIPNet("10.0.0.0/8")}, nil, []mod{withSAN(gDNS("a.example.com"), gIP("11.0.0.1"))}},
+		{"host-like CN with trailing dot outside", [][]byte{gDNS("example.com")}, nil, []mod{subjectCN("host.other.com.")}},
+		{"CN with underscore outside", [][]byte{gDNS("example.com")}, nil, []mod{subjectCN("my_host.other.com")}},
 		{"constraint with a minimum", [][]byte{gDNS("example.com")}, nil, []mod{withSAN(gDNS("a.example.com"))}},
 	}
 	for i, k := range cases {
@@ -445,6 +470,10 @@ func (w *world) constraintCases() {
 		ca := w.ca("NC CA "+fmt.Sprint(i), root, addExts(nc))
 		w.add(c, k.name, w.prof(2, []*cert{root}, root, ca), w.leaf(ca, k.leaf...), ca)
 	}
+	ncI := w.ca("NC Self-issued", root, addExts(nameConstraints([][]byte{gDNS("example.com")}, nil, false)))
+	ncIk := ncI.key
+	ncI2 := w.ca("NC Self-issued", ncI, withKey(ecKey()), func(t *tmpl) { t.akidOf = &ncIk })
+	w.add(c, "constraint above a self-issued CA, SAN outside", w.prof(3, []*cert{root}, root, ncI, ncI2), w.leaf(ncI2, addExts(san(gDNS("a.other.com")))), ncI2, ncI)
 	ncRoot := w.ca("NC on Root", nil, addExts(nameConstraints([][]byte{gDNS("example.com")}, nil, false)))
 	ip := w.prof(2, []*cert{ncRoot}, ncRoot)
 	w.add(c, "root constraint, SAN inside", ip, w.leaf(ncRoot, addExts(san(gDNS("x.example.com")))))
@@ -485,6 +514,9 @@ func (w *world) timeCases() {
 	w.add(c, "UTCTime 50 is 1950", pr, w.leaf(root, withTimes(nb, raw(0x17, "500101000000Z"))))
 	w.add(c, "day 30 of February", pr, w.leaf(root, withTimes(raw(0x17, "250230000000Z"), na)))
 	w.add(c, "month 13", pr, w.leaf(root, withTimes(nb, raw(0x17, "491301000000Z"))))
+	w.add(c, "second 60", pr, w.leaf(root, withTimes(nb, raw(0x17, "491231235960Z"))))
+	w.add(c, "GeneralizedTime 99991231235959Z", pr, w.leaf(root, withTimes(nb, raw(0x18, "99991231235959Z"))))
+	w.add(c, "UTCTime notAfter exactly now", pr, w.leaf(root, withTimes(nb, utc(w.now))))
 	w.add(c, "lower-case z", pr, w.leaf(root, withTimes(raw(0x17, w.now.Add(-time.Hour).UTC().Format("060102150405")+"z"), na)))
 	w.add(c, "expired leaf", pr, w.leaf(root, withTimes(utc(w.now.Add(-60*24*time.Hour)), utc(w.now.Add(-24*time.Hour)))))
 	w.add(c, "not yet valid leaf", pr, w.leaf(root, withTimes(utc(w.now.Add(24*time.Hour)), utc(w.now.Add(60*24*time.Hour)))))

@@ -82,7 +82,7 @@ func judge(certs []*xcert, trust *Trust, now time.Time) Result {
 			found = append(found, f)
 		}
 	}
-	if v.lastErr == 0 && len(v.chain) > 0 {
+	if v.trusted {
 		res.IssuerCA = certinfo.Clean(v.chain[len(v.chain)-1].commonName())
 	}
 	if r, ok := trust.revokedFingerprint(info.FingerprintSHA256); ok && !hasCode(found, Revoked) {

@@ -24,6 +24,7 @@ type verifier struct {
 	untrusted    []*xcert
 	events       []verifyEvent
 	lastErr      int
+	trusted      bool // the chain reached a trust anchor
 }
 
 func (v *verifier) fail(err, depth int, x *xcert) {
@@ -183,6 +184,7 @@ func (v *verifier) buildChain() bool {
 		trust = v.checkTrust(num)
 	}
 	if trust == trustTrusted {
+		v.trusted = true
 		return true
 	}
 	switch v.lastErr {
