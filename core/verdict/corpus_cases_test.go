@@ -216,6 +216,14 @@ func (w *world) chainCases() {
 	w.add(c, "second same-name root, no AKI", twins, w.leaf(twinB, noKeyIDs()))
 	w.add(c, "first same-name root, no AKI", twins, w.leaf(twinA, noKeyIDs()))
 
+	// A trusted root twice, the first copy expired.
+	rk := root.key
+	oldRoot := w.ca("Root CA", nil, withKey(rk), func(t *tmpl) {
+		t.notBefore, t.notAfter = utc(w.now.Add(-800*24*time.Hour)), utc(w.now.Add(-400*24*time.Hour))
+	})
+	w.add(c, "expired copy of the root first in the CA file", w.prof(2, []*cert{oldRoot, root}, root), w.leaf(root))
+	w.add(c, "only an expired copy of the root trusted", w.prof(2, []*cert{oldRoot}, root), w.leaf(root))
+
 	// Renewed intermediate: same key, one copy expired.
 	ik := ecKey()
 	past := func(t *tmpl) {

@@ -150,8 +150,8 @@ func (v *verifier) unknownIssuer(x *xcert, d int) string {
 		}
 		return fmt.Sprintf("%s was signed by the trusted CA %s, but it names another key of that CA (authority key identifier), so OpenSSL does not take that CA as its issuer.", who(x, d), q(x.issuerName()))
 	}
-	if d == 0 {
-		return fmt.Sprintf("The certificate was issued by %s, which this server does not trust.", q(x.issuerName()))
+	if d == 0 && x.flags&fSI == 0 {
+		return fmt.Sprintf("The certificate was issued by %s, which this server does not trust and whose certificate was not sent (if it is an intermediate of a trusted CA, send it along).", q(x.issuerName()))
 	}
 	return fmt.Sprintf("Its CA %s was issued by %s, which this server does not trust (or whose certificate was not sent).", q(x.commonName()), q(x.issuerName()))
 }
