@@ -18,9 +18,7 @@ type Revocation struct {
 // It is immutable once built, so a server can swap it atomically and judge
 // with it from many goroutines.
 type Trust struct {
-	roots   *x509.CertPool
 	cas     []*x509.Certificate
-	bySubj  map[string][]*x509.Certificate
 	serials map[string]Revocation // issuer public-key hash + "/" + serial hex
 	prints  map[string]Revocation // SHA-256 fingerprint, colon hex
 	// Changes layered over the maps above by With, so that a revocation
@@ -28,7 +26,6 @@ type Trust struct {
 	serialDelta map[string]*Revocation
 	printDelta  map[string]*Revocation
 	// OpenSSL's view of the CAs, by canonical subject name.
-	xcas    []*xcert
 	byCanon map[string][]*xcert
 	// CRLs, as nginx's ssl_crl holds them: with any CRL loaded, every
 	// certificate of a chain needs a CRL from its issuer.
@@ -80,18 +77,17 @@ func (t *Trust) With(changes []Change) *Trust {
 // Layered is the number of changes layered by With since the Trust was built.
 func (t *Trust) Layered() int { return len(t.serialDelta) + len(t.printDelta) }
 
-// NewTrust builds a Trust from CA certificates (roots or intermediates held
-// as trust anchors).
+// NewTrust builds a Trust from CA certificates, as nginx's
+// ssl_client_certificate holds them: a chain must end in one of them that
+// is self-signed (an intermediate here without its root is not enough),
+// with verify depth DefaultDepth and no CRLs.
 func NewTrust(cas []*x509.Certificate) *Trust {
-	t := &Trust{roots: x509.NewCertPool(), bySubj: map[string][]*x509.Certificate{},
+	t := &Trust{
 		serials: map[string]Revocation{}, prints: map[string]Revocation{},
 		byCanon: map[string][]*xcert{}, vdepth: DefaultDepth}
 	for _, c := range cas {
-		t.roots.AddCert(c)
 		t.cas = append(t.cas, c)
-		t.bySubj[string(c.RawSubject)] = append(t.bySubj[string(c.RawSubject)], c)
 		if x, err := parseCached(c.Raw); err == nil {
-			t.xcas = append(t.xcas, x)
 			t.byCanon[string(x.subject.canon)] = append(t.byCanon[string(x.subject.canon)], x)
 		}
 	}
