@@ -372,6 +372,7 @@ type tmpl struct {
 	noKeyIDs   bool // leave out SKI and AKI
 	akidOf     *keyPair
 	berSubject bool // encode the subject's length in a non-minimal long form
+	explicitV1 bool // write the DEFAULT version v1 explicitly
 }
 
 // cert is an assembled certificate with what signs for it.
@@ -412,14 +413,14 @@ func build(t tmpl, issuer *cert, issuerKey *keyPair) *cert {
 		subject = append([]byte{subject[0], 0x82, 0, byte(len(subject) - 2)}, subject[2:]...)
 	}
 	var fields [][]byte
-	if t.version > 1 {
+	if t.version > 1 || t.explicitV1 {
 		fields = append(fields, der(0xa0, integer(int64(t.version-1))))
 	}
 	fields = append(fields, der(0x02, t.serial), alg, t.issuer,
 		seq(der(t.notBefore.tag, []byte(t.notBefore.s)), der(t.notAfter.tag, []byte(t.notAfter.s))),
 		subject, spki(t.key))
 	exts := t.exts
-	if t.version == 3 && !t.noKeyIDs {
+	if t.version >= 3 && !t.noKeyIDs {
 		exts = append([]ext{skid(keyID(t.key))}, exts...)
 		if t.akidOf != nil {
 			exts = append(exts, akidExt(keyID(*t.akidOf)))
@@ -427,7 +428,7 @@ func build(t tmpl, issuer *cert, issuerKey *keyPair) *cert {
 			exts = append(exts, akidExt(keyID(signer)))
 		}
 	}
-	if len(exts) > 0 && t.version == 3 {
+	if len(exts) > 0 && t.version >= 3 {
 		var enc [][]byte
 		for _, e := range exts {
 			enc = append(enc, e.encode())

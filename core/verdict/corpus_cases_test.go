@@ -586,6 +586,8 @@ func (w *world) inputCases() {
 	w.add(c, "PrintableString with @ in subject", pr, w.leaf(root, withSubject(dn(org("Corpus"), printCN("user@example.com")))))
 	w.add(c, "BER length in subject", pr, w.leaf(root, berSubject()))
 	w.add(c, "v1 leaf", pr, w.leaf(root, version1()))
+	w.add(c, "version 4", pr, w.leaf(root, func(t *tmpl) { t.version = 4 }))
+	w.add(c, "v1 with an explicit version field", pr, w.leaf(root, func(t *tmpl) { t.version = 1; t.exts = nil; t.explicitV1 = true }))
 	w.add(c, "v2 leaf", pr, w.leaf(root, func(t *tmpl) { t.version = 2; t.exts = nil }))
 	w.add(c, "empty subject with SAN", pr, w.leaf(root, withSubject(seq()), withExts(append(clientExts(), san(gEmail("x@example.com")))...)))
 	w.add(c, "UTF-8 subject", pr, w.leaf(root, withSubject(dn(org("Corpus"), cn("Zoë Ünïcødé")))))

@@ -24,6 +24,14 @@ func FuzzJudge(f *testing.F) {
 			f.Add(c.Chain[0], c.Chain[1])
 		}
 	}
+	// Certificates from elsewhere: odd names, times, extensions, keys.
+	for _, s := range buildCorpus(now).scenarios {
+		if p := s.presented(); len(p) > 1 {
+			f.Add(p[0], p[1])
+		} else {
+			f.Add(p[0], []byte(nil))
+		}
+	}
 	f.Fuzz(func(t *testing.T, leaf, second []byte) {
 		chain := [][]byte{leaf}
 		if second != nil {

@@ -105,11 +105,16 @@ func parseX(der []byte) (*xcert, error) {
 		return nil, errMalformed
 	}
 	if f[0].tag == 0xa0 {
+		// OpenSSL 3.0 takes any version number (v4 included), and reads
+		// the extensions whatever it says.
 		v, _, ok := readTag(f[0].content, tagInteger)
-		if !ok || len(v.content) != 1 || v.content[0] > 2 {
+		if !ok || len(v.content) == 0 {
 			return nil, fmt.Errorf("%w: version", errMalformed)
 		}
-		x.version = int(v.content[0]) + 1
+		x.version = 4
+		if n := intValue(v.content); n.IsInt64() && n.Int64() >= 0 && n.Int64() < 3 {
+			x.version = int(n.Int64()) + 1
+		}
 		f = f[1:]
 	}
 	if len(f) < 6 || f[0].tag != tagInteger || f[1].tag != tagSequence || f[2].tag != tagSequence || f[3].tag != tagSequence || f[4].tag != tagSequence || f[5].tag != tagSequence {
