@@ -247,6 +247,20 @@ func spki(k keyPair) []byte {
 	return b
 }
 
+func keyInfo(t tmpl) []byte {
+	if !t.explicitEC {
+		return spki(t.key)
+	}
+	pub := t.key.signer.Public().(*ecdsa.PublicKey)
+	c := pub.Curve.Params()
+	fixed := func(n *big.Int) []byte { return n.FillBytes(make([]byte, 32)) }
+	a := new(big.Int).Sub(c.P, big.NewInt(3))
+	params := seq(integer(1), seq(oid(1, 2, 840, 10045, 1, 1), mustMarshal(c.P)), seq(octets(fixed(a)), octets(fixed(c.B))),
+		octets(append([]byte{4}, append(fixed(c.Gx), fixed(c.Gy)...)...)), mustMarshal(c.N), integer(1))
+	point := append([]byte{4}, append(fixed(pub.X), fixed(pub.Y)...)...)
+	return seq(seq(oid(1, 2, 840, 10045, 2, 1), params), der(0x03, append([]byte{0}, point...)))
+}
+
 // keyID is the SHA-1 of the public key bits, as CAs make SKIs.
 func keyID(k keyPair) []byte {
 	var info struct {
@@ -373,6 +387,7 @@ type tmpl struct {
 	akidOf     *keyPair
 	berSubject bool // encode the subject's length in a non-minimal long form
 	explicitV1 bool // write the DEFAULT version v1 explicitly
+	explicitEC bool // spell out the P-256 curve instead of naming it
 }
 
 // cert is an assembled certificate with what signs for it.
@@ -418,7 +433,7 @@ func build(t tmpl, issuer *cert, issuerKey *keyPair) *cert {
 	}
 	fields = append(fields, der(0x02, t.serial), alg, t.issuer,
 		seq(der(t.notBefore.tag, []byte(t.notBefore.s)), der(t.notAfter.tag, []byte(t.notAfter.s))),
-		subject, spki(t.key))
+		subject, keyInfo(t))
 	exts := t.exts
 	if t.version >= 3 && !t.noKeyIDs {
 		exts = append([]ext{skid(keyID(t.key))}, exts...)

@@ -567,6 +567,12 @@ func (w *world) strengthCases() {
 	p224, _ := ecdsa.GenerateKey(elliptic.P224(), rand.Reader)
 	i224 := w.ca("P224 Intermediate", root, withKey(keyPair{signer: p224}))
 	w.add(c, "P-224 intermediate", w.prof(2, []*cert{root}, root, i224), w.leaf(i224), i224)
+	explicit := func(t *tmpl) { t.explicitEC = true }
+	w.add(c, "EC leaf with explicit curve parameters", pr, w.leaf(root, explicit))
+	exI := w.ca("Explicit-EC Intermediate", root, explicit)
+	w.add(c, "intermediate with explicit curve parameters", w.prof(2, []*cert{root}, root, exI), w.leaf(exI), exI)
+	exSelf := w.leaf(nil, explicit)
+	w.add(c, "self-signed explicit-curve client, trusted", &profile{cas: []*cert{exSelf}, depth: 2}, exSelf)
 	edRoot := w.ca("Ed25519 Root", nil, withKey(keyPair{signer: ed25519Key()}))
 	w.add(c, "Ed25519 root", w.prof(2, []*cert{edRoot}, edRoot), w.leaf(edRoot))
 }

@@ -51,11 +51,11 @@ func LoadTrust(caData, crlData []byte, depth int) (*Trust, error) {
 	}
 	cas := make([]*x509.Certificate, 0, len(ders))
 	for i, d := range ders {
-		c, err := x509.ParseCertificate(d)
+		x, err := parseCached(d) // as OpenSSL reads it: Go's own parser refuses more
 		if err != nil {
 			return nil, fmt.Errorf("trusted CAs: certificate %d cannot be read (%w); give CA certificates as PEM or DER", i+1, err)
 		}
-		cas = append(cas, c)
+		cas = append(cas, x.go509)
 	}
 	t := NewTrust(cas).WithDepth(depth)
 	for i, d := range crlBlocks(crlData) {

@@ -43,6 +43,7 @@ const (
 	errEEKeyTooSmall             = 66
 	errCAKeyTooSmall             = 67
 	errCAMDTooWeak               = 68
+	errECExplicitParams          = 94
 )
 
 var opensslText = map[int]string{
@@ -85,6 +86,7 @@ var opensslText = map[int]string{
 	errEEKeyTooSmall:             "EE certificate key too weak",
 	errCAKeyTooSmall:             "CA certificate key too weak",
 	errCAMDTooWeak:               "CA signature digest algorithm too weak",
+	errECExplicitParams:          "Certificate public key has explicit ECC parameters",
 }
 
 // verifyEvent is one call of the verify callback with an error: what

@@ -25,7 +25,7 @@ func codeOf(err int) Code {
 		return UnsupportedExtension
 	case errPermittedViolation, errExcludedViolation, errSubtreeMinMax, errUnsupportedConstraintType, errUnsupportedNameSyntax:
 		return NameNotPermitted
-	case errEEKeyTooSmall, errCAKeyTooSmall:
+	case errEEKeyTooSmall, errCAKeyTooSmall, errECExplicitParams:
 		return WeakKey
 	case errCAMDTooWeak:
 		return WeakSignature
@@ -103,6 +103,8 @@ func (v *verifier) explain(e verifyEvent) finding {
 		s = fmt.Sprintf("The names of %s cannot be checked against the name constraints of a CA above it (%s), so nginx refuses it.", strings.ToLower(who(x, d)[:1])+who(x, d)[1:], opensslText[e.err])
 	case errEEKeyTooSmall, errCAKeyTooSmall:
 		s = fmt.Sprintf("%s has a %s key, weaker than security level 2 allows (RSA and DSA need at least 2048 bits, EC at least 224).", who(x, d), keyName(x))
+	case errECExplicitParams:
+		s = fmt.Sprintf("%s has an EC key with explicit curve parameters instead of a named curve, which OpenSSL refuses in a chain.", who(x, d))
 	case errCAMDTooWeak:
 		s = fmt.Sprintf("%s is signed with %s, a digest security level 2 refuses; it must be reissued with SHA-256 or better.", who(x, d), hashName(x.sigAlg.hash))
 	case errCertNotYetValid:

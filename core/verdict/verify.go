@@ -267,6 +267,9 @@ func (v *verifier) checkExtensions() {
 				v.fail(errInvalidCA, i, x)
 			}
 		}
+		if num > 1 && x.explicitEC {
+			v.fail(errECExplicitParams, i, x)
+		}
 		if !purposeSSLClient(x, i > 0) {
 			v.fail(errInvalidPurpose, i, x)
 		}

@@ -69,6 +69,7 @@ type xcert struct {
 	nc                 *nameConstraints
 	ekus               []string
 	unknownCritical    []string
+	explicitEC         bool // an EC key with explicit curve parameters
 	seen               map[string]bool
 	invalid            string            // why OpenSSL takes the certificate as invalid (EXFLAG_INVALID)
 	go509              *x509.Certificate // Go's view, for the identity shown
@@ -138,6 +139,8 @@ func parseX(der []byte) (*xcert, error) {
 	x.notBefore, x.notAfter = asnTime{times[0].tag, string(times[0].content)}, asnTime{times[1].tag, string(times[1].content)}
 	if pub, err := x509.ParsePKIXPublicKey(f[5].full); err == nil {
 		x.pub = pub
+	} else if k, ok := explicitECKey(f[5].full); ok {
+		x.pub, x.explicitEC = k, true
 	}
 	x.keyBits = keySecurityBits(x.pub)
 	if x.version == 1 {
