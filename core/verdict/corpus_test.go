@@ -119,6 +119,16 @@ func TestCorpus(t *testing.T) {
 		}
 		checkSentences(t, s, r.ours)
 	}
+	var goRefuses []string
+	for _, s := range w.scenarios {
+		for _, d := range s.presented() {
+			if _, err := x509.ParseCertificate(d); err != nil && s.raw == nil {
+				goRefuses = append(goRefuses, s.name)
+				break
+			}
+		}
+	}
+	t.Logf("%d scenarios carry a certificate Go's crypto/x509 refuses (and so Go's TLS stack): %s", len(goRefuses), strings.Join(goRefuses, "; "))
 	total := tally{}
 	t.Logf("%-20s %6s %10s %10s %11s", "category", "cases", "=openssl", "=nginx", "deliberate")
 	for _, c := range cats {
