@@ -7,7 +7,8 @@ package verdict_test
 
 import (
 	"crypto"
-	"crypto/dsa" //nolint:staticcheck // weak DSA CAs are part of the corpus
+	//lint:ignore SA1019 weak DSA CAs are part of the corpus
+	"crypto/dsa"
 	"crypto/ecdsa"
 	"crypto/ed25519"
 	"crypto/rand"

@@ -2,7 +2,8 @@ package verdict
 
 import (
 	"crypto"
-	"crypto/dsa" //nolint:staticcheck // see xcert.go
+	//lint:ignore SA1019 see xcert.go
+	"crypto/dsa"
 	"crypto/ecdsa"
 	"crypto/ed25519"
 	_ "crypto/md5" // OpenSSL still checks MD5 signatures, then refuses them at level 2

@@ -1,7 +1,8 @@
 package verdict
 
 import (
-	"crypto/dsa" //nolint:staticcheck // OpenSSL still reads DSA certificates; judging them needs their keys
+	//lint:ignore SA1019 OpenSSL still reads DSA certificates; judging them needs their keys
+	"crypto/dsa"
 	"crypto/ecdsa"
 	"crypto/ed25519"
 	"crypto/rsa"
