@@ -103,6 +103,7 @@ func TestCorpus(t *testing.T) {
 		nginxOK := r.nginx == "SUCCESS"
 		why, deliberate := corpusDifferences[s.name]
 		if deliberate {
+			checkSentences(t, s, r.ours)
 			tl.deliberate++
 			t.Logf("deliberate  %-52s ours %-48s nginx %q (%s)", s.name, r.ours.NginxVerify, r.nginx, why)
 			continue
@@ -140,6 +141,35 @@ func TestCorpus(t *testing.T) {
 	t.Logf("corpus built in %s, judged three ways in %s", built.Round(time.Millisecond), time.Since(start).Round(time.Millisecond))
 }
 
+// corpusPhrases: what the primary explanation must say for some scenarios.
+var corpusPhrases = map[string]string{
+	"intermediate trusted without its root":  "the root that issued it",
+	"anyExtendedKeyUsage only":               "only anyExtendedKeyUsage",
+	"empty EKU":                              "extension is empty",
+	"Netscape type SSL server only":          "Netscape certificate type",
+	"second same-name root, no AKI":          "same name",
+	"DNS SAN outside permitted .example.com": "name constraints",
+	"host-like CN outside, no SAN":           "name constraints",
+	"RSA 1024 leaf":                          "RSA 1024",
+	"SHA-1 signed leaf (ECDSA)":              "SHA-1",
+	"MD5 signed leaf":                        "MD5",
+	"unknown critical extension":             "1.3.6.1.4.1.99999.1",
+	"expired CRL":                            "CRL",
+	"no CRL for the intermediate":            "No CRL from",
+	"1 intermediate at depth 0":              "verify depth",
+	"intermediate with CA:FALSE":             "CA:FALSE",
+	"v1 intermediate":                        "version 1",
+	"CA under pathLen 0 intermediate":        "pathLenConstraint",
+	"UTCTime without seconds":                "notBefore",
+	"empty key usage":                        "empty key usage",
+	"intermediate restricted to serverAuth":  "without clientAuth",
+	"intermediate not sent":                  "was not sent",
+	"chain ending in an untrusted root":      "self-signed root",
+	"EC leaf with explicit curve parameters": "explicit curve parameters",
+	"intermediate revoked":                   "revoked",
+	"denied by fingerprint":                  "revoked",
+}
+
 // checkSentences holds the explanation to the truth: a look-alike only
 // where there is one, and one sentence per reason.
 func checkSentences(t *testing.T, s scenario, r verdict.Result) {
@@ -147,6 +177,9 @@ func checkSentences(t *testing.T, s scenario, r verdict.Result) {
 	says := strings.Contains(strings.Join(r.Details, " "), "look-alike")
 	if says != s.lookalike {
 		t.Errorf("%s: look-alike sentence %v, want %v: %s", s.name, says, s.lookalike, strings.Join(r.Details, " | "))
+	}
+	if want, ok := corpusPhrases[s.name]; ok && !strings.Contains(r.Explanation, want) {
+		t.Errorf("%s: explanation %q lacks %q", s.name, r.Explanation, want)
 	}
 	if r.Explanation == "" || len(r.Details) < len(r.Reasons) || r.Reasons[0] != r.Verdict {
 		t.Errorf("%s: result %+v", s.name, r)

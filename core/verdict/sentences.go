@@ -60,6 +60,9 @@ func (v *verifier) explain(e verifyEvent) finding {
 	x, d := e.cert, e.depth
 	c := codeOf(e.err)
 	var s string
+	if v.stoppedByDepth(e) {
+		return finding{ChainTooLong, v.depthSentence()}
+	}
 	switch e.err {
 	case errUnableToGetIssuerLocally, errUnableToVerifyLeafSig:
 		if x.flags&fINVALID != 0 {
@@ -88,7 +91,7 @@ func (v *verifier) explain(e verifyEvent) finding {
 	case errUnableToDecodeIssuerKey:
 		s = fmt.Sprintf("The key of %s cannot be read, so no signature it made can be checked.", q(x.commonName()))
 	case errChainTooLong:
-		s = fmt.Sprintf("The chain has more CAs than the verify depth allows (%d between the certificate and the root; nginx's ssl_verify_depth).", v.trust.depth())
+		s = v.depthSentence()
 	case errInvalidCA:
 		s = invalidCASentence(x)
 	case errPathLengthExceeded:
@@ -131,6 +134,35 @@ func (v *verifier) explain(e verifyEvent) finding {
 		s = fmt.Sprintf("%s: %s.", who(x, d), opensslText[e.err])
 	}
 	return finding{c, s}
+}
+
+// stoppedByDepth: the error only says no issuer was found because the
+// depth limit stopped the search before a trusted issuer that exists.
+func (v *verifier) stoppedByDepth(e verifyEvent) bool {
+	switch e.err {
+	case errUnableToGetIssuerLocally, errUnableToVerifyLeafSig, errUnableToGetIssuerCert:
+	default:
+		return false
+	}
+	if len(v.chain) <= v.maxDepth() {
+		return false
+	}
+	top := v.chain[len(v.chain)-1]
+	for _, ca := range v.trust.anchors(top.issuer) {
+		if checkIssued(top, ca) {
+			return true
+		}
+	}
+	for _, c := range v.untrusted {
+		if checkIssued(top, c) {
+			return true
+		}
+	}
+	return false
+}
+
+func (v *verifier) depthSentence() string {
+	return fmt.Sprintf("The chain has more CAs than the verify depth allows (%d between the certificate and the root; nginx's ssl_verify_depth).", v.trust.depth())
 }
 
 // trustedSigner is another trusted CA of the issuer's name whose key did
