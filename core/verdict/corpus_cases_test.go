@@ -333,7 +333,7 @@ func (w *world) chainCases() {
 	s.lookalike = true
 	s = w.add(c, "look-alike CA, leaf without AKI", std, w.leaf(fake, noKeyIDs()))
 	s.lookalike = true
-	s = w.add(c, "look-alike intermediate", std, w.leaf(w.ca("Issuing CA", root, withKey(ecKey()), withIssuer(root.subject))), inter)
+	s = w.add(c, "intermediate of the same name but another key sent", std, w.leaf(w.ca("Issuing CA", root, withKey(ecKey()), withIssuer(root.subject))), inter)
 	_ = s
 }
 

@@ -184,6 +184,11 @@ func (v *verifier) unknownIssuer(x *xcert, d int) string {
 		}
 		return fmt.Sprintf("%s was signed by the trusted CA %s, but it names another key of that CA (authority key identifier), so OpenSSL does not take that CA as its issuer.", who(x, d), q(x.issuerName()))
 	}
+	for _, c := range v.untrusted {
+		if c != x && c.subject.equal(x.issuer) {
+			return fmt.Sprintf("%s names %s as its issuer, and a certificate of that name was sent, but not the one that signed it (another key); the right one is neither sent nor trusted.", who(x, d), q(x.issuerName()))
+		}
+	}
 	if d == 0 && x.flags&fSI == 0 {
 		return fmt.Sprintf("The certificate was issued by %s, which this server does not trust and whose certificate was not sent (if it is an intermediate of a trusted CA, send it along).", q(x.issuerName()))
 	}
