@@ -9,6 +9,7 @@ import (
 
 	"certdesk/core/engine"
 	"certdesk/core/pki"
+	"certdesk/core/verdict"
 )
 
 func (c *cli) revokeCommand() *cobra.Command {
@@ -161,30 +162,42 @@ func (c *cli) crlCommand() *cobra.Command {
 }
 
 func (c *cli) verifyCommand() *cobra.Command {
-	var caName string
+	var caName, trustFile, untrustedFile string
+	var crlFiles []string
+	var depth int
 	cmd := &cobra.Command{
-		Use:   "verify FILE [--ca NAME]",
-		Short: "Judge a client certificate as the test server would (exit 3 when refused)",
-		Args:  exactArgs(1, "one FILE"),
+		Use:   "verify FILE [--ca NAME | --trust CAFILE [--untrusted FILE] [--crl FILE]] [--depth N]",
+		Short: "Judge a client certificate as nginx would (exit 3 when refused)",
+		Long: "Judge a client certificate as the test server and nginx would. With --trust it needs no vault and\n" +
+			"works like openssl verify: the trusted CAs, extra untrusted certificates, CRLs (every certificate of\n" +
+			"the chain then needs one, as with nginx's ssl_crl) and the verify depth (nginx's ssl_verify_depth).",
+		Args: exactArgs(1, "one FILE"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			data, err := readInput(args[0])
 			if err != nil {
 				return err
 			}
-			v, err := c.openVault()
-			if err != nil {
-				return err
-			}
-			defer v.Close()
-			var ca engine.CA
-			if caName != "" {
-				if ca, err = v.CAByName(c.ctx, caName); err != nil {
+			var untrusted []byte
+			if untrustedFile != "" {
+				if untrusted, err = readInput(untrustedFile); err != nil {
 					return err
 				}
 			}
-			res, err := v.Verify(c.ctx, data, ca)
-			if err != nil {
-				return fmt.Errorf("%s: %w", args[0], err)
+			var res verdict.Result
+			if trustFile != "" {
+				if res, err = c.verifyWithFiles(data, untrusted, trustFile, crlFiles, depth); err != nil {
+					return err
+				}
+			} else {
+				if len(crlFiles) > 0 {
+					return usageError{errors.New("--crl needs --trust (the vault's own revocations are always applied)")}
+				}
+				if !cmd.Flags().Changed("depth") {
+					depth = 0
+				}
+				if res, err = c.verifyWithVault(engine.VerifyRequest{Data: data, Untrusted: untrusted, Depth: depth}, caName); err != nil {
+					return fmt.Errorf("%s: %w", args[0], err)
+				}
 			}
 			if c.jsonOut {
 				if err := c.printJSON(res); err != nil {
@@ -199,6 +212,42 @@ func (c *cli) verifyCommand() *cobra.Command {
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&caName, "ca", "", "trust only this CA (default: every CA in the vault)")
+	cmd.Flags().StringVar(&caName, "ca", "", "trust only this CA of the vault (default: every CA in the vault)")
+	cmd.Flags().StringVar(&trustFile, "trust", "", "trusted CA certificates (PEM or DER), instead of the vault")
+	cmd.Flags().StringVar(&untrustedFile, "untrusted", "", "more certificates sent along with FILE (intermediates)")
+	cmd.Flags().StringArrayVar(&crlFiles, "crl", nil, "a CRL file (PEM or DER; repeatable; needs --trust)")
+	cmd.Flags().IntVar(&depth, "depth", verdict.DefaultDepth, "verify depth: CAs allowed between the certificate and the root (nginx's ssl_verify_depth)")
 	return cmd
+}
+
+// verifyWithFiles judges against trust files, without a vault.
+func (c *cli) verifyWithFiles(data, untrusted []byte, trustFile string, crlFiles []string, depth int) (verdict.Result, error) {
+	trust, err := readInput(trustFile)
+	if err != nil {
+		return verdict.Result{}, err
+	}
+	f := verdict.Files{Cert: data, Untrusted: untrusted, Trust: trust, Depth: depth}
+	for _, name := range crlFiles {
+		crl, err := readInput(name)
+		if err != nil {
+			return verdict.Result{}, err
+		}
+		f.CRLs = append(f.CRLs, crl)
+	}
+	return engine.VerifyFiles(f)
+}
+
+// verifyWithVault judges against the vault's CAs and revocations.
+func (c *cli) verifyWithVault(req engine.VerifyRequest, caName string) (verdict.Result, error) {
+	v, err := c.openVault()
+	if err != nil {
+		return verdict.Result{}, err
+	}
+	defer v.Close()
+	if caName != "" {
+		if req.CA, err = v.CAByName(c.ctx, caName); err != nil {
+			return verdict.Result{}, err
+		}
+	}
+	return v.Verify(c.ctx, req)
 }

@@ -49,7 +49,7 @@ func TestTrustOnlyCA(t *testing.T) {
 		{"trusting the partner", ca, true},
 		{"trusting only our own CA", own, false},
 	} {
-		res, err := e.Verify(ctx, pem, tt.trust)
+		res, err := e.Verify(ctx, VerifyRequest{Data: pem, CA: tt.trust})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"certdesk/core/internal/testmatrix"
+	"certdesk/core/verdict/verdicttest"
 	"certdesk/core/peer/peertest"
 	"certdesk/core/pki"
 	"certdesk/core/plain"
@@ -23,7 +23,7 @@ var stepOf = map[verdict.Code]int{
 // an allowed certificate passes every step.
 func TestChecklistMatchesVerdict(t *testing.T) {
 	now := time.Now()
-	m, err := testmatrix.Build(now)
+	m, err := verdicttest.Build(now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,7 +64,7 @@ func TestChecklistMatchesVerdict(t *testing.T) {
 	}
 }
 
-func caseNamedIn(t *testing.T, m *testmatrix.Matrix, name string) testmatrix.Case {
+func caseNamedIn(t *testing.T, m *verdicttest.Matrix, name string) verdicttest.Case {
 	t.Helper()
 	for _, c := range m.Cases {
 		if c.Name == name {
@@ -72,7 +72,7 @@ func caseNamedIn(t *testing.T, m *testmatrix.Matrix, name string) testmatrix.Cas
 		}
 	}
 	t.Fatalf("no case %q", name)
-	return testmatrix.Case{}
+	return verdicttest.Case{}
 }
 
 // TestChecklistWords checks the plain words of the steps people most
@@ -80,7 +80,7 @@ func caseNamedIn(t *testing.T, m *testmatrix.Matrix, name string) testmatrix.Cas
 // and optional mode without a certificate.
 func TestChecklistWords(t *testing.T) {
 	now := time.Now()
-	m, err := testmatrix.Build(now)
+	m, err := verdicttest.Build(now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,7 +118,7 @@ func TestChecklistWords(t *testing.T) {
 // openssl computes from the CA certificate.
 func TestChecklistLookalike(t *testing.T) {
 	now := time.Now()
-	m, err := testmatrix.Build(now)
+	m, err := verdicttest.Build(now)
 	if err != nil {
 		t.Fatal(err)
 	}

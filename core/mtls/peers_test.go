@@ -10,14 +10,14 @@ import (
 	"testing"
 
 	"certdesk/core/export"
-	"certdesk/core/internal/testmatrix"
+	"certdesk/core/verdict/verdicttest"
 	"certdesk/core/peer/peertest"
 	"certdesk/core/pki"
 	"certdesk/core/verdict"
 )
 
 // peerFiles writes a case's chain and key for real clients.
-func peerFiles(t *testing.T, dir string, c testmatrix.Case) (certFile, keyFile string) {
+func peerFiles(t *testing.T, dir string, c verdicttest.Case) (certFile, keyFile string) {
 	t.Helper()
 	var chain []byte
 	for _, der := range c.Chain {
@@ -39,7 +39,7 @@ func pemCert(der []byte) []byte {
 	return pki.EncodeCertPEM(c)
 }
 
-func caseNamed(m *testmatrix.Matrix, name string) testmatrix.Case {
+func caseNamed(m *verdicttest.Matrix, name string) verdicttest.Case {
 	for _, c := range m.Cases {
 		if c.Name == name {
 			return c

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"certdesk/core/internal/testmatrix"
+	"certdesk/core/verdict/verdicttest"
 	"certdesk/core/verdict"
 )
 
@@ -14,7 +14,7 @@ import (
 // DateTime do, so the page, the app and certctl show one format.
 func TestOneDateFormat(t *testing.T) {
 	now := time.Now()
-	m, err := testmatrix.Build(now)
+	m, err := verdicttest.Build(now)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,49 +2,66 @@ package verdict
 
 import (
 	"crypto/sha256"
-	"crypto/x509"
 	"sync"
 )
 
-// chainCacheSize bounds the verified chains remembered per set of CAs.
-const chainCacheSize = 4096
+// cacheSize bounds the certificates and signature checks remembered.
+const cacheSize = 4096
 
-// chainCache remembers which presented chains were already found to lead
-// to a trusted CA by signature, so a returning client costs no second
-// signature check. Only the signature path is cached: time, revocation
-// and usage are judged afresh on every handshake.
-type chainCache struct {
-	mu     sync.Mutex
-	chains map[[32]byte][]*x509.Certificate
+// certCache remembers certificates already read, by the SHA-256 of their
+// bytes, so that a returning client costs no second parse; sigCache
+// remembers signature checks by the pair of certificates. Both are
+// facts about bytes, true under any trust; time, revocation, usage and
+// the chain are judged afresh on every handshake.
+var (
+	certCache = boundedCache[[32]byte, *xcert]{m: map[[32]byte]*xcert{}}
+	sigCache  = boundedCache[[64]byte, bool]{m: map[[64]byte]bool{}}
+)
+
+type boundedCache[K comparable, V any] struct {
+	mu sync.Mutex
+	m  map[K]V
 }
 
-func newChainCache() *chainCache {
-	return &chainCache{chains: make(map[[32]byte][]*x509.Certificate)}
-}
-
-func chainKey(certs []*x509.Certificate) [32]byte {
-	h := sha256.New()
-	for _, c := range certs {
-		h.Write(c.Raw)
-		h.Write([]byte{0})
-	}
-	var k [32]byte
-	h.Sum(k[:0])
-	return k
-}
-
-func (c *chainCache) get(k [32]byte) ([]*x509.Certificate, bool) {
+func (c *boundedCache[K, V]) get(k K) (V, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	chain, ok := c.chains[k]
-	return chain, ok
+	v, ok := c.m[k]
+	return v, ok
 }
 
-func (c *chainCache) put(k [32]byte, chain []*x509.Certificate) {
+func (c *boundedCache[K, V]) put(k K, v V) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if len(c.chains) >= chainCacheSize {
-		clear(c.chains)
+	if len(c.m) >= cacheSize {
+		clear(c.m)
 	}
-	c.chains[k] = chain
+	c.m[k] = v
+}
+
+// parseCached is parseX, remembered.
+func parseCached(der []byte) (*xcert, error) {
+	k := sha256.Sum256(der)
+	if x, ok := certCache.get(k); ok {
+		return x, nil
+	}
+	x, err := parseX(der)
+	if err != nil {
+		return nil, err
+	}
+	certCache.put(k, x)
+	return x, nil
+}
+
+// signatureOK reports whether issuer's key made subject's signature.
+func signatureOK(issuer, subject *xcert) bool {
+	var k [64]byte
+	copy(k[:32], issuer.fp[:])
+	copy(k[32:], subject.fp[:])
+	if ok, found := sigCache.get(k); found {
+		return ok
+	}
+	ok := verifySignature(issuer.pub, subject.sigAlg, subject.tbs, subject.sig)
+	sigCache.put(k, ok)
+	return ok
 }

@@ -4,7 +4,7 @@ import (
 	"testing"
 	"time"
 
-	"certdesk/core/internal/testmatrix"
+	"certdesk/core/verdict/verdicttest"
 	"certdesk/core/verdict"
 )
 
@@ -12,7 +12,7 @@ import (
 // and always gives a primary verdict that heads its reasons.
 func FuzzJudge(f *testing.F) {
 	now := time.Now()
-	m, err := testmatrix.Build(now)
+	m, err := verdicttest.Build(now)
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -22,6 +22,14 @@ func FuzzJudge(f *testing.F) {
 		}
 		if len(c.Chain) > 1 {
 			f.Add(c.Chain[0], c.Chain[1])
+		}
+	}
+	// Certificates from elsewhere: odd names, times, extensions, keys.
+	for _, s := range buildCorpus(now).scenarios {
+		if p := s.presented(); len(p) > 1 {
+			f.Add(p[0], p[1])
+		} else {
+			f.Add(p[0], []byte(nil))
 		}
 	}
 	f.Fuzz(func(t *testing.T, leaf, second []byte) {

@@ -2,13 +2,11 @@ package verdict
 
 import (
 	"crypto/x509"
-	"errors"
 	"fmt"
 	"slices"
 	"time"
 
 	"certdesk/core/certinfo"
-	"certdesk/core/pki"
 )
 
 // Result is the judgement of one presented certificate chain. Its JSON
@@ -19,6 +17,8 @@ type Result struct {
 	Verdict     Code   `json:"verdict"`
 	Reasons     []Code `json:"reasons"`
 	Explanation string `json:"explanation"`
+	// NginxVerify is what nginx would put in $ssl_client_verify: SUCCESS,
+	// NONE, or FAILED: and the last error OpenSSL met.
 	NginxVerify string `json:"nginx_verify"`
 	// Details has one sentence per failing reason, in the order of Reasons.
 	Details []string `json:"details,omitempty"`
@@ -27,124 +27,72 @@ type Result struct {
 }
 
 // Judge checks a presented chain (leaf first, as DER, as TLS delivers it)
-// against the trust at time now. It evaluates every check and lists every
-// failing reason, the primary first; it never panics on hostile input.
+// against the trust at time now, as nginx with OpenSSL 3.0 would (purpose
+// sslclient, security level 2, no partial chains, the trust's CRLs and
+// verify depth). It lists every failing reason, the primary first; it
+// never panics on hostile input.
 func Judge(presented [][]byte, trust *Trust, now time.Time) Result {
 	if len(presented) == 0 {
-		return finish(Result{}, []finding{{NoCertificate, "No client certificate was sent: import your .p12 into the browser, or pass --cert and --key to curl."}})
+		r := finish(Result{}, []finding{{NoCertificate, "No client certificate was sent: import your .p12 into the browser, or pass --cert and --key to curl."}})
+		r.NginxVerify = "NONE"
+		return r
 	}
-	certs := make([]*x509.Certificate, 0, len(presented))
+	certs := make([]*xcert, 0, len(presented))
 	for i, der := range presented {
-		c, err := x509.ParseCertificate(der)
+		x, err := parseCached(der)
 		if err != nil {
 			what := "The certificate"
 			if i > 0 {
 				what = fmt.Sprintf("Certificate %d of the chain", i+1)
 			}
 			r := Result{}
-			if i > 0 && len(certs) > 0 {
-				info := certinfo.Describe(certs[0], now)
+			if i > 0 {
+				info := certinfo.Describe(certs[0].go509, now)
 				r.Info = &info
 			}
 			return finish(r, []finding{{Malformed, fmt.Sprintf("%s could not be read (%s); it is damaged or uses a format this server does not accept.", what, cleanErr(err))}})
 		}
-		certs = append(certs, c)
+		certs = append(certs, x)
 	}
-	return JudgeCertificates(certs, trust, now)
+	return judge(certs, trust, now)
 }
 
 // JudgeCertificates is Judge for chains already parsed.
 func JudgeCertificates(certs []*x509.Certificate, trust *Trust, now time.Time) Result {
-	if len(certs) == 0 {
-		return Judge(nil, trust, now)
+	raw := make([][]byte, len(certs))
+	for i, c := range certs {
+		raw[i] = c.Raw
 	}
-	leaf := certs[0]
-	info := certinfo.Describe(leaf, now)
-	res := Result{Info: &info}
-	var found []finding
+	return Judge(raw, trust, now)
+}
+
+func judge(certs []*xcert, trust *Trust, now time.Time) Result {
 	if trust == nil {
 		trust = NewTrust(nil)
 	}
-
-	if pki.DescribePublicKey(leaf.PublicKey) == "unknown" {
-		return finish(res, []finding{{Malformed, "The certificate's key type is not supported."}})
-	}
-
-	// Trust: is there a path to a trusted CA, by signature? Time and usage
-	// are judged separately below, so verify at a moment when the whole
-	// presented chain is valid.
-	key := chainKey(certs)
-	var chains [][]*x509.Certificate
-	var verr error
-	if cached, ok := trust.chains.get(key); ok {
-		chains = [][]*x509.Certificate{cached}
-	} else {
-		intermediates := x509.NewCertPool()
-		for _, c := range certs[1:] {
-			intermediates.AddCert(c)
-		}
-		chains, verr = leaf.Verify(x509.VerifyOptions{
-			Roots: trust.roots, Intermediates: intermediates,
-			CurrentTime: verifyTime(certs, trust, now),
-			KeyUsages:   []x509.ExtKeyUsage{x509.ExtKeyUsageAny},
-		})
-	}
-	var issuer *x509.Certificate
-	var chain []*x509.Certificate
-	var inv x509.CertificateInvalidError
-	if errors.As(verr, &inv) && inv.Reason == x509.Expired {
-		// No single moment has the whole path valid (a leaf that expired
-		// before its CA was made, say): judge trust by signatures alone;
-		// time is judged below.
-		if path := signaturePath(leaf, certs[1:], trust, nil); path != nil {
-			chains, verr = [][]*x509.Certificate{path}, nil
+	leaf := certs[0]
+	info := certinfo.Describe(leaf.go509, now)
+	res := Result{Info: &info}
+	v := &verifier{trust: trust, now: now}
+	v.run(certs)
+	found := make([]finding, 0, len(v.events)+1)
+	for _, e := range v.events {
+		f := v.explain(e)
+		if !slices.Contains(found, f) {
+			found = append(found, f)
 		}
 	}
-	if verr != nil || len(chains) == 0 {
-		found = append(found, finding{UnknownCA, unknownCASentence(leaf, trust, verr)})
-	} else {
-		chain = chains[0]
-		trust.chains.put(key, chain)
-		if len(chain) > 1 {
-			issuer = chain[1]
-		}
-		res.IssuerCA = certinfo.Clean(chain[len(chain)-1].Subject.CommonName)
-	}
-
-	// Time, for the leaf and for every CA on the chain.
-	timeCheck := []*x509.Certificate{leaf}
-	if chain != nil {
-		timeCheck = chain
-	}
-	for i, c := range timeCheck {
-		who := "The certificate"
-		if i > 0 {
-			who = fmt.Sprintf("Its CA %q", certinfo.Clean(c.Subject.CommonName))
-		}
-		switch {
-		case now.Before(c.NotBefore):
-			found = append(found, finding{NotYetValid, fmt.Sprintf("%s is not valid until %s; check the clock of this machine, or wait.", who, c.NotBefore.UTC().Format(dateTimeLayout))})
-		case now.After(c.NotAfter):
-			found = append(found, finding{Expired, fmt.Sprintf("%s expired on %s; ask your admin for a new one.", who, c.NotAfter.UTC().Format(dateLayout))})
-		}
-	}
-
-	// Revocation: by issuer and serial (needs a trusted issuer), and by
-	// fingerprint for certificates from elsewhere.
-	if issuer != nil {
-		if r, ok := trust.revokedSerial(issuer, leaf); ok {
-			found = append(found, finding{Revoked, revokedSentence(r)})
-		}
+	if v.trusted {
+		res.IssuerCA = certinfo.Clean(v.chain[len(v.chain)-1].commonName())
 	}
 	if r, ok := trust.revokedFingerprint(info.FingerprintSHA256); ok && !hasCode(found, Revoked) {
 		found = append(found, finding{Revoked, revokedSentence(r)})
 	}
-
-	// Usage: Go ignores KeyUsage; OpenSSL (and so nginx) does not.
-	if s := usageProblem(leaf, chain); s != "" {
-		found = append(found, finding{WrongUsage, s})
+	res = finish(res, found)
+	if v.lastErr != 0 {
+		res.NginxVerify = "FAILED:" + opensslText[v.lastErr]
 	}
-	return finish(res, found)
+	return res
 }
 
 // The date formats of the sentences: the same as plain.DateLayout and
@@ -183,60 +131,6 @@ func hasCode(found []finding, c Code) bool {
 	return slices.ContainsFunc(found, func(f finding) bool { return f.code == c })
 }
 
-// verifyTime picks a moment inside the validity of every presented
-// certificate and trusted CA that could be on the path, so that the
-// signature check does not fail on time; falls back to now.
-func verifyTime(certs []*x509.Certificate, trust *Trust, now time.Time) time.Time {
-	lo, hi := certs[0].NotBefore, certs[0].NotAfter
-	for _, c := range certs[1:] {
-		lo, hi = later(lo, c.NotBefore), earlier(hi, c.NotAfter)
-	}
-	for _, c := range trust.cas {
-		if nlo, nhi := later(lo, c.NotBefore), earlier(hi, c.NotAfter); !nlo.After(nhi) {
-			lo, hi = nlo, nhi
-		}
-	}
-	if lo.After(hi) {
-		return now
-	}
-	if !now.Before(lo) && !now.After(hi) {
-		return now
-	}
-	return lo.Add(hi.Sub(lo) / 2)
-}
-
-func later(a, b time.Time) time.Time {
-	if b.After(a) {
-		return b
-	}
-	return a
-}
-
-func earlier(a, b time.Time) time.Time {
-	if b.Before(a) {
-		return b
-	}
-	return a
-}
-
-func unknownCASentence(leaf *x509.Certificate, trust *Trust, err error) string {
-	name := certinfo.Clean(leaf.Issuer.CommonName)
-	if name == "" {
-		name = certinfo.DistinguishedName(leaf.Issuer)
-	}
-	if lookalikes := trust.bySubj[string(leaf.RawIssuer)]; len(lookalikes) > 0 {
-		return fmt.Sprintf("The certificate claims to come from %q, but it was not signed by the trusted CA of that name: a look-alike CA with another key made it.", name)
-	}
-	var inv x509.CertificateInvalidError
-	if errors.As(err, &inv) && inv.Reason == x509.NotAuthorizedToSign {
-		return fmt.Sprintf("The certificate's issuer %q is not allowed to sign certificates.", name)
-	}
-	if leaf.Subject.String() == leaf.Issuer.String() && leaf.CheckSignatureFrom(leaf) == nil {
-		return fmt.Sprintf("The certificate is self-signed by %q, which this server does not trust.", name)
-	}
-	return fmt.Sprintf("The certificate was issued by %q, which this server does not trust.", name)
-}
-
 func revokedSentence(r Revocation) string {
 	when := ""
 	if !r.Time.IsZero() {
@@ -256,76 +150,4 @@ func okSentence(r Result) string {
 	return fmt.Sprintf("%s's certificate is valid until %s and was issued by a trusted CA.", r.CommonName, r.NotAfter.UTC().Format(dateLayout))
 }
 
-// usageProblem says why the certificate may not be used to authenticate a
-// TLS client, or "" when it may. Rules follow OpenSSL's sslclient purpose:
-// the leaf's EKU (when present) must allow clientAuth, and so must every CA
-// on the chain that has an EKU; the leaf's KeyUsage (when present) must
-// allow digitalSignature or keyAgreement.
-func usageProblem(leaf *x509.Certificate, chain []*x509.Certificate) string {
-	if !allowsClientAuth(leaf) {
-		return fmt.Sprintf("The certificate is not made for client authentication: its extended key usage is %s, without clientAuth.", ekuList(leaf))
-	}
-	if leaf.KeyUsage != 0 && leaf.KeyUsage&(x509.KeyUsageDigitalSignature|x509.KeyUsageKeyAgreement) == 0 {
-		return fmt.Sprintf("The certificate's key usage (%s) allows neither digitalSignature nor keyAgreement, so it cannot sign a TLS handshake.", joinNames(certinfo.KeyUsageNames(leaf.KeyUsage)))
-	}
-	for _, ca := range chainCAs(chain) {
-		if !allowsClientAuth(ca) {
-			return fmt.Sprintf("Its CA %q restricts what it issues to %s, without clientAuth.", certinfo.Clean(ca.Subject.CommonName), ekuList(ca))
-		}
-	}
-	return ""
-}
-
-func chainCAs(chain []*x509.Certificate) []*x509.Certificate {
-	if len(chain) < 2 {
-		return nil
-	}
-	return chain[1:]
-}
-
-func allowsClientAuth(c *x509.Certificate) bool {
-	if len(c.ExtKeyUsage) == 0 && len(c.UnknownExtKeyUsage) == 0 {
-		return true // no EKU means any purpose
-	}
-	return slices.Contains(c.ExtKeyUsage, x509.ExtKeyUsageClientAuth) || slices.Contains(c.ExtKeyUsage, x509.ExtKeyUsageAny)
-}
-
-func ekuList(c *x509.Certificate) string {
-	return joinNames(certinfo.ExtKeyUsageNames(c))
-}
-
-func joinNames(names []string) string {
-	if len(names) == 0 {
-		return "empty"
-	}
-	out := names[0]
-	for _, n := range names[1:] {
-		out += ", " + n
-	}
-	return out
-}
-
 func cleanErr(err error) string { return certinfo.Clean(err.Error()) }
-
-// signaturePath finds a path from c to a trust anchor by signatures only,
-// through the presented intermediates, at most four deep.
-func signaturePath(c *x509.Certificate, intermediates []*x509.Certificate, trust *Trust, path []*x509.Certificate) []*x509.Certificate {
-	path = append(path, c)
-	if len(path) > 5 {
-		return nil
-	}
-	for _, root := range trust.bySubj[string(c.RawIssuer)] {
-		if c.CheckSignatureFrom(root) == nil {
-			return append(path, root)
-		}
-	}
-	for _, i := range intermediates {
-		if string(i.RawSubject) != string(c.RawIssuer) || slices.ContainsFunc(path, i.Equal) || c.CheckSignatureFrom(i) != nil {
-			continue
-		}
-		if found := signaturePath(i, intermediates, trust, path); found != nil {
-			return found
-		}
-	}
-	return nil
-}

@@ -18,19 +18,26 @@ type Revocation struct {
 // It is immutable once built, so a server can swap it atomically and judge
 // with it from many goroutines.
 type Trust struct {
-	roots   *x509.CertPool
 	cas     []*x509.Certificate
-	bySubj  map[string][]*x509.Certificate
 	serials map[string]Revocation // issuer public-key hash + "/" + serial hex
 	prints  map[string]Revocation // SHA-256 fingerprint, colon hex
 	// Changes layered over the maps above by With, so that a revocation
 	// among 100,000 needs no copy of them; nil means "no longer revoked".
 	serialDelta map[string]*Revocation
 	printDelta  map[string]*Revocation
-	// chains remembers verified signature paths; shared by the snapshots
-	// With makes, since they keep the same CAs.
-	chains *chainCache
+	// OpenSSL's view of the CAs, by canonical subject name.
+	byCanon map[string][]*xcert
+	// CRLs, as nginx's ssl_crl holds them: with any CRL loaded, every
+	// certificate of a chain needs a CRL from its issuer.
+	crls     []*xcrl
+	crlCheck bool
+	vdepth   int
 }
+
+// DefaultDepth is the verify depth the deploy kit writes (nginx's
+// ssl_verify_depth 2): at most two intermediates between the client's
+// certificate and the trusted root.
+const DefaultDepth = 2
 
 // Change is one revocation state to layer over a Trust: Revoked nil means
 // the certificate is no longer revoked.
@@ -70,18 +77,52 @@ func (t *Trust) With(changes []Change) *Trust {
 // Layered is the number of changes layered by With since the Trust was built.
 func (t *Trust) Layered() int { return len(t.serialDelta) + len(t.printDelta) }
 
-// NewTrust builds a Trust from CA certificates (roots or intermediates held
-// as trust anchors).
+// NewTrust builds a Trust from CA certificates, as nginx's
+// ssl_client_certificate holds them: a chain must end in one of them that
+// is self-signed (an intermediate here without its root is not enough),
+// with verify depth DefaultDepth and no CRLs.
 func NewTrust(cas []*x509.Certificate) *Trust {
-	t := &Trust{roots: x509.NewCertPool(), bySubj: map[string][]*x509.Certificate{},
-		serials: map[string]Revocation{}, prints: map[string]Revocation{}, chains: newChainCache()}
+	t := &Trust{
+		serials: map[string]Revocation{}, prints: map[string]Revocation{},
+		byCanon: map[string][]*xcert{}, vdepth: DefaultDepth}
 	for _, c := range cas {
-		t.roots.AddCert(c)
 		t.cas = append(t.cas, c)
-		t.bySubj[string(c.RawSubject)] = append(t.bySubj[string(c.RawSubject)], c)
+		if x, err := parseCached(c.Raw); err == nil {
+			t.byCanon[string(x.subject.canon)] = append(t.byCanon[string(x.subject.canon)], x)
+		}
 	}
 	return t
 }
+
+// anchors are the trusted CAs whose subject is n (X509_NAME_cmp).
+func (t *Trust) anchors(n name) []*xcert { return t.byCanon[string(n.canon)] }
+
+func (t *Trust) depth() int { return t.vdepth }
+
+// WithDepth returns a copy of the trust with another verify depth (the
+// meaning of nginx's ssl_verify_depth: intermediates allowed between the
+// client's certificate and the trusted root).
+func (t *Trust) WithDepth(depth int) *Trust {
+	n := *t
+	n.vdepth = max(depth, 0)
+	return &n
+}
+
+// AddCRL loads a CRL (DER) as nginx's ssl_crl does: from then on every
+// certificate of a chain must be covered by a current CRL of its issuer.
+// Call it only while building.
+func (t *Trust) AddCRL(der []byte) error {
+	c, err := parseCRL(der)
+	if err != nil {
+		return err
+	}
+	t.crls = append(t.crls, c)
+	t.crlCheck = true
+	return nil
+}
+
+// CRLs is the number of CRLs loaded with AddCRL.
+func (t *Trust) CRLs() int { return len(t.crls) }
 
 // CAs returns the trusted CA certificates.
 func (t *Trust) CAs() []*x509.Certificate { return t.cas }
@@ -122,6 +163,13 @@ func (t *Trust) revokedSerial(issuer, leaf *x509.Certificate) (Revocation, bool)
 	return r, ok
 }
 
+func (t *Trust) revokedSerialX(issuer, leaf *xcert) (Revocation, bool) {
+	if issuer.go509 == nil || leaf.go509 == nil || leaf.go509.SerialNumber == nil {
+		return Revocation{}, false
+	}
+	return t.revokedSerial(issuer.go509, leaf.go509)
+}
+
 func (t *Trust) revokedFingerprint(fp string) (Revocation, bool) {
 	if d, ok := t.printDelta[fp]; ok {
 		if d == nil {
@@ -137,6 +185,7 @@ func (t *Trust) revokedFingerprint(fp string) (Revocation, bool) {
 // with the same revocation state.
 func (t *Trust) Only(ca *x509.Certificate) *Trust {
 	n := NewTrust([]*x509.Certificate{ca})
+	n.crls, n.crlCheck, n.vdepth = t.crls, t.crlCheck, t.vdepth
 	n.serials, n.prints, n.serialDelta, n.printDelta = t.serials, t.prints, t.serialDelta, t.printDelta
 	return n
 }

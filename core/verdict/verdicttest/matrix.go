@@ -1,7 +1,7 @@
-// Package testmatrix builds the verdict matrix that the tests of the judge,
+// Package verdicttest builds the verdict matrix that the tests of the judge,
 // the nginx parity check and the test server share: a trusted root and
 // intermediates, a look-alike CA, and one presented certificate per case.
-package testmatrix
+package verdicttest
 
 import (
 	"crypto"
