@@ -7,9 +7,9 @@ import (
 	"testing"
 	"time"
 
+	"certdesk/core/peer/peertest"
 	"certdesk/core/pki"
 	"certdesk/core/verdict/verdicttest"
-	"certdesk/core/peer/peertest"
 )
 
 // TestVerifyWithoutVault judges files as `openssl verify` does, with no

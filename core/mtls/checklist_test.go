@@ -5,11 +5,11 @@ import (
 	"testing"
 	"time"
 
-	"certdesk/core/verdict/verdicttest"
 	"certdesk/core/peer/peertest"
 	"certdesk/core/pki"
 	"certdesk/core/plain"
 	"certdesk/core/verdict"
+	"certdesk/core/verdict/verdicttest"
 )
 
 // stepOf is the checklist step a verdict code fails.

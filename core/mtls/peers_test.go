@@ -10,10 +10,10 @@ import (
 	"testing"
 
 	"certdesk/core/export"
-	"certdesk/core/verdict/verdicttest"
 	"certdesk/core/peer/peertest"
 	"certdesk/core/pki"
 	"certdesk/core/verdict"
+	"certdesk/core/verdict/verdicttest"
 )
 
 // peerFiles writes a case's chain and key for real clients.

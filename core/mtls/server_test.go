@@ -10,9 +10,9 @@ import (
 	"testing"
 	"time"
 
-	"certdesk/core/verdict/verdicttest"
 	"certdesk/core/pki"
 	"certdesk/core/verdict"
+	"certdesk/core/verdict/verdicttest"
 )
 
 type fixture struct {

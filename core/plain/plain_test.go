@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"certdesk/core/verdict/verdicttest"
 	"certdesk/core/verdict"
+	"certdesk/core/verdict/verdicttest"
 )
 
 // TestOneDateFormat: the judge's own sentences write dates as Date and

@@ -4,8 +4,8 @@ import (
 	"testing"
 	"time"
 
-	"certdesk/core/verdict/verdicttest"
 	"certdesk/core/verdict"
+	"certdesk/core/verdict/verdicttest"
 )
 
 // FuzzJudge presents any bytes as a client's chain: the judge never panics

@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"certdesk/core/verdict/verdicttest"
 	"certdesk/core/verdict"
+	"certdesk/core/verdict/verdicttest"
 )
 
 func TestMatrix(t *testing.T) {

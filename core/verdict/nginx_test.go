@@ -13,11 +13,11 @@ import (
 	"time"
 
 	"certdesk/core/export"
-	"certdesk/core/verdict/verdicttest"
 	"certdesk/core/peer"
 	"certdesk/core/peer/peertest"
 	"certdesk/core/pki"
 	"certdesk/core/verdict"
+	"certdesk/core/verdict/verdicttest"
 )
 
 // nginxDifferences lists the cases where nginx's $ssl_client_verify
