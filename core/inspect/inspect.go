@@ -5,15 +5,12 @@ package inspect
 import (
 	"crypto"
 	"crypto/x509"
-	"encoding/asn1"
 	"encoding/json"
 	"encoding/pem"
 	"errors"
 	"fmt"
 	"strings"
 	"time"
-
-	pkcs12 "software.sslmate.com/src/go-pkcs12"
 
 	"certdesk/core/certinfo"
 	"certdesk/core/pki"
@@ -192,50 +189,22 @@ func inspectDER(data []byte, opts Options) ([]Item, error) {
 	} else if errors.Is(err, pki.ErrPasswordNeeded) || errors.Is(err, pki.ErrWrongPassword) {
 		return nil, err
 	}
-	if looksLikePKCS12(data) {
+	if pki.LooksLikePKCS12(data) {
 		return inspectPKCS12(data, opts)
 	}
 	return nil, errors.New("not a certificate, CSR, CRL, private key or PKCS#12 file (neither PEM text nor DER Certdesk can read)")
 }
 
-// looksLikePKCS12 checks for a PFX: SEQUENCE { INTEGER 3, ContentInfo, ... }.
-func looksLikePKCS12(data []byte) bool {
-	var pfx struct {
-		Version  int
-		AuthSafe asn1.RawValue
-		Rest     asn1.RawValue `asn1:"optional"`
-	}
-	rest, err := asn1.Unmarshal(data, &pfx)
-	return err == nil && len(rest) == 0 && pfx.Version == 3
-}
-
 func inspectPKCS12(data []byte, opts Options) ([]Item, error) {
-	key, cert, chain, err := pki.DecodePKCS12Chain(data, string(opts.Password))
+	p, err := pki.DecodePKCS12(data, opts.Password)
 	if err != nil {
-		if errors.Is(err, pkcs12.ErrIncorrectPassword) {
-			if len(opts.Password) == 0 {
-				return nil, fmt.Errorf("a PKCS#12 file: %w", pki.ErrPasswordNeeded)
-			}
-			return nil, fmt.Errorf("the PKCS#12 password: %w", pki.ErrWrongPassword)
-		}
-		if errors.Is(err, pki.ErrTooManyIterations) {
-			return nil, err
-		}
-		certs, terr := pki.DecodePKCS12TrustStore(data, string(opts.Password))
-		if terr != nil {
-			return nil, fmt.Errorf("reading the PKCS#12 file: %w", err)
-		}
-		var items []Item
-		for _, c := range certs {
-			items = append(items, certItem(c, opts.Now))
-		}
-		return items, nil
+		return nil, err
 	}
-	items := []Item{certItem(cert, opts.Now)}
-	if signer, ok := key.(crypto.Signer); ok {
-		items = append(items, keyItem(signer, true))
+	items := []Item{certItem(p.Cert, opts.Now)}
+	if p.Key != nil {
+		items = append(items, keyItem(p.Key, true))
 	}
-	for _, c := range chain {
+	for _, c := range p.Chain {
 		items = append(items, certItem(c, opts.Now))
 	}
 	return items, nil
