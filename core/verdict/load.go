@@ -2,10 +2,11 @@ package verdict
 
 import (
 	"bytes"
+	"certdesk/core/pki"
 	"crypto/x509"
-	"encoding/pem"
 	"errors"
 	"fmt"
+	"slices"
 )
 
 // ErrNoCertificate is returned when a file holds no certificate at all.
@@ -23,18 +24,7 @@ func ParseChain(data []byte) ([][]byte, error) {
 		}
 		return [][]byte{data}, nil
 	}
-	var out [][]byte
-	rest := data
-	for {
-		var b *pem.Block
-		b, rest = pem.Decode(rest)
-		if b == nil {
-			break
-		}
-		if b.Type == "CERTIFICATE" || b.Type == "TRUSTED CERTIFICATE" || b.Type == "X509 CERTIFICATE" {
-			out = append(out, b.Bytes)
-		}
-	}
+	out := blocksOf(data, "CERTIFICATE", "TRUSTED CERTIFICATE", "X509 CERTIFICATE")
 	if len(out) == 0 {
 		return nil, ErrNoCertificate
 	}
@@ -73,16 +63,17 @@ func crlBlocks(data []byte) [][]byte {
 	if !bytes.Contains(data, []byte("-----BEGIN")) {
 		return [][]byte{data}
 	}
+	return blocksOf(data, "X509 CRL")
+}
+
+// blocksOf is the contents of the PEM blocks of these types, in order.
+func blocksOf(data []byte, types ...string) [][]byte {
+	blocks, _ := pki.PEMBlocks(data) // none is an empty list here
 	var out [][]byte
-	rest := data
-	for {
-		var b *pem.Block
-		b, rest = pem.Decode(rest)
-		if b == nil {
-			return out
-		}
-		if b.Type == "X509 CRL" {
+	for _, b := range blocks {
+		if slices.Contains(types, b.Type) {
 			out = append(out, b.Bytes)
 		}
 	}
+	return out
 }
