@@ -73,6 +73,9 @@ func (v *Vault) scanCA(ctx context.Context, row scanner) (CA, error) {
 		ca.CRLNextUpdate = time.Unix(next.Int64, 0).UTC()
 	}
 	ca.CreatedAt = time.Unix(created, 0).UTC()
+	if _, err := v.caRow(ctx, ca.ID); err != nil {
+		return ca, err
+	}
 	rec, err := v.Get(ctx, ca.CertID)
 	if err != nil {
 		return ca, fmt.Errorf("the certificate of CA %q is missing: %w", ca.Name, err)
@@ -81,7 +84,9 @@ func (v *Vault) scanCA(ctx context.Context, row scanner) (CA, error) {
 	return ca, nil
 }
 
-// CAs lists the vault's CAs by name.
+// CAs lists the vault's CAs by name. When the vault is unlocked each CA's
+// record and revocation set are checked (an *IntegrityError otherwise),
+// so the trust built from this list never silently drops a revocation.
 func (v *Vault) CAs(ctx context.Context) ([]CA, error) {
 	rows, err := v.db.QueryContext(ctx, `SELECT `+caColumns+` FROM cas ORDER BY name COLLATE NOCASE`)
 	if err != nil {
@@ -104,6 +109,15 @@ func (v *Vault) CAs(ctx context.Context) ([]CA, error) {
 		ca, err := v.caByID(ctx, r.ID)
 		if err != nil {
 			return nil, err
+		}
+		if v.macKeyOrNil() != nil {
+			row, err := v.caRow(ctx, ca.ID)
+			if err != nil {
+				return nil, err
+			}
+			if _, err := v.verifiedRevocations(ctx, row); err != nil {
+				return nil, err
+			}
 		}
 		out = append(out, ca)
 	}
@@ -166,7 +180,8 @@ func (v *Vault) caByID(ctx context.Context, id int64) (CA, error) {
 }
 
 // Authority returns the CA with its certificate and unsealed key, ready to
-// sign. The vault must be unlocked.
+// sign, after checking the certificate (fingerprint, MAC) and that it
+// belongs to the key. The vault must be unlocked.
 func (v *Vault) Authority(ctx context.Context, ca CA) (pki.Authority, error) {
 	cert, err := v.Certificate(ctx, ca.CertID)
 	if err != nil {
@@ -175,6 +190,9 @@ func (v *Vault) Authority(ctx context.Context, ca CA) (pki.Authority, error) {
 	key, err := v.PrivateKey(ctx, ca.CertID)
 	if err != nil {
 		return pki.Authority{}, fmt.Errorf("CA %q: %w", ca.Name, err)
+	}
+	if err := pki.KeyMatchesCertificate(key, cert); err != nil {
+		return pki.Authority{}, tampered(fmt.Sprintf("the certificate of CA %q", ca.Name), "it does not match the CA's private key")
 	}
 	return pki.Authority{Cert: cert, Key: key}, nil
 }

@@ -47,7 +47,7 @@ func (v *Vault) insertCert(tx *sql.Tx, cert *x509.Certificate, key crypto.Signer
 		r.NotBefore.Unix(), r.NotAfter.Unix(), r.KeyType, r.FingerprintSHA256, r.FingerprintSHA1,
 		r.IsCA, sealed != nil, v.now().UTC().Unix(), nullID(renewedFrom))
 	if err != nil {
-		if strings.Contains(err.Error(), "UNIQUE") {
+		if isUniqueViolation(err) {
 			return 0, fmt.Errorf("%w: the vault already holds this certificate (serial %s, SHA-256 %s)", ErrExists, r.Serial, r.FingerprintSHA256)
 		}
 		return 0, fmt.Errorf("storing the certificate: %w", err)
@@ -77,19 +77,17 @@ func (v *Vault) Get(ctx context.Context, id int64) (Record, error) {
 	return r, nil
 }
 
-// Certificate returns the parsed certificate with the given id.
+// Certificate returns the parsed certificate with the given id, checked
+// against its stored SHA-256 fingerprint and, when the vault is unlocked,
+// its MAC (an *IntegrityError otherwise; see Assurance).
 func (v *Vault) Certificate(ctx context.Context, id int64) (*x509.Certificate, error) {
-	var der []byte
-	err := v.db.QueryRowContext(ctx, `SELECT der FROM cert_blobs WHERE cert_id = ?`, id).Scan(&der)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("%w: no certificate with id %d", ErrNotFound, id)
-	}
+	der, f, err := v.certWithFields(ctx, id)
 	if err != nil {
-		return nil, fmt.Errorf("reading certificate %d: %w", id, err)
+		return nil, err
 	}
 	cert, err := x509.ParseCertificate(der)
 	if err != nil {
-		return nil, fmt.Errorf("certificate %d in the vault is damaged: %w", id, err)
+		return nil, tampered(f.name(), "it does not parse: %v", err)
 	}
 	return cert, nil
 }
