@@ -42,20 +42,34 @@ type CheckReport struct {
 	perKind       map[string]int // problems per kind, to bound the report
 }
 
-// Err is nil when there are no problems, else one error naming them all,
-// wrapping ErrTampered when a record failed its checks, else ErrDamaged.
+// Err is nil when there are no problems, else a *CheckError naming them
+// all: errors.Is finds ErrTampered when a record failed its checks and
+// ErrDamaged when the file or key material is damaged, and errors.As the
+// first *IntegrityError.
 func (r CheckReport) Err() error {
 	if len(r.Problems) == 0 {
 		return nil
 	}
-	kind := ErrDamaged
-	for _, p := range r.Problems {
-		if errors.Is(p.Err, ErrTampered) {
-			kind = ErrTampered
-			break
-		}
+	return &CheckError{Path: r.Path, Problems: r.Problems}
+}
+
+// CheckError is a failed check.
+type CheckError struct {
+	Path     string
+	Problems []Problem
+}
+
+func (e *CheckError) Error() string {
+	return fmt.Sprintf("%s failed its check, %d problem(s): %s", e.Path, len(e.Problems), joinProblems(e.Problems))
+}
+
+// Unwrap gives every problem's error.
+func (e *CheckError) Unwrap() []error {
+	out := make([]error, 0, len(e.Problems))
+	for _, p := range e.Problems {
+		out = append(out, p.Err)
 	}
-	return fmt.Errorf("%w: %d problem(s): %s", kind, len(r.Problems), joinProblems(r.Problems))
+	return out
 }
 
 const maxProblemsPerKind = 20
@@ -181,7 +195,9 @@ func (v *Vault) checkCAs(ctx context.Context, r *CheckReport) {
 		}
 		cert, err := v.Certificate(ctx, f.CertID)
 		if err != nil {
-			r.add("record", fmt.Errorf("CA %q: %w", f.Name, err))
+			if !errors.Is(err, ErrTampered) { // a tampered certificate is already reported
+				r.add("record", fmt.Errorf("CA %q: %w", f.Name, err))
+			}
 			continue
 		}
 		if key != nil {

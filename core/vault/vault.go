@@ -248,6 +248,9 @@ func openDB(path string) (*Vault, error) {
 	}
 	if err := db.Ping(); err != nil {
 		db.Close()
+		if isCorrupt(err) {
+			return nil, fmt.Errorf("%w: SQLite cannot read %s (%v); restore a backup", ErrDamaged, path, err)
+		}
 		return nil, fmt.Errorf("opening the vault file %s (is it a Certdesk vault?): %w", path, err)
 	}
 	return &Vault{db: db, path: path, Actor: DefaultActor("certdesk"), Now: time.Now}, nil

@@ -123,7 +123,7 @@ func (v *Vault) verifiedRevocations(ctx context.Context, ca caFields) ([]certFie
 		acc.toggle(f.revElement(key))
 	}
 	if int64(len(out)) != ca.RevCount || acc.String() != ca.RevDigest {
-		return nil, tampered(fmt.Sprintf("the revocations of CA %q", ca.Name), "the vault holds %d revoked certificates but the CA's record was sealed with %d, or they differ: a revocation was removed, added or changed", len(out), ca.RevCount)
+		return nil, tampered(fmt.Sprintf("the revocation list of CA %q", ca.Name), "the vault holds %d revoked certificates but the CA's record was sealed with %d, or they differ: a revocation was removed, added or changed", len(out), ca.RevCount)
 	}
 	return out, nil
 }
