@@ -153,7 +153,10 @@ func TestSwappedCANeverHandedOut(t *testing.T) {
 		"Authority":   func() error { _, err := v.Authority(ctx, ca); return err },
 		"TLS":         func() error { _, err := v.TLSCertificate(ctx, bob.ID); return err },
 		"ExportPKI":   func() error { _, err := v.ExportPKI(ctx, ca); return err },
-		"Issue":       func() error { _, err := v.IssuePerson(ctx, ca, pki.PersonRequest{Name: pki.Name{CommonName: "Eve"}}); return err },
+		"Issue": func() error {
+			_, err := v.IssuePerson(ctx, ca, pki.PersonRequest{Name: pki.Name{CommonName: "Eve"}})
+			return err
+		},
 	} {
 		if err := read(); !errors.Is(err, ErrTampered) {
 			t.Errorf("%s of a swapped CA: %v", name, err)
