@@ -56,7 +56,7 @@ func (c *cli) exportCommand() *cobra.Command {
 				if v, err = c.unlockVault(); err != nil {
 					return err
 				}
-			} else if v, err = c.openVault(); err != nil {
+			} else if v, err = c.openForTrust(); err != nil {
 				return err
 			}
 			defer v.Close()

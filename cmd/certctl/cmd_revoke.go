@@ -184,7 +184,7 @@ func (c *cli) verifyCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			v, err := c.openVault()
+			v, err := c.openForTrust()
 			if err != nil {
 				return err
 			}

@@ -47,6 +47,9 @@ func (v *Vault) Backup(ctx context.Context, path string) error {
 // refused and the copy removed. passphrase is asked for only when the
 // backup has one. The backup file itself is never changed.
 func Restore(ctx context.Context, backup, target string, passphrase func() ([]byte, error)) error {
+	if err := looksLikeSQLite(backup); err != nil {
+		return err
+	}
 	if err := os.MkdirAll(filepath.Dir(target), 0o700); err != nil {
 		return fmt.Errorf("creating the vault folder: %w", err)
 	}
@@ -81,6 +84,24 @@ func checkRestored(ctx context.Context, target string, passphrase func() ([]byte
 		return err
 	}
 	return v.Check(ctx)
+}
+
+// looksLikeSQLite refuses a file that is not SQLite at all before anything
+// is copied.
+func looksLikeSQLite(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("%w: the backup %s does not exist", ErrNoVault, path)
+		}
+		return fmt.Errorf("reading the backup: %w", err)
+	}
+	defer f.Close()
+	var magic [16]byte
+	if _, err := io.ReadFull(f, magic[:]); err != nil || string(magic[:]) != "SQLite format 3\x00" {
+		return fmt.Errorf("the backup %s is not an SQLite file (is it a Certdesk vault?)", path)
+	}
+	return nil
 }
 
 // copyNew copies a file to a new path (0600, never over an existing file).
