@@ -302,3 +302,39 @@ func opens(t *testing.T, path, pass string) bool {
 	}
 	return true
 }
+
+// TestDamagedVaultCLI: a vault file with a flipped bit that SQLite's
+// integrity_check calls corrupt takes no writes, and check names the damage;
+// a truncated one is refused at once.
+func TestDamagedVaultCLI(t *testing.T) {
+	t.Parallel()
+	s := newSession(t)
+	s.ok("init", "--insecure-no-passphrase")
+	delete(s.vars, "CERTDESK_PASSPHRASE")
+	s.ok("ca", "create", "Acme")
+	for _, cn := range []string{"Alice", "Bob", "Carol"} {
+		s.ok("issue", "--cn", cn)
+	}
+	path := s.vars["CERTDESK_VAULT"]
+	db, _ := sql.Open("sqlite", "file:"+path)
+	var root, pageSize int64
+	db.QueryRow(`SELECT rootpage FROM sqlite_master WHERE name = 'certs'`).Scan(&root)
+	db.QueryRow(`PRAGMA page_size`).Scan(&pageSize)
+	db.Close()
+	good, _ := os.ReadFile(path)
+	bad := append([]byte(nil), good...)
+	bad[(root-1)*pageSize] ^= 0x04 // the page type of the certs table
+	os.WriteFile(path, bad, 0o600)
+	s.fails(1, "damaged", "issue", "--cn", "Dave")
+	s.fails(1, "damaged", "revoke", "Alice")
+	out, _, code := s.run("check")
+	if code != 1 || !strings.Contains(out, "problem (file)") {
+		t.Errorf("check of a damaged vault: exit %d\n%s", code, out)
+	}
+	if after, _ := os.ReadFile(path); string(after) != string(bad) {
+		t.Error("the damaged vault was written to")
+	}
+	os.WriteFile(path, good[:len(good)/2], 0o600)
+	s.fails(1, "damaged", "check")
+	s.fails(1, "damaged", "list")
+}

@@ -90,7 +90,7 @@ func (v *Vault) scanCA(ctx context.Context, row scanner) (CA, error) {
 func (v *Vault) CAs(ctx context.Context) ([]CA, error) {
 	rows, err := v.db.QueryContext(ctx, `SELECT `+caColumns+` FROM cas ORDER BY name COLLATE NOCASE`)
 	if err != nil {
-		return nil, fmt.Errorf("listing CAs: %w", err)
+		return nil, v.readError("listing CAs", err)
 	}
 	var raw []CA
 	for rows.Next() {
@@ -99,7 +99,7 @@ func (v *Vault) CAs(ctx context.Context) ([]CA, error) {
 		var created int64
 		if err := rows.Scan(&ca.ID, &ca.Name, &ca.CertID, &ca.ChainPEM, &ca.CRLNumber, &this, &next, &created); err != nil {
 			rows.Close()
-			return nil, fmt.Errorf("listing CAs: %w", err)
+			return nil, v.readError("listing CAs", err)
 		}
 		raw = append(raw, ca)
 	}
@@ -135,6 +135,9 @@ func (v *Vault) CAByName(ctx context.Context, name string) (CA, error) {
 		}
 		return ca, fmt.Errorf("%w: no CA named %q; %s", ErrNotFound, name, hint)
 	}
+	if err != nil && !errors.Is(err, ErrTampered) && !errors.Is(err, ErrNotFound) {
+		return ca, v.readError(fmt.Sprintf("reading CA %q", name), err)
+	}
 	return ca, err
 }
 
@@ -157,7 +160,7 @@ func (v *Vault) DefaultCA(ctx context.Context) (CA, error) {
 func (v *Vault) caNames(ctx context.Context) ([]string, error) {
 	rows, err := v.db.QueryContext(ctx, `SELECT name FROM cas ORDER BY name`)
 	if err != nil {
-		return nil, fmt.Errorf("listing CAs: %w", err)
+		return nil, v.readError("listing CAs", err)
 	}
 	defer rows.Close()
 	var names []string
@@ -175,6 +178,9 @@ func (v *Vault) caByID(ctx context.Context, id int64) (CA, error) {
 	ca, err := v.scanCA(ctx, v.db.QueryRowContext(ctx, `SELECT `+caColumns+` FROM cas WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return ca, fmt.Errorf("%w: no CA with id %d", ErrNotFound, id)
+	}
+	if err != nil && !errors.Is(err, ErrTampered) && !errors.Is(err, ErrNotFound) {
+		return ca, v.readError(fmt.Sprintf("reading CA %d", id), err)
 	}
 	return ca, err
 }

@@ -72,7 +72,7 @@ func (v *Vault) Get(ctx context.Context, id int64) (Record, error) {
 		return r, fmt.Errorf("%w: no certificate with id %d", ErrNotFound, id)
 	}
 	if err != nil {
-		return r, fmt.Errorf("reading certificate %d: %w", id, err)
+		return r, v.readError(fmt.Sprintf("reading certificate %d", id), err)
 	}
 	return r, nil
 }
@@ -105,7 +105,7 @@ func (v *Vault) PrivateKey(ctx context.Context, id int64) (crypto.Signer, error)
 		return nil, fmt.Errorf("%w: no certificate with id %d", ErrNotFound, id)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("reading the key of certificate %d: %w", id, err)
+		return nil, v.readError(fmt.Sprintf("reading the key of certificate %d", id), err)
 	}
 	if sealed == nil {
 		return nil, fmt.Errorf("the vault holds no private key for certificate %d (it was signed from a CSR or imported without its key)", id)
@@ -267,14 +267,14 @@ func (v *Vault) List(ctx context.Context, f Filter) ([]Record, error) {
 	}
 	rows, err := v.db.QueryContext(ctx, q, args...)
 	if err != nil {
-		return nil, fmt.Errorf("listing certificates: %w", err)
+		return nil, v.readError("listing certificates", err)
 	}
 	defer rows.Close()
 	var out []Record
 	for rows.Next() {
 		r, err := scanRecord(rows)
 		if err != nil {
-			return nil, fmt.Errorf("listing certificates: %w", err)
+			return nil, v.readError("listing certificates", err)
 		}
 		out = append(out, r)
 	}
@@ -289,7 +289,7 @@ func (v *Vault) Count(ctx context.Context, f Filter) (int, error) {
 	}
 	var n int
 	if err := v.db.QueryRowContext(ctx, `SELECT count(*)`+recordFrom+where, args...).Scan(&n); err != nil {
-		return 0, fmt.Errorf("counting certificates: %w", err)
+		return 0, v.readError("counting certificates", err)
 	}
 	return n, nil
 }
@@ -312,7 +312,7 @@ func (v *Vault) CountByStatus(ctx context.Context, caID int64) (map[certinfo.Sta
 	}
 	var total, revoked, expired, future, expiring int
 	if err := v.db.QueryRowContext(ctx, q, args...).Scan(&total, &revoked, &expired, &future, &expiring); err != nil {
-		return nil, fmt.Errorf("counting certificates: %w", err)
+		return nil, v.readError("counting certificates", err)
 	}
 	return map[certinfo.Status]int{
 		certinfo.Revoked: revoked, certinfo.Expired: expired, certinfo.NotYetValid: future,
@@ -377,14 +377,14 @@ func (v *Vault) Find(ctx context.Context, ref string) (Record, error) {
 func (v *Vault) query(ctx context.Context, where string, args ...any) ([]Record, error) {
 	rows, err := v.db.QueryContext(ctx, `SELECT `+recordColumns+recordFrom+` WHERE `+where, args...)
 	if err != nil {
-		return nil, fmt.Errorf("looking up certificates: %w", err)
+		return nil, v.readError("looking up certificates", err)
 	}
 	defer rows.Close()
 	var out []Record
 	for rows.Next() {
 		r, err := scanRecord(rows)
 		if err != nil {
-			return nil, fmt.Errorf("looking up certificates: %w", err)
+			return nil, v.readError("looking up certificates", err)
 		}
 		out = append(out, r)
 	}

@@ -39,6 +39,9 @@ func (v *Vault) certWithFields(ctx context.Context, id int64) ([]byte, certField
 
 // readError marks SQLite's "corrupt" as ErrDamaged.
 func (v *Vault) readError(what string, err error) error {
+	if errors.Is(err, ErrDamaged) {
+		return err
+	}
 	if isCorrupt(err) {
 		return fmt.Errorf("%s: %w: %v; run `certctl check`, then restore a backup", what, ErrDamaged, err)
 	}
