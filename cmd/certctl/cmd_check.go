@@ -104,6 +104,9 @@ func (c *cli) printCheck(r vault.CheckReport) {
 		r.Path, r.CAs, r.Certificates, r.Revocations, r.Denials, r.Audit.Entries)
 	if r.Authenticated {
 		fmt.Fprintln(c.stdout, "Records checked against their fingerprints and MACs.")
+		if r.Insecure {
+			fmt.Fprintln(c.stdout, "This vault has no passphrase: anyone who can write the file can also forge its MACs, so the check finds damage, not a deliberate change.")
+		}
 		if r.Audit.Intact {
 			fmt.Fprintln(c.stdout, "Audit chain: intact.")
 		} else {

@@ -338,3 +338,22 @@ func TestDamagedVaultCLI(t *testing.T) {
 	s.fails(1, "damaged", "check")
 	s.fails(1, "damaged", "list")
 }
+
+// TestUnsafePlaceWarning: a vault in a folder others can write is used,
+// with a warning on stderr that says what to do.
+func TestUnsafePlaceWarning(t *testing.T) {
+	t.Parallel()
+	s := newSession(t)
+	dir := filepath.Join(s.dir, "shared")
+	os.Mkdir(dir, 0o700)
+	s.vars["CERTDESK_VAULT"] = filepath.Join(dir, "vault.db")
+	s.ok("init")
+	if _, errOut, _ := s.run("list"); errOut != "" {
+		t.Errorf("warnings for a private folder: %q", errOut)
+	}
+	os.Chmod(dir, 0o777)
+	_, errOut, code := s.run("list")
+	if code != 0 || !strings.Contains(errOut, "warning: the vault's folder") || !strings.Contains(errOut, "chmod go-w") {
+		t.Errorf("list in a world-writable folder: exit %d, stderr %q", code, errOut)
+	}
+}

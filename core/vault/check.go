@@ -30,16 +30,20 @@ type CheckReport struct {
 	Path string `json:"path"`
 	// Authenticated is false when the vault is locked: records were then
 	// checked against their fingerprints only, and the audit chain not at all.
-	Authenticated bool           `json:"authenticated"`
-	Certificates  int            `json:"certificates"`
-	CAs           int            `json:"cas"`
-	Revocations   int            `json:"revocations"`
-	Denials       int            `json:"denials"`
-	Audit         AuditChain     `json:"audit"`
-	Problems      []Problem      `json:"problems"`
-	Warnings      []string       `json:"warnings,omitempty"`
-	Assurance     Assurance      `json:"-"`
-	perKind       map[string]int // problems per kind, to bound the report
+	Authenticated bool `json:"authenticated"`
+	// Insecure vaults have no passphrase, so whoever can write the file can
+	// derive the vault key and forge MACs: their checks catch damage and
+	// careless edits, not a deliberate attacker.
+	Insecure     bool           `json:"insecure"`
+	Certificates int            `json:"certificates"`
+	CAs          int            `json:"cas"`
+	Revocations  int            `json:"revocations"`
+	Denials      int            `json:"denials"`
+	Audit        AuditChain     `json:"audit"`
+	Problems     []Problem      `json:"problems"`
+	Warnings     []string       `json:"warnings,omitempty"`
+	Assurance    Assurance      `json:"-"`
+	perKind      map[string]int // problems per kind, to bound the report
 }
 
 // Err is nil when there are no problems, else a *CheckError naming them
@@ -91,7 +95,7 @@ func (r *CheckReport) add(kind string, err error) {
 // the audit chain. MACs need the vault unlocked; locked, the report says
 // Authenticated false. It returns an error only when it could not run.
 func (v *Vault) CheckAll(ctx context.Context, opts CheckOptions) (CheckReport, error) {
-	r := CheckReport{Path: v.path, Authenticated: v.macKeyOrNil() != nil, Assurance: v.Assurance(), Warnings: v.Warnings(), Problems: []Problem{}}
+	r := CheckReport{Path: v.path, Authenticated: v.macKeyOrNil() != nil, Insecure: v.insecure, Assurance: v.Assurance(), Warnings: v.Warnings(), Problems: []Problem{}}
 	if err := v.health.err(); err != nil {
 		r.add("file", err)
 	}

@@ -34,6 +34,11 @@ import (
 // data string (vaultKeyAADSealed). A vault key that opens only with the old
 // string is therefore a vault never sealed; one that opens with the new
 // string must have every MAC, so stripping MACs cannot pass for an old vault.
+//
+// An insecure demo vault's key is wrapped under an empty passphrase, so
+// anyone who can write its file can forge its MACs: there they catch damage
+// and careless edits, not an attacker. A vault rolled back whole to an
+// earlier genuine state (an old backup) is, by design, not detected.
 const (
 	macInfo = "certdesk integrity v1"
 )

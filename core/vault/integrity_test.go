@@ -132,6 +132,12 @@ func TestTamperedBackupIsRefused(t *testing.T) {
 			if err := v.VerifyCA(ctx, ca); !errors.Is(err, ErrTampered) {
 				t.Errorf("VerifyCA: %v", err)
 			}
+			if _, err := v.ExportPKI(ctx, ca); !errors.Is(err, ErrTampered) {
+				t.Errorf("pki export: %v", err)
+			}
+			if _, err := v.DeployKit(ctx, ca, DeployOptions{Request: pki.ServerRequest{DNSNames: []string{"localhost"}}}); !errors.Is(err, ErrTampered) {
+				t.Errorf("deploy: %v", err)
+			}
 		})
 	}
 }
