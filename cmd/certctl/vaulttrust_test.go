@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"database/sql"
 	"errors"
 	"os"
@@ -355,5 +356,52 @@ func TestUnsafePlaceWarning(t *testing.T) {
 	_, errOut, code := s.run("list")
 	if code != 0 || !strings.Contains(errOut, "warning: the vault's folder") || !strings.Contains(errOut, "chmod go-w") {
 		t.Errorf("list in a world-writable folder: exit %d, stderr %q", code, errOut)
+	}
+}
+
+// TestServeRefusesTamperedVault: `certctl serve` (a real process) does not
+// start over a vault whose CA was swapped or whose revocation was deleted
+// with its audit entry; it says which record, with exit 1.
+func TestServeRefusesTamperedVault(t *testing.T) {
+	t.Parallel()
+	bin := certctlBinary(t)
+	tests := []struct {
+		name, want string
+		tamper     func(t *testing.T, path string)
+	}{
+		{"revocation deleted", `revocation list of CA "Acme"`, func(t *testing.T, path string) {
+			sqlOn(t, path, `UPDATE certs SET revoked_at = NULL, revocation_reason = NULL WHERE common_name = 'Alice'`,
+				`DELETE FROM audit WHERE action = 'cert.revoke'`)
+		}},
+		{"CA swapped", `certificate 1 ("Acme"`, func(t *testing.T, path string) {
+			foreign, err := pki.NewCA(pki.CARequest{Name: pki.Name{CommonName: "Acme"}}, time.Now())
+			if err != nil {
+				t.Fatal(err)
+			}
+			db, _ := sql.Open("sqlite", "file:"+path)
+			defer db.Close()
+			db.Exec(`UPDATE cert_blobs SET der = ? WHERE cert_id = 1`, foreign.Cert.Raw)
+			db.Exec(`UPDATE certs SET fingerprint_sha256 = ?, fingerprint_sha1 = ?, serial = ? WHERE id = 1`,
+				pki.FingerprintSHA256(foreign.Cert.Raw), pki.FingerprintSHA1(foreign.Cert.Raw), pki.SerialHex(foreign.Cert.SerialNumber))
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := newSession(t)
+			s.ok("init")
+			s.ok("ca", "create", "Acme")
+			s.ok("issue", "--cn", "Alice")
+			s.ok("revoke", "Alice")
+			tt.tamper(t, s.vars["CERTDESK_VAULT"])
+			ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
+			defer cancel()
+			cmd := exec.CommandContext(ctx, bin, "serve", "--addr", "127.0.0.1:0")
+			cmd.Env = append(os.Environ(), "CERTDESK_VAULT="+s.vars["CERTDESK_VAULT"], "CERTDESK_PASSPHRASE="+s.vars["CERTDESK_PASSPHRASE"])
+			out, err := cmd.CombinedOutput()
+			var exit *exec.ExitError
+			if ctx.Err() != nil || !errors.As(err, &exit) || exit.ExitCode() != 1 || !strings.Contains(string(out), tt.want) {
+				t.Errorf("serve over a tampered vault: %v (timeout: %v)\n%s", err, ctx.Err(), out)
+			}
+		})
 	}
 }
