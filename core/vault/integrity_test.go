@@ -215,8 +215,14 @@ func TestTamperedRowIsNeverResealed(t *testing.T) {
 	if _, err := v.Revoke(ctx, alice.ID, 1); !errors.Is(err, ErrTampered) {
 		t.Errorf("revoking the tampered row again: %v", err)
 	}
+	if _, err := v.RevocationStateOf(ctx, alice.ID); !errors.Is(err, ErrTampered) {
+		t.Errorf("revocation state of the tampered row: %v", err)
+	}
 	if _, err := v.Revoke(ctx, bob.ID, 1); err != nil {
 		t.Fatalf("revoking another certificate of the CA: %v", err)
+	}
+	if st, err := v.RevocationStateOf(ctx, bob.ID); err != nil || !st.Revoked || st.Reason != 1 || st.CAID != ca.ID {
+		t.Errorf("revocation state of Bob: %+v %v", st, err)
 	}
 	if _, err := v.CAs(ctx); !errors.Is(err, ErrTampered) {
 		t.Errorf("after a later revocation the dropped one passes: %v", err)

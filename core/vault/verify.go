@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 
 	"certdesk/core/pki"
 )
@@ -218,4 +219,38 @@ func toggleDenial(tx *sql.Tx, key, entryMAC []byte, sign int64) error {
 	cur.Count += sign
 	cur.Digest.toggle(entryMAC)
 	return setMeta(tx, "denials_seal", cur.encode(key, "denials"))
+}
+
+// RevocationState is the revocation state of one vault certificate.
+type RevocationState struct {
+	CertID, CAID int64
+	Serial       string // hex, as stored
+	Revoked      bool
+	Reason       int
+	At           time.Time // zero unless revoked
+}
+
+// RevocationStateOf reads one certificate's revocation state, checked
+// against its MAC when the vault is unlocked: for code that follows
+// revocations one by one (a server reloading trust from the audit trail)
+// instead of rebuilding the whole trust with CAs.
+func (v *Vault) RevocationStateOf(ctx context.Context, certID int64) (RevocationState, error) {
+	var f certFields
+	err := v.db.QueryRowContext(ctx, `SELECT `+certFieldColumns+` FROM certs c WHERE c.id = ?`, certID).Scan(f.targets()...)
+	if errors.Is(err, sql.ErrNoRows) {
+		return RevocationState{}, fmt.Errorf("%w: no certificate with id %d", ErrNotFound, certID)
+	}
+	if err != nil {
+		return RevocationState{}, v.readError(fmt.Sprintf("reading certificate %d", certID), err)
+	}
+	if key := v.macKeyOrNil(); key != nil {
+		if err := f.verify(key); err != nil {
+			return RevocationState{}, err
+		}
+	}
+	s := RevocationState{CertID: f.ID, CAID: f.CAID, Serial: f.Serial, Revoked: f.RevokedAt >= 0, Reason: int(f.Reason)}
+	if s.Revoked {
+		s.At = time.Unix(f.RevokedAt, 0).UTC()
+	}
+	return s, nil
 }
