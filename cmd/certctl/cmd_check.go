@@ -100,7 +100,7 @@ func checkJSON(r vault.CheckReport) checkReportJSON {
 }
 
 func (c *cli) printCheck(r vault.CheckReport) {
-	fmt.Fprintf(c.stdout, "Vault %s: %d CA(s), %d certificate(s) (%d revoked), %d deny-list entr(ies), %d audit entr(ies).\n",
+	fmt.Fprintf(c.stdout, "Vault %s: %d CA(s), %d certificate(s) (%d revoked), %d on the deny-list, %d audit entries.\n",
 		r.Path, r.CAs, r.Certificates, r.Revocations, r.Denials, r.Audit.Entries)
 	if r.Authenticated {
 		fmt.Fprintln(c.stdout, "Records checked against their fingerprints and MACs.")
