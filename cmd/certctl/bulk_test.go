@@ -110,6 +110,7 @@ func TestCrashSafety(t *testing.T) {
 	bin := certctlBinary(t)
 	s := newSession(t)
 	s.ok("init", "--insecure-no-passphrase")
+	delete(s.vars, "CERTDESK_PASSPHRASE") // a passphrase given to a vault without one is an error
 	s.ok("ca", "create", "Crash CA")
 	var b strings.Builder
 	for i := range 1000 {
@@ -181,6 +182,7 @@ func TestRenewAndReminder(t *testing.T) {
 	t.Parallel()
 	s := newSession(t)
 	s.ok("init", "--insecure-no-passphrase")
+	delete(s.vars, "CERTDESK_PASSPHRASE") // a passphrase given to a vault without one is an error
 	s.ok("ca", "create", "Acme")
 	s.ok("issue", "--cn", "Soon", "--days", "10")
 	s.ok("issue", "--cn", "Later", "--days", "200")
@@ -264,6 +266,7 @@ func TestRenewKeepingKey(t *testing.T) {
 	openssl := peertest.Require(t, "openssl")
 	s := newSession(t)
 	s.ok("init", "--insecure-no-passphrase")
+	delete(s.vars, "CERTDESK_PASSPHRASE") // a passphrase given to a vault without one is an error
 	s.ok("ca", "create", "Acme")
 	key, csr := s.path("kim.key"), s.path("kim.csr")
 	peertest.Run(t, openssl, "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", key, "-subj", "/CN=Kim Keeps", "-out", csr)

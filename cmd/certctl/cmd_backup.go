@@ -38,7 +38,7 @@ func (c *cli) restoreCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if err := engine.Restore(c.ctx, args[0], target); err != nil {
+			if err := engine.Restore(c.ctx, args[0], target, func() ([]byte, error) { return c.passphrase(false) }); err != nil {
 				return err
 			}
 			fmt.Fprintf(c.stdout, "Restored %s as %s. Its passphrase is the one the backup was made with.\n", args[0], target)

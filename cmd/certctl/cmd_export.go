@@ -76,7 +76,7 @@ func (c *cli) runExport(f exportFlags, ref string) error {
 		}
 		v, err = c.unlockVault()
 	} else {
-		v, err = c.openVault()
+		v, err = c.openForTrust()
 	}
 	if err != nil {
 		return err

@@ -239,7 +239,7 @@ func (c *cli) verifyWithFiles(data, untrusted []byte, trustFile string, crlFiles
 
 // verifyWithVault judges against the vault's CAs and revocations.
 func (c *cli) verifyWithVault(req engine.VerifyRequest, caName string) (verdict.Result, error) {
-	v, err := c.openVault()
+	v, err := c.openForTrust()
 	if err != nil {
 		return verdict.Result{}, err
 	}

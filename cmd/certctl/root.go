@@ -102,6 +102,7 @@ func (c *cli) rootCommand() *cobra.Command {
 		c.revokeCommand(), c.unrevokeCommand(), c.crlCommand(), c.verifyCommand(),
 		c.serveCommand(), c.tryCommand(), c.backupCommand(), c.restoreCommand(), c.bulkCommand(),
 		c.renewCommand(), c.reminderCommand(), c.deployCommand(), c.pkiCommand())
+	root.AddCommand(c.checkCommand(), c.logCommand(), c.passwdCommand(), c.rekeyCommand())
 	return root
 }
 
@@ -158,7 +159,33 @@ func (c *cli) openVault() (*engine.Engine, error) {
 		return nil, err
 	}
 	v.SetActor(engine.DefaultActor("certctl"))
+	for _, w := range v.Warnings() {
+		fmt.Fprintln(c.stderr, "warning:", w)
+	}
+	if v.Insecure() {
+		// Unlocking costs nothing without a passphrase, and lets every
+		// read check records against their MACs. A passphrase given to a
+		// vault that has none is an error: the user believes the keys are
+		// protected. Other failures surface when a key is needed.
+		pass, err := c.givenPassphrase()
+		if err == nil {
+			err = v.Unlock(pass)
+		}
+		if err != nil && (pass != nil || errors.Is(err, engine.ErrNoPassphraseVault)) {
+			v.Close()
+			return nil, err
+		}
+	}
 	return v, nil
+}
+
+// givenPassphrase is the passphrase the user gave explicitly (file or
+// variable), without prompting; nil when none.
+func (c *cli) givenPassphrase() ([]byte, error) {
+	if c.passphraseFile == "" && c.getenv("CERTDESK_PASSPHRASE") == "" {
+		return nil, nil
+	}
+	return c.passphrase(false)
 }
 
 // unlockVault opens the vault and unlocks its keys.
@@ -168,7 +195,14 @@ func (c *cli) unlockVault() (*engine.Engine, error) {
 		return nil, err
 	}
 	if v.Insecure() {
-		return v, v.Unlock(nil)
+		if !v.Unlocked() {
+			err := v.Unlock(nil)
+			if err != nil {
+				v.Close()
+				return nil, err
+			}
+		}
+		return v, nil
 	}
 	pass, err := c.passphrase(false)
 	if err != nil {

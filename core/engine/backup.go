@@ -19,9 +19,11 @@ func (e *Engine) Backup(ctx context.Context, path string) error {
 	return e.store.Backup(ctx, path)
 }
 
-// Restore checks that backup is a sound Certdesk vault and copies it to
-// target, which must not exist yet (restoring never overwrites a vault).
-// The passphrase stays the one the backup was made with.
-func Restore(ctx context.Context, backup, target string) error {
-	return vault.Restore(ctx, backup, target)
+// Restore copies a backup to target, which must not exist yet (restoring
+// never overwrites a vault), unlocks the copy with the passphrase the
+// backup was made with (asked of passphrase when it has one) and checks
+// every record; a backup that fails the check is refused and the copy
+// removed.
+func Restore(ctx context.Context, backup, target string, passphrase func() ([]byte, error)) error {
+	return vault.Restore(ctx, backup, target, passphrase)
 }

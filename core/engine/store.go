@@ -25,6 +25,12 @@ type Store interface {
 	onboard.Store
 
 	Check(ctx context.Context) error
+	CheckAll(ctx context.Context, opts vault.CheckOptions) (vault.CheckReport, error)
+	VerifyAudit(ctx context.Context) (vault.AuditChain, error)
+	Assurance() vault.Assurance
+	Warnings() []string
+	ChangePassphrase(ctx context.Context, newPassphrase []byte) error
+	Rekey(ctx context.Context, passphrase []byte) (int, error)
 	Backup(ctx context.Context, path string) error
 	Path() string
 	Insecure() bool

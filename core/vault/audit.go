@@ -2,8 +2,10 @@ package vault
 
 import (
 	"context"
+	"crypto/hmac"
 	"database/sql"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"time"
 )
@@ -19,13 +21,143 @@ type AuditEntry struct {
 	Detail string    `json:"detail"`
 }
 
+// audit appends an entry to the hash chain and moves its head. The vault
+// must be unlocked (every change needs it).
 func (v *Vault) audit(tx *sql.Tx, action string, caID, certID int64, detail string) error {
-	_, err := tx.Exec(`INSERT INTO audit (at, actor, action, ca_id, cert_id, detail) VALUES (?, ?, ?, ?, ?, ?)`,
-		v.now().UTC().Unix(), v.Actor, action, nullID(caID), nullID(certID), detail)
+	key := v.macKeyOrNil()
+	if key == nil {
+		return ErrLocked
+	}
+	head, err := readAuditHead(tx, key)
 	if err != nil {
+		return err
+	}
+	e := auditFields{ID: head.ID + 1, At: v.now().UTC().Unix(), Actor: v.Actor, Action: action, CAID: caID, CertID: certID, Detail: detail}
+	e.Link = e.link(key, head.Link)
+	_, err = tx.Exec(`INSERT INTO audit (id, at, actor, action, ca_id, cert_id, detail, link) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		e.ID, e.At, e.Actor, action, nullID(caID), nullID(certID), detail, e.Link)
+	if err != nil {
+		if isUniqueViolation(err) {
+			return tampered("the audit trail", "an entry after its recorded head (id %d) exists", head.ID)
+		}
 		return fmt.Errorf("writing the audit trail: %w", err)
 	}
+	return setMeta(tx, "audit_head", auditHead{ID: e.ID, Link: e.Link}.encode(key))
+}
+
+// readAuditHead reads the chain's head; a vault with no entries yet starts at 0.
+func readAuditHead(q interface {
+	QueryRow(query string, args ...any) *sql.Row
+}, key []byte) (auditHead, error) {
+	var s string
+	err := q.QueryRow(`SELECT value FROM meta WHERE name = 'audit_head'`).Scan(&s)
+	if errors.Is(err, sql.ErrNoRows) {
+		var n int
+		if err := q.QueryRow(`SELECT count(*) FROM audit`).Scan(&n); err != nil {
+			return auditHead{}, fmt.Errorf("reading the audit trail: %w", err)
+		}
+		if n > 0 {
+			return auditHead{}, tampered("the audit trail's head", "it is missing")
+		}
+		return auditHead{}, nil
+	}
+	if err != nil {
+		return auditHead{}, fmt.Errorf("reading the audit trail: %w", err)
+	}
+	return decodeAuditHead(key, s)
+}
+
+func setMeta(tx *sql.Tx, name, value string) error {
+	_, err := tx.Exec(`INSERT INTO meta (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value`, name, value)
+	if err != nil {
+		return fmt.Errorf("writing vault settings: %w", err)
+	}
 	return nil
+}
+
+// chainAllAudit recomputes every link of the audit trail under key.
+func chainAllAudit(ctx context.Context, tx *sql.Tx, key []byte) error {
+	entries, err := auditRows(ctx, tx, 0)
+	if err != nil {
+		return err
+	}
+	var head auditHead
+	for _, e := range entries {
+		e.Link = e.link(key, head.Link)
+		if _, err := tx.ExecContext(ctx, `UPDATE audit SET link = ? WHERE id = ?`, e.Link, e.ID); err != nil {
+			return fmt.Errorf("chaining the audit trail: %w", err)
+		}
+		head = auditHead{ID: e.ID, Link: e.Link}
+	}
+	if len(entries) == 0 {
+		_, err := tx.ExecContext(ctx, `DELETE FROM meta WHERE name = 'audit_head'`)
+		return err
+	}
+	return setMeta(tx, "audit_head", head.encode(key))
+}
+
+func auditRows(ctx context.Context, q queryer, after int64) ([]auditFields, error) {
+	rows, err := q.QueryContext(ctx, `SELECT id, at, actor, action, COALESCE(ca_id, 0), COALESCE(cert_id, 0), detail, link FROM audit WHERE id > ? ORDER BY id`, after)
+	if err != nil {
+		return nil, fmt.Errorf("reading the audit trail: %w", err)
+	}
+	defer rows.Close()
+	var out []auditFields
+	for rows.Next() {
+		var e auditFields
+		if err := rows.Scan(&e.ID, &e.At, &e.Actor, &e.Action, &e.CAID, &e.CertID, &e.Detail, &e.Link); err != nil {
+			return nil, fmt.Errorf("reading the audit trail: %w", err)
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// AuditChain is the result of checking the audit trail's hash chain.
+type AuditChain struct {
+	// Checked is false when the vault is locked: the links are HMACs under
+	// the vault key, so the chain cannot be checked without it.
+	Checked bool `json:"checked"`
+	// Intact is true when every link and the head match.
+	Intact  bool  `json:"intact"`
+	Entries int   `json:"entries"`
+	Problem error `json:"-"` // the first break, an *IntegrityError
+	// BrokenAt is the id of the first entry whose link does not match (0: none).
+	BrokenAt int64 `json:"broken_at,omitempty"`
+}
+
+// VerifyAudit walks the whole audit trail and checks its chain.
+func (v *Vault) VerifyAudit(ctx context.Context) (AuditChain, error) {
+	key := v.macKeyOrNil()
+	entries, err := auditRows(ctx, v.db, 0)
+	if err != nil {
+		return AuditChain{}, err
+	}
+	out := AuditChain{Entries: len(entries)}
+	if key == nil {
+		return out, nil
+	}
+	out.Checked = true
+	var prev auditHead
+	for _, e := range entries {
+		if e.Link == nil || !hmac.Equal(e.Link, e.link(key, prev.Link)) {
+			out.BrokenAt = e.ID
+			out.Problem = tampered(fmt.Sprintf("audit entry %d (%s)", e.ID, e.Action), "its link does not follow entry %d: an entry before it was removed or changed, or this one was", prev.ID)
+			return out, nil
+		}
+		prev = auditHead{ID: e.ID, Link: e.Link}
+	}
+	head, err := readAuditHead(v.db, key)
+	if err != nil {
+		out.Problem = err
+		return out, nil
+	}
+	if head.ID != prev.ID || !hmac.Equal(head.Link, prev.Link) {
+		out.Problem = tampered("the audit trail", "it ends at entry %d but its head records entry %d: entries at the end were removed", prev.ID, head.ID)
+		return out, nil
+	}
+	out.Intact = true
+	return out, nil
 }
 
 // Audit returns the audit trail, newest first; certID 0 means all entries.

@@ -4,21 +4,21 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 )
 
-// Check runs SQLite's integrity check and reports the first problem.
+// Check runs the full check (CheckAll with SQLite's integrity_check) and
+// returns nil or one error naming every problem: wrapping ErrTampered when
+// a record fails its fingerprint, MAC or chain, ErrDamaged otherwise.
 func (v *Vault) Check(ctx context.Context) error {
-	var result string
-	if err := v.db.QueryRowContext(ctx, `PRAGMA integrity_check`).Scan(&result); err != nil {
-		return fmt.Errorf("checking the vault: %w", err)
+	r, err := v.CheckAll(ctx, CheckOptions{Full: true})
+	if err != nil {
+		return err
 	}
-	if result != "ok" {
-		return fmt.Errorf("the vault file is damaged: %s", result)
-	}
-	return nil
+	return r.Err()
 }
 
 // Backup writes a consistent copy of the whole vault, keys still sealed
@@ -40,23 +40,109 @@ func (v *Vault) Backup(ctx context.Context, path string) error {
 	return nil
 }
 
-// Restore checks that backup is a sound Certdesk vault and copies it to
-// target, which must not exist yet (restoring never overwrites a vault).
-// The passphrase stays the one the backup was made with.
-func Restore(ctx context.Context, backup, target string) error {
-	b, err := Open(backup)
-	if err != nil {
-		return fmt.Errorf("the backup: %w", err)
+// Restore copies backup to target, which must not exist yet (restoring
+// never overwrites a vault), then opens the copy, unlocks it and runs the
+// full check: a backup that is damaged or whose records were changed by
+// anyone without the vault key (a CA swapped, a revocation removed) is
+// refused and the copy removed. passphrase is asked for only when the
+// backup has one. The backup file itself is never changed.
+func Restore(ctx context.Context, backup, target string, passphrase func() ([]byte, error)) error {
+	if err := looksLikeSQLite(backup); err != nil {
+		return err
 	}
-	err = b.Check(ctx)
-	if err == nil {
-		if err = os.MkdirAll(filepath.Dir(target), 0o700); err == nil {
-			err = b.Backup(ctx, target)
+	if err := os.MkdirAll(filepath.Dir(target), 0o700); err != nil {
+		return fmt.Errorf("creating the vault folder: %w", err)
+	}
+	if err := copyNew(backup, target); err != nil {
+		return err
+	}
+	err := checkRestored(ctx, target, passphrase)
+	if err != nil {
+		os.Remove(target)
+		os.Remove(target + "-journal")
+		return fmt.Errorf("the backup %s was not restored: %w", backup, err)
+	}
+	return nil
+}
+
+func checkRestored(ctx context.Context, target string, passphrase func() ([]byte, error)) error {
+	v, err := Open(target)
+	if err != nil {
+		return err
+	}
+	defer v.Close()
+	var pass []byte
+	if !v.Insecure() {
+		if passphrase == nil {
+			return errors.New("its passphrase is needed to check it")
+		}
+		if pass, err = passphrase(); err != nil {
+			return err
 		}
 	}
-	b.Close()
-	if err != nil && strings.Contains(err.Error(), "already exists") {
-		return fmt.Errorf("%s already exists: restore into a new file, then move it into place", target)
+	if err := v.Unlock(pass); err != nil {
+		return err
 	}
-	return err
+	return v.Check(ctx)
+}
+
+// looksLikeSQLite refuses a file that is not SQLite at all before anything
+// is copied.
+func looksLikeSQLite(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("%w: the backup %s does not exist", ErrNoVault, path)
+		}
+		return fmt.Errorf("reading the backup: %w", err)
+	}
+	defer f.Close()
+	var magic [16]byte
+	if _, err := io.ReadFull(f, magic[:]); err != nil || string(magic[:]) != "SQLite format 3\x00" {
+		return fmt.Errorf("the backup %s is not an SQLite file (is it a Certdesk vault?)", path)
+	}
+	return nil
+}
+
+// copyNew copies a file to a new path (0600, never over an existing file).
+func copyNew(from, to string) error {
+	in, err := os.Open(from)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("%w: the backup %s does not exist", ErrNoVault, from)
+		}
+		return fmt.Errorf("reading the backup: %w", err)
+	}
+	defer in.Close()
+	if st, err := in.Stat(); err != nil || !st.Mode().IsRegular() {
+		return fmt.Errorf("the backup %s is not a regular file", from)
+	}
+	out, err := os.OpenFile(to, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+	if err != nil {
+		if errors.Is(err, os.ErrExist) {
+			return fmt.Errorf("%s already exists: restore into a new file, then move it into place", to)
+		}
+		return fmt.Errorf("creating %s: %w", to, err)
+	}
+	_, err = io.Copy(out, in)
+	if err == nil {
+		err = out.Sync()
+	}
+	if cerr := out.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(to)
+		return fmt.Errorf("copying the backup: %w", err)
+	}
+	return nil
+}
+
+// joinProblems lists problems in one sentence.
+func joinProblems(ps []Problem) string {
+	var parts []string
+	for _, p := range ps {
+		parts = append(parts, p.Message)
+	}
+	return strings.Join(parts, "; ")
 }

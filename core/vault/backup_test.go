@@ -37,10 +37,11 @@ func TestBackupAndRestore(t *testing.T) {
 		t.Error("a backup overwrote an existing file")
 	}
 	restored := filepath.Join(dir, "restored", "vault.db")
-	if err := Restore(ctx, backup, restored); err != nil {
+	pass := func() ([]byte, error) { return []byte("correct horse"), nil }
+	if err := Restore(ctx, backup, restored, pass); err != nil {
 		t.Fatal(err)
 	}
-	if err := Restore(ctx, backup, restored); err == nil || !strings.Contains(err.Error(), "already exists") {
+	if err := Restore(ctx, backup, restored, pass); err == nil || !strings.Contains(err.Error(), "already exists") {
 		t.Errorf("restore over a vault: %v", err)
 	}
 	r, err := OpenUnlocked(restored, []byte("correct horse"))
@@ -77,7 +78,7 @@ func TestBackupAndRestore(t *testing.T) {
 	}
 	garbage := filepath.Join(dir, "garbage.db")
 	os.WriteFile(garbage, []byte(strings.Repeat("x", 4096)), 0o600)
-	if err := Restore(ctx, garbage, filepath.Join(dir, "g2.db")); err == nil {
+	if err := Restore(ctx, garbage, filepath.Join(dir, "g2.db"), pass); err == nil {
 		t.Error("a garbage backup was restored")
 	}
 }

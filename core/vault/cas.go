@@ -73,6 +73,9 @@ func (v *Vault) scanCA(ctx context.Context, row scanner) (CA, error) {
 		ca.CRLNextUpdate = time.Unix(next.Int64, 0).UTC()
 	}
 	ca.CreatedAt = time.Unix(created, 0).UTC()
+	if _, err := v.caRow(ctx, ca.ID); err != nil {
+		return ca, err
+	}
 	rec, err := v.Get(ctx, ca.CertID)
 	if err != nil {
 		return ca, fmt.Errorf("the certificate of CA %q is missing: %w", ca.Name, err)
@@ -81,11 +84,13 @@ func (v *Vault) scanCA(ctx context.Context, row scanner) (CA, error) {
 	return ca, nil
 }
 
-// CAs lists the vault's CAs by name.
+// CAs lists the vault's CAs by name. When the vault is unlocked each CA's
+// record and revocation set are checked (an *IntegrityError otherwise),
+// so the trust built from this list never silently drops a revocation.
 func (v *Vault) CAs(ctx context.Context) ([]CA, error) {
 	rows, err := v.db.QueryContext(ctx, `SELECT `+caColumns+` FROM cas ORDER BY name COLLATE NOCASE`)
 	if err != nil {
-		return nil, fmt.Errorf("listing CAs: %w", err)
+		return nil, v.readError("listing CAs", err)
 	}
 	var raw []CA
 	for rows.Next() {
@@ -94,7 +99,7 @@ func (v *Vault) CAs(ctx context.Context) ([]CA, error) {
 		var created int64
 		if err := rows.Scan(&ca.ID, &ca.Name, &ca.CertID, &ca.ChainPEM, &ca.CRLNumber, &this, &next, &created); err != nil {
 			rows.Close()
-			return nil, fmt.Errorf("listing CAs: %w", err)
+			return nil, v.readError("listing CAs", err)
 		}
 		raw = append(raw, ca)
 	}
@@ -104,6 +109,15 @@ func (v *Vault) CAs(ctx context.Context) ([]CA, error) {
 		ca, err := v.caByID(ctx, r.ID)
 		if err != nil {
 			return nil, err
+		}
+		if v.macKeyOrNil() != nil {
+			row, err := v.caRow(ctx, ca.ID)
+			if err != nil {
+				return nil, err
+			}
+			if _, err := v.verifiedRevocations(ctx, row); err != nil {
+				return nil, err
+			}
 		}
 		out = append(out, ca)
 	}
@@ -120,6 +134,9 @@ func (v *Vault) CAByName(ctx context.Context, name string) (CA, error) {
 			hint = "the vault has: " + strings.Join(names, ", ")
 		}
 		return ca, fmt.Errorf("%w: no CA named %q; %s", ErrNotFound, name, hint)
+	}
+	if err != nil && !errors.Is(err, ErrTampered) && !errors.Is(err, ErrNotFound) {
+		return ca, v.readError(fmt.Sprintf("reading CA %q", name), err)
 	}
 	return ca, err
 }
@@ -143,7 +160,7 @@ func (v *Vault) DefaultCA(ctx context.Context) (CA, error) {
 func (v *Vault) caNames(ctx context.Context) ([]string, error) {
 	rows, err := v.db.QueryContext(ctx, `SELECT name FROM cas ORDER BY name`)
 	if err != nil {
-		return nil, fmt.Errorf("listing CAs: %w", err)
+		return nil, v.readError("listing CAs", err)
 	}
 	defer rows.Close()
 	var names []string
@@ -162,11 +179,15 @@ func (v *Vault) caByID(ctx context.Context, id int64) (CA, error) {
 	if errors.Is(err, sql.ErrNoRows) {
 		return ca, fmt.Errorf("%w: no CA with id %d", ErrNotFound, id)
 	}
+	if err != nil && !errors.Is(err, ErrTampered) && !errors.Is(err, ErrNotFound) {
+		return ca, v.readError(fmt.Sprintf("reading CA %d", id), err)
+	}
 	return ca, err
 }
 
 // Authority returns the CA with its certificate and unsealed key, ready to
-// sign. The vault must be unlocked.
+// sign, after checking the certificate (fingerprint, MAC) and that it
+// belongs to the key. The vault must be unlocked.
 func (v *Vault) Authority(ctx context.Context, ca CA) (pki.Authority, error) {
 	if ca.TrustOnly() {
 		return pki.Authority{}, fmt.Errorf("CA %q: %w", ca.Name, ErrTrustOnly)
@@ -178,6 +199,9 @@ func (v *Vault) Authority(ctx context.Context, ca CA) (pki.Authority, error) {
 	key, err := v.PrivateKey(ctx, ca.CertID)
 	if err != nil {
 		return pki.Authority{}, fmt.Errorf("CA %q: %w", ca.Name, err)
+	}
+	if err := pki.KeyMatchesCertificate(key, cert); err != nil {
+		return pki.Authority{}, tampered(fmt.Sprintf("the certificate of CA %q", ca.Name), "it does not match the CA's private key")
 	}
 	return pki.Authority{Cert: cert, Key: key}, nil
 }

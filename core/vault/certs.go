@@ -47,7 +47,7 @@ func (v *Vault) insertCert(tx *sql.Tx, cert *x509.Certificate, key crypto.Signer
 		r.NotBefore.Unix(), r.NotAfter.Unix(), r.KeyType, r.FingerprintSHA256, r.FingerprintSHA1,
 		r.IsCA, sealed != nil, v.now().UTC().Unix(), nullID(renewedFrom))
 	if err != nil {
-		if strings.Contains(err.Error(), "UNIQUE") {
+		if isUniqueViolation(err) {
 			return 0, fmt.Errorf("%w: the vault already holds this certificate (serial %s, SHA-256 %s)", ErrExists, r.Serial, r.FingerprintSHA256)
 		}
 		return 0, fmt.Errorf("storing the certificate: %w", err)
@@ -72,24 +72,22 @@ func (v *Vault) Get(ctx context.Context, id int64) (Record, error) {
 		return r, fmt.Errorf("%w: no certificate with id %d", ErrNotFound, id)
 	}
 	if err != nil {
-		return r, fmt.Errorf("reading certificate %d: %w", id, err)
+		return r, v.readError(fmt.Sprintf("reading certificate %d", id), err)
 	}
 	return r, nil
 }
 
-// Certificate returns the parsed certificate with the given id.
+// Certificate returns the parsed certificate with the given id, checked
+// against its stored SHA-256 fingerprint and, when the vault is unlocked,
+// its MAC (an *IntegrityError otherwise; see Assurance).
 func (v *Vault) Certificate(ctx context.Context, id int64) (*x509.Certificate, error) {
-	var der []byte
-	err := v.db.QueryRowContext(ctx, `SELECT der FROM cert_blobs WHERE cert_id = ?`, id).Scan(&der)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("%w: no certificate with id %d", ErrNotFound, id)
-	}
+	der, f, err := v.certWithFields(ctx, id)
 	if err != nil {
-		return nil, fmt.Errorf("reading certificate %d: %w", id, err)
+		return nil, err
 	}
 	cert, err := x509.ParseCertificate(der)
 	if err != nil {
-		return nil, fmt.Errorf("certificate %d in the vault is damaged: %w", id, err)
+		return nil, tampered(f.name(), "it does not parse: %v", err)
 	}
 	return cert, nil
 }
@@ -107,7 +105,7 @@ func (v *Vault) PrivateKey(ctx context.Context, id int64) (crypto.Signer, error)
 		return nil, fmt.Errorf("%w: no certificate with id %d", ErrNotFound, id)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("reading the key of certificate %d: %w", id, err)
+		return nil, v.readError(fmt.Sprintf("reading the key of certificate %d", id), err)
 	}
 	if sealed == nil {
 		return nil, fmt.Errorf("the vault holds no private key for certificate %d (it was signed from a CSR or imported without its key)", id)
@@ -255,14 +253,14 @@ func (v *Vault) List(ctx context.Context, f Filter) ([]Record, error) {
 	}
 	rows, err := v.db.QueryContext(ctx, q, args...)
 	if err != nil {
-		return nil, fmt.Errorf("listing certificates: %w", err)
+		return nil, v.readError("listing certificates", err)
 	}
 	defer rows.Close()
 	var out []Record
 	for rows.Next() {
 		r, err := scanRecord(rows)
 		if err != nil {
-			return nil, fmt.Errorf("listing certificates: %w", err)
+			return nil, v.readError("listing certificates", err)
 		}
 		out = append(out, r)
 	}
@@ -277,7 +275,7 @@ func (v *Vault) Count(ctx context.Context, f Filter) (int, error) {
 	}
 	var n int
 	if err := v.db.QueryRowContext(ctx, `SELECT count(*)`+recordFrom+where, args...).Scan(&n); err != nil {
-		return 0, fmt.Errorf("counting certificates: %w", err)
+		return 0, v.readError("counting certificates", err)
 	}
 	return n, nil
 }
@@ -307,7 +305,7 @@ func (v *Vault) CountByStatus(ctx context.Context, caID int64) (map[certinfo.Sta
 		dest[i] = &counts[i]
 	}
 	if err := v.db.QueryRowContext(ctx, q, args...).Scan(dest...); err != nil {
-		return nil, fmt.Errorf("counting certificates: %w", err)
+		return nil, v.readError("counting certificates", err)
 	}
 	out := map[certinfo.Status]int{}
 	for i, st := range certinfo.Statuses {
@@ -373,14 +371,14 @@ func (v *Vault) Find(ctx context.Context, ref string) (Record, error) {
 func (v *Vault) query(ctx context.Context, where string, args ...any) ([]Record, error) {
 	rows, err := v.db.QueryContext(ctx, `SELECT `+recordColumns+recordFrom+` WHERE `+where, args...)
 	if err != nil {
-		return nil, fmt.Errorf("looking up certificates: %w", err)
+		return nil, v.readError("looking up certificates", err)
 	}
 	defer rows.Close()
 	var out []Record
 	for rows.Next() {
 		r, err := scanRecord(rows)
 		if err != nil {
-			return nil, fmt.Errorf("looking up certificates: %w", err)
+			return nil, v.readError("looking up certificates", err)
 		}
 		out = append(out, r)
 	}

@@ -4,7 +4,9 @@ import (
 	"crypto/aes"
 	"crypto/cipher"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"strconv"
@@ -25,8 +27,24 @@ const (
 )
 
 const (
-	vaultKeyAAD  = "certdesk vault key v1"
-	keyAADPrefix = "certdesk private key v1 "
+	// vaultKeyAAD bound the vault key of vaults made before schema 3;
+	// vaultKeyAADSealed binds it once every record carries a MAC.
+	vaultKeyAAD       = "certdesk vault key v1"
+	vaultKeyAADSealed = "certdesk vault key v2 sealed"
+	keyAADPrefix      = "certdesk private key v1 "
+)
+
+// Bounds on the KDF settings read from a vault file, so that a damaged or
+// hostile file cannot make an unlock take hours or all memory: scrypt uses
+// 128·N·r bytes, capped here at 1 GiB, and at most 16 parallel passes.
+const (
+	minLogN        = 10
+	maxLogN        = 22
+	maxR           = 32
+	maxP           = 16
+	maxScryptBytes = 1 << 30
+	minSaltLen     = 16
+	maxSaltLen     = 64
 )
 
 // kdfParams are stored in the meta table.
@@ -37,15 +55,37 @@ type kdfParams struct {
 	Insecure bool
 }
 
+// check refuses settings outside the bounds, as damage.
+func (p kdfParams) check() error {
+	bad := p.LogN < minLogN || p.LogN > maxLogN || p.R < 1 || p.R > maxR || p.P < 1 || p.P > maxP ||
+		len(p.Salt) < minSaltLen || len(p.Salt) > maxSaltLen
+	if !bad && int64(128)*int64(p.R)<<p.LogN > maxScryptBytes {
+		bad = true
+	}
+	if bad {
+		return fmt.Errorf("%w: its key-derivation settings (scrypt N=2^%d r=%d p=%d, %d-byte salt) are outside what Certdesk writes or accepts", ErrDamaged, p.LogN, p.R, p.P, len(p.Salt))
+	}
+	return nil
+}
+
 func (p kdfParams) derive(passphrase []byte) ([]byte, error) {
-	if p.LogN < 10 || p.LogN > 22 || p.R < 1 || p.P < 1 || len(p.Salt) < 16 {
-		return nil, errors.New("the vault's key-derivation settings are damaged")
+	if err := p.check(); err != nil {
+		return nil, err
 	}
 	key, err := scrypt.Key(passphrase, p.Salt, 1<<p.LogN, p.R, p.P, 32)
 	if err != nil {
 		return nil, fmt.Errorf("deriving the key from the passphrase: %w", err)
 	}
 	return key, nil
+}
+
+// keyCheck is a checksum of the sealed vault key and its KDF settings,
+// stored beside them: a mismatch means the key material is damaged, which
+// is told apart from a wrong passphrase.
+func keyCheck(p kdfParams, wrapped []byte) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "certdesk key check v1|%d|%d|%d|%x|%x", p.LogN, p.R, p.P, p.Salt, wrapped)
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 func (p kdfParams) meta() map[string]string {
@@ -64,25 +104,29 @@ func (p kdfParams) meta() map[string]string {
 }
 
 func kdfFromMeta(m map[string]string) (kdfParams, error) {
+	damaged := fmt.Errorf("%w: its key-derivation settings are unreadable", ErrDamaged)
 	if m["kdf"] != "scrypt" {
+		if m["kdf"] == "" {
+			return kdfParams{}, damaged
+		}
 		return kdfParams{}, fmt.Errorf("the vault uses key derivation %q, which this build does not know", m["kdf"])
 	}
 	var p kdfParams
 	var err error
 	if p.LogN, err = strconv.Atoi(m["kdf_log_n"]); err != nil {
-		return p, errors.New("the vault's key-derivation settings are damaged")
+		return p, damaged
 	}
 	if p.R, err = strconv.Atoi(m["kdf_r"]); err != nil {
-		return p, errors.New("the vault's key-derivation settings are damaged")
+		return p, damaged
 	}
 	if p.P, err = strconv.Atoi(m["kdf_p"]); err != nil {
-		return p, errors.New("the vault's key-derivation settings are damaged")
+		return p, damaged
 	}
 	if p.Salt, err = base64.StdEncoding.DecodeString(m["kdf_salt"]); err != nil {
-		return p, errors.New("the vault's key-derivation settings are damaged")
+		return p, damaged
 	}
 	p.Insecure = m["insecure"] == "1"
-	return p, nil
+	return p, p.check()
 }
 
 func newKDFParams(insecure bool) (kdfParams, error) {

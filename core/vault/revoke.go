@@ -2,11 +2,11 @@ package vault
 
 import (
 	"context"
+	"crypto/hmac"
 	"database/sql"
 	"errors"
 	"fmt"
 	"math/big"
-	"strings"
 	"time"
 
 	"certdesk/core/pki"
@@ -98,12 +98,18 @@ func (v *Vault) DenyFingerprint(ctx context.Context, fingerprint string, reason 
 	}
 	d := Denial{FingerprintSHA256: fp, Reason: ReasonName(reason), RevokedAt: v.now().UTC().Truncate(time.Second), Note: note}
 	err = v.write(ctx, func(tx *sql.Tx) error {
-		_, err := tx.Exec(`INSERT INTO denied_fingerprints (fingerprint_sha256, reason, revoked_at, note) VALUES (?, ?, ?, ?)`, fp, reason, d.RevokedAt.Unix(), note)
+		key := v.macKeyOrNil()
+		row := denialFields{FP: fp, Reason: int64(reason), RevokedAt: d.RevokedAt.Unix(), Note: note}
+		row.MAC = row.mac(key)
+		_, err := tx.Exec(`INSERT INTO denied_fingerprints (fingerprint_sha256, reason, revoked_at, note, mac) VALUES (?, ?, ?, ?, ?)`, fp, reason, d.RevokedAt.Unix(), note, row.MAC)
 		if err != nil {
-			if strings.Contains(err.Error(), "UNIQUE") {
+			if isUniqueViolation(err) {
 				return fmt.Errorf("%w: %s is already on the deny-list; nothing changed", ErrAlreadyRevoked, fp)
 			}
 			return fmt.Errorf("adding to the deny-list: %w", err)
+		}
+		if err := toggleDenial(tx, key, row.MAC, +1); err != nil {
+			return err
 		}
 		return v.audit(tx, "fingerprint.deny", 0, 0, fmt.Sprintf("denied %s, reason %s", fp, ReasonName(reason)))
 	})
@@ -120,36 +126,46 @@ func (v *Vault) AllowFingerprint(ctx context.Context, fingerprint string) error 
 		return err
 	}
 	return v.write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.Exec(`DELETE FROM denied_fingerprints WHERE fingerprint_sha256 = ?`, fp)
+		key := v.macKeyOrNil()
+		var row denialFields
+		err := tx.QueryRow(`SELECT fingerprint_sha256, reason, revoked_at, note, mac FROM denied_fingerprints WHERE fingerprint_sha256 = ?`, fp).
+			Scan(&row.FP, &row.Reason, &row.RevokedAt, &row.Note, &row.MAC)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("%w: %s is not on the deny-list", ErrNotRevoked, fp)
+		}
 		if err != nil {
 			return fmt.Errorf("changing the deny-list: %w", err)
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return fmt.Errorf("%w: %s is not on the deny-list", ErrNotRevoked, fp)
+		if row.MAC == nil || !hmac.Equal(row.MAC, row.mac(key)) {
+			return tampered("deny-list entry "+fp, "it does not match its MAC")
+		}
+		if _, err := tx.Exec(`DELETE FROM denied_fingerprints WHERE fingerprint_sha256 = ?`, fp); err != nil {
+			return fmt.Errorf("changing the deny-list: %w", err)
+		}
+		if err := toggleDenial(tx, key, row.MAC, -1); err != nil {
+			return err
 		}
 		return v.audit(tx, "fingerprint.allow", 0, 0, "allowed "+fp)
 	})
 }
 
-// Denials lists the fingerprint deny-list.
+// Denials lists the fingerprint deny-list. When the vault is unlocked
+// every entry and the list as a whole are checked against their MACs.
 func (v *Vault) Denials(ctx context.Context) ([]Denial, error) {
-	rows, err := v.db.QueryContext(ctx, `SELECT fingerprint_sha256, reason, revoked_at, note FROM denied_fingerprints ORDER BY revoked_at`)
+	rows, seal, err := readDenialRows(ctx, v.db)
 	if err != nil {
-		return nil, fmt.Errorf("reading the deny-list: %w", err)
+		return nil, v.readError("reading the deny-list", err)
 	}
-	defer rows.Close()
-	var out []Denial
-	for rows.Next() {
-		var d Denial
-		var reason int
-		var at int64
-		if err := rows.Scan(&d.FingerprintSHA256, &reason, &at, &d.Note); err != nil {
-			return nil, fmt.Errorf("reading the deny-list: %w", err)
+	if key := v.macKeyOrNil(); key != nil {
+		if err := verifyDenials(key, rows, seal); err != nil {
+			return nil, err
 		}
-		d.Reason, d.RevokedAt = ReasonName(reason), time.Unix(at, 0).UTC()
-		out = append(out, d)
 	}
-	return out, rows.Err()
+	var out []Denial
+	for _, f := range rows {
+		out = append(out, Denial{FingerprintSHA256: f.FP, Reason: ReasonName(int(f.Reason)), RevokedAt: time.Unix(f.RevokedAt, 0).UTC(), Note: f.Note})
+	}
+	return out, nil
 }
 
 // RevokedBy tells who revoked a certificate, from the audit trail.
@@ -184,6 +200,14 @@ func (v *Vault) SignCRL(ctx context.Context, ca CA, validity time.Duration) (CRL
 	if err := auth.CheckCanSignCRL(); err != nil {
 		return CRL{}, err
 	}
+	row, err := v.caRow(ctx, ca.ID)
+	if err != nil {
+		return CRL{}, err
+	}
+	revoked, err := v.verifiedRevocations(ctx, row)
+	if err != nil {
+		return CRL{}, err
+	}
 	var out CRL
 	err = v.write(ctx, func(tx *sql.Tx) error {
 		var last int64
@@ -191,26 +215,16 @@ func (v *Vault) SignCRL(ctx context.Context, ca CA, validity time.Duration) (CRL
 			return fmt.Errorf("reading the CRL number: %w", err)
 		}
 		var entries []pki.Revoked
-		rows, err := tx.Query(`SELECT serial, revoked_at, revocation_reason FROM certs WHERE ca_id = ? AND revoked_at IS NOT NULL AND kind <> 'ca' ORDER BY id`, ca.ID)
-		if err != nil {
-			return fmt.Errorf("reading revocations: %w", err)
-		}
-		for rows.Next() {
-			var serial string
-			var at int64
-			var reason int
-			if err := rows.Scan(&serial, &at, &reason); err != nil {
-				rows.Close()
-				return fmt.Errorf("reading revocations: %w", err)
-			}
-			n, ok := new(big.Int).SetString(serial, 16)
+		for _, f := range revoked {
+			n, ok := new(big.Int).SetString(f.Serial, 16)
 			if !ok {
-				rows.Close()
-				return fmt.Errorf("serial %q in the vault is damaged", serial)
+				return tampered(f.name(), "its serial %q is not hexadecimal", f.Serial)
 			}
-			entries = append(entries, pki.Revoked{Serial: n, Time: time.Unix(at, 0), Reason: reason})
+			if f.Kind == string(KindCA) {
+				continue
+			}
+			entries = append(entries, pki.Revoked{Serial: n, Time: time.Unix(f.RevokedAt, 0), Reason: int(f.Reason)})
 		}
-		rows.Close()
 		now := v.now().UTC().Truncate(time.Second)
 		out = CRL{Number: last + 1, ThisUpdate: now, NextUpdate: now.Add(validity), Entries: len(entries)}
 		out.DER, err = auth.SignCRL(pki.CRLRequest{Number: big.NewInt(out.Number), ThisUpdate: now, NextUpdate: out.NextUpdate, Entries: entries})

@@ -9,7 +9,7 @@ import (
 
 // SchemaVersion is the newest schema this build knows. A vault written by a
 // newer build is refused rather than misread.
-const SchemaVersion = 2
+const SchemaVersion = 3
 
 // migrations[i] brings a vault from schema version i to i+1. The SQL is kept
 // portable (no SQLite-only types) so that a shared PostgreSQL vault can follow.
@@ -110,6 +110,16 @@ CREATE TABLE cert_search (
 INSERT INTO cert_search (cert_id, text) SELECT id, search_text FROM certs;
 ALTER TABLE certs DROP COLUMN search_text;
 CREATE INDEX certs_status ON certs (ca_id, revoked_at, not_before, not_after);
+`,
+	// 2 -> 3: integrity (see integrity.go). The new columns start empty; an
+	// existing vault's records get their MACs on its first unlock.
+	`
+ALTER TABLE certs ADD COLUMN mac BLOB;
+ALTER TABLE cas ADD COLUMN rev_count INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE cas ADD COLUMN rev_digest TEXT NOT NULL DEFAULT '';
+ALTER TABLE cas ADD COLUMN mac BLOB;
+ALTER TABLE denied_fingerprints ADD COLUMN mac BLOB;
+ALTER TABLE audit ADD COLUMN link BLOB;
 `,
 }
 

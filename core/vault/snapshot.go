@@ -186,34 +186,31 @@ func (v *Vault) denial(ctx context.Context, fp string) (*Denial, error) {
 	return &Denial{FingerprintSHA256: fp, Reason: ReasonName(reason), RevokedAt: time.Unix(at, 0).UTC(), Note: note}, nil
 }
 
-// serialState is the current revocation state of one vault certificate;
-// nil for one the vault did not issue from one of its CAs.
+// serialState is the current revocation state of one vault certificate,
+// checked against its MAC when unlocked; nil for one the vault did not
+// issue from one of its CAs.
 func (v *Vault) serialState(ctx context.Context, id int64, issuers map[int64]*x509.Certificate) (*RevokedSerial, error) {
-	var caID int64
-	var serial string
-	var revokedAt sql.NullInt64
-	var reason int
-	err := v.db.QueryRowContext(ctx, `SELECT COALESCE(ca_id, 0), serial, revoked_at, COALESCE(revocation_reason, 0) FROM certs WHERE id = ?`, id).Scan(&caID, &serial, &revokedAt, &reason)
-	if errors.Is(err, sql.ErrNoRows) || (err == nil && caID == 0) {
+	st, err := v.RevocationStateOf(ctx, id)
+	if errors.Is(err, ErrNotFound) || (err == nil && st.CAID == 0) {
 		return nil, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("reading a revocation: %w", err)
+		return nil, err
 	}
-	issuer, ok := issuers[caID]
+	issuer, ok := issuers[st.CAID]
 	if !ok {
-		ca, err := v.caByID(ctx, caID)
+		ca, err := v.caByID(ctx, st.CAID)
 		if err != nil {
 			return nil, err
 		}
 		if issuer, err = v.Certificate(ctx, ca.CertID); err != nil {
 			return nil, err
 		}
-		issuers[caID] = issuer
+		issuers[st.CAID] = issuer
 	}
-	s := &RevokedSerial{Issuer: issuer, SerialHex: serial}
-	if revokedAt.Valid {
-		s.Revoked, s.Reason, s.At = true, ReasonName(reason), time.Unix(revokedAt.Int64, 0).UTC()
+	s := &RevokedSerial{Issuer: issuer, SerialHex: st.Serial}
+	if st.Revoked {
+		s.Revoked, s.Reason, s.At = true, ReasonName(st.Reason), st.At
 	}
 	return s, nil
 }

@@ -30,7 +30,11 @@ type Vault struct {
 
 	mu       sync.RWMutex
 	vaultKey []byte // nil while locked
+	macKey   []byte // derived from vaultKey: the integrity key (integrity.go)
 	insecure bool
+
+	health   health   // damage found on open or before the first write
+	warnings []string // about where the vault lives (place.go)
 
 	// Actor names who makes changes, for the audit trail.
 	Actor string
@@ -65,11 +69,20 @@ type CreateOptions struct {
 }
 
 // Create makes a new vault at path, protected by passphrase, and returns it
-// unlocked. It refuses to touch an existing file. The folder is made 0700
-// and the file 0600.
+// unlocked. It refuses to touch an existing file, and a passphrase that
+// CheckPassphrase calls weak (unless opts.Insecure). The folder is made
+// 0700 and the file 0600.
 func Create(path string, passphrase []byte, opts CreateOptions) (*Vault, error) {
 	if !opts.Insecure && len(passphrase) == 0 {
 		return nil, errors.New("a passphrase is needed (or choose an insecure demo vault explicitly)")
+	}
+	if _, err := os.Lstat(path); err == nil {
+		return nil, fmt.Errorf("%s already exists: open it, or choose another path", path)
+	}
+	if !opts.Insecure {
+		if err := CheckPassphrase(passphrase); err != nil {
+			return nil, err
+		}
 	}
 	if opts.Insecure {
 		passphrase = nil
@@ -120,22 +133,48 @@ func (v *Vault) initialiseKeyring(passphrase []byte, opts CreateOptions) error {
 	if _, err := rand.Read(vaultKey); err != nil {
 		return fmt.Errorf("drawing the vault key: %w", err)
 	}
-	wrapped, err := seal(kek, vaultKey, vaultKeyAAD)
+	m, err := wrappedKeyMeta(params, kek, vaultKey)
 	if err != nil {
 		return err
 	}
-	m := params.meta()
-	m["vault_key"] = encodeB64(wrapped)
 	m["created_at"] = v.now().UTC().Format(time.RFC3339)
+	if err := v.setKeys(vaultKey); err != nil {
+		return err
+	}
+	v.insecure = opts.Insecure
 	return v.write(ctx, func(tx *sql.Tx) error {
 		for k, val := range m {
-			if _, err := tx.Exec(`INSERT INTO meta (name, value) VALUES (?, ?)`, k, val); err != nil {
-				return fmt.Errorf("writing vault settings: %w", err)
+			if err := setMeta(tx, k, val); err != nil {
+				return err
 			}
 		}
-		v.vaultKey, v.insecure = vaultKey, opts.Insecure
 		return v.audit(tx, "vault.create", 0, 0, map[bool]string{true: "insecure demo vault, no passphrase", false: "passphrase-protected"}[opts.Insecure])
 	})
+}
+
+// wrappedKeyMeta seals the vault key under kek and returns the meta rows
+// that hold it: the KDF settings, the sealed key and its checksum.
+func wrappedKeyMeta(params kdfParams, kek, vaultKey []byte) (map[string]string, error) {
+	wrapped, err := seal(kek, vaultKey, vaultKeyAADSealed)
+	if err != nil {
+		return nil, err
+	}
+	m := params.meta()
+	m["vault_key"] = encodeB64(wrapped)
+	m["vault_key_check"] = keyCheck(params, wrapped)
+	return m, nil
+}
+
+// setKeys installs an unsealed vault key and its integrity key.
+func (v *Vault) setKeys(vaultKey []byte) error {
+	mk, err := deriveMACKey(vaultKey)
+	if err != nil {
+		return err
+	}
+	v.mu.Lock()
+	v.vaultKey, v.macKey = vaultKey, mk
+	v.mu.Unlock()
+	return nil
 }
 
 // Open opens an existing vault, locked: certificates can be read, but
@@ -158,12 +197,17 @@ func Open(path string) (*Vault, error) {
 	if err != nil {
 		return nil, err
 	}
+	v.warnings = placeWarnings(path)
+	v.health.noteHeader(path, st.Size())
 	ctx := context.Background()
 	version, err := schemaVersion(ctx, v.db)
 	if err == nil && version == 0 {
 		err = fmt.Errorf("%s is an SQLite file but not a Certdesk vault", path)
 	}
-	if err == nil {
+	if err == nil && version < SchemaVersion {
+		err = v.health.err() // never migrate a damaged file
+	}
+	if err == nil && version != SchemaVersion {
 		err = migrate(ctx, v.db, version)
 	}
 	if err != nil {
@@ -204,6 +248,9 @@ func openDB(path string) (*Vault, error) {
 	}
 	if err := db.Ping(); err != nil {
 		db.Close()
+		if isCorrupt(err) {
+			return nil, fmt.Errorf("%w: SQLite cannot read %s (%v); restore a backup", ErrDamaged, path, err)
+		}
 		return nil, fmt.Errorf("opening the vault file %s (is it a Certdesk vault?): %w", path, err)
 	}
 	return &Vault{db: db, path: path, Actor: DefaultActor("certdesk"), Now: time.Now}, nil
@@ -216,9 +263,13 @@ func (v *Vault) Insecure() bool { return v.insecure }
 func (v *Vault) Path() string { return v.path }
 
 // Unlock checks the passphrase and unlocks the private keys. A wrong
-// passphrase returns ErrWrongPassphrase and changes nothing.
+// passphrase returns ErrWrongPassphrase and changes nothing; damaged key
+// material returns ErrDamaged; a passphrase given to an insecure vault
+// returns ErrNoPassphraseVault. The first unlock of a vault made before
+// schema 3 computes every record's MAC (one transaction).
 func (v *Vault) Unlock(passphrase []byte) error {
-	m, err := v.meta(context.Background())
+	ctx := context.Background()
+	m, err := v.meta(ctx)
 	if err != nil {
 		return err
 	}
@@ -227,24 +278,69 @@ func (v *Vault) Unlock(passphrase []byte) error {
 		return err
 	}
 	if params.Insecure {
+		if len(passphrase) > 0 {
+			return fmt.Errorf("%w: it was made as an insecure demo vault, so a passphrase protects nothing here; drop the passphrase, or make a protected vault with `certctl init` and move the CAs over", ErrNoPassphraseVault)
+		}
 		passphrase = nil
 	}
 	wrapped, err := decodeB64(m["vault_key"])
-	if err != nil {
-		return errors.New("the vault's sealed key is damaged")
+	if err != nil || len(wrapped) == 0 {
+		return fmt.Errorf("%w: the vault's sealed key is unreadable", ErrDamaged)
+	}
+	if chk, ok := m["vault_key_check"]; ok && chk != keyCheck(params, wrapped) {
+		return fmt.Errorf("%w: the vault's sealed key or its key-derivation settings were corrupted (their checksum does not match); restore a backup", ErrDamaged)
 	}
 	kek, err := params.derive(passphrase)
 	if err != nil {
 		return err
 	}
-	key, err := open(kek, wrapped, vaultKeyAAD)
+	sealed := true
+	key, err := open(kek, wrapped, vaultKeyAADSealed)
 	if err != nil {
-		return ErrWrongPassphrase
+		sealed = false
+		if key, err = open(kek, wrapped, vaultKeyAAD); err != nil {
+			return ErrWrongPassphrase
+		}
 	}
-	v.mu.Lock()
-	v.vaultKey = key
-	v.mu.Unlock()
+	if err := v.setKeys(key); err != nil {
+		return err
+	}
+	if !sealed {
+		if err := v.sealLegacy(ctx, params, kek, key); err != nil {
+			v.Lock()
+			return fmt.Errorf("adding integrity checks to this vault made by an older Certdesk: %w", err)
+		}
+	}
 	return nil
+}
+
+// sealLegacy gives a vault made before schema 3 its MACs and re-wraps its
+// key as sealed, in one transaction.
+func (v *Vault) sealLegacy(ctx context.Context, params kdfParams, kek, vaultKey []byte) error {
+	if err := v.writable(ctx); err != nil {
+		return err
+	}
+	m, err := wrappedKeyMeta(params, kek, vaultKey)
+	if err != nil {
+		return err
+	}
+	tx, err := v.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("starting a vault transaction: %w", err)
+	}
+	defer tx.Rollback()
+	if err := v.sealAll(ctx, tx, v.macKeyOrNil()); err != nil {
+		return err
+	}
+	for k, val := range m {
+		if err := setMeta(tx, k, val); err != nil {
+			return err
+		}
+	}
+	if err := v.audit(tx, "vault.seal", 0, 0, "integrity checks added: every record now carries a MAC"); err != nil {
+		return err
+	}
+	return tx.Commit()
 }
 
 // Unlocked reports whether private keys can be used.
@@ -258,7 +354,8 @@ func (v *Vault) Unlocked() bool {
 func (v *Vault) Lock() {
 	v.mu.Lock()
 	clear(v.vaultKey)
-	v.vaultKey = nil
+	clear(v.macKey)
+	v.vaultKey, v.macKey = nil, nil
 	v.mu.Unlock()
 }
 
@@ -302,12 +399,29 @@ func (v *Vault) meta(ctx context.Context) (map[string]string, error) {
 }
 
 // write runs fn in one immediate transaction: all of it lands, or none.
+// It refuses a damaged vault and a locked one, and reseals every record fn
+// changed before committing (seal.go).
 func (v *Vault) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	key := v.macKeyOrNil()
+	if key == nil {
+		return ErrLocked
+	}
+	if err := v.writable(ctx); err != nil {
+		return err
+	}
 	tx, err := v.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("starting a vault transaction: %w", err)
 	}
+	if err := trackChanges(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
 	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	if err := v.reseal(tx, key); err != nil {
 		tx.Rollback()
 		return err
 	}

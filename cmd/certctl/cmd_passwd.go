@@ -1,0 +1,123 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"certdesk/core/engine"
+)
+
+func (c *cli) passwdCommand() *cobra.Command {
+	var newFile string
+	cmd := &cobra.Command{
+		Use:   "passwd",
+		Short: "Change the vault's passphrase (the vault key is re-wrapped in one transaction)",
+		Long: `Change the vault's passphrase.
+
+The current passphrase comes from --passphrase-file, $CERTDESK_PASSPHRASE or a
+prompt; the new one from --new-passphrase-file, $CERTDESK_NEW_PASSPHRASE or a
+prompt asked twice. The new passphrase must pass the same strength check as
+'certctl init'. The change is one transaction: if it is interrupted, the old
+passphrase still works.`,
+		Args: exactArgs(0, "no arguments"),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			v, err := c.unlockVault()
+			if err != nil {
+				return err
+			}
+			defer v.Close()
+			if v.Insecure() {
+				return fmt.Errorf("%w: %s is an insecure demo vault; make a protected one with `certctl init`", engine.ErrNoPassphraseVault, v.Path())
+			}
+			newPass, err := c.newPassphrase(newFile)
+			if err != nil {
+				return err
+			}
+			if err := v.ChangePassphrase(c.ctx, newPass); err != nil {
+				return err
+			}
+			if c.jsonOut {
+				return c.printJSON(map[string]any{"vault": v.Path(), "passphrase_changed": true})
+			}
+			fmt.Fprintf(c.stdout, "Changed the passphrase of %s. The old one no longer opens it; backups made before keep the old one.\n", v.Path())
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&newFile, "new-passphrase-file", "", "read the new passphrase from this file (default $CERTDESK_NEW_PASSPHRASE, else a prompt asked twice)")
+	return cmd
+}
+
+// newPassphrase finds the new passphrase: the file, then
+// $CERTDESK_NEW_PASSPHRASE, then a prompt asked twice.
+func (c *cli) newPassphrase(file string) ([]byte, error) {
+	if file != "" {
+		return readSecretFile(file)
+	}
+	if p := c.getenv("CERTDESK_NEW_PASSPHRASE"); p != "" {
+		return []byte(p), nil
+	}
+	if c.prompt == nil {
+		return nil, errors.New("no new passphrase: set CERTDESK_NEW_PASSPHRASE, pass --new-passphrase-file, or run in a terminal to be asked")
+	}
+	p, err := c.prompt("New passphrase: ")
+	if err != nil {
+		return nil, fmt.Errorf("reading the new passphrase: %w", err)
+	}
+	if err := engine.CheckPassphrase(p); err != nil {
+		return nil, err
+	}
+	again, err := c.prompt("Repeat the new passphrase: ")
+	if err != nil {
+		return nil, fmt.Errorf("reading the new passphrase: %w", err)
+	}
+	if string(again) != string(p) {
+		return nil, errors.New("the two new passphrases differ; nothing was changed")
+	}
+	return p, nil
+}
+
+func (c *cli) rekeyCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "rekey",
+		Short: "Draw a new vault key and re-seal every private key under it (one transaction)",
+		Long: `Draw a new vault key, re-seal every private key under it, recompute
+every record's MAC and the audit chain, and wrap the new key under the same
+passphrase, all in one transaction. Use it when the vault key may have been
+exposed (a memory dump, an old unlocked copy). The vault is checked first;
+a vault that fails its check is not rekeyed.`,
+		Args: exactArgs(0, "no arguments"),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			v, err := c.openVault()
+			if err != nil {
+				return err
+			}
+			defer v.Close()
+			var pass []byte
+			if v.Insecure() {
+				pass, err = c.givenPassphrase()
+			} else {
+				pass, err = c.passphrase(false)
+			}
+			if err != nil {
+				return err
+			}
+			if err := v.Unlock(pass); err != nil {
+				if errors.Is(err, engine.ErrWrongPassphrase) {
+					return fmt.Errorf("%w for %s: nothing was changed", err, v.Path())
+				}
+				return err
+			}
+			n, err := v.Rekey(c.ctx, pass)
+			if err != nil {
+				return err
+			}
+			if c.jsonOut {
+				return c.printJSON(map[string]any{"vault": v.Path(), "keys_resealed": n})
+			}
+			fmt.Fprintf(c.stdout, "New vault key for %s: %d private key(s) re-sealed. Backups made before still use the old key.\n", v.Path(), n)
+			return nil
+		},
+	}
+}
