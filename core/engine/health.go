@@ -37,7 +37,9 @@ func (e *Engine) CheckAll(ctx context.Context, opts CheckOptions) (CheckReport, 
 }
 
 // VerifyAudit checks the audit trail's hash chain.
-func (e *Engine) VerifyAudit(ctx context.Context) (AuditChain, error) { return e.store.VerifyAudit(ctx) }
+func (e *Engine) VerifyAudit(ctx context.Context) (AuditChain, error) {
+	return e.store.VerifyAudit(ctx)
+}
 
 // Assurance says whether reads are authenticated (unlocked) or only
 // checked against their fingerprints.
