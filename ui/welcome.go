@@ -2,7 +2,6 @@ package ui
 
 import (
 	"errors"
-	"unicode"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -165,53 +164,28 @@ func (u *App) askPassphrase(vaultPath string, v *engine.Engine) {
 	u.win.Canvas().Focus(pass)
 }
 
-// checkNewPassphrase refuses empty, short or mistyped passphrases.
+// checkNewPassphrase refuses empty, weak (by the policy certctl uses) or
+// mistyped passphrases.
 func checkNewPassphrase(p, again string) error {
 	switch {
 	case p == "":
 		return errors.New("type a passphrase, or tick the insecure demo option")
-	case len([]rune(p)) < 8:
-		return errors.New("the passphrase is shorter than 8 characters")
 	case p != again:
 		return errors.New("the two passphrases differ")
 	}
-	return nil
+	return engine.CheckPassphrase([]byte(p))
 }
 
-// passphraseHint rates a passphrase by length and variety, in words.
+// passphraseHint rates a passphrase with the policy certctl uses, in words.
 func passphraseHint(p string) string {
 	if p == "" {
-		return "Use a long passphrase: four or more words are easy to remember and hard to guess."
+		return "Use a long passphrase: a few unrelated words, or one a password manager makes."
 	}
-	var classes int
-	var lower, upper, digit, other bool
-	for _, r := range p {
-		switch {
-		case unicode.IsLower(r):
-			lower = true
-		case unicode.IsUpper(r):
-			upper = true
-		case unicode.IsDigit(r):
-			digit = true
-		default:
-			other = true
-		}
+	r := engine.RatePassphrase([]byte(p))
+	if r.OK {
+		return "Strength: strong enough."
 	}
-	for _, b := range []bool{lower, upper, digit, other} {
-		if b {
-			classes++
-		}
-	}
-	n := len([]rune(p))
-	switch {
-	case n < 8:
-		return "Strength: too short (at least 8 characters)."
-	case n < 12 && classes < 3:
-		return "Strength: weak. Make it longer."
-	case n < 16:
-		return "Strength: fair. A few more words make it strong."
-	}
-	return "Strength: strong."
+	return "Strength: too easy to guess: " + r.Advice + "."
 }
 
 // centred places content in the middle of the window at most width wide.

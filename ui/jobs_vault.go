@@ -1,0 +1,30 @@
+package ui
+
+import "certdesk/core/engine"
+
+// checkVault runs every check of the vault: the file, the key material,
+// every record and the audit chain.
+func (j jobs) checkVault() (engine.CheckReport, error) {
+	return j.v.CheckAll(j.ctx, engine.CheckOptions{Full: true})
+}
+
+// history is the audit trail, newest first, and whether its chain holds.
+type history struct {
+	entries []engine.AuditEntry
+	chain   engine.AuditChain
+}
+
+// readHistory reads the newest limit audit entries and checks the chain.
+func (j jobs) readHistory(limit int) (history, error) {
+	entries, err := j.v.Audit(j.ctx, 0, limit)
+	if err != nil {
+		return history{}, err
+	}
+	chain, err := j.v.VerifyAudit(j.ctx)
+	return history{entries: entries, chain: chain}, err
+}
+
+// changePassphrase re-wraps the vault key under a new passphrase.
+func (j jobs) changePassphrase(newPassphrase []byte) error {
+	return j.v.ChangePassphrase(j.ctx, newPassphrase)
+}
