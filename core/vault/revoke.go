@@ -30,7 +30,7 @@ func (v *Vault) Revoke(ctx context.Context, id int64, reason int) (Record, error
 	if err != nil {
 		return Record{}, err
 	}
-	if rec.Kind == KindCA {
+	if rec.Kind == KindCA && !v.issuedByParent(ctx, rec) {
 		return Record{}, fmt.Errorf("%q is a CA's own certificate: a CA is not revoked in its own CRL; stop trusting it (remove it from servers) instead", rec.CommonName)
 	}
 	if rec.CAID == 0 {
@@ -191,7 +191,7 @@ func (v *Vault) SignCRL(ctx context.Context, ca CA, validity time.Duration) (CRL
 			return fmt.Errorf("reading the CRL number: %w", err)
 		}
 		var entries []pki.Revoked
-		rows, err := tx.Query(`SELECT serial, revoked_at, revocation_reason FROM certs WHERE ca_id = ? AND revoked_at IS NOT NULL AND kind <> 'ca' ORDER BY id`, ca.ID)
+		rows, err := tx.Query(`SELECT serial, revoked_at, revocation_reason FROM certs WHERE ca_id = ? AND revoked_at IS NOT NULL AND id <> ? ORDER BY id`, ca.ID, ca.CertID)
 		if err != nil {
 			return fmt.Errorf("reading revocations: %w", err)
 		}

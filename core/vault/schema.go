@@ -9,7 +9,7 @@ import (
 
 // SchemaVersion is the newest schema this build knows. A vault written by a
 // newer build is refused rather than misread.
-const SchemaVersion = 2
+const SchemaVersion = 4
 
 // migrations[i] brings a vault from schema version i to i+1. The SQL is kept
 // portable (no SQLite-only types) so that a shared PostgreSQL vault can follow.
@@ -111,6 +111,10 @@ INSERT INTO cert_search (cert_id, text) SELECT id, search_text FROM certs;
 ALTER TABLE certs DROP COLUMN search_text;
 CREATE INDEX certs_status ON certs (ca_id, revoked_at, not_before, not_after);
 `,
+	// 2 -> 3: the integrity MACs, made on another branch; nothing here.
+	`SELECT 1`,
+	// 3 -> 4: issuance profiles and pending CAs (schema_hierarchy.go).
+	hierarchySchema,
 }
 
 // schemaVersion reads the vault's schema version; 0 means a new, empty file.
