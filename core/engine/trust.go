@@ -23,7 +23,9 @@ func (e *Engine) Trust(ctx context.Context, only ...CA) (*verdict.Trust, error) 
 
 // trustFrom builds the judge's trust from a snapshot of the vault, with the
 // CAs in only as anchors (every CA when only is empty or holds only the
-// zero CA).
+// zero CA). With every CA, an issuing CA whose parent is in the vault is
+// no anchor of its own: its people are judged up to the root, so revoking
+// it refuses them. The other CAs are known for building paths.
 func trustFrom(snap vault.Snapshot, only []CA) (*verdict.Trust, error) {
 	wanted := map[int64]bool{}
 	for _, ca := range only {
@@ -31,12 +33,23 @@ func trustFrom(snap vault.Snapshot, only []CA) (*verdict.Trust, error) {
 			wanted[ca.ID] = true
 		}
 	}
-	var anchors []*x509.Certificate
+	inVault := map[int64]bool{}
+	for _, a := range snap.Anchors {
+		inVault[a.CA.ID] = true
+	}
+	var anchors, known []*x509.Certificate
 	found := map[int64]bool{}
 	for _, a := range snap.Anchors {
-		if len(wanted) == 0 || wanted[a.CA.ID] {
+		anchor := wanted[a.CA.ID]
+		if len(wanted) == 0 {
+			p := parentID(a.CA)
+			anchor = p == 0 || !inVault[p]
+		}
+		if anchor {
 			anchors = append(anchors, a.Cert)
 			found[a.CA.ID] = true
+		} else {
+			known = append(known, a.Cert)
 		}
 	}
 	for _, ca := range only {
@@ -45,6 +58,7 @@ func trustFrom(snap vault.Snapshot, only []CA) (*verdict.Trust, error) {
 		}
 	}
 	t := verdict.NewTrust(anchors)
+	t.AddIntermediates(known...)
 	for _, r := range snap.Revoked {
 		t.RevokeSerial(r.Issuer, r.SerialHex, verdict.Revocation{Reason: r.Reason, Time: r.At})
 	}

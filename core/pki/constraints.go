@@ -223,3 +223,56 @@ func emailMatches(email, cons string) bool {
 	}
 	return host == cons
 }
+
+// Strings lists the constraints as a user writes them, "permit dns:example.com".
+func (c Constraints) Strings() []string {
+	var out []string
+	add := func(verb, kind string, vals []string) {
+		for _, v := range vals {
+			out = append(out, verb+" "+kind+":"+v)
+		}
+	}
+	ips := func(ns []*net.IPNet) []string {
+		var s []string
+		for _, n := range ns {
+			s = append(s, n.String())
+		}
+		return s
+	}
+	add("permit", "dns", c.PermittedDNS)
+	add("permit", "email", c.PermittedEmail)
+	add("permit", "ip", ips(c.PermittedIP))
+	add("permit", "uri", c.PermittedURI)
+	add("exclude", "dns", c.ExcludedDNS)
+	add("exclude", "email", c.ExcludedEmail)
+	add("exclude", "ip", ips(c.ExcludedIP))
+	add("exclude", "uri", c.ExcludedURI)
+	return out
+}
+
+// PersonNames are the SANs a person request asks for, checked as issuing
+// would check them.
+func PersonNames(r PersonRequest) (Names, error) {
+	return requestNames(r.Emails, r.DNSNames, r.IPAddresses, r.URIs)
+}
+
+// ServerNames are the SANs a server request asks for.
+func ServerNames(r ServerRequest) (Names, error) {
+	return requestNames(nil, r.DNSNames, r.IPAddresses, r.URIs)
+}
+
+func requestNames(emails, dns []string, ips []net.IP, uris []string) (Names, error) {
+	var n Names
+	var err error
+	if n.Emails, err = validateEmails(emails); err != nil {
+		return n, err
+	}
+	if n.DNS, err = validateDNSNames(dns); err != nil {
+		return n, err
+	}
+	if n.URIs, err = ParseURIs(uris); err != nil {
+		return n, err
+	}
+	n.IPs = ips
+	return n, nil
+}

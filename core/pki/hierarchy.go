@@ -7,6 +7,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/asn1"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"time"
@@ -179,4 +180,9 @@ func CheckSignedCA(cert *x509.Certificate, key crypto.Signer, issuers []*x509.Ce
 // carries its own signature (a root).
 func IsSelfSigned(c *x509.Certificate) bool {
 	return bytes.Equal(c.RawIssuer, c.RawSubject) && c.CheckSignatureFrom(c) == nil
+}
+
+// EncodeCSRPEM encodes a CSR as PEM.
+func EncodeCSRPEM(der []byte) []byte {
+	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE REQUEST", Bytes: der})
 }

@@ -83,6 +83,9 @@ func JudgeCertificates(certs []*x509.Certificate, trust *Trust, now time.Time) R
 		for _, c := range certs[1:] {
 			intermediates.AddCert(c)
 		}
+		for _, c := range trust.inter {
+			intermediates.AddCert(c)
+		}
 		chains, verr = leaf.Verify(x509.VerifyOptions{
 			Roots: trust.roots, Intermediates: intermediates,
 			CurrentTime: verifyTime(certs, trust, now),
@@ -96,7 +99,7 @@ func JudgeCertificates(certs []*x509.Certificate, trust *Trust, now time.Time) R
 		// No single moment has the whole path valid (a leaf that expired
 		// before its CA was made, say): judge trust by signatures alone;
 		// time is judged below.
-		if path := signaturePath(leaf, certs[1:], trust, nil); path != nil {
+		if path := signaturePath(leaf, append(certs[1:len(certs):len(certs)], trust.inter...), trust, nil); path != nil {
 			chains, verr = [][]*x509.Certificate{path}, nil
 		}
 	}
@@ -135,6 +138,9 @@ func JudgeCertificates(certs []*x509.Certificate, trust *Trust, now time.Time) R
 		if r, ok := trust.revokedSerial(issuer, leaf); ok {
 			found = append(found, finding{Revoked, revokedSentence(r)})
 		}
+	}
+	if ca, r, ok := trust.revokedCA(chain); ok && !hasCode(found, Revoked) {
+		found = append(found, finding{Revoked, revokedCASentence(ca, r)})
 	}
 	if r, ok := trust.revokedFingerprint(info.FingerprintSHA256); ok && !hasCode(found, Revoked) {
 		found = append(found, finding{Revoked, revokedSentence(r)})
@@ -247,6 +253,14 @@ func revokedSentence(r Revocation) string {
 		reason = fmt.Sprintf(" (%s)", r.Reason)
 	}
 	return fmt.Sprintf("The certificate was revoked%s%s; ask your admin for a new one.", when, reason)
+}
+
+func revokedCASentence(ca *x509.Certificate, r Revocation) string {
+	when := ""
+	if !r.Time.IsZero() {
+		when = " on " + r.Time.UTC().Format(dateLayout)
+	}
+	return fmt.Sprintf("Its CA %q was revoked%s, so no certificate it issued is accepted; ask your admin for a new one.", certinfo.Clean(ca.Subject.CommonName), when)
 }
 
 func okSentence(r Result) string {

@@ -20,6 +20,9 @@ type Revocation struct {
 type Trust struct {
 	roots   *x509.CertPool
 	cas     []*x509.Certificate
+	// inter are CAs known for building paths but not trusted as anchors
+	// (issuing CAs under a trusted root, and the parents of anchors).
+	inter   []*x509.Certificate
 	bySubj  map[string][]*x509.Certificate
 	serials map[string]Revocation // issuer public-key hash + "/" + serial hex
 	prints  map[string]Revocation // SHA-256 fingerprint, colon hex
@@ -83,6 +86,12 @@ func NewTrust(cas []*x509.Certificate) *Trust {
 	return t
 }
 
+// AddIntermediates makes CA certificates known for building paths to the
+// anchors without trusting them as anchors; an anchor's issuer among them
+// lets the judge see that the anchor itself was revoked. Call it only
+// while building.
+func (t *Trust) AddIntermediates(cas ...*x509.Certificate) { t.inter = append(t.inter, cas...) }
+
 // CAs returns the trusted CA certificates.
 func (t *Trust) CAs() []*x509.Certificate { return t.cas }
 
@@ -137,6 +146,7 @@ func (t *Trust) revokedFingerprint(fp string) (Revocation, bool) {
 // with the same revocation state.
 func (t *Trust) Only(ca *x509.Certificate) *Trust {
 	n := NewTrust([]*x509.Certificate{ca})
+	n.inter = append(append([]*x509.Certificate(nil), t.inter...), t.cas...)
 	n.serials, n.prints, n.serialDelta, n.printDelta = t.serials, t.prints, t.serialDelta, t.printDelta
 	return n
 }
