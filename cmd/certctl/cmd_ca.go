@@ -15,40 +15,8 @@ import (
 func (c *cli) caCommand() *cobra.Command {
 	cmd := &cobra.Command{Use: "ca", Short: "Create, import and list certificate authorities"}
 	asGroup(cmd)
-	cmd.AddCommand(c.caCreateCommand(), c.caImportCommand(), c.caListCommand())
-	return cmd
-}
-
-func (c *cli) caCreateCommand() *cobra.Command {
-	var cn, org, keyType string
-	var days int
-	cmd := &cobra.Command{
-		Use:   "create NAME",
-		Short: "Create a CA (ECDSA P-256, 10 years, path length 0)",
-		Args:  exactArgs(1, "the CA's NAME"),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			kt, err := pki.ParseKeyType(keyType)
-			if err != nil {
-				return usageError{err}
-			}
-			v, err := c.unlockVault()
-			if err != nil {
-				return err
-			}
-			defer v.Close()
-			ca, err := v.CreateCA(c.ctx, args[0], pki.CARequest{
-				Name: pki.Name{CommonName: cn, Organization: org}, KeyType: kt, Validity: pki.Validity{Days: days},
-			})
-			if err != nil {
-				return err
-			}
-			return c.printCA(ca, nil)
-		},
-	}
-	cmd.Flags().StringVar(&cn, "cn", "", "common name (default: NAME)")
-	cmd.Flags().StringVar(&org, "org", "", "organization (O)")
-	cmd.Flags().StringVar(&keyType, "key", string(pki.DefaultKeyType), "key type: ecdsa-p256, ecdsa-p384, rsa-2048, rsa-3072, rsa-4096, ed25519")
-	cmd.Flags().IntVar(&days, "days", pki.DefaultCADays, "validity in days")
+	cmd.AddCommand(c.caCreateCommand(), c.caImportCommand(), c.caListCommand(),
+		c.caInstallCertCommand(), c.caSignIntermediateCommand(), c.caPendingCommand(), c.caTreeCommand())
 	return cmd
 }
 
