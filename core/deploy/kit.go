@@ -16,9 +16,9 @@ import (
 // Kit is what a server needs beside its configuration: the CA that issues
 // the clients, its current CRL, and the server's own certificate and key.
 type Kit struct {
-	CAName     string
-	CA         *x509.Certificate   // the CA whose people are let in: a root, or an issuing CA
-	CRL        []byte              // DER, signed by CA
+	CAName string
+	CA     *x509.Certificate // the CA whose people are let in: a root, or an issuing CA
+	CRL    []byte            // DER, signed by CA
 	// Issuers are the CAs above an issuing CA, nearest first, ending at
 	// its root (empty for a root), and IssuerCRLs their CRLs (DER), in
 	// the same order.
@@ -92,7 +92,7 @@ func WriteKit(dir string, k Kit, targets []Target, force bool) ([]string, error)
 		ServerCert: filepath.Join(abs, ServerCertFileName), ServerKey: filepath.Join(abs, ServerKeyFileName),
 		ServerBundle: filepath.Join(abs, ServerBundleFileName),
 		Listen:       defaultString(k.Listen, "0.0.0.0:8443"), ServerName: defaultString(k.ServerName, "localhost"),
-		Backend: defaultString(k.Backend, "127.0.0.1:8080"),
+		Backend:   defaultString(k.Backend, "127.0.0.1:8080"),
 		ChainFile: filepath.Join(abs, ChainFileName), IssuingCAFile: filepath.Join(abs, IssuingCAFileName),
 	}
 	if err := hierarchyFiles(&f, k); err != nil {

@@ -105,8 +105,9 @@ func loadCRLs(path string, cas []*x509.Certificate) map[string]bool {
 				signer = ca
 			}
 		}
-		if signer == nil {
-			log.Fatalf("a CRL in %s is signed by none of the CAs", path)
+		if signer == nil { // another CA's CRL, published in the same file
+			log.Printf("%s: skipping a CRL signed by none of this kit's CAs", path)
+			continue
 		}
 		if time.Now().After(crl.NextUpdate) {
 			log.Fatalf("the CRL of %s expired on %s: publish a new one (certctl crl)", signer.Subject.CommonName, crl.NextUpdate.Format(time.DateOnly))
