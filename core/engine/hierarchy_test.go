@@ -8,8 +8,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"certdesk/core/export"
+	"certdesk/core/mtls"
 	"certdesk/core/pki"
 	"certdesk/core/testpeer"
 	"certdesk/core/verdict"
@@ -294,5 +296,52 @@ func TestNameConstraintsAtIssue(t *testing.T) {
 	out, err := testpeer.Try(t, "openssl", "verify", "-purpose", "sslclient", "-CAfile", rootFile, "-untrusted", caFile, rogueFile)
 	if err == nil || !strings.Contains(out, "subtree violation") {
 		t.Errorf("openssl on a name outside the constraints: %v\n%s", err, out)
+	}
+}
+
+// TestTryHierarchy: a test server of the root lets in the people of both
+// issuing CAs; once the root revokes one, its people are refused on their
+// next connection while the sibling's stay in. A test server of one
+// issuing CA refuses the sibling's people.
+func TestTryHierarchy(t *testing.T) {
+	h := newHierarchy(t)
+	try := func(server *TestServer, rec Record) Access {
+		t.Helper()
+		out, err := h.e.Try(ctx, TryRequest{Mode: TryAs, CertID: rec.ID, Addr: server.Addr().String()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out.Access
+	}
+	rootServer, err := h.e.StartTestServer(ctx, ServerOptions{CA: h.root, Addr: "127.0.0.1:0", Mode: mtls.Strict})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rootServer.Close()
+	if a, s := try(rootServer, h.alice), try(rootServer, h.sam); a != LetIn || s != LetIn {
+		t.Fatalf("the root's server: Alice %d, Sam %d; want both let in", a, s)
+	}
+	issuingServer, err := h.e.StartTestServer(ctx, ServerOptions{CA: h.issuing, Addr: "127.0.0.1:0", Mode: mtls.Strict})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer issuingServer.Close()
+	if a, s := try(issuingServer, h.alice), try(issuingServer, h.sam); a != LetIn || s != Refused {
+		t.Fatalf("the issuing CA's server: Alice %d, Sam %d; want Alice in, Sam refused", a, s)
+	}
+	if _, err := h.e.Revoke(ctx, h.issuing.CertID, 1); err != nil {
+		t.Fatal(err)
+	}
+	for name, server := range map[string]*TestServer{"the root's": rootServer, "the issuing CA's own": issuingServer} {
+		deadline := time.Now().Add(10 * time.Second)
+		for try(server, h.alice) != Refused {
+			if time.Now().After(deadline) {
+				t.Fatalf("%s server still lets in a person of the revoked issuing CA after 10 s", name)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+	if try(rootServer, h.sam) != LetIn {
+		t.Error("the sibling's person was refused after the other issuing CA was revoked")
 	}
 }
