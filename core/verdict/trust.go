@@ -18,8 +18,8 @@ type Revocation struct {
 // It is immutable once built, so a server can swap it atomically and judge
 // with it from many goroutines.
 type Trust struct {
-	roots   *x509.CertPool
-	cas     []*x509.Certificate
+	roots *x509.CertPool
+	cas   []*x509.Certificate
 	// inter are CAs known for building paths but not trusted as anchors
 	// (issuing CAs under a trusted root, and the parents of anchors).
 	inter   []*x509.Certificate
