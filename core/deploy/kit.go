@@ -139,9 +139,10 @@ func WriteKit(dir string, k Kit, targets []Target, force bool) ([]string, error)
 // ErrKitExists says a folder already holds (part of) a kit.
 var ErrKitExists = errors.New("choose an empty folder, so an earlier kit is not overwritten")
 
-// KitFiles are the names WriteKit writes for these targets.
+// KitFiles are the names WriteKit writes for these targets in a kit for a
+// root; a kit for an issuing CA adds ChainFileName and IssuingCAFileName.
 func KitFiles(targets []Target) []string {
-	names := []string{CAFileName, CRLFileName, ServerCertFileName, ServerKeyFileName, ServerBundleFileName, ChainFileName, IssuingCAFileName}
+	names := []string{CAFileName, CRLFileName, ServerCertFileName, ServerKeyFileName, ServerBundleFileName}
 	for _, t := range targets {
 		names = append(names, t.FileName())
 	}
@@ -163,7 +164,7 @@ func PrepareFolder(dir string, targets []Target, replace bool) error {
 
 // checkFree reports an error when a file of the kit already exists in dir.
 func checkFree(dir string, targets []Target) error {
-	for _, name := range KitFiles(targets) {
+	for _, name := range append(KitFiles(targets), ChainFileName, IssuingCAFileName) {
 		p := filepath.Join(dir, name)
 		if _, err := os.Stat(p); err == nil {
 			return fmt.Errorf("%s already exists: %w", p, ErrKitExists)
