@@ -128,9 +128,9 @@ func (c *cli) caListCommand() *cobra.Command {
 			fmt.Fprintln(w, "NAME\tCOMMON NAME\tKEY\tEXPIRES\tCERTIFICATES\tCRL")
 			for _, ca := range cas {
 				c.warnCRL(ca.Name, certinfo.NewCRLState(ca.CRLNumber, ca.CRLNextUpdate, now))
-				n, _ := v.Count(c.ctx, engine.Filter{CAID: ca.ID})
+				n, _ := v.IssuedCount(c.ctx, ca)
 				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%d\t%s\n", certinfo.Clean(ca.Name), ca.Cert.CommonName, ca.Cert.KeyType,
-					ca.Cert.NotAfter.Format("2006-01-02"), n-1, crlState(ca, now))
+					ca.Cert.NotAfter.Format("2006-01-02"), n, crlState(ca, now))
 			}
 			return w.Flush()
 		},
@@ -148,8 +148,8 @@ type caJSON struct {
 }
 
 func (c *cli) caJSON(v *engine.Engine, ca engine.CA, warnings []string) caJSON {
-	n, _ := v.Count(c.ctx, engine.Filter{CAID: ca.ID})
-	out := caJSON{Name: ca.Name, Certificate: ca.Cert.Info(v.Now()), Certificates: n - 1, CRLNumber: ca.CRLNumber, Warnings: warnings}
+	n, _ := v.IssuedCount(c.ctx, ca)
+	out := caJSON{Name: ca.Name, Certificate: ca.Cert.Info(v.Now()), Certificates: n, CRLNumber: ca.CRLNumber, Warnings: warnings}
 	out.CanSignCRL = v.CanSignCRL(c.ctx, ca) == nil
 	if !ca.CRLNextUpdate.IsZero() {
 		s := ca.CRLNextUpdate.Format("2006-01-02T15:04:05Z07:00")

@@ -188,3 +188,34 @@ func (e *Engine) Lineage(ctx context.Context, ca CA) ([]CA, error) {
 	}
 	return nil, fmt.Errorf("the CA %q has more than %d CAs above it: the vault is damaged", ca.Name, pki.MaxPathLen+1)
 }
+
+// caOfOwnCert is the CA whose own certificate rec is (an issuing CA's
+// certificate is listed under its parent, so rec.CAName names the parent).
+func (e *Engine) caOfOwnCert(ctx context.Context, rec Record) (CA, bool) {
+	if ca, err := e.store.CAByName(ctx, rec.CAName); err == nil && ca.CertID == rec.ID {
+		return ca, true
+	}
+	cas, err := e.store.CAs(ctx)
+	if err != nil {
+		return CA{}, false
+	}
+	for _, ca := range cas {
+		if ca.CertID == rec.ID {
+			return ca, true
+		}
+	}
+	return CA{}, false
+}
+
+// IssuedCount is how many certificates the CA issued (its own certificate
+// not counted, wherever it is listed).
+func (e *Engine) IssuedCount(ctx context.Context, ca CA) (int, error) {
+	n, err := e.store.Count(ctx, Filter{CAID: ca.ID})
+	if err != nil {
+		return 0, err
+	}
+	if ca.Cert.CAID == ca.ID {
+		n-- // a root's own certificate is listed under itself
+	}
+	return n, nil
+}

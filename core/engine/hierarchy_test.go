@@ -284,8 +284,8 @@ func TestNameConstraintsAtIssue(t *testing.T) {
 	}
 	caCert, _ := e.store.Certificate(ctx, ca.CertID)
 	trust, _ := e.Trust(ctx, root)
-	if r := verdict.JudgeCertificates([]*x509.Certificate{rogue.Cert, caCert}, trust, e.Now()); r.Verdict == verdict.OK {
-		t.Errorf("our judge accepts a name outside the constraints")
+	if r := verdict.JudgeCertificates([]*x509.Certificate{rogue.Cert, caCert}, trust, e.Now()); r.Verdict == verdict.OK || !strings.Contains(r.Explanation, "outside the name constraints") {
+		t.Errorf("our judge on a name outside the constraints: %s (%s)", r.Verdict, r.Explanation)
 	}
 	dir := t.TempDir()
 	h := &hierarchy{e: e}

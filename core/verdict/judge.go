@@ -237,6 +237,9 @@ func unknownCASentence(leaf *x509.Certificate, trust *Trust, err error) string {
 	if errors.As(err, &inv) && inv.Reason == x509.NotAuthorizedToSign {
 		return fmt.Sprintf("The certificate's issuer %q is not allowed to sign certificates.", name)
 	}
+	if errors.As(err, &inv) && inv.Reason == x509.CANotAuthorizedForThisName {
+		return fmt.Sprintf("The certificate carries a name outside the name constraints of a CA above it (%s), so that CA never allowed it.", cleanErr(inv))
+	}
 	if leaf.Subject.String() == leaf.Issuer.String() && leaf.CheckSignatureFrom(leaf) == nil {
 		return fmt.Sprintf("The certificate is self-signed by %q, which this server does not trust.", name)
 	}
