@@ -78,13 +78,9 @@ func (v *Vault) Profile(ctx context.Context, name string) (pki.Profile, error) {
 // RemoveProfile deletes a profile, and makes no CA default to it any more.
 func (v *Vault) RemoveProfile(ctx context.Context, name string) error {
 	return v.write(ctx, func(tx *sql.Tx) error {
-		var id int64
-		err := tx.QueryRow(`SELECT id FROM profiles WHERE name = ?`, name).Scan(&id)
-		if errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("%w: no profile named %q", ErrNotFound, name)
-		}
+		id, err := profileID(tx, name)
 		if err != nil {
-			return fmt.Errorf("reading the profile %q: %w", name, err)
+			return err
 		}
 		if _, err := tx.Exec(`DELETE FROM ca_profiles WHERE profile_id = ?`, id); err != nil {
 			return fmt.Errorf("removing the profile: %w", err)
@@ -105,13 +101,9 @@ func (v *Vault) SetDefaultProfile(ctx context.Context, ca CA, name string) error
 			}
 			return v.audit(tx, "profile.default", ca.ID, 0, fmt.Sprintf("CA %q has no default profile", ca.Name))
 		}
-		var id int64
-		err := tx.QueryRow(`SELECT id FROM profiles WHERE name = ?`, name).Scan(&id)
-		if errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("%w: no profile named %q", ErrNotFound, name)
-		}
+		id, err := profileID(tx, name)
 		if err != nil {
-			return fmt.Errorf("reading the profile %q: %w", name, err)
+			return err
 		}
 		if _, err := tx.Exec(`INSERT INTO ca_profiles (ca_id, profile_id) VALUES (?, ?)
 			ON CONFLICT (ca_id) DO UPDATE SET profile_id = excluded.profile_id`, ca.ID, id); err != nil {
@@ -133,4 +125,17 @@ func (v *Vault) DefaultProfile(ctx context.Context, ca CA) (pki.Profile, bool, e
 	}
 	p, err := v.Profile(ctx, name)
 	return p, err == nil, err
+}
+
+// profileID is the id of the profile named, inside a transaction.
+func profileID(tx *sql.Tx, name string) (int64, error) {
+	var id int64
+	err := tx.QueryRow(`SELECT id FROM profiles WHERE name = ?`, name).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, fmt.Errorf("%w: no profile named %q", ErrNotFound, name)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("reading the profile %q: %w", name, err)
+	}
+	return id, nil
 }
