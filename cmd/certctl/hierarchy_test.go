@@ -102,3 +102,22 @@ func TestHierarchyCommands(t *testing.T) {
 		t.Error("a refused kit left a CRL behind")
 	}
 }
+
+// TestBulkUnderConstraints: bulk issuance from a constrained issuing CA
+// refuses the rows outside its constraints, each alone, and issues the rest.
+func TestBulkUnderConstraints(t *testing.T) {
+	t.Parallel()
+	s := newSession(t)
+	s.ok("init")
+	s.ok("ca", "create", "Root", "--path-len", "1")
+	s.ok("ca", "create", "People", "--parent", "Root", "--permit", "email:example.com")
+	csv := s.write("team.csv", "name,email\nAlice,alice@example.com\nEve,eve@evil.test\nBob,bob@example.com\n")
+	out, errOut, code := s.run("bulk", "--ca", "People", "--csv", csv, "--out", s.path("team"))
+	if !strings.Contains(out+errOut, "eve@evil.test") || !strings.Contains(out+errOut, "not among the names") {
+		t.Errorf("bulk (exit %d) does not report the row outside the constraints:\n%s%s", code, out, errOut)
+	}
+	list := decodeJSON[[]map[string]any](t, s.ok("list", "--ca", "People", "--json"))
+	if len(list) != 2 {
+		t.Errorf("%d certificates issued, want Alice and Bob: %v", len(list), list)
+	}
+}

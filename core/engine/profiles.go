@@ -53,16 +53,29 @@ func (e *Engine) profileFor(ctx context.Context, ca CA, name string) (Profile, b
 // checkConstraints refuses names that break the name constraints of the
 // CA or of any CA above it, before anything is signed.
 func (e *Engine) checkConstraints(ctx context.Context, ca CA, n pki.Names) error {
-	cert, err := e.store.Certificate(ctx, ca.CertID)
+	cas, err := e.caChain(ctx, ca)
 	if err != nil {
 		return err
 	}
-	chain, err := e.store.Chain(ctx, ca.CertID)
-	if err != nil {
-		return err
-	}
-	if err := pki.CheckConstraints(append([]*x509.Certificate{cert}, chain...), n); err != nil {
+	return checkNames(cas, n)
+}
+
+func checkNames(cas []*x509.Certificate, n pki.Names) error {
+	if err := pki.CheckConstraints(cas, n); err != nil {
 		return fmt.Errorf("refused: %w", err)
 	}
 	return nil
+}
+
+// caChain is the CA's certificate and the CAs above it, nearest first.
+func (e *Engine) caChain(ctx context.Context, ca CA) ([]*x509.Certificate, error) {
+	cert, err := e.store.Certificate(ctx, ca.CertID)
+	if err != nil {
+		return nil, err
+	}
+	chain, err := e.store.Chain(ctx, ca.CertID)
+	if err != nil {
+		return nil, err
+	}
+	return append([]*x509.Certificate{cert}, chain...), nil
 }
