@@ -91,6 +91,9 @@ func TestHierarchyCommands(t *testing.T) {
 	if apache := string(testpeer.ReadFile(t, file(deploy.Apache.FileName()))); !strings.Contains(apache, "SSLCARevocationCheck  chain") {
 		t.Errorf("apache kit:\n%s", apache)
 	}
+	// A sibling bearing the issuing CA's name would pass the servers' issuer check: refused.
+	s.ok("ca", "create", "Twin", "--parent", "Root", "--cn", "Issuing", "--country", "DE")
+	s.fails(1, "has the same name", "deploy", "--ca", "Issuing", "--server", "nginx", "--out", s.path("kit2"))
 	// An imported intermediate without its root keeps the refusal.
 	s.ok("export", "Issuing", "--format", "pem", "--out", s.path("issuing.pem"))
 	s.ok("export", "Issuing", "--format", "key", "--out", s.path("issuing.key"))

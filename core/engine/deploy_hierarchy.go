@@ -33,6 +33,9 @@ func (e *Engine) kitIssuers(ctx context.Context, req DeployRequest) ([]*x509.Cer
 		// signed by an offline root): no CRL for every level can be signed.
 		return nil, nil, fmt.Errorf("CA %q: %w", req.CA.Name, deploy.CheckCA(caCert))
 	}
+	if err := e.checkNoNameTwin(ctx, req.CA); err != nil {
+		return nil, nil, err
+	}
 	var certs []*x509.Certificate
 	for _, ca := range lineage[1:] {
 		c, err := e.store.Certificate(ctx, ca.CertID)
@@ -53,4 +56,21 @@ func (e *Engine) kitIssuers(ctx context.Context, req DeployRequest) ([]*x509.Cer
 		crls = append(crls, crl.DER)
 	}
 	return certs, crls, nil
+}
+
+// checkNoNameTwin refuses a kit for an issuing CA when another CA
+// certificate in the vault bears the same name: the servers tell the
+// issuing CA's people from its siblings' by the issuer's name alone.
+func (e *Engine) checkNoNameTwin(ctx context.Context, ca CA) error {
+	cas, err := e.store.List(ctx, Filter{Kind: KindCA})
+	if err != nil {
+		return err
+	}
+	for _, r := range cas {
+		if r.ID == ca.CertID || r.Subject != ca.Cert.Subject {
+			continue
+		}
+		return fmt.Errorf("CA %q: another CA certificate in the vault (id %d) has the same name (%s); servers tell an issuing CA's people from its siblings' by that name, so the kit would let the other's people in: give one of them another name", ca.Name, r.ID, r.Subject)
+	}
+	return nil
 }
