@@ -242,3 +242,28 @@ func TestCheckSignedCA(t *testing.T) {
 		t.Error("a leaf was accepted as a CA")
 	}
 }
+
+func TestProfileApply(t *testing.T) {
+	p := Profile{Name: "devices", KeyType: ECDSAP384, Days: 90, Org: "Acme", Subject: Subject{Country: "DE"}, SANKinds: []string{SANDNS, SANIP}, Usage: ClientServerUsage}
+	if err := p.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	r, err := p.ApplyPerson(PersonRequest{Name: Name{CommonName: "sensor", Organization: "Own"}, DNSNames: []string{"s.example.com"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.KeyType != ECDSAP384 || r.Validity.Days != 90 || r.Name.Organization != "Own" || r.Subject.Country != "DE" || r.Usage != ClientServerUsage {
+		t.Errorf("applied: %+v", r)
+	}
+	if _, err := p.ApplyPerson(PersonRequest{Name: Name{CommonName: "x"}, Emails: []string{"x@example.com"}}); err == nil {
+		t.Error("an e-mail SAN passed a profile that allows only dns and ip")
+	}
+	if _, err := (Profile{Name: "web", Usage: ServerUsage}).ApplyPerson(PersonRequest{Name: Name{CommonName: "x"}}); err == nil {
+		t.Error("a server-only profile made a person certificate")
+	}
+	for _, bad := range []Profile{{}, {Name: "x", KeyType: "dsa"}, {Name: "x", Days: -1}, {Name: "x", SANKinds: []string{"upn"}}, {Name: "x", Usage: "ca"}, {Name: "x", Subject: Subject{Country: "Germany"}}} {
+		if err := bad.Validate(); err == nil {
+			t.Errorf("%+v validated", bad)
+		}
+	}
+}

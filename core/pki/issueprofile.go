@@ -79,6 +79,9 @@ func (p Profile) ApplyPerson(r PersonRequest) (PersonRequest, error) {
 	}
 	r.Subject = p.fillSubject(r.Subject)
 	if r.Usage == "" {
+		if p.Usage == ServerUsage {
+			return r, fmt.Errorf("the profile %q makes server certificates (EKU serverAuth only): issue with --server, or choose another profile", p.Name)
+		}
 		r.Usage = p.Usage
 	}
 	return r, p.allowSANs(map[string]int{SANEmail: len(r.Emails), SANDNS: len(r.DNSNames), SANIP: len(r.IPAddresses), SANURI: len(r.URIs)})
