@@ -82,6 +82,19 @@ func TestHierarchyCommands(t *testing.T) {
 	if n := strings.Count(crls, "BEGIN X509 CRL"); n != 2 {
 		t.Errorf("crl.pem holds %d CRLs, want the issuing CA's and the root's", n)
 	}
+	// The kit's files judge like a server would: every level's CRL checked.
+	s.ok("export", "billing", "--format", "pem", "--out", s.path("billing.pem"))
+	s.ok("export", "Rick", "--format", "pem", "--out", s.path("rick.pem"))
+	kitVerify := func(who string) (string, error) {
+		return testpeer.Try(t, "openssl", "verify", "-purpose", "sslclient", "-crl_check_all", "-CRLfile", file(deploy.CRLFileName),
+			"-CAfile", file(deploy.CAFileName), "-untrusted", file(deploy.ChainFileName), s.path(who))
+	}
+	if out, err := kitVerify("billing.pem"); err != nil {
+		t.Errorf("a person of the issuing CA with the kit's files: %v\n%s", err, out)
+	}
+	if out, err := kitVerify("rick.pem"); err == nil || !strings.Contains(out, "certificate revoked") {
+		t.Errorf("the revoked person with the kit's files: %v\n%s", err, out)
+	}
 	nginx := string(testpeer.ReadFile(t, file(deploy.Nginx.FileName())))
 	for _, want := range []string{"ssl_verify_depth 2;", `$ssl_client_i_dn != "CN=Issuing,C=DE"`, "ssl_trusted_certificate"} {
 		if !strings.Contains(nginx, want) {
