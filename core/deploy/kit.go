@@ -42,8 +42,9 @@ func CheckCA(ca *x509.Certificate) error {
 	if bytes.Equal(ca.RawIssuer, ca.RawSubject) && ca.CheckSignatureFrom(ca) == nil {
 		return nil
 	}
-	return fmt.Errorf("it is an intermediate CA (issued by %s); server configurations are written for root CAs only, "+
-		"since OpenSSL-based servers would then trust every CA under that root: configure the server by hand with the chain from certctl export", ca.Issuer)
+	return fmt.Errorf("it is an intermediate CA (issued by %s) whose root this vault does not run; server configurations are written for a root, "+
+		"or for an issuing CA whose root is in the vault (the kit needs the root's CRL and keeps the root's other CAs out): "+
+		"configure the server by hand with the chain from certctl export", ca.Issuer)
 }
 
 // Kit file names inside the folder.
