@@ -42,7 +42,7 @@ func main() {
 			return
 		}
 	}
-	only := flag.String("only", "", "comma-separated sections: handshake,vault,bulk,pki,crl,revocation,desktop")
+	only := flag.String("only", "", "comma-separated sections: handshake,vault,bulk,pki,crl,revocation,desktop,hierarchy")
 	flag.Parse()
 	want := func(s string) bool { return *only == "" || strings.Contains(*only, s) }
 	fmt.Printf("certbench on %s, %d cores, %s/%s, %s\n\n", hostCPU(), runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, time.Now().Format("2006-01-02"))
@@ -53,7 +53,7 @@ func main() {
 	}
 	for _, s := range []section{
 		{"handshake", benchHandshakes}, {"vault", benchVault}, {"bulk", benchBulk}, {"pki", benchPKI},
-		{"crl", benchCRL}, {"revocation", benchRevocation}, {"desktop", benchDesktop},
+		{"crl", benchCRL}, {"revocation", benchRevocation}, {"desktop", benchDesktop}, {"hierarchy", benchHierarchy},
 	} {
 		if !want(s.name) {
 			continue

@@ -15,40 +15,8 @@ import (
 func (c *cli) caCommand() *cobra.Command {
 	cmd := &cobra.Command{Use: "ca", Short: "Create, import and list certificate authorities"}
 	asGroup(cmd)
-	cmd.AddCommand(c.caCreateCommand(), c.caImportCommand(), c.caListCommand())
-	return cmd
-}
-
-func (c *cli) caCreateCommand() *cobra.Command {
-	var cn, org, keyType string
-	var days int
-	cmd := &cobra.Command{
-		Use:   "create NAME",
-		Short: "Create a CA (ECDSA P-256, 10 years, path length 0)",
-		Args:  exactArgs(1, "the CA's NAME"),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			kt, err := pki.ParseKeyType(keyType)
-			if err != nil {
-				return usageError{err}
-			}
-			v, err := c.unlockVault()
-			if err != nil {
-				return err
-			}
-			defer v.Close()
-			ca, err := v.CreateCA(c.ctx, args[0], pki.CARequest{
-				Name: pki.Name{CommonName: cn, Organization: org}, KeyType: kt, Validity: pki.Validity{Days: days},
-			})
-			if err != nil {
-				return err
-			}
-			return c.printCA(ca, nil)
-		},
-	}
-	cmd.Flags().StringVar(&cn, "cn", "", "common name (default: NAME)")
-	cmd.Flags().StringVar(&org, "org", "", "organization (O)")
-	cmd.Flags().StringVar(&keyType, "key", string(pki.DefaultKeyType), "key type: ecdsa-p256, ecdsa-p384, rsa-2048, rsa-3072, rsa-4096, ed25519")
-	cmd.Flags().IntVar(&days, "days", pki.DefaultCADays, "validity in days")
+	cmd.AddCommand(c.caCreateCommand(), c.caImportCommand(), c.caListCommand(),
+		c.caInstallCertCommand(), c.caSignIntermediateCommand(), c.caPendingCommand(), c.caTreeCommand())
 	return cmd
 }
 
@@ -160,9 +128,9 @@ func (c *cli) caListCommand() *cobra.Command {
 			fmt.Fprintln(w, "NAME\tCOMMON NAME\tKEY\tEXPIRES\tCERTIFICATES\tCRL")
 			for _, ca := range cas {
 				c.warnCRL(ca.Name, certinfo.NewCRLState(ca.CRLNumber, ca.CRLNextUpdate, now))
-				n, _ := v.Count(c.ctx, engine.Filter{CAID: ca.ID})
+				n, _ := v.IssuedCount(c.ctx, ca)
 				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%d\t%s\n", certinfo.Clean(ca.Name), ca.Cert.CommonName, ca.Cert.KeyType,
-					ca.Cert.NotAfter.Format("2006-01-02"), n-1, crlState(ca, now))
+					ca.Cert.NotAfter.Format("2006-01-02"), n, crlState(ca, now))
 			}
 			return w.Flush()
 		},
@@ -180,8 +148,8 @@ type caJSON struct {
 }
 
 func (c *cli) caJSON(v *engine.Engine, ca engine.CA, warnings []string) caJSON {
-	n, _ := v.Count(c.ctx, engine.Filter{CAID: ca.ID})
-	out := caJSON{Name: ca.Name, Certificate: ca.Cert.Info(v.Now()), Certificates: n - 1, CRLNumber: ca.CRLNumber, Warnings: warnings}
+	n, _ := v.IssuedCount(c.ctx, ca)
+	out := caJSON{Name: ca.Name, Certificate: ca.Cert.Info(v.Now()), Certificates: n, CRLNumber: ca.CRLNumber, Warnings: warnings}
 	out.CanSignCRL = v.CanSignCRL(c.ctx, ca) == nil
 	if !ca.CRLNextUpdate.IsZero() {
 		s := ca.CRLNextUpdate.Format("2006-01-02T15:04:05Z07:00")

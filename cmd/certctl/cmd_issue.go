@@ -16,8 +16,9 @@ func (c *cli) issueCommand() *cobra.Command {
 	var emails, dns, ips []string
 	var days int
 	var server bool
+	var extra leafFlags
 	cmd := &cobra.Command{
-		Use:   "issue --ca NAME (--cn CN [--email E] | --server --dns NAME... --ip IP...)",
+		Use:   "issue --ca NAME (--cn CN [--email E] [--dns D] [--ip IP] | --server --dns NAME... --ip IP...) [--uri URI]... [--usage U] [--profile P]",
 		Short: "Issue a person (client) certificate, or a server certificate with --server",
 		Args:  exactArgs(0, "no arguments (use flags)"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -27,9 +28,6 @@ func (c *cli) issueCommand() *cobra.Command {
 			}
 			if !server && cn == "" {
 				return usageError{errors.New("a person certificate needs --cn NAME (or pass --server for a server certificate)")}
-			}
-			if !server && (len(dns) > 0 || len(ips) > 0) {
-				return usageError{errors.New("--dns and --ip are for server certificates: add --server")}
 			}
 			ipAddrs, err := pki.ParseIPs(ips)
 			if err != nil {
@@ -42,14 +40,25 @@ func (c *cli) issueCommand() *cobra.Command {
 			defer v.Close()
 			validity := pki.Validity{Days: days}
 			var rec engine.Record
+			if !cmd.Flags().Changed("key") {
+				kt = "" // the profile's, or the default
+			}
+			if !cmd.Flags().Changed("days") {
+				validity.Days = 0
+			}
 			if server {
-				rec, err = v.IssueServer(c.ctx, ca, pki.ServerRequest{
-					CommonName: cn, Organization: org, DNSNames: dns, IPAddresses: ipAddrs, KeyType: kt, Validity: validity,
-				})
+				req := pki.ServerRequest{CommonName: cn, Organization: org, OrganizationalUnit: ou, DNSNames: dns, IPAddresses: ipAddrs, KeyType: kt, Validity: validity}
+				if err := extra.server(&req); err != nil {
+					return usageError{err}
+				}
+				rec, err = v.IssueServerWith(c.ctx, ca, extra.profile, req)
 			} else {
-				rec, err = v.IssuePerson(c.ctx, ca, pki.PersonRequest{
-					Name: pki.Name{CommonName: cn, Organization: org, OrganizationalUnit: ou}, Emails: emails, KeyType: kt, Validity: validity,
-				})
+				req := pki.PersonRequest{Name: pki.Name{CommonName: cn, Organization: org, OrganizationalUnit: ou}, Emails: emails,
+					DNSNames: dns, IPAddresses: ipAddrs, KeyType: kt, Validity: validity}
+				if err := extra.person(&req); err != nil {
+					return usageError{err}
+				}
+				rec, err = v.IssuePersonWith(c.ctx, ca, extra.profile, req)
 			}
 			if err != nil {
 				return err
@@ -65,8 +74,9 @@ func (c *cli) issueCommand() *cobra.Command {
 	cmd.Flags().IntVar(&days, "days", pki.DefaultLeafDays, "validity in days")
 	cmd.Flags().StringVar(&keyType, "key", string(pki.DefaultKeyType), "key type: ecdsa-p256, ecdsa-p384, rsa-2048, rsa-3072, rsa-4096, ed25519")
 	cmd.Flags().BoolVar(&server, "server", false, "issue a server certificate (EKU serverAuth)")
-	cmd.Flags().StringSliceVar(&dns, "dns", nil, "DNS name for a server certificate (repeatable)")
-	cmd.Flags().StringSliceVar(&ips, "ip", nil, "IP address for a server certificate (repeatable)")
+	cmd.Flags().StringSliceVar(&dns, "dns", nil, "DNS name SAN (servers, or a device's client certificate; repeatable)")
+	cmd.Flags().StringSliceVar(&ips, "ip", nil, "IP address SAN (servers, or a device's client certificate; repeatable)")
+	extra.register(cmd)
 	return cmd
 }
 

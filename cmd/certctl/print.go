@@ -49,7 +49,12 @@ func printInfo(out io.Writer, info certinfo.Info) {
 	row("E-mail", strings.Join(info.Emails, ", "))
 	row("DNS names", strings.Join(info.DNSNames, ", "))
 	row("IP addresses", strings.Join(info.IPAddresses, ", "))
+	row("URIs", strings.Join(info.URIs, ", "))
 	row("CA certificate", yesNo(info.IsCA))
+	if info.PathLen != nil {
+		row("Path length", fmt.Sprint(*info.PathLen))
+	}
+	row("Name constraints", strings.Join(info.NameConstraints, ", "))
 	row("Key usage", strings.Join(info.KeyUsage, ", "))
 	row("Extended usage", strings.Join(info.ExtKeyUsage, ", "))
 	row("SHA-256", info.FingerprintSHA256)

@@ -101,7 +101,7 @@ func (c *cli) rootCommand() *cobra.Command {
 		c.listCommand(), c.showCommand(), c.inspectCommand(), c.exportCommand(),
 		c.revokeCommand(), c.unrevokeCommand(), c.crlCommand(), c.verifyCommand(),
 		c.serveCommand(), c.tryCommand(), c.backupCommand(), c.restoreCommand(), c.bulkCommand(),
-		c.renewCommand(), c.reminderCommand(), c.deployCommand(), c.pkiCommand())
+		c.renewCommand(), c.reminderCommand(), c.deployCommand(), c.pkiCommand(), c.profileCommand())
 	root.AddCommand(c.checkCommand(), c.logCommand(), c.passwdCommand(), c.rekeyCommand())
 	return root
 }

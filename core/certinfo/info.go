@@ -37,7 +37,12 @@ type Info struct {
 	Emails            []string    `json:"emails"`
 	DNSNames          []string    `json:"dns_names"`
 	IPAddresses       []string    `json:"ip_addresses"`
+	URIs              []string    `json:"uris,omitempty"`
 	IsCA              bool        `json:"is_ca"`
+	// PathLen is how many CA levels a CA allows below it (nil: no limit or
+	// not a CA); NameConstraints are its name constraints ("permit dns:…").
+	PathLen         *int     `json:"path_len,omitempty"`
+	NameConstraints []string `json:"name_constraints,omitempty"`
 	KeyUsage          []string    `json:"key_usage,omitempty"`
 	ExtKeyUsage       []string    `json:"ext_key_usage,omitempty"`
 	SignatureAlgo     string      `json:"signature_algorithm,omitempty"`
@@ -114,6 +119,14 @@ func Describe(cert *x509.Certificate, now time.Time) Info {
 	for _, ip := range cert.IPAddresses {
 		info.IPAddresses = append(info.IPAddresses, ip.String())
 	}
+	for _, u := range cert.URIs {
+		info.URIs = append(info.URIs, Clean(u.String()))
+	}
+	if info.IsCA && (cert.MaxPathLen > 0 || cert.MaxPathLenZero) {
+		n := cert.MaxPathLen
+		info.PathLen = &n
+	}
+	info.NameConstraints = cleanAll(pki.ConstraintsOf(cert).Strings())
 	return info
 }
 

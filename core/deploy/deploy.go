@@ -64,6 +64,16 @@ type Files struct {
 	Listen       string // host:port the server listens on
 	ServerName   string // DNS name clients use
 	Backend      string // host:port of the application behind a proxy
+	// Of a kit for an issuing CA (Hierarchy): the root and every CA up to
+	// it (ChainFile), the issuing CA alone (IssuingCAFile), how deep
+	// chains go (the client and its CAs), and the issuing CA's name as
+	// OpenSSL-based servers print it (RFC 2253) and as Python does.
+	Hierarchy     bool
+	ChainFile     string
+	IssuingCAFile string
+	Depth         int
+	IssuerDN      string
+	IssuerPython  string
 }
 
 // ParseTarget reads a target name.
@@ -84,6 +94,9 @@ func ParseTarget(s string) (Target, error) {
 // Config writes the configuration for one server.
 func Config(t Target, f Files) (string, error) {
 	tmpl, ok := templates[t]
+	if h, hok := hierarchyTemplates[t]; hok && f.Hierarchy {
+		tmpl = h
+	}
 	if !ok {
 		return "", fmt.Errorf("no configuration for %q", t)
 	}

@@ -16,9 +16,14 @@ import (
 // Kit is what a server needs beside its configuration: the CA that issues
 // the clients, its current CRL, and the server's own certificate and key.
 type Kit struct {
-	CAName     string
-	CA         *x509.Certificate
-	CRL        []byte              // DER, signed by CA
+	CAName string
+	CA     *x509.Certificate // the CA whose people are let in: a root, or an issuing CA
+	CRL    []byte            // DER, signed by CA
+	// Issuers are the CAs above an issuing CA, nearest first, ending at
+	// its root (empty for a root), and IssuerCRLs their CRLs (DER), in
+	// the same order.
+	Issuers    []*x509.Certificate
+	IssuerCRLs [][]byte
 	ServerCert *x509.Certificate   // the server's certificate
 	Chain      []*x509.Certificate // its issuers, nearest first (self-signed roots are left out of server.pem)
 	ServerKey  crypto.Signer
@@ -27,16 +32,19 @@ type Kit struct {
 	Backend    string // host:port of the application (default 127.0.0.1:8080)
 }
 
-// CheckCA refuses a CA that is not a root. Servers built on OpenSSL (nginx,
-// HAProxy) cannot trust an intermediate alone, and once they trust its root
-// they accept the root's other intermediates and want a CRL from every CA
-// in the chain; a kit that quietly did that would let the wrong people in.
+// CheckCA refuses a CA that is not a root when its root is not known.
+// Servers built on OpenSSL (nginx, HAProxy) cannot trust an intermediate
+// alone: they need its root, a CRL from every CA in the chain, and a check
+// of the issuer so the root's other intermediates stay out. A kit for an
+// issuing CA whose chain up to its root the vault holds does all that
+// (Kit.Issuers); without the root it is refused.
 func CheckCA(ca *x509.Certificate) error {
 	if bytes.Equal(ca.RawIssuer, ca.RawSubject) && ca.CheckSignatureFrom(ca) == nil {
 		return nil
 	}
-	return fmt.Errorf("it is an intermediate CA (issued by %s); server configurations are written for root CAs only, "+
-		"since OpenSSL-based servers would then trust every CA under that root: configure the server by hand with the chain from certctl export", ca.Issuer)
+	return fmt.Errorf("it is an intermediate CA (issued by %s) whose root this vault does not run; server configurations are written for a root, "+
+		"or for an issuing CA whose root is in the vault (the kit needs the root's CRL and keeps the root's other CAs out): "+
+		"configure the server by hand with the chain from certctl export", ca.Issuer)
 }
 
 // Kit file names inside the folder.
@@ -60,7 +68,7 @@ func WriteKit(dir string, k Kit, targets []Target, force bool) ([]string, error)
 	if len(targets) == 0 {
 		return nil, errors.New("name at least one server to configure")
 	}
-	if err := CheckCA(k.CA); err != nil {
+	if err := checkHierarchy(k); err != nil {
 		return nil, err
 	}
 	abs, err := filepath.Abs(dir)
@@ -85,19 +93,27 @@ func WriteKit(dir string, k Kit, targets []Target, force bool) ([]string, error)
 		ServerCert: filepath.Join(abs, ServerCertFileName), ServerKey: filepath.Join(abs, ServerKeyFileName),
 		ServerBundle: filepath.Join(abs, ServerBundleFileName),
 		Listen:       defaultString(k.Listen, "0.0.0.0:8443"), ServerName: defaultString(k.ServerName, "localhost"),
-		Backend: defaultString(k.Backend, "127.0.0.1:8080"),
+		Backend:   defaultString(k.Backend, "127.0.0.1:8080"),
+		ChainFile: filepath.Join(abs, ChainFileName), IssuingCAFile: filepath.Join(abs, IssuingCAFileName),
 	}
+	if err := hierarchyFiles(&f, k); err != nil {
+		return nil, err
+	}
+	rootPEM, chainPEM, issuingPEM, crlPEM := hierarchyPEM(k)
 	type file struct {
 		path   string
 		data   []byte
 		secret bool
 	}
 	files := []file{
-		{f.CAFile, pki.EncodeCertPEM(k.CA), false},
-		{f.CRLFile, pki.EncodeCRLPEM(k.CRL), false},
+		{f.CAFile, rootPEM, false},
+		{f.CRLFile, crlPEM, false},
 		{f.ServerCert, serverPEM, false},
 		{f.ServerKey, keyPEM, true},
 		{f.ServerBundle, append(bytes.Clone(serverPEM), keyPEM...), true},
+	}
+	if f.Hierarchy {
+		files = append(files, file{f.ChainFile, chainPEM, false}, file{f.IssuingCAFile, issuingPEM, false})
 	}
 	for _, t := range targets {
 		text, err := Config(t, f)
@@ -124,7 +140,8 @@ func WriteKit(dir string, k Kit, targets []Target, force bool) ([]string, error)
 // ErrKitExists says a folder already holds (part of) a kit.
 var ErrKitExists = errors.New("choose an empty folder, so an earlier kit is not overwritten")
 
-// KitFiles are the names WriteKit writes for these targets.
+// KitFiles are the names WriteKit writes for these targets in a kit for a
+// root; a kit for an issuing CA adds ChainFileName and IssuingCAFileName.
 func KitFiles(targets []Target) []string {
 	names := []string{CAFileName, CRLFileName, ServerCertFileName, ServerKeyFileName, ServerBundleFileName}
 	for _, t := range targets {
@@ -148,7 +165,7 @@ func PrepareFolder(dir string, targets []Target, replace bool) error {
 
 // checkFree reports an error when a file of the kit already exists in dir.
 func checkFree(dir string, targets []Target) error {
-	for _, name := range KitFiles(targets) {
+	for _, name := range append(KitFiles(targets), ChainFileName, IssuingCAFileName) {
 		p := filepath.Join(dir, name)
 		if _, err := os.Stat(p); err == nil {
 			return fmt.Errorf("%s already exists: %w", p, ErrKitExists)

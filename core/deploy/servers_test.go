@@ -204,14 +204,14 @@ type expectation struct {
 	fingerprint   string // "sha1", "sha256", or "" when the server has none
 }
 
-// TestRealServers starts each server on loopback with exactly the
-// generated configuration, and connects with a valid, a revoked and a
-// foreign certificate.
-func TestRealServers(t *testing.T) {
-	peertest.Require(t, "curl")
-	f := newFixture(t)
-	type harness func(t *testing.T, conf, addr string) expectation
-	harnesses := map[Target]harness{
+// harness starts one server from its generated configuration and says
+// what it is expected to do.
+type harness func(t *testing.T, conf, addr string) expectation
+
+// serverHarnesses start each server on loopback with exactly the
+// generated configuration.
+func serverHarnesses() map[Target]harness {
+	return map[Target]harness{
 		Nginx: func(t *testing.T, conf, addr string) expectation {
 			startNginx(t, conf, addr)
 			return expectation{revokedRefused: true, headers: true, fingerprint: "sha1"}
@@ -296,6 +296,21 @@ func TestRealServers(t *testing.T) {
 			return expectation{revokedRefused: true}
 		},
 	}
+}
+
+// realServerHarness starts target from conf, listening on addr.
+func realServerHarness(t *testing.T, target Target, conf, addr string) {
+	t.Helper()
+	serverHarnesses()[target](t, conf, addr)
+}
+
+// TestRealServers starts each server on loopback with exactly the
+// generated configuration, and connects with a valid, a revoked and a
+// foreign certificate.
+func TestRealServers(t *testing.T) {
+	peertest.Require(t, "curl")
+	f := newFixture(t)
+	harnesses := serverHarnesses()
 	for _, target := range Targets {
 		t.Run(string(target), func(t *testing.T) {
 			listen := peertest.FreeAddr(t)

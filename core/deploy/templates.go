@@ -14,10 +14,27 @@ server {
     ssl_certificate     {{conf .ServerCert}};        # this server's certificate, with intermediates
     ssl_certificate_key {{conf .ServerKey}};         # and its private key
 
+{{- if .Hierarchy}}
+    ssl_client_certificate {{conf .CAFile}};          # trust client certificates that lead up to this root
+    ssl_trusted_certificate {{conf .ChainFile}};     # and the CAs between (for clients that send only their own certificate)
+    ssl_verify_client on;                        # no valid client certificate: HTTP 400, no access
+    ssl_verify_depth {{.Depth}};                          # client certificate, then its {{.Depth}} CAs up to the root
+    ssl_crl {{conf .CRLFile}};                        # a CRL for every CA of the chain (publish each with: certctl crl)
+{{- else}}
     ssl_client_certificate {{conf .CAFile}};          # trust client certificates issued by this CA only
     ssl_verify_client on;                        # no valid client certificate: HTTP 400, no access
     ssl_verify_depth 2;                          # client certificate, then at most one CA
     ssl_crl {{conf .CRLFile}};                        # revoked certificates (publish with: certctl crl)
+{{- end}}
+
+{{- if .Hierarchy}}
+
+    # The root also signs other issuing CAs: let in only people of
+    # "{{.CAName}}", by the issuer nginx verified (RFC 2253, as nginx prints it).
+    if ($ssl_client_i_dn != "{{.IssuerDN}}") {
+        return 403;
+    }
+{{- end}}
 
     location / {
         # What the application receives about the client:
@@ -42,6 +59,21 @@ Listen {{.Listen}}
     SSLCertificateFile    {{conf .ServerCert}}
     SSLCertificateKeyFile {{conf .ServerKey}}
 
+{{- if .Hierarchy}}
+    # Trust client certificates that lead up to the root, through these CAs.
+    SSLCACertificateFile  {{conf .ChainFile}}
+    # No valid client certificate: the handshake fails.
+    SSLVerifyClient require
+    # The client certificate, then its {{.Depth}} CAs up to the root.
+    SSLVerifyDepth {{.Depth}}
+    # A CRL for every CA of the chain (publish each with: certctl crl), checked at every level.
+    SSLCARevocationFile   {{conf .CRLFile}}
+    SSLCARevocationCheck  chain
+    # The root also signs other issuing CAs: let in only people of "{{.CAName}}".
+    <Location "/">
+        Require expr "%{SSL_CLIENT_I_DN} == '{{.IssuerDN}}'"
+    </Location>
+{{- else}}
     # Trust client certificates issued by this CA only.
     SSLCACertificateFile  {{conf .CAFile}}
     # No valid client certificate: the handshake fails.
@@ -51,6 +83,7 @@ Listen {{.Listen}}
     # Revoked certificates (publish with: certctl crl), checked for the client's own certificate.
     SSLCARevocationFile   {{conf .CRLFile}}
     SSLCARevocationCheck  leaf
+{{- end}}
 
     # What the application receives about the client: SUCCESS, the subject
     # (CN=Alice Example,O=...), the serial in hex as certctl shows it.
@@ -74,7 +107,15 @@ frontend mtls
     # crt: this server's certificate and key in one PEM file; ca-file: trust
     # client certificates from this CA only; verify required: no valid client
     # certificate, no handshake; crl-file: revoked certificates.
+{{- if .Hierarchy}}
+    # For an issuing CA: ca-file holds it, the CAs above it and the root;
+    # crl-file a CRL for every one of them (HAProxy then checks every level).
+    bind {{.Listen}} ssl crt {{conf .ServerBundle}} ca-file {{conf .ChainFile}} verify required crl-file {{conf .CRLFile}}
+    # The root also signs other issuing CAs: let in only people of "{{.CAName}}".
+    http-request deny deny_status 403 unless { ssl_c_i_dn(,0,rfc2253) -m str "{{.IssuerDN}}" }
+{{- else}}
     bind {{.Listen}} ssl crt {{conf .ServerBundle}} ca-file {{conf .CAFile}} verify required crl-file {{conf .CRLFile}}
+{{- end}}
     # What the application receives about the client (set-header replaces
     # whatever a client sent): SUCCESS, the subject (CN=Alice Example,O=...),
     # the serial in hex as certctl shows it, the SHA-1 fingerprint in hex.
@@ -103,7 +144,9 @@ backend app
 			mode require_and_verify
 			# Trust client certificates from this CA only
 			# (Caddy 2.8 and newer also accept: trust_pool file <path>).
-			trusted_ca_cert_file {{conf .CAFile}}
+			# Caddy (Go) takes an issuing CA as its own trust anchor, so the
+			# root's other issuing CAs stay out.
+			trusted_ca_cert_file {{if .Hierarchy}}{{conf .IssuingCAFile}}{{else}}{{conf .CAFile}}{{end}}
 		}
 	}
 	# Your application, and what it receives about the client (header_up
@@ -128,15 +171,31 @@ LISTEN = ({{str .Host}}, {{.Port}})
 
 context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
 context.load_cert_chain({{str .ServerCert}}, {{str .ServerKey}})  # this server's certificate and key
+{{- if .Hierarchy}}
+context.load_verify_locations({{str .ChainFile}})  # the issuing CA, the CAs above it and the root
+context.load_verify_locations({{str .CRLFile}})   # a CRL for every one of them
+context.verify_flags |= ssl.VERIFY_CRL_CHECK_CHAIN  # refuse a revoked client certificate or CA, at every level
+context.verify_mode = ssl.CERT_REQUIRED           # no valid client certificate, no handshake
+# The root also signs other issuing CAs: only people of "{{.CAName}}" are let
+# in, by the issuer Python verified (the check is in do_GET below).
+ISSUING_CA = {{.IssuerPython}}
+{{- else}}
 context.load_verify_locations({{str .CAFile}})    # trust client certificates from this CA only
 context.load_verify_locations({{str .CRLFile}})   # and know its revoked certificates
 context.verify_flags |= ssl.VERIFY_CRL_CHECK_LEAF  # refuse a revoked client certificate
 context.verify_mode = ssl.CERT_REQUIRED           # no valid client certificate, no handshake
+{{- end}}
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
     def do_GET(self):
         cert = self.connection.getpeercert()  # what the application knows about the client
+{{- if .Hierarchy}}
+        if cert.get("issuer") != ISSUING_CA:  # a person of another issuing CA under the same root
+            self.send_response(403)
+            self.end_headers()
+            return
+{{- end}}
         subject = dict(x[0] for x in cert["subject"])
         body = "Hello, %s (serial %s)\n" % (subject.get("commonName", "?"), cert.get("serialNumber", "?"))
         self.send_response(200)
@@ -160,19 +219,34 @@ server.serve_forever()
 # Revocation: Gunicorn 21 and newer call ssl_context() below, which loads the
 # CRL. Gunicorn 20 (Debian 12's) ignores it and lets a revoked certificate in:
 # upgrade, or put nginx in front (nginx-mtls.conf). Restart after a new CRL.
+{{- if .Hierarchy}}
+# Gunicorn cannot restrict clients to one issuing CA: it lets in people of
+# every issuing CA under the root. The application must check the issuer:
+#     if cert["issuer"] != {{.IssuerPython}}: refuse (403)
+# or put nginx in front (nginx-mtls.conf checks it).
+{{- end}}
 import ssl
 
 bind = {{str .Listen}}
 certfile = {{str .ServerCert}}      # this server's certificate, with intermediates
 keyfile = {{str .ServerKey}}        # and its private key
+{{- if .Hierarchy}}
+ca_certs = {{str .ChainFile}}          # the issuing CA, the CAs above it and the root
+{{- else}}
 ca_certs = {{str .CAFile}}          # trust client certificates from this CA only
+{{- end}}
 cert_reqs = ssl.CERT_REQUIRED     # no valid client certificate, no handshake
 
 
 def ssl_context(conf, default_ssl_context_factory):
     context = default_ssl_context_factory()            # the settings above
+{{- if .Hierarchy}}
+    context.load_verify_locations({{str .CRLFile}})      # a CRL for every CA of the chain
+    context.verify_flags |= ssl.VERIFY_CRL_CHECK_CHAIN  # refuse a revoked client certificate or CA
+{{- else}}
     context.load_verify_locations({{str .CRLFile}})      # the CA's revoked certificates
     context.verify_flags |= ssl.VERIFY_CRL_CHECK_LEAF  # refuse a revoked client certificate
+{{- end}}
     return context
 `,
 

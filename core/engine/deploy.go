@@ -65,8 +65,9 @@ func (e *Engine) gatherKit(ctx context.Context, req DeployRequest) (deploy.Kit, 
 	if err != nil {
 		return deploy.Kit{}, err
 	}
-	if err := deploy.CheckCA(caCert); err != nil {
-		return deploy.Kit{}, fmt.Errorf("CA %q: %w", req.CA.Name, err)
+	issuers, issuerCRLs, err := e.kitIssuers(ctx, req)
+	if err != nil {
+		return deploy.Kit{}, err
 	}
 	rec, err := e.kitServer(ctx, req)
 	if err != nil {
@@ -92,7 +93,8 @@ func (e *Engine) gatherKit(ctx context.Context, req DeployRequest) (deploy.Kit, 
 	if len(cert.DNSNames) > 0 {
 		name = cert.DNSNames[0]
 	}
-	return deploy.Kit{CAName: req.CA.Name, CA: caCert, CRL: crl.DER, ServerCert: cert, Chain: chain, ServerKey: key, ServerName: name}, nil
+	return deploy.Kit{CAName: req.CA.Name, CA: caCert, CRL: crl.DER, ServerCert: cert, Chain: chain, ServerKey: key, ServerName: name,
+		Issuers: issuers, IssuerCRLs: issuerCRLs}, nil
 }
 
 // kitServer is the server certificate a kit carries: the one chosen, if it

@@ -10,14 +10,60 @@ import (
 	"certdesk/core/pki"
 )
 
-// IssuePerson issues a person's (client) certificate from the CA and
-// stores it with its sealed key. The vault must be unlocked.
+// IssuePerson issues a person's (client) certificate from the CA, with
+// the CA's default profile if it has one, and stores it with its sealed
+// key. The vault must be unlocked.
 func (e *Engine) IssuePerson(ctx context.Context, ca CA, req pki.PersonRequest) (Record, error) {
+	return e.IssuePersonWith(ctx, ca, "", req)
+}
+
+// IssuePersonWith is IssuePerson with the named profile (empty: the CA's
+// default). Names outside the name constraints of the CA or a CA above it
+// are refused before anything is signed.
+func (e *Engine) IssuePersonWith(ctx context.Context, ca CA, profile string, req pki.PersonRequest) (Record, error) {
+	p, ok, err := e.profileFor(ctx, ca, profile)
+	if err != nil {
+		return Record{}, err
+	}
+	if ok {
+		if req, err = p.ApplyPerson(req); err != nil {
+			return Record{}, err
+		}
+	}
+	names, err := pki.PersonNames(req)
+	if err != nil {
+		return Record{}, err
+	}
+	if err := e.checkConstraints(ctx, ca, names); err != nil {
+		return Record{}, err
+	}
 	return e.store.IssuePerson(ctx, ca, req)
 }
 
 // IssueServer issues a server certificate from the CA and stores it.
 func (e *Engine) IssueServer(ctx context.Context, ca CA, req pki.ServerRequest) (Record, error) {
+	return e.IssueServerWith(ctx, ca, "", req)
+}
+
+// IssueServerWith is IssueServer with the named profile (empty: the CA's
+// default), refusing names outside the CAs' name constraints.
+func (e *Engine) IssueServerWith(ctx context.Context, ca CA, profile string, req pki.ServerRequest) (Record, error) {
+	p, ok, err := e.profileFor(ctx, ca, profile)
+	if err != nil {
+		return Record{}, err
+	}
+	if ok {
+		if req, err = p.ApplyServer(req); err != nil {
+			return Record{}, err
+		}
+	}
+	names, err := pki.ServerNames(req)
+	if err != nil {
+		return Record{}, err
+	}
+	if err := e.checkConstraints(ctx, ca, names); err != nil {
+		return Record{}, err
+	}
 	return e.store.IssueServer(ctx, ca, req)
 }
 
@@ -26,6 +72,13 @@ func (e *Engine) IssueServer(ctx context.Context, ca CA, req pki.ServerRequest) 
 func (e *Engine) SignRequest(ctx context.Context, ca CA, request []byte, profile pki.CSRProfile, validity pki.Validity) (Record, error) {
 	csr, err := pki.ParseCSR(request)
 	if err != nil {
+		return Record{}, err
+	}
+	names := pki.Names{Emails: csr.EmailAddresses}
+	if profile == pki.ServerProfile {
+		names = pki.Names{DNS: csr.DNSNames, IPs: csr.IPAddresses}
+	}
+	if err := e.checkConstraints(ctx, ca, names); err != nil {
 		return Record{}, err
 	}
 	return e.store.SignCSR(ctx, ca, csr, profile, validity)

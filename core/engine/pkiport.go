@@ -88,7 +88,7 @@ func (e *Engine) gatherPKI(ctx context.Context, ca CA) (interop.PKI, error) {
 		return interop.PKI{}, err
 	}
 	for _, rec := range recs {
-		if rec.ID == ca.CertID || rec.Kind == KindCA {
+		if rec.ID == ca.CertID {
 			continue
 		}
 		cert, err := v.Certificate(ctx, rec.ID)
@@ -96,7 +96,7 @@ func (e *Engine) gatherPKI(ctx context.Context, ca CA) (interop.PKI, error) {
 			return interop.PKI{}, err
 		}
 		entry := interop.Entry{Cert: cert, RevokedAt: rec.RevokedAt, Reason: rec.RevocationReason}
-		if rec.HasKey {
+		if rec.HasKey && rec.Kind != KindCA { // an issuing CA's key goes only into its own folder
 			if entry.Key, err = v.PrivateKey(ctx, rec.ID); err != nil {
 				return interop.PKI{}, err
 			}

@@ -83,7 +83,7 @@ func (e *Engine) Describe(ctx context.Context, id int64) (certinfo.Info, error) 
 		}
 	}
 	if rec.Kind == KindCA && rec.CAID != 0 {
-		if ca, err := e.store.CAByName(ctx, rec.CAName); err == nil && ca.CertID == rec.ID {
+		if ca, ok := e.caOfOwnCert(ctx, rec); ok {
 			info.CRL = certinfo.NewCRLState(ca.CRLNumber, ca.CRLNextUpdate, now)
 		}
 	}

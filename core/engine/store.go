@@ -22,6 +22,7 @@ type Store interface {
 	storeKeys
 	storeWrites
 	storeRevocations
+	storeHierarchy
 	onboard.Store
 
 	Check(ctx context.Context) error
@@ -81,6 +82,23 @@ type storeWrites interface {
 	DenyFingerprint(ctx context.Context, fingerprint string, reason int, note string) (Denial, error)
 	AllowFingerprint(ctx context.Context, fingerprint string) error
 	SignCRL(ctx context.Context, ca CA, validity time.Duration) (CRL, error)
+}
+
+// storeHierarchy keeps CAs under CAs, CAs waiting for a certificate from a
+// root the vault does not hold, and issuance profiles.
+type storeHierarchy interface {
+	DefaultProfile(ctx context.Context, ca CA) (pki.Profile, bool, error)
+	Profile(ctx context.Context, name string) (pki.Profile, error)
+	RemoveProfile(ctx context.Context, name string) error
+	SetDefaultProfile(ctx context.Context, ca CA, name string) error
+	CreateIntermediate(ctx context.Context, name string, parent CA, req pki.CARequest) (CA, error)
+	CreatePendingCA(ctx context.Context, name string, req pki.CARequest) (vault.PendingCA, error)
+	InstallCACert(ctx context.Context, name string, cert *x509.Certificate, issuers []*x509.Certificate) (CA, []string, error)
+	ParentOf(ctx context.Context, ca CA) (CA, bool, error)
+	PendingCAs(ctx context.Context) ([]vault.PendingCA, error)
+	Profiles(ctx context.Context) ([]pki.Profile, error)
+	SaveProfile(ctx context.Context, p pki.Profile, replace bool) error
+	SignIntermediate(ctx context.Context, ca CA, csr *x509.CertificateRequest, req pki.CARequest) (Record, error)
 }
 
 // storeRevocations are the snapshot a server judges by, and the changes

@@ -21,30 +21,47 @@ func (e *Engine) Trust(ctx context.Context, only ...CA) (*verdict.Trust, error) 
 	return trustFrom(snap, only)
 }
 
-// trustFrom builds the judge's trust from a snapshot of the vault, with the
-// CAs in only as anchors (every CA when only is empty or holds only the
-// zero CA).
+// trustFrom builds the judge's trust from a snapshot of the vault, as
+// nginx would be configured for it. With no CA given (or only the zero
+// CA), every CA of the vault is in the trust store. With CAs given, they,
+// the CAs above them (a chain must reach a root: OpenSSL takes no partial
+// chains) and the CAs below them (so people need not send their issuing
+// CA) are, and a verified chain must pass through one of the CAs given,
+// so an issuing CA's server does not let in its siblings' people.
 func trustFrom(snap vault.Snapshot, only []CA) (*verdict.Trust, error) {
-	wanted := map[int64]bool{}
-	for _, ca := range only {
-		if ca.ID != 0 {
-			wanted[ca.ID] = true
-		}
-	}
-	var anchors []*x509.Certificate
-	found := map[int64]bool{}
+	byID := map[int64]vault.Anchor{}
 	for _, a := range snap.Anchors {
-		if len(wanted) == 0 || wanted[a.CA.ID] {
-			anchors = append(anchors, a.Cert)
-			found[a.CA.ID] = true
+		byID[a.CA.ID] = a
+	}
+	var store, required []*x509.Certificate
+	inStore, wanted := map[int64]bool{}, map[int64]bool{}
+	add := func(a vault.Anchor) {
+		for ok := true; ok && !inStore[a.CA.ID]; a, ok = byID[parentID(a.CA)] {
+			inStore[a.CA.ID] = true
+			store = append(store, a.Cert)
 		}
 	}
 	for _, ca := range only {
-		if ca.ID != 0 && !found[ca.ID] {
+		if ca.ID == 0 {
+			continue
+		}
+		a, ok := byID[ca.ID]
+		if !ok {
 			return nil, fmt.Errorf("CA %q: %w", ca.Name, ErrNotFound)
 		}
+		add(a)
+		wanted[a.CA.ID] = true
+		required = append(required, a.Cert)
 	}
-	t := verdict.NewTrust(anchors)
+	for _, a := range snap.Anchors {
+		if len(required) == 0 || below(a, wanted, byID) {
+			add(a)
+		}
+	}
+	t := verdict.NewTrust(store)
+	if len(required) > 0 {
+		t = t.RequireIssuer(required...)
+	}
 	for _, r := range snap.Revoked {
 		t.RevokeSerial(r.Issuer, r.SerialHex, verdict.Revocation{Reason: r.Reason, Time: r.At})
 	}
@@ -130,4 +147,16 @@ func verdictChanges(c vault.RevocationChanges) []verdict.Change {
 		out = append(out, ch)
 	}
 	return out
+}
+
+// below reports whether a CA is under one of the CAs marked in wanted.
+func below(a vault.Anchor, wanted map[int64]bool, byID map[int64]vault.Anchor) bool {
+	seen := map[int64]bool{}
+	for p := parentID(a.CA); p != 0 && !seen[p]; p = parentID(byID[p].CA) {
+		if wanted[p] {
+			return true
+		}
+		seen[p] = true
+	}
+	return false
 }

@@ -169,6 +169,11 @@ func (e *Engine) PrepareClientKit(ctx context.Context, certID int64, dir, url st
 	if err != nil {
 		return ClientKit{}, err
 	}
+	if len(chain) > 0 {
+		// The top of the person's hierarchy: it verifies a test server run
+		// by any CA of it (the server sends its intermediates).
+		caCert = chain[len(chain)-1]
+	}
 	files, err := mtls.PrepareClientFiles(dir, cert, chain, key, caCert)
 	if err != nil {
 		return ClientKit{}, err

@@ -96,7 +96,7 @@ func writeEasyRSAFiles(tmp, final string, p PKI, opts WriteOptions) error {
 		secret bool
 	}
 	files := []file{
-		{"ca.crt", pki.EncodeCertPEM(p.CA), false},
+		{"ca.crt", caWithChain(p), false},
 		{"private/ca.key", keys[-1], true},
 		{"index.txt.attr", []byte("unique_subject = no\n"), false},
 		{"serial", []byte(randomSerialHex() + "\n"), false},
@@ -343,3 +343,13 @@ keyUsage               = cRLSign, keyCertSign
 [ crl_ext ]
 authorityKeyIdentifier = keyid:always,issuer:always
 `
+
+// caWithChain is ca.crt: the CA, then its issuers up to the root (openssl
+// ca signs with the first; easy-rsa and Certdesk read the rest as its chain).
+func caWithChain(p PKI) []byte {
+	out := pki.EncodeCertPEM(p.CA)
+	for _, c := range p.Chain {
+		out = append(out, pki.EncodeCertPEM(c)...)
+	}
+	return out
+}

@@ -28,11 +28,18 @@ type Authority struct {
 	Key  crypto.Signer
 }
 
-// CARequest asks for a new self-signed CA.
+// CARequest asks for a new CA: a self-signed root, or an issuing CA
+// signed by another (IssueIntermediate).
 type CARequest struct {
 	Name     Name
+	Subject  Subject
 	KeyType  KeyType
 	Validity Validity
+	// PathLen is how many CAs may stand below this one (0, the default:
+	// it signs only people and servers); NoPathLimit sets no limit.
+	PathLen     int
+	NoPathLimit bool
+	Constraints Constraints
 }
 
 // PersonRequest asks for a person (client) certificate.
@@ -41,6 +48,15 @@ type PersonRequest struct {
 	Emails   []string
 	KeyType  KeyType
 	Validity Validity
+	// Subject adds C, ST, L and serialNumber to the subject.
+	Subject Subject
+	// URIs are URI SANs (a spiffe:// ID is checked as SPIFFE requires);
+	// DNSNames and IPAddresses name a device.
+	URIs        []string
+	DNSNames    []string
+	IPAddresses []net.IP
+	// Usage is the EKU set: client (the default), server or client+server.
+	Usage Usage
 }
 
 // ServerRequest asks for a server certificate. CommonName defaults to the
@@ -52,6 +68,12 @@ type ServerRequest struct {
 	IPAddresses  []net.IP
 	KeyType      KeyType
 	Validity     Validity
+	// OrganizationalUnit and Subject add to the subject; URIs are URI
+	// SANs; Usage is the EKU set (server, the default, or client+server).
+	OrganizationalUnit string
+	Subject            Subject
+	URIs               []string
+	Usage              Usage
 }
 
 // CSRProfile chooses what a certificate signed from a CSR is for.
@@ -96,28 +118,16 @@ func SubjectKeyID(pub any) ([]byte, error) {
 }
 
 // NewCA makes a key and a self-signed CA certificate with the CA profile:
-// critical CA:TRUE with path length 0, KeyUsage certSign and cRLSign, SKI.
+// critical CA:TRUE with the path length asked for (0 by default), KeyUsage
+// certSign and cRLSign, SKI, and the name constraints asked for.
 func NewCA(req CARequest, now time.Time) (*Issued, error) {
-	if err := req.Name.validate(); err != nil {
-		return nil, err
-	}
-	notBefore, notAfter, err := req.Validity.bounds(now, DefaultCADays)
+	tmpl, err := caTemplate(req, now)
 	if err != nil {
 		return nil, err
 	}
 	key, err := GenerateKey(req.KeyType)
 	if err != nil {
 		return nil, err
-	}
-	tmpl := &x509.Certificate{
-		Subject:               req.Name.pkix(),
-		NotBefore:             notBefore,
-		NotAfter:              notAfter,
-		IsCA:                  true,
-		BasicConstraintsValid: true,
-		MaxPathLen:            0,
-		MaxPathLenZero:        true,
-		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageCRLSign,
 	}
 	return sign(tmpl, key.Public(), key, nil, key)
 }
@@ -201,14 +211,23 @@ func (a Authority) SignCSR(csr *x509.CertificateRequest, profile CSRProfile, val
 }
 
 func (a Authority) issuePerson(req PersonRequest, keys keySource, now time.Time) (*Issued, error) {
-	if err := req.Name.validate(); err != nil {
+	subject, err := subjectOf(req.Name, req.Subject)
+	if err != nil {
 		return nil, err
 	}
 	emails, err := validateEmails(req.Emails)
 	if err != nil {
 		return nil, err
 	}
-	tmpl := &x509.Certificate{Subject: req.Name.pkix(), EmailAddresses: emails, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}}
+	dns, err := validateDNSNames(req.DNSNames)
+	if err != nil {
+		return nil, err
+	}
+	uris, err := ParseURIs(req.URIs)
+	if err != nil {
+		return nil, err
+	}
+	tmpl := &x509.Certificate{Subject: subject, EmailAddresses: emails, DNSNames: dns, IPAddresses: req.IPAddresses, URIs: uris, ExtKeyUsage: req.Usage.ekus(ClientUsage)}
 	return a.issueLeaf(tmpl, req.Validity, keys, now)
 }
 
@@ -220,7 +239,7 @@ func (a Authority) issueServer(req ServerRequest, keys keySource, now time.Time)
 	if len(dns) == 0 && len(req.IPAddresses) == 0 {
 		return nil, errors.New("a server certificate needs at least one DNS name or IP address")
 	}
-	name := Name{CommonName: req.CommonName, Organization: req.Organization}
+	name := Name{CommonName: req.CommonName, Organization: req.Organization, OrganizationalUnit: req.OrganizationalUnit}
 	if name.CommonName == "" {
 		if len(dns) > 0 {
 			name.CommonName = dns[0]
@@ -228,10 +247,15 @@ func (a Authority) issueServer(req ServerRequest, keys keySource, now time.Time)
 			name.CommonName = req.IPAddresses[0].String()
 		}
 	}
-	if err := name.validate(); err != nil {
+	subject, err := subjectOf(name, req.Subject)
+	if err != nil {
 		return nil, err
 	}
-	tmpl := &x509.Certificate{Subject: name.pkix(), DNSNames: dns, IPAddresses: req.IPAddresses, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}}
+	uris, err := ParseURIs(req.URIs)
+	if err != nil {
+		return nil, err
+	}
+	tmpl := &x509.Certificate{Subject: subject, DNSNames: dns, IPAddresses: req.IPAddresses, URIs: uris, ExtKeyUsage: req.Usage.ekus(ServerUsage)}
 	return a.issueLeaf(tmpl, req.Validity, keys, now)
 }
 

@@ -280,6 +280,12 @@ func (v *Vault) storeCA(ctx context.Context, name string, cert *x509.Certificate
 
 // insertCA stores a CA's row and certificate inside a transaction.
 func (v *Vault) insertCA(tx *sql.Tx, name string, cert *x509.Certificate, key crypto.Signer, chainPEM []byte, action string) (int64, error) {
+	return v.insertCAUnder(tx, name, cert, key, chainPEM, action, 0)
+}
+
+// insertCAUnder is insertCA for a CA whose certificate was issued by the
+// vault CA issuerID (0: the CA stands for its own certificate).
+func (v *Vault) insertCAUnder(tx *sql.Tx, name string, cert *x509.Certificate, key crypto.Signer, chainPEM []byte, action string, issuerID int64) (int64, error) {
 	var n int
 	if err := tx.QueryRow(`SELECT count(*) FROM cas WHERE name = ?`, name).Scan(&n); err != nil {
 		return 0, fmt.Errorf("checking CA names: %w", err)
@@ -295,7 +301,11 @@ func (v *Vault) insertCA(tx *sql.Tx, name string, cert *x509.Certificate, key cr
 	if err != nil {
 		return 0, err
 	}
-	certID, err := v.insertCert(tx, cert, key, KindCA, caID, 0)
+	owner := caID
+	if issuerID != 0 {
+		owner = issuerID
+	}
+	certID, err := v.insertCert(tx, cert, key, KindCA, owner, 0)
 	if err != nil {
 		return 0, err
 	}

@@ -55,12 +55,12 @@ func (v *Vault) StorePKI(ctx context.Context, name string, p ImportedPKI) (CA, [
 	}
 	var caID int64
 	err = v.write(ctx, func(tx *sql.Tx) error {
-		if caID, err = v.insertCA(tx, name, p.CA, p.CAKey, []byte(chainPEM.String()), "ca.import"); err != nil {
+		if caID, err = v.insertImportedCA(tx, name, p.CA, p.CAKey, []byte(chainPEM.String()), "ca.import"); err != nil {
 			return err
 		}
 		revoked := 0
 		for _, e := range p.Certs {
-			id, err := v.insertCert(tx, e.Cert, e.Key, kindOf(e.Cert), caID, 0)
+			id, err := v.insertImportedCert(tx, e.Cert, e.Key, kindOf(e.Cert), caID)
 			if err != nil {
 				return fmt.Errorf("%q (serial %s): %w", e.Cert.Subject.CommonName, pki.SerialHex(e.Cert.SerialNumber), err)
 			}
@@ -85,9 +85,12 @@ func (v *Vault) StorePKI(ctx context.Context, name string, p ImportedPKI) (CA, [
 	return ca, warnings, err
 }
 
-// kindOf tells a server certificate from a person's by its extended key
-// usage: serverAuth without clientAuth is a server.
+// kindOf tells an issuing CA by CA:TRUE, and a server certificate from a
+// person's by its extended key usage: serverAuth without clientAuth is a server.
 func kindOf(cert *x509.Certificate) Kind {
+	if cert.IsCA {
+		return KindCA // an issuing CA the imported CA signed
+	}
 	server, client := false, false
 	for _, u := range cert.ExtKeyUsage {
 		server = server || u == x509.ExtKeyUsageServerAuth

@@ -117,6 +117,11 @@ func (v *Vault) Rekey(ctx context.Context, passphrase []byte) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	pending, err := resealPendingKeys(ctx, tx, oldKey, newKey)
+	if err != nil {
+		return 0, err
+	}
+	n += pending
 	if err := v.sealAll(ctx, tx, newMAC); err != nil {
 		return 0, err
 	}

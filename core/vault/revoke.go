@@ -30,7 +30,7 @@ func (v *Vault) Revoke(ctx context.Context, id int64, reason int) (Record, error
 	if err != nil {
 		return Record{}, err
 	}
-	if rec.Kind == KindCA {
+	if rec.Kind == KindCA && !v.issuedByParent(ctx, rec) {
 		return Record{}, fmt.Errorf("%q is a CA's own certificate: a CA is not revoked in its own CRL; stop trusting it (remove it from servers) instead", rec.CommonName)
 	}
 	if rec.CAID == 0 {
@@ -220,7 +220,7 @@ func (v *Vault) SignCRL(ctx context.Context, ca CA, validity time.Duration) (CRL
 			if !ok {
 				return tampered(f.name(), "its serial %q is not hexadecimal", f.Serial)
 			}
-			if f.Kind == string(KindCA) {
+			if f.ID == ca.CertID { // its own certificate; revoked issuing CAs below it are listed
 				continue
 			}
 			entries = append(entries, pki.Revoked{Serial: n, Time: time.Unix(f.RevokedAt, 0), Reason: int(f.Reason)})

@@ -9,7 +9,7 @@ import (
 
 // SchemaVersion is the newest schema this build knows. A vault written by a
 // newer build is refused rather than misread.
-const SchemaVersion = 3
+const SchemaVersion = 4
 
 // migrations[i] brings a vault from schema version i to i+1. The SQL is kept
 // portable (no SQLite-only types) so that a shared PostgreSQL vault can follow.
@@ -121,6 +121,8 @@ ALTER TABLE cas ADD COLUMN mac BLOB;
 ALTER TABLE denied_fingerprints ADD COLUMN mac BLOB;
 ALTER TABLE audit ADD COLUMN link BLOB;
 `,
+	// 3 -> 4: issuance profiles and pending CAs (schema_hierarchy.go).
+	hierarchySchema,
 }
 
 // schemaVersion reads the vault's schema version; 0 means a new, empty file.

@@ -146,12 +146,13 @@ func (v *verifier) checkCertCRL(depth int) {
 
 // checkRevocation is check_revocation with X509_V_FLAG_CRL_CHECK and
 // CRL_CHECK_ALL, as ssl_crl sets them; without CRLs, the vault's own
-// revocations of leaves stand in for them.
+// revocations stand in for them, at every level of the chain (a root that
+// revoked an issuing CA refuses everyone under it).
 func (v *verifier) checkRevocation() {
 	if !v.trust.crlCheck {
-		if len(v.chain) > 1 {
-			if _, ok := v.trust.revokedSerialX(v.chain[1], v.chain[0]); ok {
-				v.fail(errCertRevoked, 0, v.chain[0])
+		for i := 0; i+1 < len(v.chain); i++ {
+			if _, ok := v.trust.revokedSerialX(v.chain[i+1], v.chain[i]); ok {
+				v.fail(errCertRevoked, i, v.chain[i])
 			}
 		}
 		return

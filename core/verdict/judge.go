@@ -84,6 +84,9 @@ func judge(certs []*xcert, trust *Trust, now time.Time) Result {
 	}
 	if v.trusted {
 		res.IssuerCA = certinfo.Clean(v.chain[len(v.chain)-1].commonName())
+		if f := trust.issuerProblem(v.chain); f != nil {
+			found = append(found, *f)
+		}
 	}
 	if r, ok := trust.revokedFingerprint(info.FingerprintSHA256); ok && !hasCode(found, Revoked) {
 		found = append(found, finding{Revoked, revokedSentence(r)})

@@ -32,6 +32,9 @@ type Trust struct {
 	crls     []*xcrl
 	crlCheck bool
 	vdepth   int
+	// required, when set, are the CAs a verified chain must pass through
+	// (RequireIssuer).
+	required []*x509.Certificate
 }
 
 // DefaultDepth is the verify depth the deploy kit writes (nginx's

@@ -1,0 +1,81 @@
+package engine
+
+import (
+	"context"
+	"crypto/x509"
+	"fmt"
+
+	"certdesk/core/pki"
+)
+
+// Profile is a named set of issuance defaults.
+type Profile = pki.Profile
+
+// SaveProfile stores an issuance profile; replace allows changing one of
+// the same name.
+func (e *Engine) SaveProfile(ctx context.Context, p Profile, replace bool) error {
+	return e.store.SaveProfile(ctx, p, replace)
+}
+
+// Profiles lists the issuance profiles by name.
+func (e *Engine) Profiles(ctx context.Context) ([]Profile, error) { return e.store.Profiles(ctx) }
+
+// ProfileByName returns one profile.
+func (e *Engine) ProfileByName(ctx context.Context, name string) (Profile, error) {
+	return e.store.Profile(ctx, name)
+}
+
+// RemoveProfile deletes a profile (CAs that defaulted to it have no default then).
+func (e *Engine) RemoveProfile(ctx context.Context, name string) error {
+	return e.store.RemoveProfile(ctx, name)
+}
+
+// SetDefaultProfile makes a profile the CA's default for issuing (empty: none).
+func (e *Engine) SetDefaultProfile(ctx context.Context, ca CA, name string) error {
+	return e.store.SetDefaultProfile(ctx, ca, name)
+}
+
+// DefaultProfile is the CA's default profile, and false when it has none.
+func (e *Engine) DefaultProfile(ctx context.Context, ca CA) (Profile, bool, error) {
+	return e.store.DefaultProfile(ctx, ca)
+}
+
+// profileFor is the profile named, or the CA's default when name is
+// empty; false when there is none.
+func (e *Engine) profileFor(ctx context.Context, ca CA, name string) (Profile, bool, error) {
+	if name == "" {
+		return e.store.DefaultProfile(ctx, ca)
+	}
+	p, err := e.store.Profile(ctx, name)
+	return p, err == nil, err
+}
+
+// checkConstraints refuses names that break the name constraints of the
+// CA or of any CA above it, before anything is signed.
+func (e *Engine) checkConstraints(ctx context.Context, ca CA, n pki.Names) error {
+	cas, err := e.caChain(ctx, ca)
+	if err != nil {
+		return err
+	}
+	return checkNames(cas, n)
+}
+
+func checkNames(cas []*x509.Certificate, n pki.Names) error {
+	if err := pki.CheckConstraints(cas, n); err != nil {
+		return fmt.Errorf("refused: %w", err)
+	}
+	return nil
+}
+
+// caChain is the CA's certificate and the CAs above it, nearest first.
+func (e *Engine) caChain(ctx context.Context, ca CA) ([]*x509.Certificate, error) {
+	cert, err := e.store.Certificate(ctx, ca.CertID)
+	if err != nil {
+		return nil, err
+	}
+	chain, err := e.store.Chain(ctx, ca.CertID)
+	if err != nil {
+		return nil, err
+	}
+	return append([]*x509.Certificate{cert}, chain...), nil
+}
