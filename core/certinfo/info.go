@@ -17,39 +17,39 @@ import (
 // names are the ones design.md fixes for inspect, show, list, verify, server
 // events and /api/whoami.
 type Info struct {
-	ID                int64       `json:"id,omitempty"`
-	Kind              string      `json:"kind,omitempty"`
-	CA                string      `json:"ca,omitempty"`
-	CommonName        string      `json:"common_name"`
-	Subject           string      `json:"subject"`
-	Issuer            string      `json:"issuer"`
-	IssuerCommonName  string      `json:"issuer_common_name"`
-	Serial            string      `json:"serial"`
-	SerialDecimal     string      `json:"serial_decimal,omitempty"`
-	NotBefore         time.Time   `json:"not_before"`
-	NotAfter          time.Time   `json:"not_after"`
-	Status            Status      `json:"status"`
-	DaysLeft          int         `json:"days_left"`
-	FingerprintSHA256 string      `json:"fingerprint_sha256"`
-	FingerprintSHA1   string      `json:"fingerprint_sha1"`
-	KeyType           string      `json:"key_type"`
-	PublicKeySHA256   string      `json:"public_key_sha256,omitempty"`
-	Emails            []string    `json:"emails"`
-	DNSNames          []string    `json:"dns_names"`
-	IPAddresses       []string    `json:"ip_addresses"`
-	URIs              []string    `json:"uris,omitempty"`
-	IsCA              bool        `json:"is_ca"`
+	ID                int64     `json:"id,omitempty"`
+	Kind              string    `json:"kind,omitempty"`
+	CA                string    `json:"ca,omitempty"`
+	CommonName        string    `json:"common_name"`
+	Subject           string    `json:"subject"`
+	Issuer            string    `json:"issuer"`
+	IssuerCommonName  string    `json:"issuer_common_name"`
+	Serial            string    `json:"serial"`
+	SerialDecimal     string    `json:"serial_decimal,omitempty"`
+	NotBefore         time.Time `json:"not_before"`
+	NotAfter          time.Time `json:"not_after"`
+	Status            Status    `json:"status"`
+	DaysLeft          int       `json:"days_left"`
+	FingerprintSHA256 string    `json:"fingerprint_sha256"`
+	FingerprintSHA1   string    `json:"fingerprint_sha1"`
+	KeyType           string    `json:"key_type"`
+	PublicKeySHA256   string    `json:"public_key_sha256,omitempty"`
+	Emails            []string  `json:"emails"`
+	DNSNames          []string  `json:"dns_names"`
+	IPAddresses       []string  `json:"ip_addresses"`
+	URIs              []string  `json:"uris,omitempty"`
+	IsCA              bool      `json:"is_ca"`
 	// PathLen is how many CA levels a CA allows below it (nil: no limit or
 	// not a CA); NameConstraints are its name constraints ("permit dns:…").
-	PathLen         *int     `json:"path_len,omitempty"`
-	NameConstraints []string `json:"name_constraints,omitempty"`
-	KeyUsage          []string    `json:"key_usage,omitempty"`
-	ExtKeyUsage       []string    `json:"ext_key_usage,omitempty"`
-	SignatureAlgo     string      `json:"signature_algorithm,omitempty"`
-	SelfSigned        bool        `json:"self_signed,omitempty"`
-	HasKey            bool        `json:"has_key,omitempty"`
-	Revocation        *Revocation `json:"revocation,omitempty"`
-	CRL               *CRLState   `json:"crl,omitempty"`
+	PathLen         *int        `json:"path_len,omitempty"`
+	NameConstraints []string    `json:"name_constraints,omitempty"`
+	KeyUsage        []string    `json:"key_usage,omitempty"`
+	ExtKeyUsage     []string    `json:"ext_key_usage,omitempty"`
+	SignatureAlgo   string      `json:"signature_algorithm,omitempty"`
+	SelfSigned      bool        `json:"self_signed,omitempty"`
+	HasKey          bool        `json:"has_key,omitempty"`
+	Revocation      *Revocation `json:"revocation,omitempty"`
+	CRL             *CRLState   `json:"crl,omitempty"`
 }
 
 // CRLState is where a CA's published CRL stands.

@@ -11,8 +11,8 @@ import (
 	"time"
 
 	"certdesk/core/export"
-	"certdesk/core/pki"
 	"certdesk/core/peer/peertest"
+	"certdesk/core/pki"
 )
 
 // hierarchyFixture is a root with two issuing CAs under it (Issuing, whose

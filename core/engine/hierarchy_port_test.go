@@ -6,8 +6,8 @@ import (
 	"testing"
 
 	"certdesk/core/export"
-	"certdesk/core/pki"
 	"certdesk/core/peer/peertest"
+	"certdesk/core/pki"
 )
 
 // checkWhole checks that a vault holds the hierarchy whole: Issuing and

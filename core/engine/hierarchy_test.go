@@ -12,8 +12,8 @@ import (
 
 	"certdesk/core/export"
 	"certdesk/core/mtls"
-	"certdesk/core/pki"
 	"certdesk/core/peer/peertest"
+	"certdesk/core/pki"
 	"certdesk/core/verdict"
 )
 
