@@ -71,41 +71,11 @@ func (v *Vault) Rekey(ctx context.Context, passphrase []byte) (int, error) {
 	if err := v.writable(ctx); err != nil {
 		return 0, err
 	}
-	m, err := v.meta(ctx)
+	kr, err := v.newKeyring(ctx, passphrase)
 	if err != nil {
 		return 0, err
-	}
-	params, err := kdfFromMeta(m)
-	if err != nil {
-		return 0, err
-	}
-	if params.Insecure {
-		passphrase = nil
-	}
-	kek, err := params.derive(passphrase)
-	if err != nil {
-		return 0, err
-	}
-	wrapped, err := decodeB64(m["vault_key"])
-	if err != nil {
-		return 0, fmt.Errorf("%w: the vault's sealed key is unreadable", ErrDamaged)
-	}
-	if _, err := open(kek, wrapped, vaultKeyAADSealed); err != nil {
-		return 0, ErrWrongPassphrase
 	}
 	if err := v.verifyAllBeforeRekey(ctx); err != nil {
-		return 0, err
-	}
-	newKey := make([]byte, 32)
-	if _, err := rand.Read(newKey); err != nil {
-		return 0, fmt.Errorf("drawing the vault key: %w", err)
-	}
-	newMAC, err := deriveMACKey(newKey)
-	if err != nil {
-		return 0, err
-	}
-	meta, err := wrappedKeyMeta(params, kek, newKey)
-	if err != nil {
 		return 0, err
 	}
 	tx, err := v.db.BeginTx(ctx, nil)
@@ -113,26 +83,13 @@ func (v *Vault) Rekey(ctx context.Context, passphrase []byte) (int, error) {
 		return 0, fmt.Errorf("starting a vault transaction: %w", err)
 	}
 	defer tx.Rollback()
-	n, err := resealKeys(ctx, tx, oldKey, newKey)
+	n, err := v.resealAll(ctx, tx, oldKey, kr)
 	if err != nil {
 		return 0, err
-	}
-	pending, err := resealPendingKeys(ctx, tx, oldKey, newKey)
-	if err != nil {
-		return 0, err
-	}
-	n += pending
-	if err := v.sealAll(ctx, tx, newMAC); err != nil {
-		return 0, err
-	}
-	for k, val := range meta {
-		if err := setMeta(tx, k, val); err != nil {
-			return 0, err
-		}
 	}
 	v.mu.Lock()
 	saved := v.macKey
-	v.macKey = newMAC
+	v.macKey = kr.mac
 	v.mu.Unlock()
 	err = v.audit(tx, "vault.rekey", 0, 0, fmt.Sprintf("new vault key; %d private keys re-sealed", n))
 	if err == nil {
@@ -149,9 +106,74 @@ func (v *Vault) Rekey(ctx context.Context, passphrase []byte) (int, error) {
 	}
 	v.mu.Lock()
 	clear(v.vaultKey)
-	v.vaultKey = newKey
+	v.vaultKey = kr.key
 	v.mu.Unlock()
 	return n, nil
+}
+
+// keyring is a new vault key, its MAC key, and the settings that wrap it
+// under the passphrase.
+type keyring struct {
+	key, mac []byte
+	meta     map[string]string
+}
+
+// newKeyring checks the passphrase against the vault's and draws a new
+// vault key wrapped under it.
+func (v *Vault) newKeyring(ctx context.Context, passphrase []byte) (keyring, error) {
+	m, err := v.meta(ctx)
+	if err != nil {
+		return keyring{}, err
+	}
+	params, err := kdfFromMeta(m)
+	if err != nil {
+		return keyring{}, err
+	}
+	if params.Insecure {
+		passphrase = nil
+	}
+	kek, err := params.derive(passphrase)
+	if err != nil {
+		return keyring{}, err
+	}
+	wrapped, err := decodeB64(m["vault_key"])
+	if err != nil {
+		return keyring{}, fmt.Errorf("%w: the vault's sealed key is unreadable", ErrDamaged)
+	}
+	if _, err := open(kek, wrapped, vaultKeyAADSealed); err != nil {
+		return keyring{}, ErrWrongPassphrase
+	}
+	kr := keyring{key: make([]byte, 32)}
+	if _, err := rand.Read(kr.key); err != nil {
+		return keyring{}, fmt.Errorf("drawing the vault key: %w", err)
+	}
+	if kr.mac, err = deriveMACKey(kr.key); err != nil {
+		return keyring{}, err
+	}
+	kr.meta, err = wrappedKeyMeta(params, kek, kr.key)
+	return kr, err
+}
+
+// resealAll re-seals every private key (pending CAs' too) under the new
+// key, recomputes every MAC and stores the new wrapped key, in tx.
+func (v *Vault) resealAll(ctx context.Context, tx *sql.Tx, oldKey []byte, kr keyring) (int, error) {
+	n, err := resealKeys(ctx, tx, oldKey, kr.key)
+	if err != nil {
+		return 0, err
+	}
+	pending, err := resealPendingKeys(ctx, tx, oldKey, kr.key)
+	if err != nil {
+		return 0, err
+	}
+	if err := v.sealAll(ctx, tx, kr.mac); err != nil {
+		return 0, err
+	}
+	for k, val := range kr.meta {
+		if err := setMeta(tx, k, val); err != nil {
+			return 0, err
+		}
+	}
+	return n + pending, nil
 }
 
 // verifyAllBeforeRekey refuses to re-seal a vault whose records fail their
