@@ -73,7 +73,7 @@ func (e *eventLog) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 	if id.Row >= 0 && id.Row < len(e.events) {
 		t.Text = eventCellText(e.events[id.Row], id.Col)
 		if id.Col == 1 {
-			t.Color = verdictColour(e.events[id.Row].Verdict)
+			t.Color = theme.Color(verdictColourName(e.events[id.Row].Verdict))
 			t.TextStyle = fyne.TextStyle{Bold: true}
 		}
 	}
