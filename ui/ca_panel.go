@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"certdesk/core/certinfo"
+	"certdesk/core/plain"
 )
 
 // caPanel is the left side: the CAs and their actions.
@@ -99,7 +100,7 @@ func (m *mainView) showCAInfo() {
 		return func() {
 			if cur, ok := m.currentCA(); err == nil && ok && cur.ID == ca.ID {
 				m.caInfo.SetText(fmt.Sprintf("%s\n%s, valid until %s\n%d certificate(s) issued",
-					ca.Cert.Subject, ca.Cert.KeyType, ca.Cert.NotAfter.Format("2 Jan 2006"), n))
+					ca.Cert.Subject, ca.Cert.KeyType, plain.Date(ca.Cert.NotAfter), n))
 			}
 		}
 	})
@@ -110,9 +111,9 @@ func crlText(s *certinfo.CRLState) string {
 	case "none":
 		return "none published yet"
 	case "expired":
-		return fmt.Sprintf("#%d EXPIRED on %s — servers using it refuse everyone. Publish a new one.", s.Number, s.NextUpdate.Format("2 Jan 2006 15:04"))
+		return fmt.Sprintf("#%d EXPIRED on %s — servers using it refuse everyone. Publish a new one.", s.Number, plain.DateTime(s.NextUpdate))
 	case "expiring":
-		return fmt.Sprintf("#%d expires on %s — publish a new one soon.", s.Number, s.NextUpdate.Format("2 Jan 2006 15:04"))
+		return fmt.Sprintf("#%d expires on %s — publish a new one soon.", s.Number, plain.DateTime(s.NextUpdate))
 	}
-	return fmt.Sprintf("#%d, valid until %s", s.Number, s.NextUpdate.Format("2 Jan 2006"))
+	return fmt.Sprintf("#%d, valid until %s", s.Number, plain.Date(s.NextUpdate))
 }

@@ -12,27 +12,29 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"certdesk/core/engine"
+	"certdesk/core/plain"
 )
 
-// column is one column of the certificate table: its title, width, the
-// sort it stands for (none when empty) and its text for a record.
+// column is one column of the certificate table: its title, base width
+// (the table stretches them to its width), the sort it stands for (none
+// when empty) and its text for a record.
 type column struct {
 	title string
 	width float32
 	sort  engine.SortKey
-	text  func(r engine.Record, now time.Time) string
+	text  func(r engine.Record, now time.Time, cas []engine.CA) string
 }
 
 var columns = []column{
-	{"Status", 115, engine.SortStatus, func(r engine.Record, now time.Time) string { return statusLabel(r.Status(now)) }},
-	{"Name", 180, engine.SortCommonName, func(r engine.Record, _ time.Time) string { return r.CommonName }},
-	{"Expires", 112, engine.SortNotAfter, func(r engine.Record, _ time.Time) string { return r.NotAfter.Format("2006-01-02") }},
-	{"E-mail / DNS", 190, "", func(r engine.Record, _ time.Time) string {
+	{"Status", 170, engine.SortStatus, func(r engine.Record, now time.Time, cas []engine.CA) string { return recordStatusText(r, now, cas) }},
+	{"Name", 160, engine.SortCommonName, func(r engine.Record, _ time.Time, _ []engine.CA) string { return r.CommonName }},
+	{"Kind", 70, "", func(r engine.Record, _ time.Time, _ []engine.CA) string { return kindText(r) }},
+	{"Expires", 130, engine.SortNotAfter, func(r engine.Record, _ time.Time, _ []engine.CA) string { return plain.Date(r.NotAfter) }},
+	{"E-mail / DNS", 170, "", func(r engine.Record, _ time.Time, _ []engine.CA) string {
 		return strings.Join(append(append([]string{}, r.Emails...), r.DNSNames...), ", ")
 	}},
-	{"Kind", 76, "", func(r engine.Record, _ time.Time) string { return string(r.Kind) }},
-	{"Key", 112, engine.SortKeyType, func(r engine.Record, _ time.Time) string { return r.KeyType }},
-	{"Serial", 300, engine.SortSerial, func(r engine.Record, _ time.Time) string { return r.Serial }},
+	{"Key", 100, engine.SortKeyType, func(r engine.Record, _ time.Time, _ []engine.CA) string { return r.KeyType }},
+	{"Serial", 300, engine.SortSerial, func(r engine.Record, _ time.Time, _ []engine.CA) string { return r.Serial }},
 }
 
 // cell is a table cell that also opens a context menu on a secondary tap.
@@ -69,7 +71,10 @@ func (c *cell) CreateRenderer() fyne.WidgetRenderer {
 }
 
 // Tapped selects the row, as a plain table cell would.
-func (c *cell) Tapped(*fyne.PointEvent) { c.t.table.Select(c.id) }
+func (c *cell) Tapped(*fyne.PointEvent) {
+	c.t.table.Select(c.id)
+	c.t.table.focus()
+}
 
 // TappedSecondary opens the row's context menu.
 func (c *cell) TappedSecondary(e *fyne.PointEvent) {
@@ -89,6 +94,9 @@ func (c *cell) TappedSecondary(e *fyne.PointEvent) {
 			items = append(items, fyne.NewMenuItem("Revoke…", func() { m.revoke(r) }))
 		}
 		items = append(items, fyne.NewMenuItem("Renew…", func() { m.renew(r) }))
+		if r.HasKey {
+			items = append(items, fyne.NewMenuItem("Try on test server", func() { m.tryOnServer(r) }))
+		}
 	}
 	items = append(items, fyne.NewMenuItem("Calendar reminder…", func() { m.saveReminder(r) }))
 	items = append(items, fyne.NewMenuItem("Copy SHA-256 fingerprint", func() { m.copyText(r.FingerprintSHA256, "SHA-256 fingerprint") }))

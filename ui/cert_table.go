@@ -19,7 +19,7 @@ import (
 type certTable struct {
 	m       *mainView
 	content fyne.CanvasObject
-	table   *widget.Table
+	table   *keyTable
 	search  *widget.Entry
 	status  *widget.Select
 	count   *widget.Label
@@ -35,12 +35,12 @@ type certTable struct {
 
 func newCertTable(m *mainView) *certTable {
 	t := &certTable{m: m, pages: map[int][]engine.Record{}, loading: map[int]bool{}, filter: engine.Filter{Sort: engine.SortCommonName}}
-	t.table = widget.NewTableWithHeaders(
-		func() (int, int) { return t.total, len(columns) },
-		func() fyne.CanvasObject { return newCell(t) },
-		t.updateCell,
-	)
-	t.table.ShowHeaderColumn = false
+	widths := make([]float32, len(columns))
+	for i, c := range columns {
+		widths[i] = c.width
+	}
+	t.table = newKeyTable(func() (int, int) { return t.total, len(columns) },
+		func() fyne.CanvasObject { return newCell(t) }, t.updateCell, widths, t.chose)
 	t.table.CreateHeader = func() fyne.CanvasObject {
 		b := widget.NewButton("", nil)
 		b.Alignment = widget.ButtonAlignLeading
@@ -48,16 +48,6 @@ func newCertTable(m *mainView) *certTable {
 		return b
 	}
 	t.table.UpdateHeader = t.updateHeader
-	for i, c := range columns {
-		t.table.SetColumnWidth(i, c.width)
-	}
-	t.table.OnSelected = func(id widget.TableCellID) {
-		if r, ok := t.row(id.Row); ok {
-			t.selected = r.ID
-			m.detail.show(r)
-			m.server.setTryAs(r)
-		}
-	}
 	t.search = widget.NewEntry()
 	t.search.SetPlaceHolder("Search name, e-mail, DNS, serial or fingerprint")
 	t.search.OnChanged = func(s string) {
@@ -70,6 +60,15 @@ func newCertTable(m *mainView) *certTable {
 	t.count.Importance = widget.LowImportance
 	t.content = container.NewBorder(t.toolbar(), t.count, nil, nil, t.table)
 	return t
+}
+
+// chose shows the selected row's certificate.
+func (t *certTable) chose(id widget.TableCellID) {
+	if r, ok := t.row(id.Row); ok {
+		t.selected = r.ID
+		t.m.detail.show(r)
+		t.m.server.setTryAs(r)
+	}
 }
 
 func (t *certTable) updateHeader(id widget.TableCellID, o fyne.CanvasObject) {
@@ -182,7 +181,7 @@ func (t *certTable) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 		return
 	}
 	now := t.now()
-	text := columns[id.Col].text(r, now)
+	text := columns[id.Col].text(r, now, t.m.cas)
 	if id.Col == 0 {
 		c.set(text, statusColour(r.Status(now)))
 		return

@@ -117,13 +117,13 @@ func TestIssueSearchRevokeExport(t *testing.T) {
 	m := h.app.main
 	alice := findRow(t, m, "Alice Example")
 	m.table.table.Select(widget.TableCellID{Row: alice, Col: 1})
-	h.sees("SHA-256", "SHA-1", "day(s) left", "clientAuth", "Serial (decimal)")
+	h.sees("SHA-256", "SHA-1", "days left", "logging in as a client and making", "(clientAuth, digitalSignature)", "Serial (decimal)")
 
 	// Revoke, with a confirmation naming her.
 	h.tap("Revoke…")
 	h.sees("Revoke the certificate of \"Alice Example\"")
 	h.tap("Revoke Alice Example")
-	h.sees("REVOKED", "keyCompromise", "Revoked \"Alice Example\"")
+	h.sees("revoked", "its private key may have been stolen or exposed", "Revoked \"Alice Example\"")
 	rec, _ := h.app.Vault().Find(context.Background(), "Alice Example")
 	if !rec.Revoked() {
 		t.Fatal("the vault does not hold the revocation")
@@ -181,14 +181,18 @@ func TestDemoAndServer(t *testing.T) {
 	h.app.Start()
 	h.sees("Stop server", "Serving https://localhost:", "Connect as Alice Valid", "Connect with no certificate", "Connect with a look-alike CA")
 	h.tap("Connect as Alice Valid")
-	h.sees(`Let in — as "Alice Valid": HTTP 200, verdict ok`)
+	h.sees(`Let in — as "Alice Valid": every check passed. HTTP 200 OK: let in.`)
 	h.tap("Connect with a look-alike CA")
-	h.sees(`Refused — as a look-alike of CA "Demo CA"`, "unknown_ca")
-	h.tap("Connect with no certificate")
-	h.sees("no_certificate")
+	h.sees(`Refused — as a look-alike of CA "Demo CA": not signed by a CA`)
 	s := h.app.main.server
+	h.waitFor("two events in the table", func() bool { return len(s.events.events) == 2 })
+	// The checklist marks the failing step and puts the two CAs side by side.
+	h.sees("Signed by a CA this server trusts — this is the step", "the CA this server trusts",
+		"the look-alike that signed your", "verdict unknown_ca", "key SHA-256")
+	h.tap("Connect with no certificate")
 	h.waitFor("three events in the table", func() bool { return len(s.events.events) == 3 })
-	h.sees("ok", "unknown_ca", "no_certificate", "Alice Valid", "Look-alike Person")
+	h.sees("no certificate sent", "400 Bad Request")
+	h.sees("let in", "refused", "not signed by a CA this server trusts", "Alice Valid", "Look-alike Person")
 
 	// Bob was revoked by the demo: connecting as him shows why.
 	for _, r := range s.try.records {
@@ -197,12 +201,14 @@ func TestDemoAndServer(t *testing.T) {
 		}
 	}
 	h.tap("Connect as Bob Revoked")
-	h.sees("verdict revoked")
+	h.sees("certificate revoked")
+	h.waitFor("four events", func() bool { return len(s.events.events) == 4 })
+	h.sees("Not revoked — this is the step that failed")
 
 	// Strict mode refuses in the handshake.
 	s.lifecycle.mode.SetSelected(modeLabels["strict"])
 	h.tap("Connect with no certificate")
-	h.sees("refused during the TLS handshake")
+	h.sees("Refused — with no certificate: the server ended the connection")
 	h.waitFor("five events", func() bool { return len(s.events.events) == 5 })
 	if s.events.events[0].Refused != true {
 		t.Errorf("newest event %+v is not a refusal", s.events.events[0])
