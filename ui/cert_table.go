@@ -24,6 +24,7 @@ type certTable struct {
 	status  *widget.Select
 	count   *widget.Label
 	soon    *expiringView
+	issue   []*widget.Button // disabled for a trust-only CA
 
 	filter   engine.Filter
 	total    int
@@ -116,6 +117,7 @@ func (t *certTable) toolbar() fyne.CanvasObject {
 	server := widget.NewButtonWithIcon("New server", theme.ComputerIcon(), m.issueServer)
 	sign := widget.NewButtonWithIcon("Sign CSR…", theme.DocumentCreateIcon(), m.signCSR)
 	csv := widget.NewButtonWithIcon("From CSV…", theme.UploadIcon(), m.issueFromCSV)
+	t.issue = []*widget.Button{person, server, sign, csv}
 	return container.NewVBox(
 		container.NewHBox(person, server, sign, csv),
 		container.NewBorder(nil, nil, nil, container.NewHBox(t.soon.window, t.status), t.search),
@@ -187,4 +189,16 @@ func (t *certTable) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 		return
 	}
 	c.set(text, nil)
+}
+
+// canIssue enables the issuing buttons, or disables them for a CA held
+// without its key.
+func (t *certTable) canIssue(can bool) {
+	for _, b := range t.issue {
+		if can {
+			b.Enable()
+		} else {
+			b.Disable()
+		}
+	}
 }

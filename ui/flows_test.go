@@ -24,17 +24,18 @@ func TestFirstStart(t *testing.T) {
 	h.sees("Welcome to Certdesk", "Create a vault", "Open a vault…", "Try the demo")
 	h.tap("Create a vault")
 	h.sees("Create a vault", "Use a long passphrase")
-	h.typeInto("passphrase", "short")
+	h.typeInto("at least 8", "short")
 	h.sees("too short")
-	h.typeInto("the same again", "short")
+	h.typeInto("type it again", "short")
 	h.tap("Create vault")
 	h.sees("shorter than 8 characters")
-	h.typeInto("passphrase", "correct horse battery staple")
+	h.typeInto("at least 8", "correct horse battery staple")
 	h.sees("Strength: strong")
-	h.typeInto("the same again", "correct horse battery stapl")
+	h.doesNotSee("shorter than 8 characters") // no stale "too short" beside "strong"
+	h.typeInto("type it again", "correct horse battery stapl")
 	h.tap("Create vault")
 	h.sees("the two passphrases differ")
-	h.typeInto("the same again", "correct horse battery staple")
+	h.typeInto("type it again", "correct horse battery staple")
 	h.tap("Create vault")
 	h.sees("Start with a CA", "Create my CA", "Import a CA")
 	if st, err := os.Stat(filepath.Join(h.dir, "vault.db")); err != nil || st.Mode().Perm() != 0o600 {
@@ -43,7 +44,7 @@ func TestFirstStart(t *testing.T) {
 
 	h.tap("Create my CA")
 	h.sees("Create a CA")
-	h.typeInto("Acme Clients CA", "Acme People CA")
+	h.typeInto("e.g. Acme Clients CA", "Acme People CA")
 	h.tap("Create")
 	h.sees("Acme People CA", "ECDSA P-256", "CRL: none published yet")
 	h.doesNotSee("Start with a CA")
@@ -85,23 +86,35 @@ func TestIssueSearchRevokeExport(t *testing.T) {
 
 	h.tap("New person")
 	h.sees("New person certificate from Acme")
-	h.typeInto("Alice Example", "Alice Example")
-	h.typeInto("alice@example.com", "alice@example.com")
+	h.typeInto("e.g. Alice Example", "Alice Example")
+	h.typeInto("optional, e.g. alice", "alice@example.com")
 	h.tap("Issue")
 	h.sees("Alice Example", "alice@example.com", "2 certificate(s)", "Issued \"Alice Example\"")
 
 	h.tap("New person")
-	h.typeInto("Alice Example", "Bob Builder")
+	h.typeInto("e.g. Alice Example", "Bob Builder")
 	h.tap("Issue")
 	h.sees("Bob Builder", "3 certificate(s)")
 
-	// A bad e-mail is refused with a clear message and nothing is added.
+	// A bad e-mail is refused beside the field; the form keeps what was
+	// typed, and the error quotes the whole address, not its first word.
 	h.tap("New person")
-	h.typeInto("Alice Example", "Carol")
-	h.typeInto("alice@example.com", "not-an-address")
+	h.typeInto("e.g. Alice Example", "Carol")
+	h.typeInto("optional, e.g. alice", "carol smith@example.com")
 	h.tap("Issue")
-	h.sees("not an e-mail address")
-	h.tap("OK")
+	h.sees(`"carol smith@example.com" is not an e-mail`)
+	if h.entry("e.g. Alice Example").Text != "Carol" || h.entry("optional, e.g. alice").Text != "carol smith@example.com" {
+		t.Fatal("the form lost what was typed")
+	}
+	// An empty name too; the e-mail stays.
+	h.typeInto("e.g. Alice Example", "")
+	h.typeInto("optional, e.g. alice", "carol@example.com")
+	h.tap("Issue")
+	h.sees("A person certificate needs the person's name")
+	if h.entry("optional, e.g. alice").Text != "carol@example.com" {
+		t.Fatal("the form lost the e-mail")
+	}
+	h.tap("Cancel")
 	h.sees("3 certificate(s)")
 
 	// Search.

@@ -119,7 +119,7 @@ func TestReminderServerKitAndEasyRSA(t *testing.T) {
 	h := newHarness(t, Options{VaultPath: newVaultWithCA(t, dir)})
 	h.app.Start()
 	h.tap("New person")
-	h.typeInto("Alice Example", "Rosa Reminder")
+	h.typeInto("e.g. Alice Example", "Rosa Reminder")
 	h.tap("Issue")
 	m := h.app.main
 	m.table.table.Select(widget.TableCellID{Row: findRow(t, m, "Rosa Reminder"), Col: 1})
