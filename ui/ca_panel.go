@@ -57,14 +57,15 @@ func (m *mainView) updateCAItem(i widget.ListItemID, o fyne.CanvasObject) {
 		return
 	}
 	ca := m.cas[i-1]
-	text := certinfo.Clean(ca.Name)
+	text, res := certinfo.Clean(ca.Name), theme.AccountIcon()
 	if _, ok := lookalikeOf(ca, m.cas); ok {
-		text += " (look-alike)"
+		res = theme.WarningIcon() // its name says which; the info below says why
 	} else if ca.TrustOnly() {
 		text += " (trust only)"
+		res = theme.VisibilityIcon()
 	}
 	label.SetText(text)
-	icon.SetResource(theme.AccountIcon())
+	icon.SetResource(res)
 }
 
 // showMoreMenu opens the CA panel's menu of rarer actions below button.

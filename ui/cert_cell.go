@@ -26,10 +26,10 @@ type column struct {
 }
 
 var columns = []column{
-	{"Status", 170, engine.SortStatus, func(r engine.Record, now time.Time, cas []engine.CA) string { return recordStatusText(r, now, cas) }},
-	{"Name", 160, engine.SortCommonName, func(r engine.Record, _ time.Time, _ []engine.CA) string { return r.CommonName }},
-	{"Kind", 70, "", func(r engine.Record, _ time.Time, _ []engine.CA) string { return kindText(r) }},
-	{"Expires", 130, engine.SortNotAfter, func(r engine.Record, _ time.Time, _ []engine.CA) string { return plain.Date(r.NotAfter) }},
+	{"Status", 256, engine.SortStatus, func(r engine.Record, now time.Time, cas []engine.CA) string { return recordStatusText(r, now, cas) }},
+	{"Name", 140, engine.SortCommonName, func(r engine.Record, _ time.Time, _ []engine.CA) string { return r.CommonName }},
+	{"Kind", 76, "", func(r engine.Record, _ time.Time, _ []engine.CA) string { return kindText(r) }},
+	{"Expires", 148, engine.SortNotAfter, func(r engine.Record, _ time.Time, _ []engine.CA) string { return plain.Date(r.NotAfter) }},
 	{"E-mail / DNS", 170, "", func(r engine.Record, _ time.Time, _ []engine.CA) string {
 		return strings.Join(append(append([]string{}, r.Emails...), r.DNSNames...), ", ")
 	}},
@@ -44,11 +44,14 @@ type cell struct {
 	id    widget.TableCellID
 	label *widget.Label
 	dot   *canvas.Circle
+	dotIn *fyne.Container // hidden with the dot, so the text gets its room
 }
 
 func newCell(t *certTable) *cell {
 	c := &cell{t: t, label: widget.NewLabel("template text"), dot: canvas.NewCircle(color.Transparent)}
 	c.label.Truncation = fyne.TextTruncateEllipsis
+	size := theme.IconInlineSize() * 0.6
+	c.dotIn = container.NewCenter(container.NewGridWrap(fyne.NewSize(size, size), c.dot))
 	c.ExtendBaseWidget(c)
 	return c
 }
@@ -56,18 +59,16 @@ func newCell(t *certTable) *cell {
 func (c *cell) set(text string, dot color.Color) {
 	c.label.SetText(text)
 	if dot == nil {
-		c.dot.Hide()
+		c.dotIn.Hide()
 	} else {
 		c.dot.FillColor = dot
-		c.dot.Show()
+		c.dotIn.Show()
 		c.dot.Refresh()
 	}
 }
 
 func (c *cell) CreateRenderer() fyne.WidgetRenderer {
-	size := theme.IconInlineSize() * 0.6
-	dot := container.NewCenter(container.NewGridWrap(fyne.NewSize(size, size), c.dot))
-	return widget.NewSimpleRenderer(container.NewBorder(nil, nil, dot, nil, c.label))
+	return widget.NewSimpleRenderer(container.NewBorder(nil, nil, c.dotIn, nil, c.label))
 }
 
 // Tapped selects the row, as a plain table cell would.

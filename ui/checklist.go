@@ -6,6 +6,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"certdesk/core/mtls"
@@ -55,24 +56,36 @@ func outcomeImportance(o mtls.Outcome) widget.Importance {
 	return widget.MediumImportance
 }
 
-// stepRow is one step: its mark, its title, what happened and the codes.
+// stepRow is one step: its mark, then one compact block of its title,
+// what happened and, fainter, the codes; a look-alike's comparison below.
 func stepRow(s mtls.Step, failing bool) fyne.CanvasObject {
 	mark := widget.NewLabelWithStyle(s.State.Mark(), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	mark.Importance = stepImportance(s.State)
-	title := wrapped(s.Title)
-	title.TextStyle = fyne.TextStyle{Bold: true}
+	title := widget.RichTextStyleStrong
+	title.Inline = false
 	if failing {
-		title.SetText(s.Title + " — this is the step that failed")
-		title.Importance = widget.DangerImportance
+		title.ColorName = theme.ColorNameError
 	}
-	lines := container.NewVBox(title, wrapped(s.Detail))
+	text := s.Title
+	if failing {
+		text += " — this is the step that failed"
+	}
+	segments := []widget.RichTextSegment{
+		&widget.TextSegment{Text: text, Style: title},
+		&widget.TextSegment{Text: s.Detail, Style: widget.RichTextStyleParagraph},
+	}
 	if s.Technical != "" {
-		lines.Add(faint(s.Technical))
+		faintStyle := widget.RichTextStyleParagraph
+		faintStyle.ColorName = theme.ColorNameDisabled
+		segments = append(segments, &widget.TextSegment{Text: s.Technical, Style: faintStyle})
 	}
+	block := widget.NewRichText(segments...)
+	block.Wrapping = fyne.TextWrapWord
+	lines := container.NewVBox(block)
 	if s.Compare != nil {
 		lines.Add(comparisonView(*s.Compare))
 	}
-	return container.NewBorder(nil, nil, container.NewGridWrap(fyne.NewSize(28, mark.MinSize().Height), mark), nil, lines)
+	return container.NewBorder(nil, nil, container.NewVBox(container.NewGridWrap(fyne.NewSize(28, mark.MinSize().Height), mark)), nil, lines)
 }
 
 func stepImportance(s mtls.StepState) widget.Importance {

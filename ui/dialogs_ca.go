@@ -12,8 +12,8 @@ import (
 
 	"certdesk/core/engine"
 	"certdesk/core/export"
-	"certdesk/core/plain"
 	"certdesk/core/pki"
+	"certdesk/core/plain"
 )
 
 // createCA asks for a CA's name, organisation, key and lifetime; the

@@ -34,7 +34,7 @@ type eventColumn struct {
 	width float32
 }
 
-var eventColumns = []eventColumn{{"Time (UTC)", 92}, {"Outcome", 150}, {"Who", 150}, {"Why", 260}, {"HTTP", 140}, {"From", 130}}
+var eventColumns = []eventColumn{{"Time (UTC)", 84}, {"Outcome", 120}, {"Who", 130}, {"Why", 230}, {"HTTP", 130}, {"From", 100}}
 
 func newEventLog(s *serverTab) *eventLog {
 	e := &eventLog{s: s, checklist: container.NewVBox()}
@@ -67,7 +67,7 @@ func newEventLog(s *serverTab) *eventLog {
 	e.scroll = container.NewVScroll(container.NewPadded(e.checklist))
 	header := container.NewBorder(nil, nil, widget.NewLabelWithStyle("Connections", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), e.folded)
 	split := container.NewVSplit(container.NewBorder(header, nil, nil, nil, e.table), e.scroll)
-	split.Offset = 0.36
+	split.Offset = 0.3
 	e.content = split
 	return e
 }
@@ -108,8 +108,11 @@ func eventCellText(e mtls.Event, col int) string {
 		}
 		return "—"
 	case 3:
-		if e.Outcome == mtls.PreconnectOutcome {
+		switch {
+		case e.Outcome == mtls.PreconnectOutcome:
 			return "a spare connection, not a refusal"
+		case e.Outcome == mtls.LetIn && e.Info != nil:
+			return "every check passed"
 		}
 		return plain.Verdict(e.Verdict)
 	case 4:

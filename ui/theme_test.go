@@ -42,6 +42,9 @@ func TestTextContrast(t *testing.T) {
 		{theme.ColorNamePlaceHolder, theme.ColorNameInputBackground},
 		{theme.ColorNameForeground, theme.ColorNameInputBackground},
 		{theme.ColorNameForegroundOnPrimary, theme.ColorNamePrimary}, // the main buttons
+		{theme.ColorNameForegroundOnError, theme.ColorNameError},     // "Stop server", "Revoke…"
+		{theme.ColorNameForegroundOnWarning, theme.ColorNameWarning}, // "Renew all…"
+		{theme.ColorNameForegroundOnSuccess, theme.ColorNameSuccess},
 	}
 	for _, v := range []fyne.ThemeVariant{theme.VariantLight, theme.VariantDark} {
 		th := ForcedTheme(v)
