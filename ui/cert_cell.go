@@ -27,13 +27,13 @@ type column struct {
 
 var columns = []column{
 	{"Status", 256, engine.SortStatus, func(r engine.Record, now time.Time, cas []engine.CA) string { return recordStatusText(r, now, cas) }},
-	{"Name", 140, engine.SortCommonName, func(r engine.Record, _ time.Time, _ []engine.CA) string { return r.CommonName }},
+	{"Name", 160, engine.SortCommonName, func(r engine.Record, _ time.Time, _ []engine.CA) string { return r.CommonName }},
 	{"Kind", 76, "", func(r engine.Record, _ time.Time, _ []engine.CA) string { return kindText(r) }},
 	{"Expires", 148, engine.SortNotAfter, func(r engine.Record, _ time.Time, _ []engine.CA) string { return plain.Date(r.NotAfter) }},
 	{"E-mail / DNS", 170, "", func(r engine.Record, _ time.Time, _ []engine.CA) string {
 		return strings.Join(append(append([]string{}, r.Emails...), r.DNSNames...), ", ")
 	}},
-	{"Key", 100, engine.SortKeyType, func(r engine.Record, _ time.Time, _ []engine.CA) string { return r.KeyType }},
+	{"Key", 112, engine.SortKeyType, func(r engine.Record, _ time.Time, _ []engine.CA) string { return r.KeyType }},
 	{"Serial", 300, engine.SortSerial, func(r engine.Record, _ time.Time, _ []engine.CA) string { return r.Serial }},
 }
 

@@ -34,7 +34,7 @@ type eventColumn struct {
 	width float32
 }
 
-var eventColumns = []eventColumn{{"Time (UTC)", 84}, {"Outcome", 120}, {"Who", 130}, {"Why", 230}, {"HTTP", 130}, {"From", 100}}
+var eventColumns = []eventColumn{{"Time (UTC)", 84}, {"Outcome", 110}, {"Who", 124}, {"Why", 256}, {"HTTP", 118}, {"From", 100}}
 
 func newEventLog(s *serverTab) *eventLog {
 	e := &eventLog{s: s, checklist: container.NewVBox()}

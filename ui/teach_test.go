@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -236,4 +237,19 @@ func seesFormError(h *harness, want string) {
 	if !strings.Contains(strings.Join(errs, "\n"), want) {
 		h.t.Fatalf("no form error says %q; the errors shown are %q", want, errs)
 	}
+}
+
+// TestAddressInUse: a port in use is told beside the Address field, in
+// the app's terms, not as a command-line flag.
+func TestAddressInUse(t *testing.T) {
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	h := newHarness(t, Options{Demo: true, ServerAddr: busy.Addr().String()})
+	h.app.Start()
+	h.settle()
+	seesFormError(h, "another program is already listening on that port. Change the Address")
+	h.doesNotSee("--addr")
 }
