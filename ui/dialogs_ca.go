@@ -123,7 +123,7 @@ func (m *mainView) importCA() {
 func (m *mainView) trustCA() {
 	name := widget.NewEntry()
 	name.SetPlaceHolder("a name for it in Certdesk, e.g. Partner CA")
-	certPath, certRow := m.fileEntry("partner-ca.pem", "The CA's certificate")
+	certPath, certRow := m.fileEntry("its certificate file, e.g. partner-ca.pem", "The CA's certificate")
 	explain := wrapped("Certdesk keeps only this CA's certificate, not its key: the test server and Verify trust the people it signed, " +
 		"but it cannot issue or publish CRLs here. It is marked \"trust only\".")
 	fields := &caFields{}

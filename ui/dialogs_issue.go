@@ -111,9 +111,9 @@ func (m *mainView) issueServer() {
 		return
 	}
 	dns := widget.NewEntry()
-	dns.SetPlaceHolder("www.example.com, api.example.com")
+	dns.SetPlaceHolder("e.g. www.example.com, api.example.com")
 	ips := widget.NewEntry()
-	ips.SetPlaceHolder("127.0.0.1, ::1 (optional)")
+	ips.SetPlaceHolder("optional, e.g. 127.0.0.1, ::1")
 	days := daysEntry(pki.DefaultLeafDays)
 	key := keyTypeSelect()
 	items := []*widget.FormItem{

@@ -176,14 +176,14 @@ func TestTrustACA(t *testing.T) {
 
 	m.trustCA()
 	h.typeInto("a name for it in Certdesk", "Partner")
-	h.typeInto("partner-ca.pem", junk)
+	h.typeInto("its certificate file", junk)
 	h.tap("Trust")
 	seesFormError(h, "no readable PEM block")
 	h.doesNotSee("x509:")
 	if h.entry("a name for it in Certdesk").Text != "Partner" {
 		t.Fatal("the form lost the name")
 	}
-	h.typeInto("partner-ca.pem", good)
+	h.typeInto("its certificate file", good)
 	h.tap("Trust")
 	h.sees(`Trusted the CA "Partner"`, "Partner (trust only)")
 	for _, ca := range m.cas {
@@ -252,4 +252,35 @@ func TestAddressInUse(t *testing.T) {
 	h.settle()
 	seesFormError(h, "another program is already listening on that port. Change the Address")
 	h.doesNotSee("--addr")
+}
+
+// TestCRLMessagesStayTrue: a revocation after the last CRL says the CRL
+// is out of date; publishing clears both that and the advice to publish.
+func TestCRLMessagesStayTrue(t *testing.T) {
+	h, m := demoOnCertificates(t)
+	for _, ca := range m.cas {
+		if ca.Name == engine.DemoCAName {
+			m.selectCA(ca.ID)
+		}
+	}
+	h.sees("CRL: #1, valid until")
+	m.table.table.Select(widget.TableCellID{Row: findRow(t, m, "Alice Valid"), Col: 1})
+	h.tap("Revoke…")
+	h.tap("Revoke Alice Valid")
+	h.sees("Publish a CRL so servers learn of it", "CRL #1 is out of date: 1")
+	h.picker.save = filepath.Join(h.dir, "demo-crl.pem")
+	h.tap("Publish CRL…")
+	h.sees("CRL published")
+	h.tap("OK")
+	h.sees("Published CRL #2 of Demo CA.", "CRL: #2, valid until")
+	h.doesNotSee("Publish a CRL so servers")
+	h.doesNotSee("out of date")
+
+	// A new selection puts the detail pane back at the top.
+	m.detail.scroll.Offset = fyne.NewPos(0, 150)
+	m.table.table.Select(widget.TableCellID{Row: findRow(t, m, "Carol Expired"), Col: 1})
+	h.sees("Carol Expired")
+	if m.detail.scroll.Offset.Y != 0 {
+		t.Errorf("the detail pane kept its scroll: %v", m.detail.scroll.Offset)
+	}
 }
