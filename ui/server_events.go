@@ -34,7 +34,7 @@ type eventColumn struct {
 	width float32
 }
 
-var eventColumns = []eventColumn{{"Time (UTC)", 84}, {"Outcome", 110}, {"Who", 124}, {"Why", 256}, {"HTTP", 118}, {"From", 100}}
+var eventColumns = []eventColumn{{"Time (UTC)", 84}, {"Outcome", 110}, {"Who", 140}, {"Why", 270}, {"HTTP", 150}}
 
 func newEventLog(s *serverTab) *eventLog {
 	e := &eventLog{s: s, checklist: container.NewVBox()}
@@ -116,9 +116,7 @@ func eventCellText(e mtls.Event, col int) string {
 		}
 		return plain.Verdict(e.Verdict)
 	case 4:
-		return httpCell(e)
-	case 5:
-		return e.Remote
+		return httpCell(e) // where from is in the checklist's heading
 	}
 	return ""
 }
