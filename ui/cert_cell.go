@@ -84,7 +84,16 @@ func (c *cell) TappedSecondary(e *fyne.PointEvent) {
 	if !ok {
 		return
 	}
-	m := c.t.m
+	items := rowMenu(c.t.m, r)
+	canvasOf := fyne.CurrentApp().Driver().CanvasForObject(c)
+	if canvasOf == nil {
+		return
+	}
+	widget.ShowPopUpMenuAtPosition(fyne.NewMenu("", items...), canvasOf, e.AbsolutePosition)
+}
+
+// rowMenu is what one can do with a row, in its right-click menu.
+func rowMenu(m *mainView, r engine.Record) []*fyne.MenuItem {
 	items := []*fyne.MenuItem{
 		fyne.NewMenuItem("Export…", func() { m.exportCertificate(r) }),
 	}
@@ -100,10 +109,5 @@ func (c *cell) TappedSecondary(e *fyne.PointEvent) {
 		}
 	}
 	items = append(items, fyne.NewMenuItem("Calendar reminder…", func() { m.saveReminder(r) }))
-	items = append(items, fyne.NewMenuItem("Copy SHA-256 fingerprint", func() { m.copyText(r.FingerprintSHA256, "SHA-256 fingerprint") }))
-	canvasOf := fyne.CurrentApp().Driver().CanvasForObject(c)
-	if canvasOf == nil {
-		return
-	}
-	widget.ShowPopUpMenuAtPosition(fyne.NewMenu("", items...), canvasOf, e.AbsolutePosition)
+	return append(items, fyne.NewMenuItem("Copy SHA-256 fingerprint", func() { m.copyText(r.FingerprintSHA256, "SHA-256 fingerprint") }))
 }

@@ -133,6 +133,17 @@ func TestTryFromTheDetailPane(t *testing.T) {
 	h.doesNotSee(`Refused — as "Bob Revoked"`)
 	h.waitFor("Alice's connection", func() bool { return len(m.server.events.events) == 2 })
 	h.doesNotSee("this is the step that failed")
+
+	// The same from a row's right-click menu.
+	m.showTab(tabCertificates)
+	carol, _ := m.table.row(findRow(t, m, "Carol Expired"))
+	for _, item := range rowMenu(m, carol) {
+		if item.Label == "Try on test server" {
+			item.Action()
+		}
+	}
+	h.sees(`Refused — as "Carol Expired": certificate expired`)
+	h.doesNotSee(`Let in — as "Alice Valid"`)
 }
 
 // TestPreconnectsAreFolded: a browser's spare connection is not shown
