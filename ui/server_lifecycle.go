@@ -163,6 +163,7 @@ func (l *serverLifecycle) started(live *liveServer, err error) {
 	}
 	if err != nil {
 		l.state.SetText(stoppedText)
+		l.s.try.pending = false // the try that waited for it is off
 		l.notStarted(err)
 		return
 	}
