@@ -9,6 +9,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"certdesk/core/certinfo"
+	"certdesk/core/engine"
+	"certdesk/core/plain"
 )
 
 // caPanel is the left side: the CAs and their actions.
@@ -36,6 +38,7 @@ func (m *mainView) caPanel() fyne.CanvasObject {
 	newCA := widget.NewButtonWithIcon("New CA", theme.ContentAddIcon(), m.createCA)
 	importCA := widget.NewButtonWithIcon("Import CA", theme.DownloadIcon(), m.importCA)
 	publish := widget.NewButtonWithIcon("Publish CRL…", theme.DocumentSaveIcon(), m.publishCRL)
+	m.publish = publish
 	configure := widget.NewButtonWithIcon("Configure a server…", theme.ComputerIcon(), m.configureServer)
 	var more *widget.Button
 	more = widget.NewButtonWithIcon("More…", theme.MoreVerticalIcon(), func() { m.showMoreMenu(more) })
@@ -53,13 +56,22 @@ func (m *mainView) updateCAItem(i widget.ListItemID, o fyne.CanvasObject) {
 		icon.SetResource(theme.ListIcon())
 		return
 	}
-	label.SetText(certinfo.Clean(m.cas[i-1].Name))
-	icon.SetResource(theme.AccountIcon())
+	ca := m.cas[i-1]
+	text, res := certinfo.Clean(ca.Name), theme.AccountIcon()
+	if _, ok := lookalikeOf(ca, m.cas); ok {
+		res = theme.WarningIcon() // its name says which; the info below says why
+	} else if ca.TrustOnly() {
+		text += " (trust only)"
+		res = theme.VisibilityIcon()
+	}
+	label.SetText(text)
+	icon.SetResource(res)
 }
 
 // showMoreMenu opens the CA panel's menu of rarer actions below button.
 func (m *mainView) showMoreMenu(button *widget.Button) {
 	menu := fyne.NewMenu("",
+		fyne.NewMenuItem("Trust a CA (certificate only)…", m.trustCA),
 		fyne.NewMenuItem("CA expiry reminder…", m.caReminder),
 		fyne.NewMenuItem("Export as easy-rsa folder…", m.exportEasyRSA),
 		fyne.NewMenuItem("Import easy-rsa / openssl ca folder…", func() { m.importPKI(true) }),
@@ -77,42 +89,73 @@ func (m *mainView) showMoreMenu(button *widget.Button) {
 // issued is read in the background.
 func (m *mainView) showCAInfo() {
 	ca, ok := m.currentCA()
+	m.table.canIssue(!ok || !ca.TrustOnly())
 	if !ok || m.caID == 0 && len(m.cas) != 1 {
 		m.caInfo.SetText(fmt.Sprintf("%d CA(s) in this vault.", len(m.cas)))
 		m.crlInfo.SetText("")
 		return
 	}
-	crl := certinfo.NewCRLState(ca.CRLNumber, ca.CRLNextUpdate, m.app.jobs().now())
-	m.crlInfo.SetText("CRL: " + crlText(crl))
-	switch crl.State {
-	case "expired":
-		m.crlInfo.Importance = widget.DangerImportance
-	case "expiring":
-		m.crlInfo.Importance = widget.WarningImportance
-	default:
-		m.crlInfo.Importance = widget.MediumImportance
+	if ca.TrustOnly() {
+		m.publish.Disable()
+	} else {
+		m.publish.Enable()
 	}
-	m.crlInfo.Refresh()
+	m.showCRL(ca, 0)
 	j := m.app.jobs()
 	m.app.run.Run(func() func() {
 		n, err := j.issuedCount(ca.ID)
+		stale, staleErr := j.revokedSinceCRL(ca)
 		return func() {
 			if cur, ok := m.currentCA(); err == nil && ok && cur.ID == ca.ID {
-				m.caInfo.SetText(fmt.Sprintf("%s\n%s, valid until %s\n%d certificate(s) issued",
-					ca.Cert.Subject, ca.Cert.KeyType, ca.Cert.NotAfter.Format("2 Jan 2006"), n))
+				m.caInfo.SetText(caInfoText(ca, m.cas, n))
+				if staleErr == nil {
+					m.showCRL(ca, stale)
+				}
 			}
 		}
 	})
 }
 
+// showCRL says how the CA's CRL stands: none, valid until, expiring,
+// expired, or out of date because stale certificates were revoked since.
+func (m *mainView) showCRL(ca engine.CA, stale int) {
+	crl := certinfo.NewCRLState(ca.CRLNumber, ca.CRLNextUpdate, m.app.jobs().now())
+	text := "CRL: " + crlText(crl)
+	if stale > 0 && crl.State != "none" {
+		text = fmt.Sprintf("CRL #%d is out of date: %s revoked since it was published. Publish a new one.", crl.Number, plural(stale, "certificate"))
+	}
+	m.crlInfo.SetText(text)
+	switch {
+	case crl.State == "expired":
+		m.crlInfo.Importance = widget.DangerImportance
+	case crl.State == "expiring" || stale > 0 && crl.State != "none":
+		m.crlInfo.Importance = widget.WarningImportance
+	default:
+		m.crlInfo.Importance = widget.MediumImportance
+	}
+	m.crlInfo.Refresh()
+}
+
+// caInfoText describes a CA: its name, key, life, what is special about
+// it, and how many certificates it issued.
+func caInfoText(ca engine.CA, cas []engine.CA, issued int) string {
+	text := fmt.Sprintf("%s\n%s, valid until %s", ca.Cert.Subject, ca.Cert.KeyType, plain.Date(ca.Cert.NotAfter))
+	if mark := caMark(ca, cas); mark != "" {
+		text += "\n" + capitalise(mark) + "."
+	}
+	if ca.TrustOnly() {
+		return text + "\nCertdesk holds its certificate, not its key: the test server trusts it; it cannot issue here."
+	}
+	return text + fmt.Sprintf("\n%d certificate(s) issued", issued)
+}
 func crlText(s *certinfo.CRLState) string {
 	switch s.State {
 	case "none":
 		return "none published yet"
 	case "expired":
-		return fmt.Sprintf("#%d EXPIRED on %s — servers using it refuse everyone. Publish a new one.", s.Number, s.NextUpdate.Format("2 Jan 2006 15:04"))
+		return fmt.Sprintf("#%d EXPIRED on %s — servers using it refuse everyone. Publish a new one.", s.Number, plain.DateTime(s.NextUpdate))
 	case "expiring":
-		return fmt.Sprintf("#%d expires on %s — publish a new one soon.", s.Number, s.NextUpdate.Format("2 Jan 2006 15:04"))
+		return fmt.Sprintf("#%d expires on %s — publish a new one soon.", s.Number, plain.DateTime(s.NextUpdate))
 	}
-	return fmt.Sprintf("#%d, valid until %s", s.Number, s.NextUpdate.Format("2 Jan 2006"))
+	return fmt.Sprintf("#%d, valid until %s", s.Number, plain.Date(s.NextUpdate))
 }

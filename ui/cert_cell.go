@@ -12,27 +12,29 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"certdesk/core/engine"
+	"certdesk/core/plain"
 )
 
-// column is one column of the certificate table: its title, width, the
-// sort it stands for (none when empty) and its text for a record.
+// column is one column of the certificate table: its title, base width
+// (the table stretches them to its width), the sort it stands for (none
+// when empty) and its text for a record.
 type column struct {
 	title string
 	width float32
 	sort  engine.SortKey
-	text  func(r engine.Record, now time.Time) string
+	text  func(r engine.Record, now time.Time, cas []engine.CA) string
 }
 
 var columns = []column{
-	{"Status", 115, engine.SortStatus, func(r engine.Record, now time.Time) string { return statusLabel(r.Status(now)) }},
-	{"Name", 180, engine.SortCommonName, func(r engine.Record, _ time.Time) string { return r.CommonName }},
-	{"Expires", 112, engine.SortNotAfter, func(r engine.Record, _ time.Time) string { return r.NotAfter.Format("2006-01-02") }},
-	{"E-mail / DNS", 190, "", func(r engine.Record, _ time.Time) string {
+	{"Status", 256, engine.SortStatus, func(r engine.Record, now time.Time, cas []engine.CA) string { return recordStatusText(r, now, cas) }},
+	{"Name", 160, engine.SortCommonName, func(r engine.Record, _ time.Time, _ []engine.CA) string { return r.CommonName }},
+	{"Kind", 76, "", func(r engine.Record, _ time.Time, _ []engine.CA) string { return kindText(r) }},
+	{"Expires", 148, engine.SortNotAfter, func(r engine.Record, _ time.Time, _ []engine.CA) string { return plain.Date(r.NotAfter) }},
+	{"E-mail / DNS", 170, "", func(r engine.Record, _ time.Time, _ []engine.CA) string {
 		return strings.Join(append(append([]string{}, r.Emails...), r.DNSNames...), ", ")
 	}},
-	{"Kind", 76, "", func(r engine.Record, _ time.Time) string { return string(r.Kind) }},
-	{"Key", 112, engine.SortKeyType, func(r engine.Record, _ time.Time) string { return r.KeyType }},
-	{"Serial", 300, engine.SortSerial, func(r engine.Record, _ time.Time) string { return r.Serial }},
+	{"Key", 112, engine.SortKeyType, func(r engine.Record, _ time.Time, _ []engine.CA) string { return r.KeyType }},
+	{"Serial", 300, engine.SortSerial, func(r engine.Record, _ time.Time, _ []engine.CA) string { return r.Serial }},
 }
 
 // cell is a table cell that also opens a context menu on a secondary tap.
@@ -42,11 +44,14 @@ type cell struct {
 	id    widget.TableCellID
 	label *widget.Label
 	dot   *canvas.Circle
+	dotIn *fyne.Container // hidden with the dot, so the text gets its room
 }
 
 func newCell(t *certTable) *cell {
 	c := &cell{t: t, label: widget.NewLabel("template text"), dot: canvas.NewCircle(color.Transparent)}
 	c.label.Truncation = fyne.TextTruncateEllipsis
+	size := theme.IconInlineSize() * 0.6
+	c.dotIn = container.NewCenter(container.NewGridWrap(fyne.NewSize(size, size), c.dot))
 	c.ExtendBaseWidget(c)
 	return c
 }
@@ -54,22 +59,23 @@ func newCell(t *certTable) *cell {
 func (c *cell) set(text string, dot color.Color) {
 	c.label.SetText(text)
 	if dot == nil {
-		c.dot.Hide()
+		c.dotIn.Hide()
 	} else {
 		c.dot.FillColor = dot
-		c.dot.Show()
+		c.dotIn.Show()
 		c.dot.Refresh()
 	}
 }
 
 func (c *cell) CreateRenderer() fyne.WidgetRenderer {
-	size := theme.IconInlineSize() * 0.6
-	dot := container.NewCenter(container.NewGridWrap(fyne.NewSize(size, size), c.dot))
-	return widget.NewSimpleRenderer(container.NewBorder(nil, nil, dot, nil, c.label))
+	return widget.NewSimpleRenderer(container.NewBorder(nil, nil, c.dotIn, nil, c.label))
 }
 
 // Tapped selects the row, as a plain table cell would.
-func (c *cell) Tapped(*fyne.PointEvent) { c.t.table.Select(c.id) }
+func (c *cell) Tapped(*fyne.PointEvent) {
+	c.t.table.Select(c.id)
+	c.t.table.focus()
+}
 
 // TappedSecondary opens the row's context menu.
 func (c *cell) TappedSecondary(e *fyne.PointEvent) {
@@ -78,7 +84,16 @@ func (c *cell) TappedSecondary(e *fyne.PointEvent) {
 	if !ok {
 		return
 	}
-	m := c.t.m
+	items := rowMenu(c.t.m, r)
+	canvasOf := fyne.CurrentApp().Driver().CanvasForObject(c)
+	if canvasOf == nil {
+		return
+	}
+	widget.ShowPopUpMenuAtPosition(fyne.NewMenu("", items...), canvasOf, e.AbsolutePosition)
+}
+
+// rowMenu is what one can do with a row, in its right-click menu.
+func rowMenu(m *mainView, r engine.Record) []*fyne.MenuItem {
 	items := []*fyne.MenuItem{
 		fyne.NewMenuItem("Export…", func() { m.exportCertificate(r) }),
 	}
@@ -89,12 +104,10 @@ func (c *cell) TappedSecondary(e *fyne.PointEvent) {
 			items = append(items, fyne.NewMenuItem("Revoke…", func() { m.revoke(r) }))
 		}
 		items = append(items, fyne.NewMenuItem("Renew…", func() { m.renew(r) }))
+		if r.HasKey {
+			items = append(items, fyne.NewMenuItem("Try on test server", func() { m.tryOnServer(r) }))
+		}
 	}
 	items = append(items, fyne.NewMenuItem("Calendar reminder…", func() { m.saveReminder(r) }))
-	items = append(items, fyne.NewMenuItem("Copy SHA-256 fingerprint", func() { m.copyText(r.FingerprintSHA256, "SHA-256 fingerprint") }))
-	canvasOf := fyne.CurrentApp().Driver().CanvasForObject(c)
-	if canvasOf == nil {
-		return
-	}
-	widget.ShowPopUpMenuAtPosition(fyne.NewMenu("", items...), canvasOf, e.AbsolutePosition)
+	return append(items, fyne.NewMenuItem("Copy SHA-256 fingerprint", func() { m.copyText(r.FingerprintSHA256, "SHA-256 fingerprint") }))
 }

@@ -80,7 +80,10 @@ func (t *certTable) selectID(id int64) {
 	gen, f, j := t.gen, t.filter, t.m.app.jobs()
 	t.m.app.run.Run(func() func() {
 		i, err := j.rowOf(f, id, selectRows)
-		if err != nil || i < 0 {
+		if err == nil && i < 0 {
+			return func() { t.hidden(gen, id) }
+		}
+		if err != nil {
 			return nil
 		}
 		page, err := j.tablePage(f, i/pageSize)
@@ -91,6 +94,15 @@ func (t *certTable) selectID(id int64) {
 			}
 		}
 	})
+}
+
+// hidden clears the detail pane when the filter hides its certificate:
+// no certificate stays on show that the list does not.
+func (t *certTable) hidden(gen int, id int64) {
+	if gen == t.gen && t.selected == id {
+		t.selected = 0
+		t.m.detail.clear()
+	}
 }
 
 func (t *certTable) selectRow(i int) {

@@ -19,11 +19,12 @@ import (
 type certTable struct {
 	m       *mainView
 	content fyne.CanvasObject
-	table   *widget.Table
+	table   *keyTable
 	search  *widget.Entry
 	status  *widget.Select
 	count   *widget.Label
 	soon    *expiringView
+	issue   []*widget.Button // disabled for a trust-only CA
 
 	filter   engine.Filter
 	total    int
@@ -35,12 +36,12 @@ type certTable struct {
 
 func newCertTable(m *mainView) *certTable {
 	t := &certTable{m: m, pages: map[int][]engine.Record{}, loading: map[int]bool{}, filter: engine.Filter{Sort: engine.SortCommonName}}
-	t.table = widget.NewTableWithHeaders(
-		func() (int, int) { return t.total, len(columns) },
-		func() fyne.CanvasObject { return newCell(t) },
-		t.updateCell,
-	)
-	t.table.ShowHeaderColumn = false
+	widths := make([]float32, len(columns))
+	for i, c := range columns {
+		widths[i] = c.width
+	}
+	t.table = newKeyTable(func() (int, int) { return t.total, len(columns) },
+		func() fyne.CanvasObject { return newCell(t) }, t.updateCell, widths, t.chose)
 	t.table.CreateHeader = func() fyne.CanvasObject {
 		b := widget.NewButton("", nil)
 		b.Alignment = widget.ButtonAlignLeading
@@ -48,16 +49,6 @@ func newCertTable(m *mainView) *certTable {
 		return b
 	}
 	t.table.UpdateHeader = t.updateHeader
-	for i, c := range columns {
-		t.table.SetColumnWidth(i, c.width)
-	}
-	t.table.OnSelected = func(id widget.TableCellID) {
-		if r, ok := t.row(id.Row); ok {
-			t.selected = r.ID
-			m.detail.show(r)
-			m.server.setTryAs(r)
-		}
-	}
 	t.search = widget.NewEntry()
 	t.search.SetPlaceHolder("Search name, e-mail, DNS, serial or fingerprint")
 	t.search.OnChanged = func(s string) {
@@ -70,6 +61,15 @@ func newCertTable(m *mainView) *certTable {
 	t.count.Importance = widget.LowImportance
 	t.content = container.NewBorder(t.toolbar(), t.count, nil, nil, t.table)
 	return t
+}
+
+// chose shows the selected row's certificate.
+func (t *certTable) chose(id widget.TableCellID) {
+	if r, ok := t.row(id.Row); ok {
+		t.selected = r.ID
+		t.m.detail.show(r)
+		t.m.server.setTryAs(r)
+	}
 }
 
 func (t *certTable) updateHeader(id widget.TableCellID, o fyne.CanvasObject) {
@@ -117,6 +117,7 @@ func (t *certTable) toolbar() fyne.CanvasObject {
 	server := widget.NewButtonWithIcon("New server", theme.ComputerIcon(), m.issueServer)
 	sign := widget.NewButtonWithIcon("Sign CSR…", theme.DocumentCreateIcon(), m.signCSR)
 	csv := widget.NewButtonWithIcon("From CSV…", theme.UploadIcon(), m.issueFromCSV)
+	t.issue = []*widget.Button{person, server, sign, csv}
 	return container.NewVBox(
 		container.NewHBox(person, server, sign, csv),
 		container.NewBorder(nil, nil, nil, container.NewHBox(t.soon.window, t.status), t.search),
@@ -182,10 +183,22 @@ func (t *certTable) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 		return
 	}
 	now := t.now()
-	text := columns[id.Col].text(r, now)
+	text := columns[id.Col].text(r, now, t.m.cas)
 	if id.Col == 0 {
 		c.set(text, statusColour(r.Status(now)))
 		return
 	}
 	c.set(text, nil)
+}
+
+// canIssue enables the issuing buttons, or disables them for a CA held
+// without its key.
+func (t *certTable) canIssue(can bool) {
+	for _, b := range t.issue {
+		if can {
+			b.Enable()
+		} else {
+			b.Disable()
+		}
+	}
 }

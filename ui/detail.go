@@ -13,12 +13,14 @@ import (
 
 	"certdesk/core/certinfo"
 	"certdesk/core/engine"
+	"certdesk/core/plain"
 )
 
 // detailPane shows the selected certificate and its actions.
 type detailPane struct {
 	m       *mainView
 	content fyne.CanvasObject
+	scroll  *container.Scroll
 	body    *fyne.Container
 	record  engine.Record
 }
@@ -26,7 +28,8 @@ type detailPane struct {
 func newDetailPane(m *mainView) *detailPane {
 	d := &detailPane{m: m, body: container.NewVBox()}
 	d.clear()
-	d.content = container.NewVScroll(container.NewPadded(d.body))
+	d.scroll = container.NewVScroll(container.NewPadded(d.body))
+	d.content = d.scroll
 	return d
 }
 
@@ -34,6 +37,7 @@ func (d *detailPane) clear() {
 	hint := widget.NewLabel("Select a certificate to see its details, export it, revoke it or renew it.")
 	hint.Wrapping = fyne.TextWrapWord
 	hint.Importance = widget.LowImportance
+	d.record = engine.Record{}
 	d.body.Objects = []fyne.CanvasObject{hint}
 	d.body.Refresh()
 }
@@ -64,19 +68,20 @@ func (d *detailPane) fill(r engine.Record, detail certDetail) {
 	info, status := detail.info, r.Status(now)
 	title := widget.NewLabelWithStyle(info.CommonName, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.Wrapping = fyne.TextWrapWord
-	badge := widget.NewLabel(strings.ToUpper(statusLabel(status)))
+	badge := wrapped(recordStatusText(r, now, d.m.cas))
 	badge.TextStyle = fyne.TextStyle{Bold: true}
 	badge.Importance = statusImportance(status)
 	d.body.Objects = []fyne.CanvasObject{
-		container.NewBorder(nil, nil, nil, badge, title),
+		title, badge,
 		validityBar(info, status),
+		d.actions(r),
+		widget.NewSeparator(),
 		d.form(r, detail, now),
 		fingerprintRow(d.m, "SHA-256", info.FingerprintSHA256),
 		fingerprintRow(d.m, "SHA-1", info.FingerprintSHA1),
-		widget.NewSeparator(),
-		d.actions(r),
 	}
 	d.body.Refresh()
+	d.scroll.ScrollToTop()
 }
 
 // form lists the certificate's fields, skipping empty ones.
@@ -96,20 +101,19 @@ func (d *detailPane) form(r engine.Record, detail certDetail, now time.Time) fyn
 	}
 	row("Subject", info.Subject)
 	row("Issuer", info.Issuer)
-	row("Kind", string(r.Kind))
+	row("Kind", kindText(r))
 	row("Serial", info.Serial)
 	row("Serial (decimal)", info.SerialDecimal)
-	row("Valid from", info.NotBefore.Local().Format("2 Jan 2006 15:04"))
-	row("Valid until", info.NotAfter.Local().Format("2 Jan 2006 15:04"))
+	row("Valid from", plain.DateTime(info.NotBefore))
+	row("Valid until", plain.DateTime(info.NotAfter))
 	if r.Revoked() {
-		row("Revoked", fmt.Sprintf("%s, %s, by %s", r.RevokedAt.Local().Format("2 Jan 2006 15:04"), engine.ReasonName(r.RevocationReason), detail.revokedBy))
+		row("Revoked", fmt.Sprintf("%s, because %s (by %s)", plain.DateTime(r.RevokedAt), plain.Reason(engine.ReasonName(r.RevocationReason)), detail.revokedBy))
 	}
 	row("Key", info.KeyType)
 	row("E-mail", strings.Join(info.Emails, ", "))
 	row("DNS names", strings.Join(info.DNSNames, ", "))
 	row("IP addresses", strings.Join(info.IPAddresses, ", "))
-	row("Key usage", strings.Join(info.KeyUsage, ", "))
-	row("Extended usage", strings.Join(info.ExtKeyUsage, ", "))
+	row("Made for", madeFor(info))
 	if len(detail.chain) > 0 {
 		row("Chain", info.CommonName+" ← "+strings.Join(detail.chain, " ← "))
 	}
@@ -136,10 +140,7 @@ func (d *detailPane) actions(r engine.Record) fyne.CanvasObject {
 		}
 		actions.Add(widget.NewButtonWithIcon("Renew…", theme.ViewRefreshIcon(), func() { d.m.renew(r) }))
 		if r.HasKey {
-			actions.Add(widget.NewButtonWithIcon("Try on test server", theme.ComputerIcon(), func() {
-				d.m.server.setTryAs(r)
-				d.m.showTab(tabServer)
-			}))
+			actions.Add(widget.NewButtonWithIcon("Try on test server", theme.ComputerIcon(), func() { d.m.tryOnServer(r) }))
 		}
 	}
 	actions.Add(widget.NewButtonWithIcon("Reminder…", theme.HistoryIcon(), func() { d.m.saveReminder(r) }))
@@ -172,15 +173,15 @@ func validityBar(info certinfo.Info, status certinfo.Status) fyne.CanvasObject {
 	bar.TextFormatter = func() string {
 		switch {
 		case status == certinfo.Revoked && info.DaysLeft >= 0:
-			return fmt.Sprintf("revoked — it would have run %d more day(s)", info.DaysLeft)
+			return fmt.Sprintf("revoked — it would have run %s more", plural(info.DaysLeft, "day"))
 		case status == certinfo.NotYetValid:
-			return "not valid yet — starts " + info.NotBefore.Local().Format("2 Jan 2006")
+			return "not valid yet — starts " + plain.Date(info.NotBefore)
 		case info.DaysLeft < 0:
-			return fmt.Sprintf("expired %d day(s) ago", -info.DaysLeft)
+			return fmt.Sprintf("expired %s ago", plural(-info.DaysLeft, "day"))
 		case info.DaysLeft == 0:
 			return "expires today"
 		}
-		return fmt.Sprintf("%d day(s) left", info.DaysLeft)
+		return plural(info.DaysLeft, "day") + " left"
 	}
 	bar.Refresh()
 	return bar
@@ -188,11 +189,25 @@ func validityBar(info certinfo.Info, status certinfo.Status) fyne.CanvasObject {
 
 func fingerprintRow(m *mainView, label, value string) fyne.CanvasObject {
 	l := widget.NewLabelWithStyle(label, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	v := widget.NewLabelWithStyle(value, fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
-	v.Wrapping = fyne.TextWrapBreak
-	v.Selectable = true
 	copyButton := widget.NewButtonWithIcon("Copy", theme.ContentCopyIcon(), func() { m.copyText(value, label+" fingerprint") })
-	return container.NewBorder(nil, nil, l, copyButton, v)
+	return container.NewBorder(nil, nil, l, copyButton, newColonLabel(value))
+}
+
+// madeFor says in plain words what the certificate's usages let it do.
+func madeFor(info certinfo.Info) string {
+	if len(info.ExtKeyUsage) == 0 && len(info.KeyUsage) == 0 {
+		return ""
+	}
+	names := append(append([]string{}, info.ExtKeyUsage...), info.KeyUsage...)
+	return plain.Usages(names) + " (" + strings.Join(names, ", ") + ")"
+}
+
+// plural is "1 day", "3 days".
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
 }
 
 // copyText puts text on the clipboard and says so.

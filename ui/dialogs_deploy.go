@@ -14,6 +14,7 @@ import (
 	"certdesk/core/deploy"
 	"certdesk/core/engine"
 	"certdesk/core/pki"
+	"certdesk/core/plain"
 )
 
 // serverLabels name the servers Certdesk configures, as the dialog shows them.
@@ -154,7 +155,7 @@ func (m *mainView) kitChosen(ca engine.CA, f *kitForm) {
 }
 
 func serverChoice(r engine.Record) string {
-	return fmt.Sprintf("%s (#%d, until %s)", r.CommonName, r.ID, r.NotAfter.Format("2006-01-02"))
+	return fmt.Sprintf("%s (#%d, until %s)", r.CommonName, r.ID, plain.Date(r.NotAfter))
 }
 
 // serverRequestFor makes the request for the kit's server certificate from

@@ -53,41 +53,55 @@ func (m *mainView) caForAction() (engine.CA, bool) {
 		} else {
 			dialog.ShowInformation("Choose a CA", "Select the CA that should sign, in the list on the left.", m.app.win)
 		}
+		return ca, false
 	}
-	return ca, ok
+	if ca.TrustOnly() {
+		dialog.ShowInformation("Trust only", fmt.Sprintf("Certdesk holds only the certificate of %q, not its key: it is trusted, but it cannot issue or publish CRLs here. "+
+			"Import it with its key (Import CA) to do that.", ca.Name), m.app.win)
+		return ca, false
+	}
+	return ca, true
 }
 
-// issuePerson asks for a person's name, e-mail, days and key type.
+// issuePerson asks for a person's name, e-mail, days and key type; the
+// form keeps what was typed until the certificate is issued.
 func (m *mainView) issuePerson() {
 	ca, ok := m.caForAction()
 	if !ok {
 		return
 	}
-	name := widget.NewEntry()
-	name.SetPlaceHolder("Alice Example")
-	email := widget.NewEntry()
-	email.SetPlaceHolder("alice@example.com (optional)")
-	org := widget.NewEntry()
-	org.SetPlaceHolder("optional")
-	days := daysEntry(pki.DefaultLeafDays)
-	key := keyTypeSelect()
-	items := []*widget.FormItem{
-		widget.NewFormItem("Name", name), widget.NewFormItem("E-mail", email),
-		widget.NewFormItem("Organization", org), widget.NewFormItem("Days", days), widget.NewFormItem("Key", key),
-	}
-	d := dialog.NewForm("New person certificate from "+ca.Name, "Issue", "Cancel", items, func(ok bool) {
-		if !ok {
-			return
-		}
+	name, email, org := widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
+	name.SetPlaceHolder("e.g. Alice Example")
+	email.SetPlaceHolder("optional, e.g. alice@example.com")
+	org.SetPlaceHolder("optional, e.g. Acme Ltd")
+	days, key := daysEntry(pki.DefaultLeafDays), keyTypeSelect()
+	f := newFieldForm("New person certificate from "+ca.Name, "Issue", func(f *fieldForm) {
 		req := pki.PersonRequest{Name: pki.Name{CommonName: strings.TrimSpace(name.Text), Organization: strings.TrimSpace(org.Text)},
-			Emails: splitList(email.Text), KeyType: pki.KeyType(key.Selected), Validity: pki.Validity{Days: atoi(days.Text)}}
-		m.longWork("Issuing a certificate for "+req.Name.CommonName+"…", func(ctx context.Context, j jobs) (engine.Record, error) {
+			Emails: splitEmails(email.Text), KeyType: pki.KeyType(key.Selected), Validity: pki.Validity{Days: atoi(days.Text)}}
+		m.longWorkIn(f, "Issuing a certificate for "+req.Name.CommonName+"…", func(ctx context.Context, j jobs) (engine.Record, error) {
 			return j.issuePerson(ctx, ca, req)
 		})
 	}, m.app.win)
-	d.Resize(fyne.NewSize(480, d.MinSize().Height))
-	d.Show()
+	f.add("Name", name, name, required("a person certificate needs the person's name"))
+	f.add("E-mail", email, email, func(s string) error { return pki.CheckEmails(splitEmails(s)) })
+	f.add("Organization", org, org, nil)
+	f.add("Days", days, days, days.Validator)
+	f.add("Key", key, nil, nil)
+	f.show(480)
 	m.app.win.Canvas().Focus(name)
+}
+
+// splitEmails splits a list of e-mail addresses at commas, semicolons and
+// line ends — not at spaces, so "alice smith@x" is judged (and quoted in
+// an error) whole.
+func splitEmails(s string) []string {
+	var out []string
+	for _, part := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ';' || r == '\n' }) {
+		if p := strings.TrimSpace(part); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // issueServer asks for DNS names, IP addresses, days and key type.
@@ -97,9 +111,9 @@ func (m *mainView) issueServer() {
 		return
 	}
 	dns := widget.NewEntry()
-	dns.SetPlaceHolder("www.example.com, api.example.com")
+	dns.SetPlaceHolder("e.g. www.example.com, api.example.com")
 	ips := widget.NewEntry()
-	ips.SetPlaceHolder("127.0.0.1, ::1 (optional)")
+	ips.SetPlaceHolder("optional, e.g. 127.0.0.1, ::1")
 	days := daysEntry(pki.DefaultLeafDays)
 	key := keyTypeSelect()
 	items := []*widget.FormItem{
@@ -210,6 +224,16 @@ func (m *mainView) renew(r engine.Record) {
 // longWork runs an issuing step off the UI goroutine with a progress
 // dialog (RSA 4096 keys take seconds), then selects the new certificate.
 func (m *mainView) longWork(message string, work func(ctx context.Context, j jobs) (engine.Record, error)) {
+	m.longWorkThen(message, work, func(err error) { m.app.showError("That did not work", err) }, func() {})
+}
+
+// longWorkIn is longWork from a form: an error shows in the form, which
+// stays open with what was typed; a success closes it.
+func (m *mainView) longWorkIn(f *fieldForm, message string, work func(ctx context.Context, j jobs) (engine.Record, error)) {
+	m.longWorkThen(message, work, func(err error) { f.fail(nil, err) }, f.close)
+}
+
+func (m *mainView) longWorkThen(message string, work func(ctx context.Context, j jobs) (engine.Record, error), failed func(error), succeeded func()) {
 	ctx, cancel := context.WithCancel(m.app.ctx)
 	j := m.app.jobs()
 	progress := dialog.NewCustom("Working…", "Cancel", newBusyContent(message), m.app.win)
@@ -222,9 +246,10 @@ func (m *mainView) longWork(message string, work func(ctx context.Context, j job
 			progress.Hide()
 			cancel()
 			if err != nil {
-				m.app.showError("That did not work", err)
+				failed(err)
 				return
 			}
+			succeeded()
 			m.certificateChanged(rec.ID)
 			if cancelled {
 				m.app.toast(fmt.Sprintf("%q was issued before the cancel arrived; revoke it if it is not wanted.", rec.CommonName))

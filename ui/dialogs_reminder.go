@@ -10,6 +10,7 @@ import (
 
 	"certdesk/core/engine"
 	"certdesk/core/export"
+	"certdesk/core/plain"
 )
 
 // saveReminder writes an .ics calendar file with the certificate's (or
@@ -19,7 +20,7 @@ func (m *mainView) saveReminder(r engine.Record) {
 	before := widget.NewSelect(choices, nil)
 	before.SetSelected("30 days before")
 	text := widget.NewLabel(fmt.Sprintf("A calendar event on %s, the day %q expires, with an alarm in time to renew it. "+
-		"Open the .ics file with any calendar (Outlook, Google, Apple, Thunderbird).", r.NotAfter.Local().Format("Monday 2 January 2006"), r.CommonName))
+		"Open the .ics file with any calendar (Outlook, Google, Apple, Thunderbird).", plain.Date(r.NotAfter), r.CommonName))
 	text.Wrapping = fyne.TextWrapWord
 	d := dialog.NewCustomConfirm("Calendar reminder", "Save…", "Cancel", container.NewVBox(text, before), func(ok bool) {
 		if !ok {

@@ -9,26 +9,24 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"certdesk/core/engine"
+	"certdesk/core/plain"
 )
 
-var revokeReasons = []struct {
-	code  int
-	label string
-}{
-	{1, "keyCompromise — the key was lost or stolen"},
-	{3, "affiliationChanged — the person left or changed role"},
-	{4, "superseded — replaced by a new certificate"},
-	{5, "cessationOfOperation — no longer needed"},
-	{9, "privilegeWithdrawn — access taken away"},
-	{6, "certificateHold — suspended for now"},
-	{0, "unspecified"},
+// revokeCodes are the reasons offered, most common first (RFC 5280 codes).
+var revokeCodes = []int{1, 3, 4, 5, 9, 6, 0}
+
+// reasonLabel is a reason in plain words; the RFC name follows for those
+// who know it.
+func reasonLabel(code int) string {
+	name := engine.ReasonName(code)
+	return capitalise(plain.Reason(name)) + " (" + name + ")"
 }
 
 // revoke asks for a reason and a confirmation that names the person.
 func (m *mainView) revoke(r engine.Record) {
 	var labels []string
-	for _, rr := range revokeReasons {
-		labels = append(labels, rr.label)
+	for _, c := range revokeCodes {
+		labels = append(labels, reasonLabel(c))
 	}
 	reason := widget.NewSelect(labels, nil)
 	reason.SetSelected(labels[0])
@@ -39,9 +37,9 @@ func (m *mainView) revoke(r engine.Record) {
 			return
 		}
 		code := 0
-		for _, rr := range revokeReasons {
-			if rr.label == reason.Selected {
-				code = rr.code
+		for _, c := range revokeCodes {
+			if reasonLabel(c) == reason.Selected {
+				code = c
 			}
 		}
 		j := m.app.jobs()
@@ -53,7 +51,7 @@ func (m *mainView) revoke(r engine.Record) {
 					return
 				}
 				m.certificateChanged(rec.ID)
-				m.app.toast(fmt.Sprintf("Revoked %q (%s). Publish a CRL so servers learn of it.", rec.CommonName, engine.ReasonName(code)))
+				m.app.toast(fmt.Sprintf("Revoked %q: %s. Publish a CRL so servers learn of it.", rec.CommonName, plain.Reason(engine.ReasonName(code))))
 			}
 		})
 	}, m.app.win)

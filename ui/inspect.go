@@ -15,6 +15,7 @@ import (
 	"certdesk/core/engine"
 	"certdesk/core/inspect"
 	"certdesk/core/pki"
+	"certdesk/core/plain"
 	"certdesk/core/verdict"
 )
 
@@ -103,7 +104,7 @@ func (u *App) describeItems(items []inspect.Item) string {
 			c := it.Certificate
 			fmt.Fprintf(&b, "CERTIFICATE  %s\n", c.CommonName)
 			fmt.Fprintf(&b, "Subject: %s\nIssuer: %s\nSerial: %s (decimal %s)\nValid: %s – %s (%s)\nKey: %s\n",
-				c.Subject, c.Issuer, c.Serial, c.SerialDecimal, c.NotBefore.Format("2 Jan 2006"), c.NotAfter.Format("2 Jan 2006"), statusLabel(c.Status), c.KeyType)
+				c.Subject, c.Issuer, c.Serial, c.SerialDecimal, plain.Date(c.NotBefore), plain.Date(c.NotAfter), statusLabel(c.Status), c.KeyType)
 			if len(c.Emails)+len(c.DNSNames)+len(c.IPAddresses) > 0 {
 				fmt.Fprintf(&b, "Names: %s\n", strings.Join(append(append(append([]string{}, c.Emails...), c.DNSNames...), c.IPAddresses...), ", "))
 			}
@@ -118,7 +119,7 @@ func (u *App) describeItems(items []inspect.Item) string {
 				r.CommonName, r.Subject, r.KeyType, strings.Join(r.Emails, ", "), strings.Join(r.DNSNames, ", "), sig)
 		case it.CRL != nil:
 			r := it.CRL
-			fmt.Fprintf(&b, "CRL  #%s of %s\nThis update: %s\nNext update: %s\nRevoked: %d\n", r.Number, r.Issuer, r.ThisUpdate.Format("2 Jan 2006 15:04"), r.NextUpdate.Format("2 Jan 2006 15:04"), len(r.Revoked))
+			fmt.Fprintf(&b, "CRL  #%s of %s\nThis update: %s\nNext update: %s\nRevoked: %d\n", r.Number, r.Issuer, plain.DateTime(r.ThisUpdate), plain.DateTime(r.NextUpdate), len(r.Revoked))
 			if r.Expired {
 				b.WriteString("EXPIRED: servers using this CRL refuse every client. Publish a new one.\n")
 			}

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"certdesk/core/certinfo"
 	"certdesk/core/engine"
 	"certdesk/core/scratch"
 )
@@ -108,6 +109,19 @@ func (j jobs) cas() ([]engine.CA, error) { return j.v.CAs(j.ctx) }
 func (j jobs) issuedCount(caID int64) (int, error) {
 	n, err := j.v.Count(j.ctx, engine.Filter{CAID: caID})
 	return n - 1, err
+}
+
+// revokedSinceCRL counts the CA's certificates revoked after its last
+// CRL was signed: a published CRL that does not list them is out of date.
+func (j jobs) revokedSinceCRL(ca engine.CA) (int, error) {
+	revoked, err := j.v.List(j.ctx, engine.Filter{CAID: ca.ID, Status: certinfo.Revoked})
+	n := 0
+	for _, r := range revoked {
+		if r.RevokedAt.After(ca.CRLThisUpdate) {
+			n++
+		}
+	}
+	return n, err
 }
 
 // tablePage reads page p (pageSize rows) of a filter.

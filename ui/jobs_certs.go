@@ -45,6 +45,11 @@ func (j jobs) importCA(name, certPath, keyPath, password string) (engine.CA, []s
 	return j.v.ImportCA(j.ctx, name, engine.CAFiles{CertFile: certPath, KeyFile: keyPath, Password: []byte(password)})
 }
 
+// trustCA stores a CA by its certificate alone.
+func (j jobs) trustCA(name, certPath string) (engine.CA, error) {
+	return j.v.TrustCA(j.ctx, name, certPath)
+}
+
 // publishCRL signs a CA's next CRL and writes it to path (the native
 // dialog already asked before replacing a file). signed says whether the
 // CRL was signed (the write may still fail).

@@ -63,7 +63,7 @@ func (j jobs) connect(req tryRequest) tryOutcome {
 		out.err = err
 		return out
 	}
-	out.summary = res.Summary()
+	out.summary = trySummary(res)
 	out.accepted = res.LetIn()
 	return out
 }

@@ -31,6 +31,7 @@ type mainView struct {
 	caID     int64 // selected CA, 0 for all
 	caInfo   *widget.Label
 	crlInfo  *widget.Label
+	publish  *widget.Button
 	emptyBox *fyne.Container
 
 	status *widget.Label

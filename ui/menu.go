@@ -52,6 +52,7 @@ func (u *App) menu() *fyne.MainMenu {
 			fyne.NewMenuItemSeparator(),
 			fyne.NewMenuItem("Create a CA…", withMain(func(m *mainView) { m.createCA() })),
 			fyne.NewMenuItem("Import a CA…", withMain(func(m *mainView) { m.importCA() })),
+			fyne.NewMenuItem("Trust a CA (certificate only)…", withMain(func(m *mainView) { m.trustCA() })),
 			fyne.NewMenuItem("Publish CRL…", withMain(func(m *mainView) { m.publishCRL() })),
 			fyne.NewMenuItem("Configure a real server…", withMain(func(m *mainView) { m.configureServer() })),
 			fyne.NewMenuItem("CA expiry reminder…", withMain(func(m *mainView) { m.caReminder() })),

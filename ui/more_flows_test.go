@@ -41,7 +41,7 @@ func TestSignCSRAndRenew(t *testing.T) {
 
 	// Renew a person: a new certificate, the old one revoked as superseded.
 	h.tap("New person")
-	h.typeInto("Alice Example", "Rita Renew")
+	h.typeInto("e.g. Alice Example", "Rita Renew")
 	h.tap("Issue")
 	h.sees("Rita Renew")
 	h.tap("Renew…")

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"fmt"
-	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -11,17 +10,23 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"certdesk/core/mtls"
+	"certdesk/core/plain"
 )
 
 // eventLog is the right side of the server tab: every connection, newest
-// first, and the details of the selected one.
+// first (browser preconnects folded unless asked for), and the selected
+// one — or the newest — told as a checklist below.
 type eventLog struct {
-	s       *serverTab
-	content fyne.CanvasObject
-	table   *widget.Table
-	details *widget.Label
-	events  []mtls.Event // newest first
-	batch   eventBatch
+	s           *serverTab
+	content     fyne.CanvasObject
+	table       *keyTable
+	checklist   *fyne.Container
+	scroll      *container.Scroll
+	folded      *widget.Check
+	events      []mtls.Event // newest first, all of them
+	shown       []mtls.Event // what the table shows
+	preconnects bool         // show browser preconnects
+	batch       eventBatch
 }
 
 type eventColumn struct {
@@ -29,18 +34,22 @@ type eventColumn struct {
 	width float32
 }
 
-var eventColumns = []eventColumn{{"Time", 76}, {"Verdict", 128}, {"HTTP", 64}, {"Name", 150}, {"From", 130}, {"Why", 640}}
+var eventColumns = []eventColumn{{"Time (UTC)", 84}, {"Outcome", 110}, {"Who", 140}, {"Why", 270}, {"HTTP", 150}}
 
 func newEventLog(s *serverTab) *eventLog {
-	e := &eventLog{s: s}
-	e.table = widget.NewTableWithHeaders(
-		func() (int, int) { return len(e.events), len(eventColumns) },
+	e := &eventLog{s: s, checklist: container.NewVBox()}
+	widths := make([]float32, len(eventColumns))
+	for i, c := range eventColumns {
+		widths[i] = c.width
+	}
+	e.table = newKeyTable(func() (int, int) { return len(e.shown), len(eventColumns) },
 		func() fyne.CanvasObject {
 			return container.NewPadded(canvas.NewText("template", theme.Color(theme.ColorNameForeground)))
-		},
-		e.updateCell,
-	)
-	e.table.ShowHeaderColumn = false
+		}, e.updateCell, widths, func(id widget.TableCellID) {
+			if id.Row >= 0 && id.Row < len(e.shown) {
+				e.showChecklist(e.shown[id.Row])
+			}
+		})
 	e.table.CreateHeader = func() fyne.CanvasObject {
 		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	}
@@ -49,63 +58,82 @@ func newEventLog(s *serverTab) *eventLog {
 			o.(*widget.Label).SetText(eventColumns[id.Col].title)
 		}
 	}
-	for i, c := range eventColumns {
-		e.table.SetColumnWidth(i, c.width)
-	}
-	e.details = widget.NewLabel("Every connection appears here as it happens, newest first. Select one for all its details.")
-	e.details.Wrapping = fyne.TextWrapWord
-	e.details.Selectable = true
-	e.table.OnSelected = func(id widget.TableCellID) {
-		if id.Row >= 0 && id.Row < len(e.events) {
-			e.details.SetText(eventDetails(e.events[id.Row]))
-		}
-	}
-	header := widget.NewLabelWithStyle("Connections", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	detailsScroll := container.NewVScroll(e.details)
-	detailsScroll.SetMinSize(fyne.NewSize(0, 130))
-	e.content = container.NewBorder(header, detailsScroll, nil, nil, e.table)
+	e.folded = widget.NewCheck("Show browser preconnects", func(on bool) {
+		e.preconnects = on
+		e.refilter()
+	})
+	e.checklist.Add(faint("Every connection appears above as it happens, newest first, and the newest one is told here step by step. " +
+		"Select a connection to see its steps."))
+	e.scroll = container.NewVScroll(container.NewPadded(e.checklist))
+	header := container.NewBorder(nil, nil, widget.NewLabelWithStyle("Connections", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), e.folded)
+	split := container.NewVSplit(container.NewBorder(header, nil, nil, nil, e.table), e.scroll)
+	split.Offset = 0.3
+	e.content = split
 	return e
 }
 
 func (e *eventLog) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 	t := o.(*fyne.Container).Objects[0].(*canvas.Text)
 	t.Text, t.Color, t.TextStyle = "", theme.Color(theme.ColorNameForeground), fyne.TextStyle{}
-	if id.Row >= 0 && id.Row < len(e.events) {
-		t.Text = eventCellText(e.events[id.Row], id.Col)
+	if id.Row >= 0 && id.Row < len(e.shown) {
+		ev := e.shown[id.Row]
+		t.Text = eventCellText(ev, id.Col)
 		if id.Col == 1 {
-			t.Color = verdictColour(e.events[id.Row].Verdict)
+			t.Color = theme.Color(outcomeColourName(ev))
 			t.TextStyle = fyne.TextStyle{Bold: true}
 		}
 	}
 	t.Refresh()
 }
 
+func outcomeColourName(e mtls.Event) fyne.ThemeColorName {
+	switch e.Outcome {
+	case mtls.PreconnectOutcome, mtls.NotTLSOutcome:
+		return theme.ColorNameDisabled
+	case mtls.FailedOutcome:
+		return theme.ColorNameWarning
+	}
+	return verdictColourName(e.Verdict)
+}
+
 func eventCellText(e mtls.Event, col int) string {
 	switch col {
 	case 0:
-		return e.Time.Local().Format("15:04:05")
+		return e.Time.UTC().Format("15:04:05")
 	case 1:
-		return string(e.Verdict)
+		return e.Outcome.Label()
 	case 2:
-		if e.HTTPStatus != 0 {
-			return fmt.Sprint(e.HTTPStatus)
-		}
-		return "refused"
-	case 3:
 		if e.Info != nil {
 			return e.CommonName
 		}
 		return "—"
+	case 3:
+		switch {
+		case e.Outcome == mtls.PreconnectOutcome:
+			return "a spare connection, not a refusal"
+		case e.Outcome == mtls.LetIn && e.Info != nil:
+			return "every check passed"
+		}
+		return plain.Verdict(e.Verdict)
 	case 4:
-		return e.Remote
-	case 5:
-		return e.Explanation
+		return httpCell(e) // where from is in the checklist's heading
 	}
 	return ""
 }
 
-// flush moves the batched events into the table with one refresh. UI
-// goroutine only.
+// httpCell is the HTTP status with its meaning in a word or two.
+func httpCell(e mtls.Event) string {
+	switch {
+	case e.HTTPStatus != 0:
+		return fmt.Sprintf("%d %s", e.HTTPStatus, map[int]string{200: "let in", 400: "no certificate", 403: "refused", 404: "no such page"}[e.HTTPStatus])
+	case e.Outcome == mtls.RefusedOutcome:
+		return "none: ended in TLS"
+	}
+	return "none"
+}
+
+// flush moves the batched events into the table with one refresh and
+// tells the newest as a checklist. UI goroutine only.
 func (e *eventLog) flush() {
 	batch, dropped := e.batch.take()
 	if len(batch) == 0 {
@@ -120,29 +148,43 @@ func (e *eventLog) flush() {
 		fresh = fresh[:maxShownEvents]
 	}
 	e.events = fresh
-	e.table.Refresh()
+	e.refilter()
 	e.s.lifecycle.showCount(dropped)
 }
 
-func eventDetails(e mtls.Event) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s  %s  from %s\n", strings.ToUpper(string(e.Verdict)), e.Time.Local().Format("2006-01-02 15:04:05"), e.Remote)
-	for _, d := range e.Details {
-		fmt.Fprintf(&b, "• %s\n", d)
+// refilter shows the events, folding the preconnects unless asked for,
+// and tells the newest shown one.
+func (e *eventLog) refilter() {
+	e.shown = e.shown[:0]
+	hidden := 0
+	for _, ev := range e.events {
+		if ev.Preconnect && !e.preconnects {
+			hidden++
+			continue
+		}
+		e.shown = append(e.shown, ev)
 	}
-	if len(e.Details) == 0 {
-		fmt.Fprintf(&b, "• %s\n", e.Explanation)
+	e.folded.Text = "Show browser preconnects"
+	if hidden > 0 {
+		e.folded.Text = fmt.Sprintf("Show browser preconnects (%d folded)", hidden)
 	}
-	fmt.Fprintf(&b, "nginx would say %s · reasons %v · HTTP %d · mode %s", e.NginxVerify, e.Reasons, e.HTTPStatus, e.Mode)
-	if e.TLSVersion != "" {
-		fmt.Fprintf(&b, " · %s %s · SNI %q", e.TLSVersion, e.Cipher, e.SNI)
+	e.folded.Refresh()
+	e.table.UnselectAll()
+	e.table.Refresh()
+	if len(e.shown) > 0 {
+		e.showChecklist(e.shown[0])
 	}
-	b.WriteString("\n")
-	if e.Info != nil {
-		fmt.Fprintf(&b, "Subject %s · Issuer %s · Serial %s · valid until %s\nSHA-256 %s\n", e.Subject, e.Issuer, e.Serial, e.NotAfter.Format("2006-01-02"), e.FingerprintSHA256)
-	}
-	if e.Error != "" {
-		fmt.Fprintf(&b, "Error: %s\n", e.Error)
-	}
-	return b.String()
+}
+
+// showChecklist tells ev step by step, from the top.
+func (e *eventLog) showChecklist(ev mtls.Event) {
+	e.checklist.Objects = []fyne.CanvasObject{checklistView(ev)}
+	e.checklist.Refresh()
+	e.scroll.ScrollToTop()
+}
+
+// clearChecklist empties the checklist while a new try connects.
+func (e *eventLog) clearChecklist(what string) {
+	e.checklist.Objects = []fyne.CanvasObject{faint(what)}
+	e.checklist.Refresh()
 }

@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/url"
 	"strings"
+	"syscall"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -33,6 +35,7 @@ type serverLifecycle struct {
 	mode      *widget.Select
 	modeHelp  *widget.Label
 	addr      *widget.Entry
+	addrError *widget.Label // why the server could not listen there
 	startStop *widget.Button
 	browser   *widget.Button
 	state     *widget.Label
@@ -55,6 +58,10 @@ func newServerLifecycle(s *serverTab) *serverLifecycle {
 	l.mode = widget.NewSelect(modes, func(label string) { l.setMode(modeOf(label)) })
 	l.mode.SetSelected(modeLabels[mtls.Explain])
 	l.addr.SetText(s.m.app.opts.ServerAddr)
+	l.addrError = wrapped("")
+	l.addrError.Importance = widget.DangerImportance
+	l.addrError.Hide()
+	l.addr.OnChanged = func(string) { l.addrError.Hide() }
 	l.startStop = widget.NewButtonWithIcon("Start server", theme.MediaPlayIcon(), l.toggle)
 	l.startStop.Importance = widget.HighImportance
 	l.browser = widget.NewButtonWithIcon("Open in browser", theme.ComputerIcon(), l.openBrowser)
@@ -65,7 +72,7 @@ func newServerLifecycle(s *serverTab) *serverLifecycle {
 		widget.NewFormItem("Trust CA", l.caSelect),
 		widget.NewFormItem("Mode", l.mode),
 		widget.NewFormItem("", l.modeHelp),
-		widget.NewFormItem("Address", l.addr),
+		widget.NewFormItem("Address", container.NewVBox(l.addr, l.addrError)),
 	)
 	l.content = container.NewVBox(controls, container.NewGridWithColumns(2, l.startStop, l.browser), l.state)
 	return l
@@ -156,7 +163,8 @@ func (l *serverLifecycle) started(live *liveServer, err error) {
 	}
 	if err != nil {
 		l.state.SetText(stoppedText)
-		l.s.m.app.showError("The server was not started", err)
+		l.s.try.pending = false // the try that waited for it is off
+		l.notStarted(err)
 		return
 	}
 	l.live = live
@@ -221,4 +229,21 @@ func (l *serverLifecycle) showCount(dropped uint64) {
 		msg += fmt.Sprintf(" %d not shown (too fast to draw).", dropped)
 	}
 	l.state.SetText(msg)
+}
+
+// notStarted says why the server did not start: beside the Address field
+// when it could not listen there, in the app's words; otherwise in a dialog.
+func (l *serverLifecycle) notStarted(err error) {
+	var op *net.OpError
+	if !errors.As(err, &op) || op.Op != "listen" {
+		l.s.m.app.showError("The server was not started", err)
+		return
+	}
+	why := "it is not an address this computer can listen on"
+	if errors.Is(err, syscall.EADDRINUSE) {
+		why = "another program is already listening on that port"
+	}
+	l.addrError.SetText(fmt.Sprintf("The server could not listen on %s: %s. Change the Address (for example to 127.0.0.1:8444) and start again.",
+		strings.TrimSpace(l.addr.Text), why))
+	l.addrError.Show()
 }

@@ -24,7 +24,7 @@ type snippetPanel struct {
 
 func newSnippetPanel(m *mainView) *snippetPanel {
 	p := &snippetPanel{command: widget.NewMultiLineEntry()}
-	p.command.Wrapping = fyne.TextWrapBreak
+	p.command.Wrapping = fyne.TextWrapWord
 	p.command.SetMinRowsVisible(5)
 	p.tool = widget.NewSelect(snippetTools, p.show)
 	copyCommand := widget.NewButtonWithIcon("Copy", theme.ContentCopyIcon(), func() { m.copyText(p.command.Text, "Command") })

@@ -49,3 +49,10 @@ func (s *serverTab) stop() { s.lifecycle.stop() }
 
 // setTryAs chooses the certificate the try-it buttons connect as.
 func (s *serverTab) setTryAs(r engine.Record) { s.try.setAs(r) }
+
+// tryOnServer shows the server tab and connects as r at once, starting
+// the server when it is not running.
+func (m *mainView) tryOnServer(r engine.Record) {
+	m.showTab(tabServer)
+	m.server.try.tryNow(r)
+}

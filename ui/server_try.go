@@ -54,13 +54,11 @@ type tryPanel struct {
 	buttons  map[tryMode]*widget.Button
 	result   *widget.Label
 	snippets *snippetPanel
+	pending  bool // a try waits for the server to start
 }
 
 func newTryPanel(s *serverTab) *tryPanel {
 	p := &tryPanel{s: s, snippets: newSnippetPanel(s.m)}
-	intro := widget.NewLabel("In mutual TLS the server shows its certificate, and asks the client for one too. " +
-		"Connect as different people and watch the server's verdict appear on the right, with the reason.")
-	intro.Wrapping = fyne.TextWrapWord
 	p.choice = widget.NewSelect(nil, p.chose)
 	p.choice.PlaceHolder = "choose a certificate to connect as"
 	p.buttons = map[tryMode]*widget.Button{
@@ -72,7 +70,7 @@ func newTryPanel(s *serverTab) *tryPanel {
 	p.result.Wrapping = fyne.TextWrapWord
 	p.content = container.NewVBox(
 		widget.NewLabelWithStyle("Try it", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		intro, p.choice, p.buttons[tryAsChosen], p.buttons[tryNoCertificate], p.buttons[tryLookalike], p.result, widget.NewSeparator(),
+		howMutualTLSWorks(), p.choice, p.buttons[tryAsChosen], p.buttons[tryNoCertificate], p.buttons[tryLookalike], p.result, widget.NewSeparator(),
 		p.snippets.content,
 	)
 	p.enableButtons()
@@ -137,6 +135,7 @@ func (p *tryPanel) showChoices(recs []engine.Record) {
 func (p *tryPanel) serverChanged() {
 	p.enableButtons()
 	p.prepareSnippets()
+	p.serverStarted()
 }
 
 func (p *tryPanel) enableButtons() {
@@ -156,12 +155,41 @@ func (p *tryPanel) try(mode tryMode) {
 		return
 	}
 	req := tryRequest{mode: mode, addr: live.server.Addr().String(), ca: live.ca, as: p.as, asName: p.as.CommonName}
-	p.result.SetText("Connecting as " + mode.label(req) + "…")
+	connecting := "Connecting as " + mode.label(req) + "…"
+	p.result.Importance = widget.MediumImportance
+	p.result.SetText(connecting)
+	p.s.events.clearChecklist(connecting)
 	j := p.s.m.app.jobs()
 	p.s.m.app.run.Run(func() func() {
 		out := j.connect(req)
 		return func() { p.showOutcome(out) }
 	})
+}
+
+// tryNow connects as r at once, starting the server first (trusting r's
+// CA) when it is not running: "Try on test server" from anywhere.
+func (p *tryPanel) tryNow(r engine.Record) {
+	p.setAs(r)
+	p.result.SetText("")
+	if p.s.live() != nil {
+		p.try(tryAsChosen)
+		return
+	}
+	for _, ca := range p.s.m.cas {
+		if ca.ID == r.CAID {
+			p.pending = true
+			p.s.startFor(ca)
+			return
+		}
+	}
+}
+
+// serverStarted runs a try that waited for the server.
+func (p *tryPanel) serverStarted() {
+	if p.pending && p.s.live() != nil {
+		p.pending = false
+		p.try(tryAsChosen)
+	}
 }
 
 func (p *tryPanel) showOutcome(out tryOutcome) {

@@ -10,9 +10,11 @@ import (
 	"certdesk/core/verdict"
 )
 
-// certdeskTheme is Fyne's default theme with input borders dark enough to
-// see in the light variant (an unticked check box there is almost white on
-// white), following the system's variant or a forced one.
+// certdeskTheme is Fyne's default theme with text colours that keep a
+// WCAG AA contrast (4.5:1) on the background in both variants — faint
+// (disabled) text, placeholders, success, warning and error — and input
+// borders dark enough to see in the light variant, following the
+// system's variant or a forced one.
 type certdeskTheme struct {
 	fyne.Theme
 	forced  bool
@@ -27,52 +29,68 @@ func ForcedTheme(v fyne.ThemeVariant) fyne.Theme {
 	return certdeskTheme{Theme: theme.DefaultTheme(), forced: true, variant: v}
 }
 
-// lightInputBorder is dark enough for a 3:1 contrast with a white background.
-var lightInputBorder = color.NRGBA{R: 0x8a, G: 0x8a, B: 0x8a, A: 0xff}
+func rgb(r, g, b uint8) color.NRGBA { return color.NRGBA{R: r, G: g, B: b, A: 0xff} }
+
+// textColours replace Fyne's defaults where they are too faint to read.
+var textColours = map[fyne.ThemeVariant]map[fyne.ThemeColorName]color.Color{
+	theme.VariantLight: {
+		theme.ColorNameDisabled:    rgb(0x6a, 0x6a, 0x6a),
+		theme.ColorNamePlaceHolder: rgb(0x6e, 0x6e, 0x6e),
+		theme.ColorNameSuccess:     rgb(0x1a, 0x7f, 0x37),
+		theme.ColorNameWarning:     rgb(0x9a, 0x5b, 0x00),
+		theme.ColorNameError:       rgb(0xc0, 0x25, 0x25),
+		theme.ColorNamePrimary:     rgb(0x15, 0x65, 0xc0),
+		theme.ColorNameInputBorder: rgb(0x8a, 0x8a, 0x8a), // 3:1 for a control's edge
+	},
+	theme.VariantDark: {
+		theme.ColorNameDisabled:            rgb(0xa0, 0xa0, 0xa0),
+		theme.ColorNamePlaceHolder:         rgb(0xa8, 0xa8, 0xa8),
+		theme.ColorNameSuccess:             rgb(0x4a, 0xc2, 0x6b),
+		theme.ColorNameWarning:             rgb(0xe3, 0xa0, 0x2b),
+		theme.ColorNameError:               rgb(0xff, 0x7b, 0x72),
+		theme.ColorNamePrimary:             rgb(0x42, 0xa5, 0xf5),
+		theme.ColorNameForegroundOnPrimary: rgb(0x10, 0x10, 0x10),
+	},
+}
 
 func (t certdeskTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {
 	if t.forced {
 		v = t.variant
 	}
-	if n == theme.ColorNameInputBorder && v == theme.VariantLight {
-		return lightInputBorder
+	if c, ok := textColours[v][n]; ok {
+		return c
 	}
 	return t.Theme.Color(n, v)
 }
 
-// Colours for statuses and verdicts, readable on light and dark backgrounds.
-var (
-	colourGood    = color.NRGBA{R: 0x2e, G: 0xa0, B: 0x4f, A: 0xff}
-	colourWarn    = color.NRGBA{R: 0xd9, G: 0x8a, B: 0x00, A: 0xff}
-	colourBad     = color.NRGBA{R: 0xd6, G: 0x3a, B: 0x3a, A: 0xff}
-	colourNeutral = color.NRGBA{R: 0x6b, G: 0x78, B: 0x90, A: 0xff}
-	colourFuture  = color.NRGBA{R: 0x3b, G: 0x7d, B: 0xd8, A: 0xff}
-)
-
-func statusColour(s certinfo.Status) color.Color {
+// statusColourName is the theme colour of a status: green, orange, red.
+func statusColourName(s certinfo.Status) fyne.ThemeColorName {
 	switch s {
 	case certinfo.Valid:
-		return colourGood
+		return theme.ColorNameSuccess
 	case certinfo.Expiring:
-		return colourWarn
+		return theme.ColorNameWarning
 	case certinfo.NotYetValid:
-		return colourFuture
+		return theme.ColorNamePrimary
 	case certinfo.Expired, certinfo.Revoked:
-		return colourBad
+		return theme.ColorNameError
 	}
-	return colourNeutral
+	return theme.ColorNameDisabled
 }
 
-func verdictColour(c verdict.Code) color.Color {
+func statusColour(s certinfo.Status) color.Color { return theme.Color(statusColourName(s)) }
+
+// verdictColourName is the theme colour of a verdict.
+func verdictColourName(c verdict.Code) fyne.ThemeColorName {
 	switch c {
 	case verdict.OK:
-		return colourGood
+		return theme.ColorNameSuccess
 	case verdict.NoCertificate:
-		return colourWarn
+		return theme.ColorNameWarning
 	case verdict.NotTLS, verdict.HandshakeFailed:
-		return colourNeutral
+		return theme.ColorNameDisabled
 	}
-	return colourBad
+	return theme.ColorNameError
 }
 
 // statusLabel is how a status reads in the UI.

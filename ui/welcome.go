@@ -45,13 +45,18 @@ func (u *App) showWelcome() {
 // explicit choice of an insecure demo vault.
 func (u *App) showCreateVault() {
 	pass := widget.NewPasswordEntry()
-	pass.SetPlaceHolder("passphrase")
+	pass.SetPlaceHolder("at least 8 characters; a few words is best")
 	again := widget.NewPasswordEntry()
-	again.SetPlaceHolder("the same again")
+	again.SetPlaceHolder("type it again")
 	hint := widget.NewLabel(passphraseHint(""))
-	pass.OnChanged = func(s string) { hint.SetText(passphraseHint(s)) }
-	insecure := widget.NewCheck("No passphrase: an insecure vault for demos only", nil)
 	problem := widget.NewLabel("")
+	// A problem said about an earlier passphrase goes when it is edited.
+	pass.OnChanged = func(s string) {
+		hint.SetText(passphraseHint(s))
+		problem.SetText("")
+	}
+	again.OnChanged = func(string) { problem.SetText("") }
+	insecure := widget.NewCheck("No passphrase: an insecure vault for demos only", nil)
 	problem.Importance = widget.DangerImportance
 	problem.Wrapping = fyne.TextWrapWord
 	create := widget.NewButtonWithIcon("Create vault", theme.ConfirmIcon(), nil)

@@ -119,13 +119,13 @@ func TestReminderServerKitAndEasyRSA(t *testing.T) {
 	h := newHarness(t, Options{VaultPath: newVaultWithCA(t, dir)})
 	h.app.Start()
 	h.tap("New person")
-	h.typeInto("Alice Example", "Rosa Reminder")
+	h.typeInto("e.g. Alice Example", "Rosa Reminder")
 	h.tap("Issue")
 	m := h.app.main
 	m.table.table.Select(widget.TableCellID{Row: findRow(t, m, "Rosa Reminder"), Col: 1})
 
 	h.tap("Reminder…")
-	h.sees("A calendar event on", "\"Rosa Reminder\" expires")
+	h.sees("A calendar event on", "the day \"Rosa")
 	h.picker.save = filepath.Join(dir, "rosa.ics")
 	h.tap("Save…")
 	ics, err := os.ReadFile(h.picker.save)

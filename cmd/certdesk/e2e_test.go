@@ -29,7 +29,7 @@ func display(t *testing.T) string {
 		if _, err := os.Stat(fmt.Sprintf("/tmp/.X%d-lock", n)); err == nil {
 			continue
 		}
-		cmd := exec.Command(xvfb, fmt.Sprintf(":%d", n), "-screen", "0", "1400x900x24", "-nolisten", "tcp")
+		cmd := exec.Command(xvfb, fmt.Sprintf(":%d", n), "-screen", "0", "2000x1200x24", "-nolisten", "tcp")
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
@@ -153,14 +153,26 @@ func (s *session) quit() {
 	}
 }
 
-// Positions in the 1280x800 window (the layout of the demo's screens).
-const (
-	tabCertificatesX, tabCertificatesY = 70, 50
-	tabServerX, tabServerY             = 190, 50
-	firstRowX, firstRowY               = 470, 200
-	tryAsX, tryAsY                     = 233, 542
-	configureX, configureY             = 118, 659 // "Configure a server…" in the CA panel
-)
+// Positions in the window (the layout of the demo's screens), for each
+// window size the screenshots are taken at.
+type layoutAt struct {
+	size                               string
+	tabCertificatesX, tabCertificatesY int
+	tabServerX, tabServerY             int
+	rowX, firstRowY, rowHeight         int
+	tryAsX, tryAsY, tryStep            int // "Connect as …", then the next buttons
+	eventX, firstEventY                int
+	configureX, configureY             int // "Configure a server…" in the CA panel
+}
+
+var layouts = []layoutAt{
+	{size: "1280x800", tabCertificatesX: 70, tabCertificatesY: 50, tabServerX: 190, tabServerY: 50,
+		rowX: 560, firstRowY: 244, rowHeight: 40, tryAsX: 233, tryAsY: 582, tryStep: 40,
+		eventX: 700, firstEventY: 162, configureX: 118, configureY: 659},
+	{size: "1920x1080", tabCertificatesX: 75, tabCertificatesY: 49, tabServerX: 190, tabServerY: 49,
+		rowX: 800, firstRowY: 244, rowHeight: 40, tryAsX: 359, tryAsY: 543, tryStep: 40,
+		eventX: 1000, firstEventY: 162, configureX: 185, configureY: 939},
+}
 
 // TestSmoke runs the real binary on a demo vault under Xvfb, clicks through
 // it, takes screenshots, and quits.
@@ -169,16 +181,17 @@ func TestSmoke(t *testing.T) {
 	bin := buildApp(t)
 	s := startApp(t, bin, disp, "--demo", "--vault", filepath.Join(t.TempDir(), "demo.db"), "--addr", "127.0.0.1:0", "--theme", "light")
 	dir := t.TempDir()
+	l := layouts[0]
 	before := s.screenshot(filepath.Join(dir, "server-before.png"))
-	s.click(tryAsX, tryAsY)    // "Connect as Alice Valid"
-	s.click(tryAsX, tryAsY+40) // "Connect with no certificate"
+	s.click(l.tryAsX, l.tryAsY)           // "Connect as Alice Valid"
+	s.click(l.tryAsX, l.tryAsY+l.tryStep) // "Connect with no certificate"
 	time.Sleep(500 * time.Millisecond)
 	after := s.screenshot(filepath.Join(dir, "server-after.png"))
 	if bytes.Equal(before, after) {
 		t.Error("clicking the try-it buttons changed nothing on screen")
 	}
-	s.click(tabCertificatesX, tabCertificatesY)
-	s.click(firstRowX, firstRowY)
+	s.click(l.tabCertificatesX, l.tabCertificatesY)
+	s.click(l.rowX, l.firstRowY)
 	s.screenshot(filepath.Join(dir, "certificates.png"))
 	if !s.alive() {
 		t.Fatalf("certdesk died:\n%s", s.out)
@@ -198,18 +211,35 @@ func TestScreenshots(t *testing.T) {
 	}
 	disp := display(t)
 	bin := buildApp(t)
-	for _, theme := range []string{"light", "dark"} {
-		s := startApp(t, bin, disp, "--demo", "--vault", filepath.Join(t.TempDir(), "demo.db"), "--addr", "127.0.0.1:0", "--theme", theme)
-		s.click(tryAsX, tryAsY)
-		s.click(tryAsX, tryAsY+40)
-		s.click(tryAsX, tryAsY+80)
-		s.click(700, 160)
-		s.screenshot(filepath.Join(out, "server-"+theme+".png"))
-		s.click(tabCertificatesX, tabCertificatesY)
-		s.click(firstRowX, firstRowY+40)
-		s.screenshot(filepath.Join(out, "certificates-"+theme+".png"))
-		s.click(configureX, configureY)
-		s.screenshot(filepath.Join(out, "configure-server-"+theme+".png"))
-		s.quit()
+	for _, l := range layouts {
+		for _, theme := range []string{"light", "dark"} {
+			shoot(t, bin, disp, l, theme, out)
+		}
 	}
+}
+
+// shoot takes one size and theme's screenshots: the server tab after the
+// three tries (the look-alike's checklist), the checklist of a refusal
+// for no certificate, the certificates with a person selected, and the
+// server configuration. 1280x800 keeps the README's names.
+func shoot(t *testing.T, bin, disp string, l layoutAt, theme, out string) {
+	s := startApp(t, bin, disp, "--demo", "--vault", filepath.Join(t.TempDir(), "demo.db"), "--addr", "127.0.0.1:0", "--theme", theme, "--size", l.size)
+	name := func(screen string) string {
+		if l.size == layouts[0].size {
+			return filepath.Join(out, screen+"-"+theme+".png")
+		}
+		return filepath.Join(out, screen+"-"+l.size+"-"+theme+".png")
+	}
+	for i := range 3 {
+		s.click(l.tryAsX, l.tryAsY+i*l.tryStep)
+	}
+	s.screenshot(name("server"))
+	s.click(l.eventX, l.firstEventY+40) // the refusal for no certificate
+	s.screenshot(name("checklist"))
+	s.click(l.tabCertificatesX, l.tabCertificatesY)
+	s.click(l.rowX, l.firstRowY+l.rowHeight) // Bob, revoked
+	s.screenshot(name("certificates"))
+	s.click(l.configureX, l.configureY)
+	s.screenshot(name("configure-server"))
+	s.quit()
 }

@@ -22,10 +22,16 @@ func main() {
 	tab := flag.String("tab", "", "open on this tab: certificates or server")
 	addr := flag.String("addr", "", "the test server's address (default 127.0.0.1:8443)")
 	themeName := flag.String("theme", "", "light or dark (default: follow the system)")
+	size := flag.String("size", "1280x800", "the window's size, WIDTHxHEIGHT")
 	flag.Parse()
 	// Try-it and demo folders a crash left in the temporary folder.
 	if _, err := scratch.CleanStale(); err != nil {
 		fmt.Fprintln(os.Stderr, "certdesk: cleaning old temporary folders:", err)
+	}
+	var width, height float32
+	if _, err := fmt.Sscanf(*size, "%fx%f", &width, &height); err != nil || width < 400 || height < 300 {
+		fmt.Fprintln(os.Stderr, "certdesk: --size is WIDTHxHEIGHT, for example 1280x800")
+		os.Exit(2)
 	}
 
 	a := app.NewWithID("io.certdesk.app")
@@ -42,7 +48,7 @@ func main() {
 		os.Exit(2)
 	}
 	w := a.NewWindow("Certdesk")
-	w.Resize(fyne.NewSize(1280, 800))
+	w.Resize(fyne.NewSize(width, height))
 	u := ui.New(a, w, ui.Options{
 		VaultPath: *vaultPath, Demo: *demo, StartTab: *tab, ServerAddr: *addr,
 		Picker: newPicker(w),

@@ -37,6 +37,9 @@ func PEMBlocks(data []byte) ([]*pem.Block, error) {
 		}
 		blocks = append(blocks, b)
 	}
+	if len(blocks) == 0 && IsPEM(data) {
+		return nil, errors.New("the file has -----BEGIN lines but no readable PEM block: its text is damaged or an -----END line is missing")
+	}
 	if len(blocks) == 0 {
 		return nil, errors.New("no PEM block found (expected lines like -----BEGIN CERTIFICATE-----)")
 	}
@@ -56,7 +59,7 @@ func ParseCertificates(data []byte) ([]*x509.Certificate, error) {
 	if !IsPEM(data) {
 		cert, err := x509.ParseCertificate(data)
 		if err != nil {
-			return nil, fmt.Errorf("not a PEM or DER certificate: %w", err)
+			return nil, plainError{"not a certificate: the file is neither PEM text (-----BEGIN CERTIFICATE-----) nor a DER certificate", err}
 		}
 		return []*x509.Certificate{cert}, nil
 	}
@@ -71,7 +74,7 @@ func ParseCertificates(data []byte) ([]*x509.Certificate, error) {
 		}
 		cert, err := x509.ParseCertificate(b.Bytes)
 		if err != nil {
-			return nil, fmt.Errorf("PEM block %d is a malformed certificate: %w", i+1, err)
+			return nil, plainError{fmt.Sprintf("PEM block %d is labelled CERTIFICATE but its contents are damaged: not a readable certificate", i+1), err}
 		}
 		certs = append(certs, cert)
 	}
@@ -239,3 +242,13 @@ func isPBES2(der []byte) bool {
 	_, err := asn1.Unmarshal(der, &info)
 	return err == nil && info.Algorithm.Algorithm.Equal(oidPBES2)
 }
+
+// plainError says what went wrong in a person's words, keeping the
+// parser's own error (with its internal wording) for errors.Is and As.
+type plainError struct {
+	msg string
+	err error
+}
+
+func (e plainError) Error() string { return e.msg }
+func (e plainError) Unwrap() error { return e.err }

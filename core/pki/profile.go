@@ -111,6 +111,13 @@ func (v Validity) bounds(now time.Time, defaultDays int) (time.Time, time.Time, 
 	return notBefore.UTC().Truncate(time.Second), notAfter.UTC().Truncate(time.Second), nil
 }
 
+// CheckEmails says why one of the addresses cannot go into a
+// certificate, or nil: forms check what was typed with it before issuing.
+func CheckEmails(emails []string) error {
+	_, err := validateEmails(emails)
+	return err
+}
+
 func validateEmails(emails []string) ([]string, error) {
 	var out []string
 	for _, e := range emails {

@@ -1,0 +1,69 @@
+package ui
+
+import (
+	"image/color"
+	"math"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/theme"
+)
+
+// luminance is WCAG 2's relative luminance of c.
+func luminance(c color.Color) float64 {
+	r, g, b, _ := color.NRGBAModel.Convert(c).(color.NRGBA).RGBA()
+	lin := func(v uint32) float64 {
+		s := float64(v>>8) / 255
+		if s <= 0.04045 {
+			return s / 12.92
+		}
+		return math.Pow((s+0.055)/1.055, 2.4)
+	}
+	return 0.2126*lin(r) + 0.7152*lin(g) + 0.0722*lin(b)
+}
+
+// contrast is WCAG 2's contrast ratio of two colours, 1 to 21.
+func contrast(a, b color.Color) float64 {
+	la, lb := luminance(a), luminance(b)
+	return (max(la, lb) + 0.05) / (min(la, lb) + 0.05)
+}
+
+// TestTextContrast computes, from the theme's own colours in both
+// variants, the contrast of every colour the app writes text in against
+// the colour it is written on: at least 4.5:1 (WCAG AA).
+func TestTextContrast(t *testing.T) {
+	pairs := []struct{ text, on fyne.ThemeColorName }{
+		{theme.ColorNameForeground, theme.ColorNameBackground},
+		{theme.ColorNameDisabled, theme.ColorNameBackground}, // faint text: status line, counts, hints
+		{theme.ColorNameSuccess, theme.ColorNameBackground},
+		{theme.ColorNameWarning, theme.ColorNameBackground},
+		{theme.ColorNameError, theme.ColorNameBackground},
+		{theme.ColorNamePrimary, theme.ColorNameBackground}, // "not yet valid", links
+		{theme.ColorNamePlaceHolder, theme.ColorNameInputBackground},
+		{theme.ColorNameForeground, theme.ColorNameInputBackground},
+		{theme.ColorNameForegroundOnPrimary, theme.ColorNamePrimary}, // the main buttons
+		{theme.ColorNameForegroundOnError, theme.ColorNameError},     // "Stop server", "Revoke…"
+		{theme.ColorNameForegroundOnWarning, theme.ColorNameWarning}, // "Renew all…"
+		{theme.ColorNameForegroundOnSuccess, theme.ColorNameSuccess},
+	}
+	for _, v := range []fyne.ThemeVariant{theme.VariantLight, theme.VariantDark} {
+		th := ForcedTheme(v)
+		for _, p := range pairs {
+			// Inputs are drawn translucent over the background: blend them.
+			on := over(th.Color(p.on, v), th.Color(theme.ColorNameBackground, v))
+			if got := contrast(th.Color(p.text, v), on); got < 4.5 {
+				t.Errorf("variant %d: %s on %s has contrast %.2f:1, below 4.5:1", v, p.text, p.on, got)
+			} else {
+				t.Logf("variant %d: %s on %s %.2f:1", v, p.text, p.on, got)
+			}
+		}
+	}
+}
+
+// over blends c over an opaque background.
+func over(c, bg color.Color) color.Color {
+	f, b := color.NRGBAModel.Convert(c).(color.NRGBA), color.NRGBAModel.Convert(bg).(color.NRGBA)
+	a := float64(f.A) / 255
+	mix := func(x, y uint8) uint8 { return uint8(math.Round(float64(x)*a + float64(y)*(1-a))) }
+	return color.NRGBA{R: mix(f.R, b.R), G: mix(f.G, b.G), B: mix(f.B, b.B), A: 0xff}
+}
