@@ -168,6 +168,11 @@ func (u *App) showError(what string, err error) {
 	dialog.ShowError(fmt.Errorf("%s: %w", what, err), u.win)
 }
 
+// showWarning tells of something unsafe that still went ahead.
+func (u *App) showWarning(title, text string) {
+	dialog.ShowInformation(title, text, u.win)
+}
+
 // toast shows a short message in the status line.
 func (u *App) toast(message string) {
 	if u.main != nil {

@@ -174,6 +174,10 @@ func (l *serverLifecycle) started(live *liveServer, err error) {
 	go l.s.events.batch.pump(ctx, sub, l.s.m.app.run, l.s.events.flush)
 	l.showRunning(true)
 	l.state.SetText(fmt.Sprintf("Serving %s, trusting %q.\nNo connection yet: try one below.", live.server.URL(), live.ca.Name))
+	if w := live.server.Exposure(); w != "" {
+		l.s.m.app.showWarning("The test server is reachable from other machines",
+			fmt.Sprintf("Warning: %s Set the Address to 127.0.0.1:%d to keep it on this machine.", w, live.server.Addr().(*net.TCPAddr).Port))
+	}
 	l.s.try.serverChanged()
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"os/signal"
 	"strings"
@@ -48,7 +49,7 @@ func (c *cli) serveCommand() *cobra.Command {
 			sub, _ := server.Events().Subscribe(4096)
 			defer sub.Close()
 			if w := server.Exposure(); w != "" {
-				fmt.Fprintln(c.stderr, "certctl: warning:", w)
+				fmt.Fprintf(c.stderr, "certctl: warning: %s Use --addr 127.0.0.1:%d to keep it on this machine.\n", w, server.Addr().(*net.TCPAddr).Port)
 			}
 			if !c.jsonOut {
 				fmt.Fprintln(c.stdout, mtls.Intro(server.URL(), mode, ca.Name))

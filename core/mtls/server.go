@@ -182,8 +182,7 @@ func exposureFor(addr *net.TCPAddr) string {
 		where = fmt.Sprintf("on every network interface (port %d), reachable from other machines", addr.Port)
 	}
 	return fmt.Sprintf("the test server listens %s: anyone who can reach it can connect and read its page. "+
-		"Its certificate is for localhost, 127.0.0.1 and ::1 only, so other machines see a name mismatch. "+
-		"Use --addr 127.0.0.1:%d to keep it on this machine.", where, addr.Port)
+		"Its certificate is for localhost, 127.0.0.1 and ::1 only, so other machines see a name mismatch.", where)
 }
 
 // Mode is the current mode.
