@@ -11,6 +11,7 @@ import (
 	"html/template"
 	"net"
 	"net/http"
+	"time"
 
 	"certdesk/core/verdict"
 )
@@ -87,10 +88,19 @@ type judged struct {
 	checklist *Checklist
 }
 
-// judge judges the request's certificate afresh, against the trust and
-// mode in force now: a revocation made since the handshake shows at once.
+// rejudgeAfter is how old a handshake's verdict may be and still stand for
+// a request on the same trust and mode.
+const rejudgeAfter = time.Second
+
+// judge judges the request's certificate against the trust and mode in
+// force now: a revocation made since the handshake shows at once. When
+// nothing changed since the handshake a moment ago, its verdict stands.
 func (s *Server) judge(r *http.Request) judged {
 	trust, now := s.trust.Load(), s.cfg.Now()
+	if st := stateOf(r); st != nil && st.result != nil && st.judgedBy == trust && st.judgedIn == s.Mode() &&
+		now.Sub(st.judgedAt) < rejudgeAfter {
+		return judged{result: *st.result, checklist: st.checklist}
+	}
 	var certs []*x509.Certificate
 	if r.TLS != nil {
 		certs = r.TLS.PeerCertificates

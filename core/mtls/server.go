@@ -81,6 +81,11 @@ type connState struct {
 	helloSeen atomic.Bool     // the server answered the ClientHello with its certificate
 	result    *verdict.Result // set by VerifyConnection
 	checklist *Checklist      // set by VerifyConnection
+	// What the handshake was judged against, so a request right after it
+	// on the same trust and mode need not be judged again.
+	judgedBy  *verdict.Trust
+	judgedIn  Mode
+	judgedAt  time.Time
 	refused   bool
 	requests  atomic.Int64 // requests answered (each publishes its own event)
 	once      sync.Once    // the connection-level event: failure, refusal, preconnect
@@ -359,6 +364,7 @@ func (s *Server) tlsConfig(st *connState) *tls.Config {
 			res := verdict.JudgeCertificates(cs.PeerCertificates, trust, now)
 			st.result = &res
 			st.checklist = judgedChecklist(cs.PeerCertificates, res, trust, mode, now)
+			st.judgedBy, st.judgedIn, st.judgedAt = trust, mode, now
 			switch {
 			case res.Verdict.Allowed(), mode == Explain:
 				return nil
