@@ -72,14 +72,11 @@ func (c *cli) openForReading() (*engine.Engine, error, error) {
 		v.Close()
 		return nil, nil, err
 	}
-	if err := v.Unlock(pass); err != nil {
+	if err := unlockOrExplain(v, pass, "nothing was checked"); err != nil {
 		if errors.Is(err, engine.ErrDamaged) {
 			return v, err, nil
 		}
 		v.Close()
-		if errors.Is(err, engine.ErrWrongPassphrase) {
-			return nil, nil, fmt.Errorf("%w for %s: nothing was checked", err, v.Path())
-		}
 		return nil, nil, err
 	}
 	return v, nil, nil
@@ -142,12 +139,8 @@ func (c *cli) openForTrust() (*engine.Engine, error) {
 	}
 	pass, err := c.givenPassphrase()
 	if err == nil && pass != nil {
-		err = v.Unlock(pass)
-		if err != nil {
+		if err := unlockOrExplain(v, pass, ""); err != nil {
 			v.Close()
-			if errors.Is(err, engine.ErrWrongPassphrase) {
-				return nil, fmt.Errorf("%w for %s", err, v.Path())
-			}
 			return nil, err
 		}
 		return v, nil

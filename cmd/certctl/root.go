@@ -209,11 +209,8 @@ func (c *cli) unlockVault() (*engine.Engine, error) {
 		v.Close()
 		return nil, err
 	}
-	if err := v.Unlock(pass); err != nil {
+	if err := unlockOrExplain(v, pass, "nothing was changed"); err != nil {
 		v.Close()
-		if errors.Is(err, engine.ErrWrongPassphrase) {
-			return nil, fmt.Errorf("%w for %s: nothing was changed", err, v.Path())
-		}
 		return nil, err
 	}
 	return v, nil
