@@ -51,28 +51,21 @@ func (c *cli) changePassphrase(v *engine.Engine, newFile string) error {
 // newPassphrase finds the new passphrase: the file, then
 // $CERTDESK_NEW_PASSPHRASE, then a prompt asked twice.
 func (c *cli) newPassphrase(file string) ([]byte, error) {
-	if file != "" {
-		return readSecretFile(file)
-	}
-	if p := c.getenv("CERTDESK_NEW_PASSPHRASE"); p != "" {
-		return []byte(p), nil
+	if p, given, err := c.givenSecret(file, "CERTDESK_NEW_PASSPHRASE"); given {
+		return p, err
 	}
 	if c.prompt == nil {
 		return nil, errors.New("no new passphrase: set CERTDESK_NEW_PASSPHRASE, pass --new-passphrase-file, or run in a terminal to be asked")
 	}
-	p, err := c.prompt("New passphrase: ")
+	p, err := c.askSecret("New passphrase: ", "new passphrase")
 	if err != nil {
-		return nil, fmt.Errorf("reading the new passphrase: %w", err)
+		return nil, err
 	}
 	if err := engine.CheckPassphrase(p); err != nil {
 		return nil, err
 	}
-	again, err := c.prompt("Repeat the new passphrase: ")
-	if err != nil {
-		return nil, fmt.Errorf("reading the new passphrase: %w", err)
-	}
-	if string(again) != string(p) {
-		return nil, errors.New("the two new passphrases differ; nothing was changed")
+	if err := c.askAgain(p, "Repeat the new passphrase: ", "new passphrase", "the two new passphrases differ; nothing was changed"); err != nil {
+		return nil, err
 	}
 	return p, nil
 }
