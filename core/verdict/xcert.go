@@ -106,19 +106,34 @@ func parseX(der []byte) (*xcert, error) {
 	if !ok || len(f) < 6 {
 		return nil, errMalformed
 	}
-	if f[0].tag == 0xa0 {
-		// OpenSSL 3.0 takes any version number (v4 included), and reads
-		// the extensions whatever it says.
-		v, _, ok := readTag(f[0].content, tagInteger)
-		if !ok || len(v.content) == 0 {
-			return nil, fmt.Errorf("%w: version", errMalformed)
-		}
-		x.version = 4
-		if n := intValue(v.content); n.IsInt64() && n.Int64() >= 0 && n.Int64() < 3 {
-			x.version = int(n.Int64()) + 1
-		}
-		f = f[1:]
+	f, err := x.readVersion(f)
+	if err != nil {
+		return nil, err
 	}
+	return x.readTBS(f)
+}
+
+// readVersion reads the optional version field at the start of the TBS
+// fields f, and returns the fields after it.
+func (x *xcert) readVersion(f []tlv) ([]tlv, error) {
+	if f[0].tag != 0xa0 {
+		return f, nil
+	}
+	// OpenSSL 3.0 takes any version number (v4 included), and reads the
+	// extensions whatever it says.
+	v, _, ok := readTag(f[0].content, tagInteger)
+	if !ok || len(v.content) == 0 {
+		return nil, fmt.Errorf("%w: version", errMalformed)
+	}
+	x.version = 4
+	if n := intValue(v.content); n.IsInt64() && n.Int64() >= 0 && n.Int64() < 3 {
+		x.version = int(n.Int64()) + 1
+	}
+	return f[1:], nil
+}
+
+// readTBS reads the TBS fields from the serial number on.
+func (x *xcert) readTBS(f []tlv) (*xcert, error) {
 	if len(f) < 6 || f[0].tag != tagInteger || f[1].tag != tagSequence || f[2].tag != tagSequence || f[3].tag != tagSequence || f[4].tag != tagSequence || f[5].tag != tagSequence {
 		return nil, errMalformed
 	}
@@ -147,23 +162,8 @@ func parseX(der []byte) (*xcert, error) {
 	if x.version == 1 {
 		x.flags |= fV1
 	}
-	for _, e := range f[6:] {
-		if e.tag != 0xa3 {
-			continue
-		}
-		exts, _, ok := readTag(e.content, tagSequence)
-		if !ok {
-			return nil, fmt.Errorf("%w: extensions", errMalformed)
-		}
-		list, ok := elements(exts.content)
-		if !ok {
-			return nil, fmt.Errorf("%w: extensions", errMalformed)
-		}
-		for _, ext := range list {
-			if err := x.extension(ext); err != nil {
-				return nil, err
-			}
-		}
+	if err := x.extensions(f[6:]); err != nil {
+		return nil, err
 	}
 	if x.subject.equal(x.issuer) {
 		x.flags |= fSI
@@ -173,6 +173,29 @@ func parseX(der []byte) (*xcert, error) {
 	}
 	x.go509 = goView(x)
 	return x, nil
+}
+
+// extensions reads the extensions among the TBS fields after the key.
+func (x *xcert) extensions(fields []tlv) error {
+	for _, e := range fields {
+		if e.tag != 0xa3 {
+			continue
+		}
+		exts, _, ok := readTag(e.content, tagSequence)
+		if !ok {
+			return fmt.Errorf("%w: extensions", errMalformed)
+		}
+		list, ok := elements(exts.content)
+		if !ok {
+			return fmt.Errorf("%w: extensions", errMalformed)
+		}
+		for _, ext := range list {
+			if err := x.extension(ext); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // extension reads one extension into the flags OpenSSL keeps.
