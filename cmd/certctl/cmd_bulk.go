@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"certdesk/core/engine"
 	"certdesk/core/export"
 	"certdesk/core/onboard"
 	"certdesk/core/pki"
@@ -40,47 +41,10 @@ func (c *cli) bulkCommand() *cobra.Command {
 			if err != nil {
 				return fmt.Errorf("%s: %w", csvFile, err)
 			}
-			v, ca, err := c.unlockCA(caName)
-			if err != nil {
-				return err
-			}
-			defer v.Close()
 			opts := onboard.Options{OutDir: outDir, Preset: preset}
-			if c.showProgress {
-				var mu sync.Mutex
-				opts.Progress = func(stage string, done, total int) {
-					mu.Lock()
-					defer mu.Unlock()
-					hint := "Ctrl-C cancels; nothing is stored"
-					if stage == "writing" {
-						hint = "Ctrl-C stops; a re-run delivers the rest"
-					}
-					fmt.Fprintf(c.stderr, "\r%s %d/%d (%s)  ", stage, done, total, hint)
-				}
-			}
-			rep, err := v.Onboard(c.ctx, ca, rows, opts)
-			if c.showProgress {
-				fmt.Fprintln(c.stderr)
-			}
-			if err != nil {
-				return err
-			}
-			for _, r := range rep.Results {
-				if r.Err != nil {
-					fmt.Fprintf(c.stderr, "row %d (%s): %s\n", r.Row.Line, termText(r.Row.Name(), maxNameRunes), termText(r.Err.Error(), maxLineRunes))
-				}
-			}
-			fmt.Fprintf(c.stdout, "Issued %d certificate(s), %d row(s) failed. PKCS#12 files in %s; passwords in %s — hand them over separately.\n", rep.Issued, rep.Failed, outDir, rep.Sheet)
-			if rep.Earlier > 0 {
-				fmt.Fprintf(c.stdout, "%d row(s) were delivered to this folder by an earlier run; they are on the sheet already.\n", rep.Earlier)
-			}
-			if rep.Undelivered > 0 {
-				return exitCodeError{code: exitError, err: fmt.Errorf("%d certificate(s) were issued but not delivered (listed above): fix the cause and run the same command again to deliver them with new passwords", rep.Undelivered)}
-			}
-			if rep.Failed > 0 {
-				return exitCodeError{code: exitError, err: fmt.Errorf("%d row(s) failed; the others were issued", rep.Failed)}
-			}
-			return nil
+			return c.withCA(caName, func(v *engine.Engine, ca engine.CA) error {
+				return c.onboard(v, ca, rows, opts)
+			})
 		},
 	}
 	cmd.Flags().StringVar(&caName, "ca", "", "the issuing CA (may be left out when the vault has one CA)")
@@ -89,4 +53,51 @@ func (c *cli) bulkCommand() *cobra.Command {
 	cmd.Flags().StringVar(&keyType, "key", string(pki.DefaultKeyType), "key type for every person")
 	cmd.Flags().StringVar(&presetName, "preset", "compatible", "PKCS#12 preset: compatible or modern")
 	return cmd
+}
+
+// onboard issues and delivers a certificate per row, showing progress on a
+// terminal, and reports the rows that failed.
+func (c *cli) onboard(v *engine.Engine, ca engine.CA, rows []onboard.Row, opts onboard.Options) error {
+	if c.showProgress {
+		opts.Progress = c.bulkProgress()
+	}
+	rep, err := v.Onboard(c.ctx, ca, rows, opts)
+	if c.showProgress {
+		fmt.Fprintln(c.stderr)
+	}
+	if err != nil {
+		return err
+	}
+	outDir := opts.OutDir
+	for _, r := range rep.Results {
+		if r.Err != nil {
+			fmt.Fprintf(c.stderr, "row %d (%s): %s\n", r.Row.Line, termText(r.Row.Name(), maxNameRunes), termText(r.Err.Error(), maxLineRunes))
+		}
+	}
+	fmt.Fprintf(c.stdout, "Issued %d certificate(s), %d row(s) failed. PKCS#12 files in %s; passwords in %s — hand them over separately.\n", rep.Issued, rep.Failed, outDir, rep.Sheet)
+	if rep.Earlier > 0 {
+		fmt.Fprintf(c.stdout, "%d row(s) were delivered to this folder by an earlier run; they are on the sheet already.\n", rep.Earlier)
+	}
+	if rep.Undelivered > 0 {
+		return exitCodeError{code: exitError, err: fmt.Errorf("%d certificate(s) were issued but not delivered (listed above): fix the cause and run the same command again to deliver them with new passwords", rep.Undelivered)}
+	}
+	if rep.Failed > 0 {
+		return exitCodeError{code: exitError, err: fmt.Errorf("%d row(s) failed; the others were issued", rep.Failed)}
+	}
+	return nil
+}
+
+// bulkProgress reports on stderr how far a bulk run is, and what Ctrl-C does
+// at that stage.
+func (c *cli) bulkProgress() func(stage string, done, total int) {
+	var mu sync.Mutex
+	return func(stage string, done, total int) {
+		mu.Lock()
+		defer mu.Unlock()
+		hint := "Ctrl-C cancels; nothing is stored"
+		if stage == "writing" {
+			hint = "Ctrl-C stops; a re-run delivers the rest"
+		}
+		fmt.Fprintf(c.stderr, "\r%s %d/%d (%s)  ", stage, done, total, hint)
+	}
 }

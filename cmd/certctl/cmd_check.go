@@ -25,33 +25,44 @@ or a terminal) only what needs no key is checked, and it says so.
 Exit 0: no problem; 1: problems (each named) or the check could not run.`,
 		Args: exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			v, locked, err := c.openForReading()
-			if err != nil {
-				return err
-			}
-			defer v.Close()
-			r, err := v.CheckAll(c.ctx, engine.CheckOptions{Full: !quick})
-			if err != nil {
-				return err
-			}
-			if locked != nil {
-				r.Problems = append(r.Problems, engine.Problem{Kind: "key", Message: locked.Error(), Err: locked})
-			}
-			if c.jsonOut {
-				if err := c.printJSON(checkJSON(r)); err != nil {
-					return err
-				}
-			} else {
-				c.printCheck(r)
-			}
-			if len(r.Problems) > 0 {
-				return exitCodeError{code: exitError, err: fmt.Errorf("%s: %d problem(s) found", v.Path(), len(r.Problems))}
-			}
-			return nil
+			return c.withReadableVault(func(v *engine.Engine, locked error) error { return c.check(v, locked, quick) })
 		},
 	}
 	cmd.Flags().BoolVar(&quick, "quick", false, "run SQLite's quick_check instead of the full integrity_check")
 	return cmd
+}
+
+// check checks the vault and reports; locked is why its keys stayed locked.
+func (c *cli) check(v *engine.Engine, locked error, quick bool) error {
+	r, err := v.CheckAll(c.ctx, engine.CheckOptions{Full: !quick})
+	if err != nil {
+		return err
+	}
+	if locked != nil {
+		r.Problems = append(r.Problems, engine.Problem{Kind: "key", Message: locked.Error(), Err: locked})
+	}
+	if c.jsonOut {
+		if err := c.printJSON(checkJSON(r)); err != nil {
+			return err
+		}
+	} else {
+		c.printCheck(r)
+	}
+	if len(r.Problems) > 0 {
+		return exitCodeError{code: exitError, err: fmt.Errorf("%s: %d problem(s) found", v.Path(), len(r.Problems))}
+	}
+	return nil
+}
+
+// withReadableVault opens the vault as openForReading does, runs fn with
+// why its keys stayed locked (nil when they did not), and closes it.
+func (c *cli) withReadableVault(fn func(v *engine.Engine, locked error) error) error {
+	v, locked, err := c.openForReading()
+	if err != nil {
+		return err
+	}
+	defer v.Close()
+	return fn(v, locked)
 }
 
 // openForReading opens the vault and unlocks it when it can: an insecure
@@ -72,14 +83,11 @@ func (c *cli) openForReading() (*engine.Engine, error, error) {
 		v.Close()
 		return nil, nil, err
 	}
-	if err := v.Unlock(pass); err != nil {
+	if err := unlockOrExplain(v, pass, "nothing was checked"); err != nil {
 		if errors.Is(err, engine.ErrDamaged) {
 			return v, err, nil
 		}
 		v.Close()
-		if errors.Is(err, engine.ErrWrongPassphrase) {
-			return nil, nil, fmt.Errorf("%w for %s: nothing was checked", err, v.Path())
-		}
 		return nil, nil, err
 	}
 	return v, nil, nil
@@ -142,12 +150,8 @@ func (c *cli) openForTrust() (*engine.Engine, error) {
 	}
 	pass, err := c.givenPassphrase()
 	if err == nil && pass != nil {
-		err = v.Unlock(pass)
-		if err != nil {
+		if err := unlockOrExplain(v, pass, ""); err != nil {
 			v.Close()
-			if errors.Is(err, engine.ErrWrongPassphrase) {
-				return nil, fmt.Errorf("%w for %s", err, v.Path())
-			}
 			return nil, err
 		}
 		return v, nil

@@ -63,8 +63,8 @@ func deployRequest(f deployFlags) (engine.DeployRequest, error) {
 	if err := deploy.CheckAddresses(f.listen, f.backend); err != nil {
 		return engine.DeployRequest{}, usageError{err}
 	}
-	if f.crlDays < 1 || f.crlDays > 3650 {
-		return engine.DeployRequest{}, usageError{fmt.Errorf("--crl-days %d is out of range: give 1 to 3650", f.crlDays)}
+	if err := checkDays("--crl-days", f.crlDays); err != nil {
+		return engine.DeployRequest{}, err
 	}
 	if f.serverRef != "" && (len(f.dns) > 0 || len(f.ips) > 0) {
 		return engine.DeployRequest{}, usageError{errors.New("--dns and --ip describe a new server certificate: leave them out with --server-cert")}
@@ -86,33 +86,35 @@ func (c *cli) runDeploy(f deployFlags) error {
 	if err != nil {
 		return err
 	}
-	v, ca, err := c.unlockCA(f.caName)
-	if err != nil {
-		return err
-	}
-	defer v.Close()
-	req.CA = ca
-	if f.serverRef != "" {
-		rec, err := v.Find(c.ctx, f.serverRef)
-		if err != nil {
+	return c.withCA(f.caName, func(v *engine.Engine, ca engine.CA) error {
+		req.CA = ca
+		if f.serverRef != "" {
+			rec, err := v.Find(c.ctx, f.serverRef)
+			if err != nil {
+				return err
+			}
+			req.ServerID = rec.ID
+		}
+		kit, err := v.Deploy(c.ctx, req)
+		if errors.Is(err, deploy.ErrKitExists) {
+			return fmt.Errorf("%w (or pass --force to replace it)", err)
+		} else if err != nil {
 			return err
 		}
-		req.ServerID = rec.ID
-	}
-	kit, err := v.Deploy(c.ctx, req)
-	if errors.Is(err, deploy.ErrKitExists) {
-		return fmt.Errorf("%w (or pass --force to replace it)", err)
-	} else if err != nil {
-		return err
-	}
+		return c.reportDeploy(ca, kit, f.out)
+	})
+}
+
+// reportDeploy lists the files of a deployment kit and what to do next.
+func (c *cli) reportDeploy(ca engine.CA, kit engine.Deployed, out string) error {
 	if c.jsonOut {
-		return c.printJSON(map[string]any{"ca": ca.Name, "folder": f.out, "files": kit.Files, "server_name": kit.ServerName})
+		return c.printJSON(map[string]any{"ca": ca.Name, "folder": out, "files": kit.Files, "server_name": kit.ServerName})
 	}
-	fmt.Fprintf(c.stdout, "Wrote a deployment kit for CA %q to %s:\n", ca.Name, f.out)
+	fmt.Fprintf(c.stdout, "Wrote a deployment kit for CA %q to %s:\n", ca.Name, out)
 	for _, p := range kit.Files {
 		fmt.Fprintf(c.stdout, "  %s\n", filepath.Base(p))
 	}
 	fmt.Fprintf(c.stdout, "Each configuration explains itself in comments. After revoking, publish the CRL again and reload the server:\n  certctl crl --ca %q --out %s --force\n",
-		ca.Name, filepath.Join(f.out, deploy.CRLFileName))
+		ca.Name, filepath.Join(out, deploy.CRLFileName))
 	return nil
 }

@@ -45,15 +45,11 @@ func exportRequest(f exportFlags) (engine.ExportRequest, error) {
 	if f.out == "" {
 		return engine.ExportRequest{}, usageError{errors.New("say where to write with --out FILE")}
 	}
-	req := engine.ExportRequest{Format: format, Preset: preset, Path: f.out, Replace: f.force}
-	if f.passwordFile != "" {
-		b, err := readSecretFile(f.passwordFile)
-		if err != nil {
-			return engine.ExportRequest{}, err
-		}
-		req.Password = string(b)
+	password, err := optionalSecretFile(f.passwordFile)
+	if err != nil {
+		return engine.ExportRequest{}, err
 	}
-	return req, nil
+	return engine.ExportRequest{Format: format, Preset: preset, Path: f.out, Replace: f.force, Password: string(password)}, nil
 }
 
 func (c *cli) runExport(f exportFlags, ref string) error {

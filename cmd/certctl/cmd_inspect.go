@@ -21,11 +21,9 @@ func (c *cli) inspectCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			var password []byte
-			if passwordFile != "" {
-				if password, err = readSecretFile(passwordFile); err != nil {
-					return err
-				}
+			password, err := optionalSecretFile(passwordFile)
+			if err != nil {
+				return err
 			}
 			items, err := inspect.Inspect(data, inspect.Options{Password: password})
 			if errors.Is(err, pki.ErrPasswordNeeded) && password == nil && c.prompt != nil {

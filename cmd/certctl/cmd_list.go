@@ -19,54 +19,11 @@ func (c *cli) listCommand() *cobra.Command {
 		Short: "List certificates",
 		Args:  exactArgs(0, "no arguments (use flags)"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			v, err := c.openVault()
-			if err != nil {
-				return err
-			}
-			defer v.Close()
 			f := engine.Filter{Status: certinfo.Status(status), Search: search, Sort: engine.SortKey(sortBy), Limit: limit}
 			if days > 0 {
 				f.ExpiringWithin = time.Duration(days) * 24 * time.Hour
 			}
-			if caName != "" {
-				ca, err := v.CAByName(c.ctx, caName)
-				if err != nil {
-					return err
-				}
-				f.CAID = ca.ID
-			}
-			recs, err := v.List(c.ctx, f)
-			if err != nil {
-				return usageError{err}
-			}
-			now := v.Now()
-			if c.jsonOut {
-				out := make([]certinfo.Info, 0, len(recs))
-				for _, r := range recs {
-					info := r.Info(now)
-					if info.Revocation != nil {
-						info.Revocation.By, _ = v.RevokedBy(c.ctx, r.ID)
-					}
-					out = append(out, info)
-				}
-				return c.printJSON(out)
-			}
-			if len(recs) == 0 {
-				fmt.Fprintln(c.stdout, "No certificates match.")
-				return nil
-			}
-			w := tabwriter.NewWriter(c.stdout, 0, 0, 2, ' ', 0)
-			fmt.Fprintln(w, "ID\tSTATUS\tKIND\tCOMMON NAME\tCA\tEXPIRES\tSERIAL\tREVOKED")
-			for _, r := range recs {
-				revoked := ""
-				if r.Revoked() {
-					by, _ := v.RevokedBy(c.ctx, r.ID)
-					revoked = fmt.Sprintf("%s %s by %s", r.RevokedAt.Format("2006-01-02"), engine.ReasonName(r.RevocationReason), by)
-				}
-				fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.Status(now), r.Kind, r.CommonName,
-					certinfo.Clean(r.CAName), r.NotAfter.Format("2006-01-02"), r.Serial, revoked)
-			}
-			return w.Flush()
+			return c.withVault(func(v *engine.Engine) error { return c.list(v, f, caName) })
 		},
 	}
 	cmd.Flags().StringVar(&caName, "ca", "", "only this CA's certificates")
@@ -78,31 +35,73 @@ func (c *cli) listCommand() *cobra.Command {
 	return cmd
 }
 
+// list prints the certificates f (and the CA named caName, if any) selects,
+// as JSON or as a table.
+func (c *cli) list(v *engine.Engine, f engine.Filter, caName string) error {
+	if caName != "" {
+		ca, err := v.CAByName(c.ctx, caName)
+		if err != nil {
+			return err
+		}
+		f.CAID = ca.ID
+	}
+	recs, err := v.List(c.ctx, f)
+	if err != nil {
+		return usageError{err}
+	}
+	now := v.Now()
+	if c.jsonOut {
+		out := make([]certinfo.Info, 0, len(recs))
+		for _, r := range recs {
+			info := r.Info(now)
+			if info.Revocation != nil {
+				info.Revocation.By, _ = v.RevokedBy(c.ctx, r.ID)
+			}
+			out = append(out, info)
+		}
+		return c.printJSON(out)
+	}
+	return c.printList(v, recs, now)
+}
+
+// printList prints certificates as a table, their status as of now.
+func (c *cli) printList(v *engine.Engine, recs []engine.Record, now time.Time) error {
+	if len(recs) == 0 {
+		fmt.Fprintln(c.stdout, "No certificates match.")
+		return nil
+	}
+	w := tabwriter.NewWriter(c.stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(w, "ID\tSTATUS\tKIND\tCOMMON NAME\tCA\tEXPIRES\tSERIAL\tREVOKED")
+	for _, r := range recs {
+		revoked := ""
+		if r.Revoked() {
+			by, _ := v.RevokedBy(c.ctx, r.ID)
+			revoked = fmt.Sprintf("%s %s by %s", r.RevokedAt.Format("2006-01-02"), engine.ReasonName(r.RevocationReason), by)
+		}
+		fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.Status(now), r.Kind, r.CommonName,
+			certinfo.Clean(r.CAName), r.NotAfter.Format("2006-01-02"), r.Serial, revoked)
+	}
+	return w.Flush()
+}
+
 func (c *cli) showCommand() *cobra.Command {
 	return &cobra.Command{
 		Use:   "show REF",
 		Short: "Show one certificate (REF: id, serial, fingerprint or prefix, common name, or CA name)",
 		Args:  exactArgs(1, "one REF"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			v, err := c.openVault()
-			if err != nil {
-				return err
-			}
-			defer v.Close()
-			rec, err := v.Find(c.ctx, args[0])
-			if err != nil {
-				return err
-			}
-			info, err := c.fullInfo(v, rec)
-			if err != nil {
-				return err
-			}
-			c.warnCRL(rec.CAName, info.CRL)
-			if c.jsonOut {
-				return c.printJSON(info)
-			}
-			printInfo(c.stdout, info)
-			return nil
+			return c.withVault(func(v *engine.Engine) error {
+				rec, err := v.Find(c.ctx, args[0])
+				if err != nil {
+					return err
+				}
+				info, err := c.fullInfo(v, rec)
+				if err != nil {
+					return err
+				}
+				c.warnCRL(rec.CAName, info.CRL)
+				return c.printOr(info, func() { printInfo(c.stdout, info) })
+			})
 		},
 	}
 }

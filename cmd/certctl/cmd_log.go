@@ -18,44 +18,45 @@ func (c *cli) logCommand() *cobra.Command {
 		Short: "Show the audit trail, newest first, and whether its hash chain is intact (exit 1 when broken)",
 		Args:  exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			v, locked, err := c.openForReading()
-			if err != nil {
-				return err
-			}
-			defer v.Close()
-			var certID int64
-			if ref != "" {
-				rec, err := v.Find(c.ctx, ref)
-				if err != nil {
-					return err
-				}
-				certID = rec.ID
-			}
-			entries, err := v.Audit(c.ctx, certID, limit)
-			if err != nil {
-				return err
-			}
-			chain, err := v.VerifyAudit(c.ctx)
-			if err != nil {
-				return err
-			}
-			if c.jsonOut {
-				err = c.printJSON(logJSON{Entries: nonNilEntries(entries), Chain: chainJSONOf(chain, locked)})
-			} else {
-				c.printLog(entries, chain, locked)
-			}
-			if err != nil {
-				return err
-			}
-			if chain.Checked && !chain.Intact {
-				return exitCodeError{code: exitError, err: fmt.Errorf("the audit trail of %s is broken", v.Path())}
-			}
-			return nil
+			return c.withReadableVault(func(v *engine.Engine, locked error) error { return c.showLog(v, locked, ref, limit) })
 		},
 	}
 	cmd.Flags().IntVar(&limit, "limit", 1000, "show at most this many entries")
 	cmd.Flags().StringVar(&ref, "cert", "", "only the entries about this certificate (REF)")
 	return cmd
+}
+
+// showLog prints the audit trail (of ref's certificate, when given) and the
+// state of its hash chain; a broken chain is exit 1.
+func (c *cli) showLog(v *engine.Engine, locked error, ref string, limit int) error {
+	var certID int64
+	if ref != "" {
+		rec, err := v.Find(c.ctx, ref)
+		if err != nil {
+			return err
+		}
+		certID = rec.ID
+	}
+	entries, err := v.Audit(c.ctx, certID, limit)
+	if err != nil {
+		return err
+	}
+	chain, err := v.VerifyAudit(c.ctx)
+	if err != nil {
+		return err
+	}
+	if c.jsonOut {
+		err = c.printJSON(logJSON{Entries: nonNilEntries(entries), Chain: chainJSONOf(chain, locked)})
+	} else {
+		c.printLog(entries, chain, locked)
+	}
+	if err != nil {
+		return err
+	}
+	if chain.Checked && !chain.Intact {
+		return exitCodeError{code: exitError, err: fmt.Errorf("the audit trail of %s is broken", v.Path())}
+	}
+	return nil
 }
 
 type chainJSON struct {

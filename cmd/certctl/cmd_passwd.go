@@ -23,57 +23,49 @@ prompt asked twice. The new passphrase must pass the same strength check as
 passphrase still works.`,
 		Args: exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			v, err := c.unlockVault()
-			if err != nil {
-				return err
-			}
-			defer v.Close()
-			if v.Insecure() {
-				return fmt.Errorf("%w: %s is an insecure demo vault; make a protected one with `certctl init`", engine.ErrNoPassphraseVault, v.Path())
-			}
-			newPass, err := c.newPassphrase(newFile)
-			if err != nil {
-				return err
-			}
-			if err := v.ChangePassphrase(c.ctx, newPass); err != nil {
-				return err
-			}
-			if c.jsonOut {
-				return c.printJSON(map[string]any{"vault": v.Path(), "passphrase_changed": true})
-			}
-			fmt.Fprintf(c.stdout, "Changed the passphrase of %s. The old one no longer opens it; backups made before keep the old one.\n", v.Path())
-			return nil
+			return c.withUnlockedVault(func(v *engine.Engine) error { return c.changePassphrase(v, newFile) })
 		},
 	}
 	cmd.Flags().StringVar(&newFile, "new-passphrase-file", "", "read the new passphrase from this file (default $CERTDESK_NEW_PASSPHRASE, else a prompt asked twice)")
 	return cmd
 }
 
+// changePassphrase re-wraps the unlocked vault's key under the new
+// passphrase read from newFile (or the variable, or a prompt).
+func (c *cli) changePassphrase(v *engine.Engine, newFile string) error {
+	if v.Insecure() {
+		return fmt.Errorf("%w: %s is an insecure demo vault; make a protected one with `certctl init`", engine.ErrNoPassphraseVault, v.Path())
+	}
+	newPass, err := c.newPassphrase(newFile)
+	if err != nil {
+		return err
+	}
+	if err := v.ChangePassphrase(c.ctx, newPass); err != nil {
+		return err
+	}
+	return c.printOr(map[string]any{"vault": v.Path(), "passphrase_changed": true}, func() {
+		fmt.Fprintf(c.stdout, "Changed the passphrase of %s. The old one no longer opens it; backups made before keep the old one.\n", v.Path())
+	})
+}
+
 // newPassphrase finds the new passphrase: the file, then
 // $CERTDESK_NEW_PASSPHRASE, then a prompt asked twice.
 func (c *cli) newPassphrase(file string) ([]byte, error) {
-	if file != "" {
-		return readSecretFile(file)
-	}
-	if p := c.getenv("CERTDESK_NEW_PASSPHRASE"); p != "" {
-		return []byte(p), nil
+	if p, given, err := c.givenSecret(file, "CERTDESK_NEW_PASSPHRASE"); given {
+		return p, err
 	}
 	if c.prompt == nil {
 		return nil, errors.New("no new passphrase: set CERTDESK_NEW_PASSPHRASE, pass --new-passphrase-file, or run in a terminal to be asked")
 	}
-	p, err := c.prompt("New passphrase: ")
+	p, err := c.askSecret("New passphrase: ", "new passphrase")
 	if err != nil {
-		return nil, fmt.Errorf("reading the new passphrase: %w", err)
+		return nil, err
 	}
 	if err := engine.CheckPassphrase(p); err != nil {
 		return nil, err
 	}
-	again, err := c.prompt("Repeat the new passphrase: ")
-	if err != nil {
-		return nil, fmt.Errorf("reading the new passphrase: %w", err)
-	}
-	if string(again) != string(p) {
-		return nil, errors.New("the two new passphrases differ; nothing was changed")
+	if err := c.askAgain(p, "Repeat the new passphrase: ", "new passphrase", "the two new passphrases differ; nothing was changed"); err != nil {
+		return nil, err
 	}
 	return p, nil
 }
@@ -88,36 +80,31 @@ passphrase, all in one transaction. Use it when the vault key may have been
 exposed (a memory dump, an old unlocked copy). The vault is checked first;
 a vault that fails its check is not rekeyed.`,
 		Args: exactArgs(0, "no arguments"),
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			v, err := c.openVault()
-			if err != nil {
-				return err
-			}
-			defer v.Close()
-			var pass []byte
-			if v.Insecure() {
-				pass, err = c.givenPassphrase()
-			} else {
-				pass, err = c.passphrase(false)
-			}
-			if err != nil {
-				return err
-			}
-			if err := v.Unlock(pass); err != nil {
-				if errors.Is(err, engine.ErrWrongPassphrase) {
-					return fmt.Errorf("%w for %s: nothing was changed", err, v.Path())
-				}
-				return err
-			}
-			n, err := v.Rekey(c.ctx, pass)
-			if err != nil {
-				return err
-			}
-			if c.jsonOut {
-				return c.printJSON(map[string]any{"vault": v.Path(), "keys_resealed": n})
-			}
-			fmt.Fprintf(c.stdout, "New vault key for %s: %d private key(s) re-sealed. Backups made before still use the old key.\n", v.Path(), n)
-			return nil
-		},
+		RunE: func(cmd *cobra.Command, _ []string) error { return c.withVault(c.rekey) },
 	}
+}
+
+// rekey unlocks the opened vault and re-seals its keys under a new vault
+// key wrapped by the same passphrase.
+func (c *cli) rekey(v *engine.Engine) error {
+	var pass []byte
+	var err error
+	if v.Insecure() {
+		pass, err = c.givenPassphrase()
+	} else {
+		pass, err = c.passphrase(false)
+	}
+	if err != nil {
+		return err
+	}
+	if err := unlockOrExplain(v, pass, "nothing was changed"); err != nil {
+		return err
+	}
+	n, err := v.Rekey(c.ctx, pass)
+	if err != nil {
+		return err
+	}
+	return c.printOr(map[string]any{"vault": v.Path(), "keys_resealed": n}, func() {
+		fmt.Fprintf(c.stdout, "New vault key for %s: %d private key(s) re-sealed. Backups made before still use the old key.\n", v.Path(), n)
+	})
 }

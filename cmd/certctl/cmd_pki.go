@@ -36,44 +36,42 @@ for it as the CA pass phrase.`,
 			if out == "" {
 				return usageError{errors.New("say which folder to write with --out DIR")}
 			}
-			var password string
-			if passwordFile != "" {
-				b, err := readSecretFile(passwordFile)
+			password, err := optionalSecretFile(passwordFile)
+			if err != nil {
+				return err
+			}
+			return c.withCA(caName, func(v *engine.Engine, ca engine.CA) error {
+				p, err := v.ExportPKI(c.ctx, engine.PKIExport{CA: ca, Dir: out, Password: string(password)})
 				if err != nil {
 					return err
 				}
-				password = string(b)
-			}
-			v, ca, err := c.unlockCA(caName)
-			if err != nil {
-				return err
-			}
-			defer v.Close()
-			p, err := v.ExportPKI(c.ctx, engine.PKIExport{CA: ca, Dir: out, Password: password})
-			if err != nil {
-				return err
-			}
-			if c.jsonOut {
-				res := map[string]any{"ca": ca.Name, "folder": out, "certificates": p.Certificates, "crl_number": p.CRLNumber}
-				if p.Generated {
-					res["password"] = p.Password
-				}
-				return c.printJSON(res)
-			}
-			fmt.Fprintf(c.stdout, "Wrote CA %q with %s to %s as an easy-rsa PKI.\n", ca.Name, countOf(p.Certificates, "certificate"), out)
-			if p.Generated {
-				fmt.Fprintf(c.stdout, "Key password (shown once; easy-rsa asks for it as the CA pass phrase): %s\n", p.Password)
-			}
-			abs, _ := filepath.Abs(out)
-			fmt.Fprintf(c.stdout, "Keep using it with:\n  EASYRSA_PKI=%s easyrsa build-client-full NAME\n  openssl ca -config %s -gencrl -out crl.pem\n",
-				abs, filepath.Join(abs, "openssl-ca.cnf"))
-			return nil
+				return c.reportPKIExport(ca, p, out)
+			})
 		},
 	}
 	cmd.Flags().StringVar(&caName, "ca", "", "the CA (may be left out when the vault has one CA)")
 	cmd.Flags().StringVar(&out, "out", "", "a new or empty folder")
 	cmd.Flags().StringVar(&passwordFile, "password-file", "", "password to encrypt the keys with (default: generate one)")
 	return cmd
+}
+
+// reportPKIExport says what pki export wrote and how to keep using it.
+func (c *cli) reportPKIExport(ca engine.CA, p engine.PKIExported, out string) error {
+	if c.jsonOut {
+		res := map[string]any{"ca": ca.Name, "folder": out, "certificates": p.Certificates, "crl_number": p.CRLNumber}
+		if p.Generated {
+			res["password"] = p.Password
+		}
+		return c.printJSON(res)
+	}
+	fmt.Fprintf(c.stdout, "Wrote CA %q with %s to %s as an easy-rsa PKI.\n", ca.Name, countOf(p.Certificates, "certificate"), out)
+	if p.Generated {
+		fmt.Fprintf(c.stdout, "Key password (shown once; easy-rsa asks for it as the CA pass phrase): %s\n", p.Password)
+	}
+	abs, _ := filepath.Abs(out)
+	fmt.Fprintf(c.stdout, "Keep using it with:\n  EASYRSA_PKI=%s easyrsa build-client-full NAME\n  openssl ca -config %s -gencrl -out crl.pem\n",
+		abs, filepath.Join(abs, "openssl-ca.cnf"))
+	return nil
 }
 
 func (c *cli) pkiImportCommand() *cobra.Command {
@@ -88,43 +86,41 @@ come along; the CA's CRL numbers go on from the highest used. The import is
 all or nothing.`,
 		Args: exactArgs(1, "one folder or PEM file"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			src := args[0]
-			var password []byte
-			if passwordFile != "" {
-				var err error
-				if password, err = readSecretFile(passwordFile); err != nil {
-					return err
-				}
-			}
-			v, err := c.unlockVault()
+			password, err := optionalSecretFile(passwordFile)
 			if err != nil {
 				return err
 			}
-			defer v.Close()
-			req := engine.PKIImport{Source: src, Password: password, Name: name}
-			done, warnings, err := v.ImportPKI(c.ctx, req)
-			if errors.Is(err, engine.ErrPasswordNeeded) && password == nil {
-				if req.Password, err = c.askPassword("Key password: "); err != nil {
-					return err
-				}
-				done, warnings, err = v.ImportPKI(c.ctx, req)
-			}
-			if err != nil {
-				return err
-			}
-			if c.jsonOut {
-				return c.printJSON(map[string]any{"imported": done, "warnings": warnings})
-			}
-			for _, d := range done {
-				fmt.Fprintf(c.stdout, "Imported CA %q with %s (%d revoked).\n", d.CA, countOf(d.Certificates, "certificate"), d.Revoked)
-			}
-			for _, w := range warnings {
-				fmt.Fprintf(c.stderr, "warning: %s\n", w)
-			}
-			return nil
+			return c.withUnlockedVault(func(v *engine.Engine) error {
+				return c.importPKI(v, engine.PKIImport{Source: args[0], Password: password, Name: name})
+			})
 		},
 	}
 	cmd.Flags().StringVar(&name, "name", "", "name for the CA in the vault (default: its common name)")
 	cmd.Flags().StringVar(&passwordFile, "password-file", "", "password of the keys (asked on the terminal if needed)")
 	return cmd
+}
+
+// importPKI imports req into the unlocked vault, asking for the keys'
+// password when none was given and one is needed.
+func (c *cli) importPKI(v *engine.Engine, req engine.PKIImport) error {
+	done, warnings, err := v.ImportPKI(c.ctx, req)
+	if errors.Is(err, engine.ErrPasswordNeeded) && req.Password == nil {
+		if req.Password, err = c.askPassword("Key password: "); err != nil {
+			return err
+		}
+		done, warnings, err = v.ImportPKI(c.ctx, req)
+	}
+	if err != nil {
+		return err
+	}
+	if c.jsonOut {
+		return c.printJSON(map[string]any{"imported": done, "warnings": warnings})
+	}
+	for _, d := range done {
+		fmt.Fprintf(c.stdout, "Imported CA %q with %s (%d revoked).\n", d.CA, countOf(d.Certificates, "certificate"), d.Revoked)
+	}
+	for _, w := range warnings {
+		fmt.Fprintf(c.stderr, "warning: %s\n", w)
+	}
+	return nil
 }

@@ -53,20 +53,17 @@ func (c *cli) runRenew(f renewFlags, args []string) error {
 			return usageError{err}
 		}
 	}
-	v, err := c.unlockVault()
-	if err != nil {
-		return err
-	}
-	defer v.Close()
-	targets, err := c.renewTargets(v, f, args)
-	if err != nil {
-		return err
-	}
-	results, err := v.RenewAll(c.ctx, targets, engine.RenewOptions{Days: f.days, KeyType: kt, RevokeOld: f.revokeOld, KeepKey: f.keepKey}, nil)
-	if err != nil {
-		return err
-	}
-	return c.reportRenewals(v, results, f)
+	return c.withUnlockedVault(func(v *engine.Engine) error {
+		targets, err := c.renewTargets(v, f, args)
+		if err != nil {
+			return err
+		}
+		results, err := v.RenewAll(c.ctx, targets, engine.RenewOptions{Days: f.days, KeyType: kt, RevokeOld: f.revokeOld, KeepKey: f.keepKey}, nil)
+		if err != nil {
+			return err
+		}
+		return c.reportRenewals(v, results, f)
+	})
 }
 
 // renewTargets are the certificates a renew names: one REF, or every one
@@ -125,21 +122,18 @@ func (c *cli) reminderCommand() *cobra.Command {
 			if out == "" {
 				return usageError{errors.New("say where to write with --out FILE.ics")}
 			}
-			v, err := c.openVault()
-			if err != nil {
-				return err
-			}
-			defer v.Close()
-			r, err := v.Find(c.ctx, args[0])
-			if err != nil {
-				return err
-			}
-			data := export.Reminder(r.CommonName, r.Serial, r.FingerprintSHA256, r.NotAfter, before, v.Now())
-			if err := export.WriteFile(out, data, false, force); err != nil {
-				return err
-			}
-			fmt.Fprintf(c.stdout, "Wrote %s: %q expires on %s; the reminder fires %d days before.\n", out, r.CommonName, r.NotAfter.Format("2006-01-02"), before)
-			return nil
+			return c.withVault(func(v *engine.Engine) error {
+				r, err := v.Find(c.ctx, args[0])
+				if err != nil {
+					return err
+				}
+				data := export.Reminder(r.CommonName, r.Serial, r.FingerprintSHA256, r.NotAfter, before, v.Now())
+				if err := export.WriteFile(out, data, false, force); err != nil {
+					return err
+				}
+				fmt.Fprintf(c.stdout, "Wrote %s: %q expires on %s; the reminder fires %d days before.\n", out, r.CommonName, r.NotAfter.Format("2006-01-02"), before)
+				return nil
+			})
 		},
 	}
 	cmd.Flags().StringVar(&out, "out", "", "the .ics file to write")

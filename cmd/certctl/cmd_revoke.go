@@ -28,48 +28,12 @@ func (c *cli) revokeCommand() *cobra.Command {
 			if err != nil {
 				return usageError{err}
 			}
-			v, err := c.unlockVault()
-			if err != nil {
-				return err
-			}
-			defer v.Close()
-			if fingerprint != "" {
-				fp, err := pki.ParseFingerprintSHA256(fingerprint)
-				if err != nil {
-					return usageError{err}
+			return c.withUnlockedVault(func(v *engine.Engine) error {
+				if fingerprint != "" {
+					return c.revokeFingerprint(v, fingerprint, reason, note)
 				}
-				if rec, err := v.Find(c.ctx, fp); err == nil && rec.CAID != 0 && rec.Kind != engine.KindCA {
-					args = []string{fmt.Sprint(rec.ID)} // a vault certificate: revoke it properly
-				} else {
-					d, err := v.DenyFingerprint(c.ctx, fp, reason, note)
-					if err != nil {
-						return err
-					}
-					if c.jsonOut {
-						return c.printJSON(d)
-					}
-					fmt.Fprintf(c.stdout, "Denied %s (%s). The test server refuses it from the next handshake; CRLs cannot list it (it is not from this vault).\n", d.FingerprintSHA256, d.Reason)
-					return nil
-				}
-			}
-			rec, err := v.Find(c.ctx, args[0])
-			if err != nil {
-				return err
-			}
-			rec, err = v.Revoke(c.ctx, rec.ID, reason)
-			if err != nil {
-				return err
-			}
-			if c.jsonOut {
-				info, err := c.fullInfo(v, rec)
-				if err != nil {
-					return err
-				}
-				return c.printJSON(info)
-			}
-			fmt.Fprintf(c.stdout, "Revoked %q (serial %s, reason %s).\nPublish a new CRL so servers learn of it: certctl crl --ca %q --out crl.pem\n",
-				rec.CommonName, rec.Serial, engine.ReasonName(rec.RevocationReason), rec.CAName)
-			return nil
+				return c.revokeRef(v, args[0], reason)
+			})
 		},
 	}
 	cmd.Flags().StringVar(&reasonName, "reason", "unspecified", "RFC 5280 reason: keyCompromise, superseded, cessationOfOperation, affiliationChanged, certificateHold, privilegeWithdrawn, unspecified")
@@ -78,41 +42,70 @@ func (c *cli) revokeCommand() *cobra.Command {
 	return cmd
 }
 
+// revokeFingerprint revokes the vault certificate with this SHA-256
+// fingerprint, or denies a certificate from elsewhere by it.
+func (c *cli) revokeFingerprint(v *engine.Engine, fingerprint string, reason int, note string) error {
+	fp, err := pki.ParseFingerprintSHA256(fingerprint)
+	if err != nil {
+		return usageError{err}
+	}
+	if rec, err := v.Find(c.ctx, fp); err == nil && rec.CAID != 0 && rec.Kind != engine.KindCA {
+		return c.revokeRef(v, fmt.Sprint(rec.ID), reason) // a vault certificate: revoke it properly
+	}
+	d, err := v.DenyFingerprint(c.ctx, fp, reason, note)
+	if err != nil {
+		return err
+	}
+	return c.printOr(d, func() {
+		fmt.Fprintf(c.stdout, "Denied %s (%s). The test server refuses it from the next handshake; CRLs cannot list it (it is not from this vault).\n", d.FingerprintSHA256, d.Reason)
+	})
+}
+
+// revokeRef revokes the vault certificate ref names.
+func (c *cli) revokeRef(v *engine.Engine, ref string, reason int) error {
+	rec, err := v.Find(c.ctx, ref)
+	if err != nil {
+		return err
+	}
+	if rec, err = v.Revoke(c.ctx, rec.ID, reason); err != nil {
+		return err
+	}
+	return c.printRecord(v, rec, func() {
+		fmt.Fprintf(c.stdout, "Revoked %q (serial %s, reason %s).\nPublish a new CRL so servers learn of it: certctl crl --ca %q --out crl.pem\n",
+			rec.CommonName, rec.Serial, engine.ReasonName(rec.RevocationReason), rec.CAName)
+	})
+}
+
 func (c *cli) unrevokeCommand() *cobra.Command {
 	return &cobra.Command{
 		Use:   "unrevoke REF",
 		Short: "Undo a revocation made by mistake (or take a fingerprint off the deny-list)",
 		Args:  exactArgs(1, "one REF or fingerprint"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			v, err := c.unlockVault()
-			if err != nil {
-				return err
-			}
-			defer v.Close()
-			rec, err := v.Find(c.ctx, args[0])
-			if errors.Is(err, engine.ErrNotFound) {
-				if ferr := v.AllowFingerprint(c.ctx, args[0]); ferr == nil {
-					fmt.Fprintf(c.stdout, "Took %s off the deny-list.\n", args[0])
-					return nil
-				}
-			}
-			if err != nil {
-				return err
-			}
-			if rec, err = v.Unrevoke(c.ctx, rec.ID); err != nil {
-				return err
-			}
-			if c.jsonOut {
-				info, err := c.fullInfo(v, rec)
-				if err != nil {
-					return err
-				}
-				return c.printJSON(info)
-			}
-			fmt.Fprintf(c.stdout, "Unrevoked %q. CRLs already published still list it until the next one: certctl crl --ca %q --out crl.pem\n", rec.CommonName, rec.CAName)
-			return nil
+			return c.withUnlockedVault(func(v *engine.Engine) error { return c.unrevoke(v, args[0]) })
 		},
 	}
+}
+
+// unrevoke undoes the revocation of the certificate ref names, or takes a
+// fingerprint off the deny-list.
+func (c *cli) unrevoke(v *engine.Engine, ref string) error {
+	rec, err := v.Find(c.ctx, ref)
+	if errors.Is(err, engine.ErrNotFound) {
+		if ferr := v.AllowFingerprint(c.ctx, ref); ferr == nil {
+			fmt.Fprintf(c.stdout, "Took %s off the deny-list.\n", ref)
+			return nil
+		}
+	}
+	if err != nil {
+		return err
+	}
+	if rec, err = v.Unrevoke(c.ctx, rec.ID); err != nil {
+		return err
+	}
+	return c.printRecord(v, rec, func() {
+		fmt.Fprintf(c.stdout, "Unrevoked %q. CRLs already published still list it until the next one: certctl crl --ca %q --out crl.pem\n", rec.CommonName, rec.CAName)
+	})
 }
 
 func (c *cli) crlCommand() *cobra.Command {
@@ -130,27 +123,22 @@ func (c *cli) crlCommand() *cobra.Command {
 			if out == "" {
 				return usageError{errors.New("say where to write with --out FILE")}
 			}
-			if days < 1 || days > 3650 {
-				return usageError{fmt.Errorf("--days %d is out of range: give 1 to 3650", days)}
-			}
-			v, ca, err := c.unlockCA(caName)
-			if err != nil {
+			if err := checkDays("--days", days); err != nil {
 				return err
 			}
-			defer v.Close()
-			crl, err := v.WriteCRL(c.ctx, ca, time.Duration(days)*24*time.Hour, out, format == "der", force)
-			if errors.Is(err, engine.ErrFileExists) {
-				return fmt.Errorf("%w (pass --force to replace it)", err)
-			} else if err != nil {
-				return err
-			}
-			if c.jsonOut {
-				return c.printJSON(map[string]any{"file": out, "ca": ca.Name, "crl_number": crl.Number,
-					"this_update": crl.ThisUpdate, "next_update": crl.NextUpdate, "revoked": crl.Entries})
-			}
-			fmt.Fprintf(c.stdout, "Wrote CRL #%d of %q to %s: %d revoked, valid until %s.\nServers read it only at (re)load, and refuse everyone once it expires: publish again before then.\n",
-				crl.Number, ca.Name, out, crl.Entries, crl.NextUpdate.Format(dateTime))
-			return nil
+			return c.withCA(caName, func(v *engine.Engine, ca engine.CA) error {
+				crl, err := v.WriteCRL(c.ctx, ca, time.Duration(days)*24*time.Hour, out, format == "der", force)
+				if errors.Is(err, engine.ErrFileExists) {
+					return fmt.Errorf("%w (pass --force to replace it)", err)
+				} else if err != nil {
+					return err
+				}
+				return c.printOr(map[string]any{"file": out, "ca": ca.Name, "crl_number": crl.Number,
+					"this_update": crl.ThisUpdate, "next_update": crl.NextUpdate, "revoked": crl.Entries}, func() {
+					fmt.Fprintf(c.stdout, "Wrote CRL #%d of %q to %s: %d revoked, valid until %s.\nServers read it only at (re)load, and refuse everyone once it expires: publish again before then.\n",
+						crl.Number, ca.Name, out, crl.Entries, crl.NextUpdate.Format(dateTime))
+				})
+			})
 		},
 	}
 	cmd.Flags().StringVar(&caName, "ca", "", "the CA (may be left out when the vault has one CA)")

@@ -29,55 +29,9 @@ func (c *cli) serveCommand() *cobra.Command {
 			if err != nil {
 				return usageError{err}
 			}
-			v, ca, err := c.unlockCA(caName)
-			if err != nil {
-				return err
-			}
-			defer v.Close()
-			also, err := c.namedCAs(v, alsoTrust)
-			if err != nil {
-				return err
-			}
-			server, err := v.StartTestServer(c.ctx, engine.ServerOptions{CA: ca, AlsoTrust: also, Addr: addr, Mode: mode,
-				OnReloadError: func(err error) { fmt.Fprintln(c.stderr, "certctl: reloading trust:", err) }})
-			if err != nil {
-				return err
-			}
-			defer server.Close()
-			ctx, stop := signal.NotifyContext(c.ctx, os.Interrupt, syscall.SIGTERM)
-			defer stop()
-			sub, _ := server.Events().Subscribe(4096)
-			defer sub.Close()
-			if w := server.Exposure(); w != "" {
-				fmt.Fprintf(c.stderr, "certctl: warning: %s Use --addr 127.0.0.1:%d to keep it on this machine.\n", w, server.Addr().(*net.TCPAddr).Port)
-			}
-			if !c.jsonOut {
-				fmt.Fprintln(c.stdout, mtls.Intro(server.URL(), mode, ca.Name))
-				fmt.Fprintf(c.stdout, "Or from a terminal: certctl try --as NAME --addr %s   (Ctrl-C stops)\n", server.DialAddr())
-			} else {
-				c.printJSON(map[string]any{"listening": server.Addr().String(), "url": server.URL(), "mode": mode, "ca": ca.Name})
-			}
-			var reported uint64
-			for {
-				select {
-				case <-ctx.Done():
-					if !c.jsonOut {
-						fmt.Fprintf(c.stdout, "Stopped after %d connection(s).\n", server.Events().Published())
-					}
-					return nil
-				case e := <-sub.C:
-					if d := sub.Dropped(); d > reported {
-						fmt.Fprintf(c.stderr, "certctl: %d event(s) not shown: the output is slower than the connections\n", d-reported)
-						reported = d
-					}
-					if c.jsonOut {
-						line, _ := json.Marshal(e)
-						fmt.Fprintf(c.stdout, "%s\n", line)
-					} else {
-						printEventLine(c.stdout, e)
-					}
-				}
-			}
+			return c.withCA(caName, func(v *engine.Engine, ca engine.CA) error {
+				return c.serve(v, engine.ServerOptions{CA: ca, Addr: addr, Mode: mode}, alsoTrust)
+			})
 		},
 	}
 	cmd.Flags().StringVar(&caName, "ca", "", "the CA whose certificates are trusted and which issues the server certificate")
@@ -85,6 +39,56 @@ func (c *cli) serveCommand() *cobra.Command {
 	cmd.Flags().StringVar(&addr, "addr", mtls.DefaultAddr, "address to listen on")
 	cmd.Flags().StringVar(&modeName, "mode", "explain", "explain, strict or optional")
 	return cmd
+}
+
+// serve runs the test server with opts (and the CAs named alsoTrust) until
+// a signal, printing every connection's verdict.
+func (c *cli) serve(v *engine.Engine, opts engine.ServerOptions, alsoTrust []string) error {
+	also, err := c.namedCAs(v, alsoTrust)
+	if err != nil {
+		return err
+	}
+	opts.AlsoTrust = also
+	opts.OnReloadError = func(err error) { fmt.Fprintln(c.stderr, "certctl: reloading trust:", err) }
+	server, err := v.StartTestServer(c.ctx, opts)
+	if err != nil {
+		return err
+	}
+	defer server.Close()
+	ctx, stop := signal.NotifyContext(c.ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	sub, _ := server.Events().Subscribe(4096)
+	defer sub.Close()
+	if w := server.Exposure(); w != "" {
+		fmt.Fprintf(c.stderr, "certctl: warning: %s Use --addr 127.0.0.1:%d to keep it on this machine.\n", w, server.Addr().(*net.TCPAddr).Port)
+	}
+	if !c.jsonOut {
+		fmt.Fprintln(c.stdout, mtls.Intro(server.URL(), opts.Mode, opts.CA.Name))
+		fmt.Fprintf(c.stdout, "Or from a terminal: certctl try --as NAME --addr %s   (Ctrl-C stops)\n", server.DialAddr())
+	} else {
+		c.printJSON(map[string]any{"listening": server.Addr().String(), "url": server.URL(), "mode": opts.Mode, "ca": opts.CA.Name})
+	}
+	var reported uint64
+	for {
+		select {
+		case <-ctx.Done():
+			if !c.jsonOut {
+				fmt.Fprintf(c.stdout, "Stopped after %d connection(s).\n", server.Events().Published())
+			}
+			return nil
+		case e := <-sub.C:
+			if d := sub.Dropped(); d > reported {
+				fmt.Fprintf(c.stderr, "certctl: %d event(s) not shown: the output is slower than the connections\n", d-reported)
+				reported = d
+			}
+			if c.jsonOut {
+				line, _ := json.Marshal(e)
+				fmt.Fprintf(c.stdout, "%s\n", line)
+			} else {
+				printEventLine(c.stdout, e)
+			}
+		}
+	}
 }
 
 func printEventLine(w io.Writer, e mtls.Event) {
@@ -111,52 +115,7 @@ func (c *cli) tryCommand() *cobra.Command {
 			if commands && as == "" {
 				return usageError{errors.New("--commands needs --as REF")}
 			}
-			v, err := c.openVault()
-			if err != nil {
-				return err
-			}
-			defer v.Close()
-			req := engine.TryRequest{Mode: engine.TryWithout, Addr: addr}
-			switch {
-			case as != "":
-				rec, err := v.Find(c.ctx, as)
-				if err != nil {
-					return err
-				}
-				v.Close()
-				if v, err = c.unlockVault(); err != nil {
-					return err
-				}
-				if commands {
-					return c.printSnippets(v, rec, addr, dir)
-				}
-				req.Mode, req.CertID = engine.TryAs, rec.ID
-			case lookalike:
-				if req.CA, err = c.pickCA(v, caName); err != nil {
-					return err
-				}
-				req.Mode = engine.TryLookalike
-			}
-			out, err := v.Try(c.ctx, req)
-			if unreachable := (*engine.UnreachableError)(nil); errors.As(err, &unreachable) {
-				return fmt.Errorf("%w (is `certctl serve` running at %s?)", err, unreachable.Addr)
-			} else if err != nil {
-				return err
-			}
-			res := out.Result
-			if c.jsonOut {
-				js := map[string]any{"http_status": res.HTTPStatus, "refused": res.Refused, "let_in": out.LetIn()}
-				if res.WhoAmI != nil {
-					js["whoami"] = res.WhoAmI
-				}
-				c.printJSON(js)
-			} else {
-				fmt.Fprintln(c.stdout, out.Summary())
-			}
-			if !out.LetIn() {
-				return exitCodeError{code: exitNotAllowed, err: errors.New("")}
-			}
-			return nil
+			return c.try(tryFlags{as: as, addr: addr, caName: caName, dir: dir, lookalike: lookalike, commands: commands})
 		},
 	}
 	cmd.Flags().StringVar(&as, "as", "", "connect as this vault certificate (REF)")
@@ -167,6 +126,70 @@ func (c *cli) tryCommand() *cobra.Command {
 	cmd.Flags().BoolVar(&commands, "commands", false, "with --as: write the files into --dir and print curl, openssl and Python commands that connect")
 	cmd.Flags().StringVar(&dir, "dir", ".", "with --commands: where to write the files")
 	return cmd
+}
+
+// tryFlags are try's options as typed.
+type tryFlags struct {
+	as, addr, caName, dir string
+	lookalike, commands   bool
+}
+
+// try connects to a running test server as a vault certificate (the vault
+// unlocked for its key), with none, or as a look-alike of a CA.
+func (c *cli) try(f tryFlags) error {
+	req := engine.TryRequest{Mode: engine.TryWithout, Addr: f.addr}
+	if f.as == "" {
+		return c.withVault(func(v *engine.Engine) error {
+			if f.lookalike {
+				var err error
+				if req.CA, err = c.pickCA(v, f.caName); err != nil {
+					return err
+				}
+				req.Mode = engine.TryLookalike
+			}
+			return c.tryAndReport(v, req)
+		})
+	}
+	var rec engine.Record
+	err := c.withVault(func(v *engine.Engine) (err error) {
+		rec, err = v.Find(c.ctx, f.as)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return c.withUnlockedVault(func(v *engine.Engine) error {
+		if f.commands {
+			return c.printSnippets(v, rec, f.addr, f.dir)
+		}
+		req.Mode, req.CertID = engine.TryAs, rec.ID
+		return c.tryAndReport(v, req)
+	})
+}
+
+// tryAndReport connects as req says and shows the answer; a client that
+// was not let in is exit 3.
+func (c *cli) tryAndReport(v *engine.Engine, req engine.TryRequest) error {
+	out, err := v.Try(c.ctx, req)
+	if unreachable := (*engine.UnreachableError)(nil); errors.As(err, &unreachable) {
+		return fmt.Errorf("%w (is `certctl serve` running at %s?)", err, unreachable.Addr)
+	} else if err != nil {
+		return err
+	}
+	res := out.Result
+	if c.jsonOut {
+		js := map[string]any{"http_status": res.HTTPStatus, "refused": res.Refused, "let_in": out.LetIn()}
+		if res.WhoAmI != nil {
+			js["whoami"] = res.WhoAmI
+		}
+		c.printJSON(js)
+	} else {
+		fmt.Fprintln(c.stdout, out.Summary())
+	}
+	if !out.LetIn() {
+		return exitCodeError{code: exitNotAllowed, err: errors.New("")}
+	}
+	return nil
 }
 
 // printSnippets exports what a person needs and prints commands using it.

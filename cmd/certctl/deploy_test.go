@@ -17,9 +17,7 @@ import (
 // real servers.
 func TestDeployKit(t *testing.T) {
 	t.Parallel()
-	s := newSession(t)
-	s.ok("init")
-	s.ok("ca", "create", "Team CA")
+	s := newSessionWithCA(t, "Team CA")
 	s.ok("issue", "--cn", "Rick Revoked")
 	s.ok("revoke", "Rick Revoked")
 	kit := s.path("kit")
@@ -53,11 +51,8 @@ func TestDeployKit(t *testing.T) {
 		t.Errorf("server certificate names: %s", san)
 	}
 	nginx, _ := os.ReadFile(file("nginx-mtls.conf"))
-	for _, want := range []string{"listen 127.0.0.1:9443 ssl", "server_name mtls.example.test", `ssl_client_certificate "` + file("ca.pem") + `"`, `ssl_crl "` + file("crl.pem") + `"`} {
-		if !strings.Contains(string(nginx), want) {
-			t.Errorf("nginx configuration lacks %q:\n%s", want, nginx)
-		}
-	}
+	wantAll(t, "nginx configuration", string(nginx), "listen 127.0.0.1:9443 ssl", "server_name mtls.example.test",
+		`ssl_client_certificate "`+file("ca.pem")+`"`, `ssl_crl "`+file("crl.pem")+`"`)
 
 	// A second kit into the same folder is refused before anything is issued.
 	before := s.ok("list", "--json")

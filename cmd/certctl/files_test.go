@@ -11,10 +11,7 @@ import (
 // /dev/stdout used to become a key file).
 func TestForceOverSpecialFiles(t *testing.T) {
 	t.Parallel()
-	s := newSession(t)
-	s.ok("init", "--insecure-no-passphrase")
-	delete(s.vars, "CERTDESK_PASSPHRASE") // a passphrase given to a vault without one is an error
-	s.ok("ca", "create", "Acme")
+	s := newInsecureSessionWithCA(t, "Acme")
 	s.ok("issue", "--cn", "Alice")
 	fifo := s.path("fifo")
 	if err := syscall.Mkfifo(fifo, 0o600); err != nil {

@@ -16,10 +16,7 @@ func TestNastyInputs(t *testing.T) {
 	if len(files) < 5 {
 		t.Fatalf("only %d files in testdata/inputs", len(files))
 	}
-	s := newSession(t)
-	s.ok("init", "--insecure-no-passphrase")
-	delete(s.vars, "CERTDESK_PASSPHRASE") // a passphrase given to a vault without one is an error
-	s.ok("ca", "create", "Nasty CA")
+	s := newInsecureSessionWithCA(t, "Nasty CA")
 	for _, f := range files {
 		if strings.HasSuffix(f, ".md") {
 			continue

@@ -16,9 +16,7 @@ import (
 func TestPKIExportImport(t *testing.T) {
 	t.Parallel()
 	easyrsa := peertest.Require(t, "easyrsa")
-	s := newSession(t)
-	s.ok("init")
-	s.ok("ca", "create", "Team CA")
+	s := newSessionWithCA(t, "Team CA")
 	s.ok("issue", "--cn", "Vera Valid")
 	s.ok("issue", "--cn", "Rick Revoked")
 	s.ok("revoke", "Rick Revoked", "--reason", "superseded")

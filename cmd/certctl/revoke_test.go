@@ -10,9 +10,7 @@ import (
 
 func TestRevocationWorkflow(t *testing.T) {
 	t.Parallel()
-	s := newSession(t)
-	s.ok("init")
-	s.ok("ca", "create", "Acme CA")
+	s := newSessionWithCA(t, "Acme CA")
 	s.ok("issue", "--cn", "Alice")
 	s.ok("issue", "--cn", "Bob")
 	s.ok("export", "Alice", "--out", s.path("alice.pem"))
@@ -147,15 +145,9 @@ print(result.get("server"))
 
 func TestDenyByFingerprint(t *testing.T) {
 	t.Parallel()
-	s := newSession(t)
-	s.ok("init", "--insecure-no-passphrase")
-	delete(s.vars, "CERTDESK_PASSPHRASE") // a passphrase given to a vault without one is an error
-	s.ok("ca", "create", "Here")
+	s := newInsecureSessionWithCA(t, "Here")
 	// A certificate from elsewhere: another vault's CA and person.
-	other := newSession(t)
-	other.ok("init", "--insecure-no-passphrase")
-	delete(other.vars, "CERTDESK_PASSPHRASE") // a passphrase given to a vault without one is an error
-	other.ok("ca", "create", "Elsewhere")
+	other := newInsecureSessionWithCA(t, "Elsewhere")
 	person := decodeJSON[map[string]any](t, other.ok("issue", "--cn", "Mallory", "--json"))
 	other.ok("export", "Mallory", "--out", s.path("mallory.pem"))
 	fp := person["fingerprint_sha256"].(string)
@@ -202,9 +194,7 @@ func TestCRLForCAWithoutCRLSign(t *testing.T) {
 
 func TestBackupRestoreCLI(t *testing.T) {
 	t.Parallel()
-	s := newSession(t)
-	s.ok("init")
-	s.ok("ca", "create", "Acme")
+	s := newSessionWithCA(t, "Acme")
 	s.ok("issue", "--cn", "Alice")
 	s.ok("backup", s.path("backup.db"))
 	s.fails(1, "already exists", "backup", s.path("backup.db"))

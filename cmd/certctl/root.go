@@ -120,32 +120,60 @@ func (c *cli) path() (string, error) {
 // passphrase finds the vault passphrase: --passphrase-file, then
 // $CERTDESK_PASSPHRASE, then a terminal prompt.
 func (c *cli) passphrase(confirm bool) ([]byte, error) {
-	if c.passphraseFile != "" {
-		return readSecretFile(c.passphraseFile)
-	}
-	if p := c.getenv("CERTDESK_PASSPHRASE"); p != "" {
-		return []byte(p), nil
+	if p, given, err := c.givenSecret(c.passphraseFile, "CERTDESK_PASSPHRASE"); given {
+		return p, err
 	}
 	if c.prompt == nil {
 		return nil, errors.New("no passphrase: set CERTDESK_PASSPHRASE, pass --passphrase-file, or run in a terminal to be asked")
 	}
-	p, err := c.prompt("Vault passphrase: ")
+	p, err := c.askSecret("Vault passphrase: ", "passphrase")
 	if err != nil {
-		return nil, fmt.Errorf("reading the passphrase: %w", err)
+		return nil, err
 	}
 	if len(p) == 0 {
 		return nil, errors.New("the passphrase is empty")
 	}
 	if confirm {
-		again, err := c.prompt("Repeat the passphrase: ")
-		if err != nil {
-			return nil, fmt.Errorf("reading the passphrase: %w", err)
-		}
-		if string(again) != string(p) {
-			return nil, errors.New("the two passphrases differ; nothing was created")
+		if err := c.askAgain(p, "Repeat the passphrase: ", "passphrase", "the two passphrases differ; nothing was created"); err != nil {
+			return nil, err
 		}
 	}
 	return p, nil
+}
+
+// givenSecret reads a secret from file, else from the environment variable;
+// given is false when neither names one.
+func (c *cli) givenSecret(file, variable string) (p []byte, given bool, err error) {
+	if file != "" {
+		p, err = readSecretFile(file)
+		return p, true, err
+	}
+	if v := c.getenv(variable); v != "" {
+		return []byte(v), true, nil
+	}
+	return nil, false, nil
+}
+
+// askSecret prompts for a secret; what names it in the error.
+func (c *cli) askSecret(label, what string) ([]byte, error) {
+	p, err := c.prompt(label)
+	if err != nil {
+		return nil, fmt.Errorf("reading the %s: %w", what, err)
+	}
+	return p, nil
+}
+
+// askAgain prompts for the secret p a second time and refuses a different
+// answer with the message differ.
+func (c *cli) askAgain(p []byte, label, what, differ string) error {
+	again, err := c.askSecret(label, what)
+	if err != nil {
+		return err
+	}
+	if string(again) != string(p) {
+		return errors.New(differ)
+	}
+	return nil
 }
 
 // openVault opens the vault for reading; no passphrase is needed.
@@ -209,11 +237,8 @@ func (c *cli) unlockVault() (*engine.Engine, error) {
 		v.Close()
 		return nil, err
 	}
-	if err := v.Unlock(pass); err != nil {
+	if err := unlockOrExplain(v, pass, "nothing was changed"); err != nil {
 		v.Close()
-		if errors.Is(err, engine.ErrWrongPassphrase) {
-			return nil, fmt.Errorf("%w for %s: nothing was changed", err, v.Path())
-		}
 		return nil, err
 	}
 	return v, nil

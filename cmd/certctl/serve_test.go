@@ -47,9 +47,7 @@ func certctlBinary(t *testing.T) string {
 // with `certctl try` and `certctl revoke` from this one, as two terminals would.
 func TestServeAndTry(t *testing.T) {
 	t.Parallel()
-	s := newSession(t)
-	s.ok("init")
-	s.ok("ca", "create", "Demo CA")
+	s := newSessionWithCA(t, "Demo CA")
 	s.ok("issue", "--cn", "Alice")
 	s.ok("issue", "--cn", "Bob", "--email", "bob@example.com")
 	srv := startServe(t, s)
@@ -127,9 +125,7 @@ func TestServeAndTry(t *testing.T) {
 
 func TestServeUsage(t *testing.T) {
 	t.Parallel()
-	s := newSession(t)
-	s.ok("init", "--insecure-no-passphrase")
-	delete(s.vars, "CERTDESK_PASSPHRASE") // a passphrase given to a vault without one is an error
+	s := newInsecureSession(t)
 	s.fails(2, "unknown mode", "serve", "--mode", "lax")
 	s.fails(1, "no CA yet", "serve")
 	s.fails(2, "choose one of", "try")
@@ -198,9 +194,7 @@ func TestTrustSelfSignedClient(t *testing.T) {
 	t.Parallel()
 	openssl := peertest.Require(t, "openssl")
 	curl := peertest.Require(t, "curl")
-	s := newSession(t)
-	s.ok("init")
-	s.ok("ca", "create", "Own CA")
+	s := newSessionWithCA(t, "Own CA")
 	for _, who := range []string{"svc", "other"} {
 		peertest.Run(t, openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
 			"-keyout", s.path(who+".key"), "-out", s.path(who+".pem"), "-days", "30", "-subj", "/CN="+who,

@@ -38,13 +38,7 @@ func TestFirstSignalEndsCommands(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			cmd := exec.Command(bin, tt.args...)
 			cmd.Env = append(os.Environ(), "CERTDESK_PASSPHRASE=", "CERTDESK_VAULT="+filepath.Join(dir, "none.db"))
-			var stderr strings.Builder
-			cmd.Stderr = &stderr
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
-			done := make(chan error, 1)
-			go func() { done <- cmd.Wait() }()
+			stderr, done := started(t, cmd)
 			select {
 			case err := <-done:
 				t.Fatalf("ended before the signal: %v\n%s", err, stderr.String())
@@ -77,10 +71,7 @@ func TestFirstSignalEndsCommands(t *testing.T) {
 func TestStillBusyAfterSignal(t *testing.T) {
 	t.Parallel()
 	bin := certctlBinary(t)
-	s := newSession(t)
-	s.ok("init", "--insecure-no-passphrase")
-	delete(s.vars, "CERTDESK_PASSPHRASE") // a passphrase given to a vault without one is an error
-	s.ok("ca", "create", "Acme")
+	s := newInsecureSessionWithCA(t, "Acme")
 	s.ok("issue", "--server", "--dns", "localhost")
 	s.ok("export", "localhost", "--format", "chain", "--out", s.path("server.pem"))
 	s.ok("export", "localhost", "--format", "key", "--out", s.path("server.key"))
@@ -111,13 +102,7 @@ func TestStillBusyAfterSignal(t *testing.T) {
 	}()
 	cmd := exec.Command(bin, "try", "--none", "--addr", ln.Addr().String())
 	cmd.Env = append(os.Environ(), "CERTDESK_VAULT="+s.vars["CERTDESK_VAULT"])
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
+	stderr, done := started(t, cmd)
 	select {
 	case <-handshakes:
 	case <-time.After(10 * time.Second):

@@ -57,9 +57,7 @@ func TestPassphraseForInsecureVault(t *testing.T) {
 // naming what is wrong, with exit 1.
 func TestCheckAndLog(t *testing.T) {
 	t.Parallel()
-	s := newSession(t)
-	s.ok("init")
-	s.ok("ca", "create", "Acme")
+	s := newSessionWithCA(t, "Acme")
 	s.ok("issue", "--cn", "Alice")
 	s.ok("issue", "--cn", "Bob")
 	s.ok("revoke", "Alice", "--reason", "keyCompromise")
@@ -114,9 +112,7 @@ func TestCheckAndLog(t *testing.T) {
 // foreign one with the same name, and check of that backup says so.
 func TestTamperedBackupCLI(t *testing.T) {
 	t.Parallel()
-	s := newSession(t)
-	s.ok("init")
-	s.ok("ca", "create", "Acme")
+	s := newSessionWithCA(t, "Acme")
 	s.ok("issue", "--cn", "Alice")
 	backup := s.path("backup.db")
 	s.ok("backup", backup)
@@ -158,10 +154,7 @@ func TestTamperedBackupCLI(t *testing.T) {
 // the passphrase, and check names the certificate.
 func TestFlippedBitNotExported(t *testing.T) {
 	t.Parallel()
-	s := newSession(t)
-	s.ok("init", "--insecure-no-passphrase")
-	delete(s.vars, "CERTDESK_PASSPHRASE")
-	s.ok("ca", "create", "Acme")
+	s := newInsecureSessionWithCA(t, "Acme")
 	s.ok("issue", "--cn", "Alice")
 	v, err := vault.Open(s.vars["CERTDESK_VAULT"])
 	if err != nil {
@@ -192,9 +185,7 @@ func TestFlippedBitNotExported(t *testing.T) {
 
 func TestPasswdAndRekey(t *testing.T) {
 	t.Parallel()
-	s := newSession(t)
-	s.ok("init")
-	s.ok("ca", "create", "Acme")
+	s := newSessionWithCA(t, "Acme")
 	s.ok("issue", "--cn", "Alice")
 	s.vars["CERTDESK_NEW_PASSPHRASE"] = "abc"
 	s.fails(1, "too easy to guess", "passwd")
@@ -225,9 +216,7 @@ func TestPasswdAndRekey(t *testing.T) {
 func TestPasswdKilledMidway(t *testing.T) {
 	t.Parallel()
 	bin := certctlBinary(t)
-	s := newSession(t)
-	s.ok("init")
-	s.ok("ca", "create", "Acme")
+	s := newSessionWithCA(t, "Acme")
 	s.ok("issue", "--cn", "Alice")
 	golden, err := os.ReadFile(s.vars["CERTDESK_VAULT"])
 	if err != nil {
@@ -309,10 +298,7 @@ func opens(t *testing.T, path, pass string) bool {
 // a truncated one is refused at once.
 func TestDamagedVaultCLI(t *testing.T) {
 	t.Parallel()
-	s := newSession(t)
-	s.ok("init", "--insecure-no-passphrase")
-	delete(s.vars, "CERTDESK_PASSPHRASE")
-	s.ok("ca", "create", "Acme")
+	s := newInsecureSessionWithCA(t, "Acme")
 	for _, cn := range []string{"Alice", "Bob", "Carol"} {
 		s.ok("issue", "--cn", cn)
 	}
@@ -387,9 +373,7 @@ func TestServeRefusesTamperedVault(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := newSession(t)
-			s.ok("init")
-			s.ok("ca", "create", "Acme")
+			s := newSessionWithCA(t, "Acme")
 			s.ok("issue", "--cn", "Alice")
 			s.ok("revoke", "Alice")
 			tt.tamper(t, s.vars["CERTDESK_VAULT"])

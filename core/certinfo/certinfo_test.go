@@ -5,28 +5,21 @@ import (
 	"time"
 )
 
-func TestStatusAt(t *testing.T) {
+func TestDaysLeft(t *testing.T) {
 	now := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
 	day := 24 * time.Hour
 	tests := []struct {
 		name     string
-		nb, na   time.Time
-		revoked  bool
-		want     Status
-		wantDays int
+		notAfter time.Time
+		want     int
 	}{
-		{"valid", now.Add(-day), now.Add(100 * day), false, Valid, 100},
-		{"expiring", now.Add(-day), now.Add(30 * day), false, Expiring, 30},
-		{"expired", now.Add(-10 * day), now.Add(-time.Hour), false, Expired, -1},
-		{"not yet valid", now.Add(time.Hour), now.Add(100 * day), false, NotYetValid, 100},
-		{"revoked wins", now.Add(-day), now.Add(-time.Hour), true, Revoked, -1},
+		{"100 days", now.Add(100 * day), 100},
+		{"30 days", now.Add(30 * day), 30},
+		{"an hour ago", now.Add(-time.Hour), -1},
 	}
 	for _, tt := range tests {
-		if got := StatusAt(tt.nb, tt.na, tt.revoked, now); got != tt.want {
-			t.Errorf("%s: status %s, want %s", tt.name, got, tt.want)
-		}
-		if got := DaysLeft(tt.na, now); got != tt.wantDays {
-			t.Errorf("%s: days left %d, want %d", tt.name, got, tt.wantDays)
+		if got := DaysLeft(tt.notAfter, now); got != tt.want {
+			t.Errorf("%s: days left %d, want %d", tt.name, got, tt.want)
 		}
 	}
 }

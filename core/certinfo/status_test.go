@@ -15,6 +15,11 @@ func TestStatusBoundaries(t *testing.T) {
 		want              Status
 	}{
 		{"well inside", now.Add(-day), now.Add(90 * day), false, Valid},
+		{"100 days left", now.Add(-day), now.Add(100 * day), false, Valid},
+		{"30 days left", now.Add(-day), now.Add(30 * day), false, Expiring},
+		{"expired an hour ago", now.Add(-10 * day), now.Add(-time.Hour), false, Expired},
+		{"starts in an hour", now.Add(time.Hour), now.Add(100 * day), false, NotYetValid},
+		{"revoked wins over expired", now.Add(-day), now.Add(-time.Hour), true, Revoked},
 		{"one second past the expiring threshold", now.Add(-day), now.Add(ExpiringWindow + time.Second), false, Valid},
 		{"exactly at the expiring threshold", now.Add(-day), now.Add(ExpiringWindow), false, Expiring},
 		{"exactly at NotAfter", now.Add(-day), now, false, Expiring},

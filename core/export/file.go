@@ -45,18 +45,24 @@ func create(path string, data []byte, mode os.FileMode) error {
 		}
 		return fmt.Errorf("creating %s: %w", path, bare(err))
 	}
-	_, err = f.Write(data)
+	if err := writeAndClose(f, data); err != nil {
+		os.Remove(path)
+		return fmt.Errorf("writing %s: %w", path, bare(err))
+	}
+	return nil
+}
+
+// writeAndClose writes data to f, syncs it to disk and closes it; the first
+// error is the one returned.
+func writeAndClose(f *os.File, data []byte) error {
+	_, err := f.Write(data)
 	if err == nil {
 		err = f.Sync()
 	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
-	if err != nil {
-		os.Remove(path)
-		return fmt.Errorf("writing %s: %w", path, bare(err))
-	}
-	return nil
+	return err
 }
 
 // replace writes a temporary file beside path and renames it over path.
@@ -66,17 +72,11 @@ func replace(path string, data []byte, mode os.FileMode) error {
 		return fmt.Errorf("writing %s: %w", path, bare(err))
 	}
 	defer os.Remove(tmp.Name())
-	err = tmp.Chmod(mode)
-	if err == nil {
-		_, err = tmp.Write(data)
+	if err := tmp.Chmod(mode); err != nil {
+		tmp.Close()
+		return fmt.Errorf("writing %s: %w", path, bare(err))
 	}
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
+	if err := writeAndClose(tmp, data); err != nil {
 		return fmt.Errorf("writing %s: %w", path, bare(err))
 	}
 	if err := os.Rename(tmp.Name(), path); err != nil {

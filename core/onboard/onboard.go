@@ -227,29 +227,8 @@ func (d *delivery) run(ctx context.Context, jobs []int) {
 	if d.caCert, err = d.v.Certificate(keep, d.ca.CertID); err != nil {
 		d.fail(err)
 	}
-	landed := make([]chan error, len(jobs))
-	for k := range landed {
-		landed[k] = make(chan error, 1)
-	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	defer wg.Wait()
-	for range runtime.GOMAXPROCS(0) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for k := int(next.Add(1) - 1); k < len(jobs); k = int(next.Add(1) - 1) {
-				if d.stop.Load() || ctx.Err() != nil {
-					landed[k] <- nil
-					continue
-				}
-				r := &d.results[jobs[k]]
-				var err error
-				r.File, r.Password, err = d.writeP12(keep, r.Record, r.Redelivered)
-				landed[k] <- err
-			}
-		}()
-	}
+	landed, wait := d.writeAll(ctx, keep, jobs)
+	defer wait()
 	var marked []int64
 	lastMark := time.Now()
 	delivered := 0
@@ -285,18 +264,7 @@ func (d *delivery) run(ctx context.Context, jobs []int) {
 		if len(group) == 0 {
 			continue
 		}
-		lines := make([][]string, len(group))
-		for i, r := range group {
-			lines[i] = sheetRow(*r)
-		}
-		if err := d.sheet.append(lines); err != nil {
-			d.sheetBroken = true
-			d.fail(err)
-			for _, r := range group {
-				os.Remove(r.File)
-				r.File = ""
-				d.undelivered(r, err)
-			}
+		if !d.appendToSheet(group) {
 			continue
 		}
 		for _, r := range group {
@@ -317,6 +285,57 @@ func (d *delivery) run(ctx context.Context, jobs []int) {
 	// A failure here leaves rows on the sheet unmarked: a re-run into this
 	// folder finds them there and marks them then.
 	d.v.MarkDelivered(keep, d.ca.ID, marked, d.sheet.path)
+}
+
+// writeAll writes the PKCS#12 files of jobs on every core; landed[k] gets
+// the outcome of jobs[k] (nil also when it was skipped after a stop or a
+// cancel). wait waits for the writers.
+func (d *delivery) writeAll(ctx, keep context.Context, jobs []int) (landed []chan error, wait func()) {
+	landed = make([]chan error, len(jobs))
+	for k := range landed {
+		landed[k] = make(chan error, 1)
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := int(next.Add(1) - 1); k < len(jobs); k = int(next.Add(1) - 1) {
+				if d.stop.Load() || ctx.Err() != nil {
+					landed[k] <- nil
+					continue
+				}
+				r := &d.results[jobs[k]]
+				var err error
+				r.File, r.Password, err = d.writeP12(keep, r.Record, r.Redelivered)
+				landed[k] <- err
+			}
+		}()
+	}
+	return landed, wg.Wait
+}
+
+// appendToSheet puts the group's rows on the password sheet in one write.
+// When that fails, nothing more is delivered and the group's files are
+// removed: it reports false.
+func (d *delivery) appendToSheet(group []*Result) bool {
+	lines := make([][]string, len(group))
+	for i, r := range group {
+		lines[i] = sheetRow(*r)
+	}
+	err := d.sheet.append(lines)
+	if err == nil {
+		return true
+	}
+	d.sheetBroken = true
+	d.fail(err)
+	for _, r := range group {
+		os.Remove(r.File)
+		r.File = ""
+		d.undelivered(r, err)
+	}
+	return false
 }
 
 // fail records the first failure and stops taking new rows.

@@ -155,14 +155,19 @@ func serialKey(issuer *x509.Certificate, serialHex string) string {
 }
 
 func (t *Trust) revokedSerial(issuer, leaf *x509.Certificate) (Revocation, bool) {
-	key := serialKey(issuer, pki.SerialHex(leaf.SerialNumber))
-	if d, ok := t.serialDelta[key]; ok {
+	return lookupRevocation(t.serialDelta, t.serials, serialKey(issuer, pki.SerialHex(leaf.SerialNumber)))
+}
+
+// lookupRevocation finds key in the delta first (nil there: taken off the
+// list since), then in the base state.
+func lookupRevocation(delta map[string]*Revocation, base map[string]Revocation, key string) (Revocation, bool) {
+	if d, ok := delta[key]; ok {
 		if d == nil {
 			return Revocation{}, false
 		}
 		return *d, true
 	}
-	r, ok := t.serials[key]
+	r, ok := base[key]
 	return r, ok
 }
 
@@ -174,14 +179,7 @@ func (t *Trust) revokedSerialX(issuer, leaf *xcert) (Revocation, bool) {
 }
 
 func (t *Trust) revokedFingerprint(fp string) (Revocation, bool) {
-	if d, ok := t.printDelta[fp]; ok {
-		if d == nil {
-			return Revocation{}, false
-		}
-		return *d, true
-	}
-	r, ok := t.prints[fp]
-	return r, ok
+	return lookupRevocation(t.printDelta, t.prints, fp)
 }
 
 // Only returns a copy of the trust that keeps ca as the sole trust anchor,

@@ -169,16 +169,28 @@ func (v *verifier) buildChain() bool {
 				search |= sTrusted
 				continue
 			}
-			for i, c := range v.untrusted {
-				if c == issuer {
-					v.untrusted = append(v.untrusted[:i:i], v.untrusted[i+1:]...)
-					break
-				}
-			}
-			v.chain = append(v.chain, issuer)
-			v.numUntrusted++
+			v.takeUntrusted(issuer)
 		}
 	}
+	return v.endChain(trust, maxDepth)
+}
+
+// takeUntrusted moves issuer from the untrusted certificates onto the chain.
+func (v *verifier) takeUntrusted(issuer *xcert) {
+	for i, c := range v.untrusted {
+		if c == issuer {
+			v.untrusted = append(v.untrusted[:i:i], v.untrusted[i+1:]...)
+			break
+		}
+	}
+	v.chain = append(v.chain, issuer)
+	v.numUntrusted++
+}
+
+// endChain is the end of build_chain: the trust of the chain as built, or
+// the error OpenSSL reports for it. It returns false when OpenSSL would
+// stop the verification there.
+func (v *verifier) endChain(trust, maxDepth int) bool {
 	num := len(v.chain)
 	if num <= maxDepth && trust == trustUntrusted && num == v.numUntrusted {
 		trust = v.checkTrust(num)

@@ -106,19 +106,34 @@ func parseX(der []byte) (*xcert, error) {
 	if !ok || len(f) < 6 {
 		return nil, errMalformed
 	}
-	if f[0].tag == 0xa0 {
-		// OpenSSL 3.0 takes any version number (v4 included), and reads
-		// the extensions whatever it says.
-		v, _, ok := readTag(f[0].content, tagInteger)
-		if !ok || len(v.content) == 0 {
-			return nil, fmt.Errorf("%w: version", errMalformed)
-		}
-		x.version = 4
-		if n := intValue(v.content); n.IsInt64() && n.Int64() >= 0 && n.Int64() < 3 {
-			x.version = int(n.Int64()) + 1
-		}
-		f = f[1:]
+	f, err := x.readVersion(f)
+	if err != nil {
+		return nil, err
 	}
+	return x.readTBS(f)
+}
+
+// readVersion reads the optional version field at the start of the TBS
+// fields f, and returns the fields after it.
+func (x *xcert) readVersion(f []tlv) ([]tlv, error) {
+	if f[0].tag != 0xa0 {
+		return f, nil
+	}
+	// OpenSSL 3.0 takes any version number (v4 included), and reads the
+	// extensions whatever it says.
+	v, _, ok := readTag(f[0].content, tagInteger)
+	if !ok || len(v.content) == 0 {
+		return nil, fmt.Errorf("%w: version", errMalformed)
+	}
+	x.version = 4
+	if n := intValue(v.content); n.IsInt64() && n.Int64() >= 0 && n.Int64() < 3 {
+		x.version = int(n.Int64()) + 1
+	}
+	return f[1:], nil
+}
+
+// readTBS reads the TBS fields from the serial number on.
+func (x *xcert) readTBS(f []tlv) (*xcert, error) {
 	if len(f) < 6 || f[0].tag != tagInteger || f[1].tag != tagSequence || f[2].tag != tagSequence || f[3].tag != tagSequence || f[4].tag != tagSequence || f[5].tag != tagSequence {
 		return nil, errMalformed
 	}
@@ -147,23 +162,8 @@ func parseX(der []byte) (*xcert, error) {
 	if x.version == 1 {
 		x.flags |= fV1
 	}
-	for _, e := range f[6:] {
-		if e.tag != 0xa3 {
-			continue
-		}
-		exts, _, ok := readTag(e.content, tagSequence)
-		if !ok {
-			return nil, fmt.Errorf("%w: extensions", errMalformed)
-		}
-		list, ok := elements(exts.content)
-		if !ok {
-			return nil, fmt.Errorf("%w: extensions", errMalformed)
-		}
-		for _, ext := range list {
-			if err := x.extension(ext); err != nil {
-				return nil, err
-			}
-		}
+	if err := x.extensions(f[6:]); err != nil {
+		return nil, err
 	}
 	if x.subject.equal(x.issuer) {
 		x.flags |= fSI
@@ -173,6 +173,29 @@ func parseX(der []byte) (*xcert, error) {
 	}
 	x.go509 = goView(x)
 	return x, nil
+}
+
+// extensions reads the extensions among the TBS fields after the key.
+func (x *xcert) extensions(fields []tlv) error {
+	for _, e := range fields {
+		if e.tag != 0xa3 {
+			continue
+		}
+		exts, _, ok := readTag(e.content, tagSequence)
+		if !ok {
+			return fmt.Errorf("%w: extensions", errMalformed)
+		}
+		list, ok := elements(exts.content)
+		if !ok {
+			return fmt.Errorf("%w: extensions", errMalformed)
+		}
+		for _, ext := range list {
+			if err := x.extension(ext); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // extension reads one extension into the flags OpenSSL keeps.
@@ -192,117 +215,168 @@ func (x *xcert) extension(ext tlv) error {
 		x.flags |= fCRITICAL
 		x.unknownCritical = append(x.unknownCritical, oid)
 	}
-	v := value.content
-	// OpenSSL reads a known extension it cannot decode, or one that
-	// appears twice, as an invalid certificate (EXFLAG_INVALID), not as
-	// unreadable bytes.
-	bad := func() error {
+	// A known extension that appears twice is an invalid certificate for
+	// OpenSSL too.
+	if decodedExtension[oid] && x.seenBefore(oid) {
 		x.flags |= fINVALID
-		x.invalid = "an extension that cannot be decoded (" + extName(oid) + ")"
+		x.invalid = "the " + extName(oid) + " extension twice"
 		return nil
 	}
-	if decodedExtension[oid] {
-		if x.seen == nil {
-			x.seen = map[string]bool{}
-		}
-		if x.seen[oid] {
-			x.flags |= fINVALID
-			x.invalid = "the " + extName(oid) + " extension twice"
-			return nil
-		}
-		x.seen[oid] = true
-	}
-	switch oid {
-	case "2.5.29.19": // basicConstraints
-		seq, _, ok := readTag(v, tagSequence)
-		if !ok {
-			return bad()
-		}
-		x.flags |= fBCONS
-		items, _ := elements(seq.content)
-		ca := false
-		for _, it := range items {
-			switch it.tag {
-			case tagBoolean:
-				ca = len(it.content) == 1 && it.content[0] != 0
-			case tagInteger:
-				n := new(big.Int).SetBytes(it.content)
-				if len(it.content) > 0 && it.content[0]&0x80 != 0 {
-					x.flags |= fINVALID
-					x.invalid = "a negative path length in basic constraints"
-					x.pathlen = 0
-				} else if n.IsInt64() && n.Int64() < 1<<30 {
-					x.pathlen = int(n.Int64())
-				} else {
-					x.pathlen = 1 << 30
-				}
-			}
-		}
-		if ca {
-			x.flags |= fCA
-		}
-	case "2.5.29.15": // keyUsage
-		bits, ok := bitsOf(v)
-		if !ok {
-			return bad()
-		}
-		x.flags |= fKUSAGE
-		x.kusage = bits
-		if bits == 0 { // OpenSSL 3.0: an empty key usage makes the certificate invalid
-			x.flags |= fINVALID
-			x.invalid = "an empty key usage"
-		}
-	case "2.5.29.37": // extKeyUsage
-		seq, _, ok := readTag(v, tagSequence)
-		if !ok {
-			return bad()
-		}
-		x.flags |= fXKUSAGE
-		items, _ := elements(seq.content)
-		for _, it := range items {
-			o := oidString(it.content)
-			x.ekus = append(x.ekus, o)
-			switch o {
-			case "1.3.6.1.5.5.7.3.2":
-				x.xkusage |= xkuSSLClient
-			case "2.5.29.37.0":
-				x.xkusage |= xkuAny
-			}
-		}
-	case "2.16.840.1.113730.1.1": // Netscape certificate type
-		bits, ok := bitsOf(v)
-		if !ok {
-			return bad()
-		}
-		x.flags |= fNSCERT
-		x.nscert = bits & 0xff
-	case "2.5.29.14": // subjectKeyIdentifier
-		o, _, ok := readTag(v, tagOctetString)
-		if !ok {
-			return bad()
-		}
-		x.skid = o.content
-	case "2.5.29.35": // authorityKeyIdentifier
-		a, ok := parseAKID(v)
-		if !ok {
-			return bad()
-		}
-		x.akid = a
-	case "2.5.29.17": // subjectAltName
-		seq, _, ok := readTag(v, tagSequence)
-		if !ok {
-			return bad()
-		}
-		x.flags |= fSAN
-		x.sans = parseGeneralNames(seq.content)
-	case "2.5.29.30": // nameConstraints
-		nc, ok := parseNameConstraints(v)
-		if !ok {
-			return bad()
-		}
-		x.nc = nc
+	if read, ok := extensionReaders[oid]; ok && !read(x, value.content) {
+		// OpenSSL reads a known extension it cannot decode as an invalid
+		// certificate (EXFLAG_INVALID), not as unreadable bytes.
+		x.flags |= fINVALID
+		x.invalid = "an extension that cannot be decoded (" + extName(oid) + ")"
 	}
 	return nil
+}
+
+// seenBefore tells whether oid was met before in this certificate, and
+// remembers it.
+func (x *xcert) seenBefore(oid string) bool {
+	if x.seen == nil {
+		x.seen = map[string]bool{}
+	}
+	if x.seen[oid] {
+		return true
+	}
+	x.seen[oid] = true
+	return false
+}
+
+// extensionReaders read the extensions OpenSSL decodes into its flags, by
+// OID; each reports false when the value cannot be decoded.
+var extensionReaders = map[string]func(x *xcert, v []byte) bool{
+	"2.5.29.19":             (*xcert).basicConstraints,
+	"2.5.29.15":             (*xcert).keyUsage,
+	"2.5.29.37":             (*xcert).extKeyUsage,
+	"2.16.840.1.113730.1.1": (*xcert).netscapeCertType,
+	"2.5.29.14":             (*xcert).subjectKeyID,
+	"2.5.29.35":             (*xcert).authorityKeyID,
+	"2.5.29.17":             (*xcert).subjectAltName,
+	"2.5.29.30":             (*xcert).nameConstraints,
+}
+
+// sequenceItems reads v as a SEQUENCE and returns its elements.
+func sequenceItems(v []byte) ([]tlv, bool) {
+	seq, _, ok := readTag(v, tagSequence)
+	if !ok {
+		return nil, false
+	}
+	items, _ := elements(seq.content)
+	return items, true
+}
+
+func (x *xcert) basicConstraints(v []byte) bool {
+	items, ok := sequenceItems(v)
+	if !ok {
+		return false
+	}
+	x.flags |= fBCONS
+	ca := false
+	for _, it := range items {
+		switch it.tag {
+		case tagBoolean:
+			ca = len(it.content) == 1 && it.content[0] != 0
+		case tagInteger:
+			x.pathLength(it.content)
+		}
+	}
+	if ca {
+		x.flags |= fCA
+	}
+	return true
+}
+
+// pathLength reads basic constraints' path length as OpenSSL bounds it.
+func (x *xcert) pathLength(b []byte) {
+	n := new(big.Int).SetBytes(b)
+	if len(b) > 0 && b[0]&0x80 != 0 {
+		x.flags |= fINVALID
+		x.invalid = "a negative path length in basic constraints"
+		x.pathlen = 0
+	} else if n.IsInt64() && n.Int64() < 1<<30 {
+		x.pathlen = int(n.Int64())
+	} else {
+		x.pathlen = 1 << 30
+	}
+}
+
+func (x *xcert) keyUsage(v []byte) bool {
+	bits, ok := bitsOf(v)
+	if !ok {
+		return false
+	}
+	x.flags |= fKUSAGE
+	x.kusage = bits
+	if bits == 0 { // OpenSSL 3.0: an empty key usage makes the certificate invalid
+		x.flags |= fINVALID
+		x.invalid = "an empty key usage"
+	}
+	return true
+}
+
+func (x *xcert) extKeyUsage(v []byte) bool {
+	items, ok := sequenceItems(v)
+	if !ok {
+		return false
+	}
+	x.flags |= fXKUSAGE
+	for _, it := range items {
+		o := oidString(it.content)
+		x.ekus = append(x.ekus, o)
+		switch o {
+		case "1.3.6.1.5.5.7.3.2":
+			x.xkusage |= xkuSSLClient
+		case "2.5.29.37.0":
+			x.xkusage |= xkuAny
+		}
+	}
+	return true
+}
+
+func (x *xcert) netscapeCertType(v []byte) bool {
+	bits, ok := bitsOf(v)
+	if !ok {
+		return false
+	}
+	x.flags |= fNSCERT
+	x.nscert = bits & 0xff
+	return true
+}
+
+func (x *xcert) subjectKeyID(v []byte) bool {
+	o, _, ok := readTag(v, tagOctetString)
+	if ok {
+		x.skid = o.content
+	}
+	return ok
+}
+
+func (x *xcert) authorityKeyID(v []byte) bool {
+	a, ok := parseAKID(v)
+	if ok {
+		x.akid = a
+	}
+	return ok
+}
+
+func (x *xcert) subjectAltName(v []byte) bool {
+	seq, _, ok := readTag(v, tagSequence)
+	if !ok {
+		return false
+	}
+	x.flags |= fSAN
+	x.sans = parseGeneralNames(seq.content)
+	return true
+}
+
+func (x *xcert) nameConstraints(v []byte) bool {
+	nc, ok := parseNameConstraints(v)
+	if ok {
+		x.nc = nc
+	}
+	return ok
 }
 
 // parseAKID reads an authorityKeyIdentifier's value.
