@@ -83,12 +83,12 @@ type connState struct {
 	checklist *Checklist      // set by VerifyConnection
 	// What the handshake was judged against, so a request right after it
 	// on the same trust and mode need not be judged again.
-	judgedBy  *verdict.Trust
-	judgedIn  Mode
-	judgedAt  time.Time
-	refused   bool
-	requests  atomic.Int64 // requests answered (each publishes its own event)
-	once      sync.Once    // the connection-level event: failure, refusal, preconnect
+	judgedBy *verdict.Trust
+	judgedIn Mode
+	judgedAt time.Time
+	refused  bool
+	requests atomic.Int64 // requests answered (each publishes its own event)
+	once     sync.Once    // the connection-level event: failure, refusal, preconnect
 }
 
 // Start listens on cfg.Addr and serves until Close.
