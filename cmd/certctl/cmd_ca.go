@@ -129,7 +129,7 @@ func (c *cli) caListCommand() *cobra.Command {
 			for _, ca := range cas {
 				c.warnCRL(ca.Name, certinfo.NewCRLState(ca.CRLNumber, ca.CRLNextUpdate, now))
 				n, _ := v.IssuedCount(c.ctx, ca)
-				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%d\t%s\n", certinfo.Clean(ca.Name), ca.Cert.CommonName, ca.Cert.KeyType,
+				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%d\t%s\n", clip(ca.Name, maxNameRunes), clip(ca.Cert.CommonName, maxNameRunes), ca.Cert.KeyType,
 					ca.Cert.NotAfter.Format("2006-01-02"), n, crlState(ca, now))
 			}
 			return w.Flush()

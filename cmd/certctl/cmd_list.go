@@ -78,8 +78,8 @@ func (c *cli) printList(v *engine.Engine, recs []engine.Record, now time.Time) e
 			by, _ := v.RevokedBy(c.ctx, r.ID)
 			revoked = fmt.Sprintf("%s %s by %s", r.RevokedAt.Format("2006-01-02"), engine.ReasonName(r.RevocationReason), by)
 		}
-		fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.Status(now), r.Kind, r.CommonName,
-			certinfo.Clean(r.CAName), r.NotAfter.Format("2006-01-02"), r.Serial, revoked)
+		fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.Status(now), r.Kind, clip(r.CommonName, maxNameRunes),
+			clip(r.CAName, maxNameRunes), r.NotAfter.Format("2006-01-02"), r.Serial, clip(revoked, maxLineRunes))
 	}
 	return w.Flush()
 }
