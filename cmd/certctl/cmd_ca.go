@@ -103,36 +103,33 @@ func (c *cli) caListCommand() *cobra.Command {
 		Short: "List the vault's CAs",
 		Args:  exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			v, err := c.openVault()
-			if err != nil {
-				return err
-			}
-			defer v.Close()
-			cas, err := v.CAs(c.ctx)
-			if err != nil {
-				return err
-			}
-			now := v.Now()
-			if c.jsonOut {
-				out := make([]caJSON, 0, len(cas))
-				for _, ca := range cas {
-					out = append(out, c.caJSON(v, ca, nil))
+			return c.withVault(func(v *engine.Engine) error {
+				cas, err := v.CAs(c.ctx)
+				if err != nil {
+					return err
 				}
-				return c.printJSON(out)
-			}
-			if len(cas) == 0 {
-				fmt.Fprintln(c.stdout, "No CA yet. Create one with: certctl ca create NAME")
-				return nil
-			}
-			w := tabwriter.NewWriter(c.stdout, 0, 0, 2, ' ', 0)
-			fmt.Fprintln(w, "NAME\tCOMMON NAME\tKEY\tEXPIRES\tCERTIFICATES\tCRL")
-			for _, ca := range cas {
-				c.warnCRL(ca.Name, certinfo.NewCRLState(ca.CRLNumber, ca.CRLNextUpdate, now))
-				n, _ := v.IssuedCount(c.ctx, ca)
-				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%d\t%s\n", clip(ca.Name, maxNameRunes), clip(ca.Cert.CommonName, maxNameRunes), ca.Cert.KeyType,
-					ca.Cert.NotAfter.Format("2006-01-02"), n, crlState(ca, now))
-			}
-			return w.Flush()
+				now := v.Now()
+				if c.jsonOut {
+					out := make([]caJSON, 0, len(cas))
+					for _, ca := range cas {
+						out = append(out, c.caJSON(v, ca, nil))
+					}
+					return c.printJSON(out)
+				}
+				if len(cas) == 0 {
+					fmt.Fprintln(c.stdout, "No CA yet. Create one with: certctl ca create NAME")
+					return nil
+				}
+				w := tabwriter.NewWriter(c.stdout, 0, 0, 2, ' ', 0)
+				fmt.Fprintln(w, "NAME\tCOMMON NAME\tKEY\tEXPIRES\tCERTIFICATES\tCRL")
+				for _, ca := range cas {
+					c.warnCRL(ca.Name, certinfo.NewCRLState(ca.CRLNumber, ca.CRLNextUpdate, now))
+					n, _ := v.IssuedCount(c.ctx, ca)
+					fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%d\t%s\n", clip(ca.Name, maxNameRunes), clip(ca.Cert.CommonName, maxNameRunes), ca.Cert.KeyType,
+						ca.Cert.NotAfter.Format("2006-01-02"), n, crlState(ca, now))
+				}
+				return w.Flush()
+			})
 		},
 	}
 }

@@ -216,29 +216,26 @@ func (c *cli) caPendingCommand() *cobra.Command {
 		Short: "List the CAs waiting for their certificate, or write one's CSR again",
 		Args:  exactArgs(0, "no arguments (use flags)"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			v, err := c.openVault()
-			if err != nil {
-				return err
-			}
-			defer v.Close()
-			if csrOut != "" {
-				return v.WritePendingCSR(c.ctx, name, csrOut)
-			}
-			ps, err := v.PendingCAs(c.ctx)
-			if err != nil {
-				return err
-			}
-			if c.jsonOut {
-				out := []map[string]any{}
-				for _, p := range ps {
-					out = append(out, map[string]any{"name": p.Name, "created_at": p.CreatedAt})
+			return c.withVault(func(v *engine.Engine) error {
+				if csrOut != "" {
+					return v.WritePendingCSR(c.ctx, name, csrOut)
 				}
-				return c.printJSON(out)
-			}
-			for _, p := range ps {
-				fmt.Fprintf(c.stdout, "%s\t(waiting since %s)\n", certinfo.Clean(p.Name), p.CreatedAt.Format("2006-01-02 15:04 MST"))
-			}
-			return nil
+				ps, err := v.PendingCAs(c.ctx)
+				if err != nil {
+					return err
+				}
+				if c.jsonOut {
+					out := []map[string]any{}
+					for _, p := range ps {
+						out = append(out, map[string]any{"name": p.Name, "created_at": p.CreatedAt})
+					}
+					return c.printJSON(out)
+				}
+				for _, p := range ps {
+					fmt.Fprintf(c.stdout, "%s\t(waiting since %s)\n", certinfo.Clean(p.Name), p.CreatedAt.Format("2006-01-02 15:04 MST"))
+				}
+				return nil
+			})
 		},
 	}
 	cmd.Flags().StringVar(&name, "name", "", "the pending CA")
@@ -252,34 +249,31 @@ func (c *cli) caTreeCommand() *cobra.Command {
 		Short: "Show the vault's CAs as a tree, with path lengths and name constraints",
 		Args:  exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			v, err := c.openVault()
-			if err != nil {
-				return err
-			}
-			defer v.Close()
-			nodes, err := v.CATree(c.ctx)
-			if err != nil {
-				return err
-			}
-			if c.jsonOut {
-				out := []map[string]any{}
+			return c.withVault(func(v *engine.Engine) error {
+				nodes, err := v.CATree(c.ctx)
+				if err != nil {
+					return err
+				}
+				if c.jsonOut {
+					out := []map[string]any{}
+					for _, n := range nodes {
+						out = append(out, map[string]any{"name": n.CA.Name, "parent_id": n.ParentID, "id": n.CA.ID, "depth": n.Depth, "path_len": n.PathLen, "constraints": n.Constraints})
+					}
+					return c.printJSON(out)
+				}
 				for _, n := range nodes {
-					out = append(out, map[string]any{"name": n.CA.Name, "parent_id": n.ParentID, "id": n.CA.ID, "depth": n.Depth, "path_len": n.PathLen, "constraints": n.Constraints})
+					pl := fmt.Sprint(n.PathLen)
+					if n.PathLen < 0 {
+						pl = "none"
+					}
+					fmt.Fprintf(c.stdout, "%s%s  (path length %s", strings.Repeat("  ", n.Depth), certinfo.Clean(n.CA.Name), pl)
+					if len(n.Constraints) > 0 {
+						fmt.Fprintf(c.stdout, "; %s", strings.Join(n.Constraints, ", "))
+					}
+					fmt.Fprintln(c.stdout, ")")
 				}
-				return c.printJSON(out)
-			}
-			for _, n := range nodes {
-				pl := fmt.Sprint(n.PathLen)
-				if n.PathLen < 0 {
-					pl = "none"
-				}
-				fmt.Fprintf(c.stdout, "%s%s  (path length %s", strings.Repeat("  ", n.Depth), certinfo.Clean(n.CA.Name), pl)
-				if len(n.Constraints) > 0 {
-					fmt.Fprintf(c.stdout, "; %s", strings.Join(n.Constraints, ", "))
-				}
-				fmt.Fprintln(c.stdout, ")")
-			}
-			return nil
+				return nil
+			})
 		},
 	}
 }

@@ -79,32 +79,29 @@ func (c *cli) profileListCommand() *cobra.Command {
 		Short: "List the issuance profiles",
 		Args:  exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			v, err := c.openVault()
-			if err != nil {
-				return err
-			}
-			defer v.Close()
-			ps, err := v.Profiles(c.ctx)
-			if err != nil {
-				return err
-			}
-			if c.jsonOut {
-				if ps == nil {
-					ps = []engine.Profile{}
+			return c.withVault(func(v *engine.Engine) error {
+				ps, err := v.Profiles(c.ctx)
+				if err != nil {
+					return err
 				}
-				return c.printJSON(ps)
-			}
-			if len(ps) == 0 {
-				fmt.Fprintln(c.stdout, "No profile yet. Save one with: certctl profile add NAME ...")
-				return nil
-			}
-			w := tabwriter.NewWriter(c.stdout, 0, 0, 2, ' ', 0)
-			fmt.Fprintln(w, "NAME\tKEY\tDAYS\tUSAGE\tSANS\tSUBJECT")
-			for _, p := range ps {
-				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\n", certinfo.Clean(p.Name), orDefault(string(p.KeyType)), orDefault(fmt.Sprint(p.Days)),
-					orDefault(string(p.Usage)), orAny(strings.Join(p.SANKinds, ",")), profileSubject(p))
-			}
-			return w.Flush()
+				if c.jsonOut {
+					if ps == nil {
+						ps = []engine.Profile{}
+					}
+					return c.printJSON(ps)
+				}
+				if len(ps) == 0 {
+					fmt.Fprintln(c.stdout, "No profile yet. Save one with: certctl profile add NAME ...")
+					return nil
+				}
+				w := tabwriter.NewWriter(c.stdout, 0, 0, 2, ' ', 0)
+				fmt.Fprintln(w, "NAME\tKEY\tDAYS\tUSAGE\tSANS\tSUBJECT")
+				for _, p := range ps {
+					fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\n", certinfo.Clean(p.Name), orDefault(string(p.KeyType)), orDefault(fmt.Sprint(p.Days)),
+						orDefault(string(p.Usage)), orAny(strings.Join(p.SANKinds, ",")), profileSubject(p))
+				}
+				return w.Flush()
+			})
 		},
 	}
 }
@@ -139,18 +136,15 @@ func (c *cli) profileRemoveCommand() *cobra.Command {
 		Short: "Remove an issuance profile",
 		Args:  exactArgs(1, "the profile's NAME"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			v, err := c.unlockVault()
-			if err != nil {
-				return err
-			}
-			defer v.Close()
-			if err := v.RemoveProfile(c.ctx, args[0]); err != nil {
-				return err
-			}
-			if !c.jsonOut {
-				fmt.Fprintf(c.stdout, "Profile %q removed.\n", args[0])
-			}
-			return nil
+			return c.withUnlockedVault(func(v *engine.Engine) error {
+				if err := v.RemoveProfile(c.ctx, args[0]); err != nil {
+					return err
+				}
+				if !c.jsonOut {
+					fmt.Fprintf(c.stdout, "Profile %q removed.\n", args[0])
+				}
+				return nil
+			})
 		},
 	}
 }
