@@ -101,7 +101,7 @@ func TestFacesAgreeOnTry(t *testing.T) {
 		{"a look-alike", tryLookalike, []string{"--lookalike", "--ca", "Acme"}},
 	}
 	for _, mode := range mtls.Modes {
-		live, err := j.startServer(ca, "127.0.0.1:0", mode)
+		live, err := j.startServer(engine.ServerOptions{CA: ca, Addr: "127.0.0.1:0", Mode: mode})
 		if err != nil {
 			t.Fatal(err)
 		}

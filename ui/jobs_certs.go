@@ -63,11 +63,6 @@ func (j jobs) issuePerson(ctx context.Context, ca engine.CA, req pki.PersonReque
 	return j.v.IssuePerson(ctx, ca, req)
 }
 
-// issueServer issues a server certificate.
-func (j jobs) issueServer(ctx context.Context, ca engine.CA, req pki.ServerRequest) (engine.Record, error) {
-	return j.v.IssueServer(ctx, ca, req)
-}
-
 // signCSR signs a request with a profile.
 func (j jobs) signCSR(ctx context.Context, ca engine.CA, req engine.Request, p pki.CSRProfile, days int) (engine.Record, error) {
 	return j.v.SignRequest(ctx, ca, req.Data, p, pki.Validity{Days: days})
