@@ -43,7 +43,18 @@ func (m *mainView) caPanel() fyne.CanvasObject {
 
 // showMoreMenu opens the CA panel's menu of rarer actions below button.
 func (m *mainView) showMoreMenu(button *widget.Button) {
-	menu := fyne.NewMenu("",
+	menu := fyne.NewMenu("", m.moreMenu()...)
+	c := fyne.CurrentApp().Driver().CanvasForObject(button)
+	if c == nil {
+		return
+	}
+	pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(button)
+	widget.ShowPopUpMenuAtPosition(menu, c, pos.Add(fyne.NewPos(0, button.Size().Height)))
+}
+
+// moreMenu are the CA panel's rarer actions.
+func (m *mainView) moreMenu() []*fyne.MenuItem {
+	return []*fyne.MenuItem{
 		fyne.NewMenuItem("New issuing CA under the selected CA…", m.createIntermediate),
 		fyne.NewMenuItem("Request a CA from an offline root…", m.requestCA),
 		fyne.NewMenuItem("Install the signed certificate of a waiting CA…", m.installCACert),
@@ -55,13 +66,7 @@ func (m *mainView) showMoreMenu(button *widget.Button) {
 		fyne.NewMenuItem("Export as easy-rsa folder…", m.exportEasyRSA),
 		fyne.NewMenuItem("Import easy-rsa / openssl ca folder…", func() { m.importPKI(true) }),
 		fyne.NewMenuItem("Import XCA PEM export…", func() { m.importPKI(false) }),
-	)
-	c := fyne.CurrentApp().Driver().CanvasForObject(button)
-	if c == nil {
-		return
 	}
-	pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(button)
-	widget.ShowPopUpMenuAtPosition(menu, c, pos.Add(fyne.NewPos(0, button.Size().Height)))
 }
 
 // showCAInfo describes the selected CA and its CRL; the count of what it

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
@@ -45,6 +46,13 @@ func newCAForm(f *fieldForm, withName bool, days int) *caForm {
 	f.add("Permitted names", c.permit, c.permit, func(s string) error { return addConstraints(&pki.Constraints{}, true, s) })
 	f.add("Excluded names", c.exclude, c.exclude, func(s string) error { return addConstraints(&pki.Constraints{}, false, s) })
 	return c
+}
+
+// daysWithin is the default lifetime of a CA signed by parent: the
+// usual, or a day less than parent has left, so it does not outlive it.
+func daysWithin(parent engine.CA, now time.Time) int {
+	left := int(parent.Cert.NotAfter.Sub(now).Hours()/24) - 1
+	return max(min(pki.DefaultCADays, left), 1)
 }
 
 // checkPathLen checks the path length: a whole number, or "none".
@@ -105,7 +113,7 @@ func (m *mainView) createIntermediate() {
 		}, "Created the issuing CA %q under "+parent.Name+". Issue people from it.")
 	}, m.app.win)
 	f.add("", wrapped(parent.Name+" signs the new CA; people of the new CA are trusted wherever "+parent.Name+" is."), nil, nil)
-	c = newCAForm(f, true, pki.DefaultCADays)
+	c = newCAForm(f, true, daysWithin(parent, m.app.jobs().now()))
 	f.show(620)
 	m.app.win.Canvas().Focus(c.name)
 }
@@ -178,7 +186,7 @@ func (m *mainView) signIntermediate() {
 		})
 	}, m.app.win)
 	f.add("", wrapped("The request's name and key become a CA under "+ca.Name+". Its path length and name constraints are the ones set here, never the request's."), nil, nil)
-	c = newCAForm(f, false, pki.DefaultCADays)
+	c = newCAForm(f, false, daysWithin(ca, m.app.jobs().now()))
 	c.fields.file = f.add("Request (CSR)", csrRow, csrPath, required("choose the CA's request (CSR) file"))
 	f.show(620)
 }

@@ -125,6 +125,7 @@ func (m *mainView) showCAs(tree caTree) {
 func (m *mainView) selectCA(id int64) {
 	for i, ca := range m.cas {
 		if ca.ID == id {
+			m.caList.Unselect(i + 1) // the row may hold another CA than when selected (a pending one installed)
 			m.caList.Select(i + 1)
 			return
 		}
