@@ -30,7 +30,7 @@ func (m *mainView) caPanel() fyne.CanvasObject {
 	publish := widget.NewButtonWithIcon("Publish CRL…", theme.DocumentSaveIcon(), m.publishCRL)
 	m.publish = publish
 	configure := widget.NewButtonWithIcon("Configure a server…", theme.ComputerIcon(), m.configureServer)
-	m.install = widget.NewButtonWithIcon("Install the signed certificate…", theme.DocumentIcon(), m.installCACert)
+	m.install = widget.NewButtonWithIcon("Install its certificate…", theme.DocumentIcon(), m.installCACert)
 	m.install.Importance = widget.HighImportance
 	m.install.Hide()
 	var more *widget.Button

@@ -22,7 +22,23 @@ const treeIndent = 18
 // newCAItem is one row of the CA tree: an indent, an icon and the name.
 func newCAItem() fyne.CanvasObject {
 	indent := canvas.NewRectangle(color.Transparent)
-	return container.NewBorder(nil, nil, container.NewHBox(indent, widget.NewIcon(theme.AccountIcon())), nil, widget.NewLabel("CA name placeholder"))
+	label := widget.NewLabel("CA name placeholder")
+	label.Truncation = fyne.TextTruncateEllipsis
+	return container.NewBorder(nil, nil, container.NewHBox(indent, widget.NewIcon(theme.AccountIcon())), nil, label)
+}
+
+// sizePendingRows gives the pending CAs' rows room for their second line,
+// and every other row one line (a row that was pending may hold a CA now).
+func (m *mainView) sizePendingRows() {
+	one := newCAItem().MinSize().Height
+	two := one + widget.NewLabel("two\nlines").MinSize().Height - widget.NewLabel("one").MinSize().Height
+	for i := range len(m.cas) + 1 + len(m.tree.pending) {
+		h := one
+		if i > len(m.cas) {
+			h = two
+		}
+		m.caList.SetItemHeight(i, h)
+	}
 }
 
 // caRow is what one row of the CA list shows.
@@ -52,7 +68,7 @@ func (m *mainView) caRowAt(i int) caRow {
 		return row
 	}
 	if p := i - 1 - len(m.cas); p < len(m.tree.pending) {
-		return caRow{text: certinfo.Clean(m.tree.pending[p].Name) + " (waiting for its certificate)", icon: theme.HistoryIcon()}
+		return caRow{text: certinfo.Clean(m.tree.pending[p].Name) + "\nwaiting for its certificate", icon: theme.HistoryIcon()}
 	}
 	return caRow{}
 }
@@ -71,6 +87,7 @@ func (m *mainView) updateCAItem(i widget.ListItemID, o fyne.CanvasObject) {
 	left.Objects[1].(*widget.Icon).SetResource(row.icon)
 	c.Objects[0].(*widget.Label).SetText(row.text)
 	left.Refresh()
+	c.Refresh() // lays the row out again for the indent's width
 }
 
 // caSelected shows what row i holds: every certificate, one CA's, or a
@@ -102,6 +119,7 @@ func (m *mainView) showPendingInfo() bool {
 				"Have the root sign the CSR, then install the signed certificate with the root's chain.", p.Name, plain.Date(p.CreatedAt)))
 			m.crlInfo.SetText("")
 			m.install.Show()
+			m.publish.Disable()
 			m.table.canIssue(false)
 			return true
 		}
@@ -125,12 +143,33 @@ func (m *mainView) hierarchyText(ca engine.CA) string {
 				fmt.Fprintf(&b, "\nIssuing CA under %s.", p.Name)
 			}
 		}
+	} else if ca.Cert.Issuer != ca.Cert.Subject {
+		fmt.Fprintf(&b, "\nIssuing CA signed by %s, which this vault does not run: the test server needs that root trusted too (Also trust…).", ca.Cert.IssuerCommonName)
 	}
 	b.WriteString("\n" + pathLenText(n.PathLen))
-	if len(n.Constraints) > 0 {
-		b.WriteString("\nName constraints: " + strings.Join(n.Constraints, ", "))
-	}
+	b.WriteString(constraintsText(n.Constraints))
 	return b.String()
+}
+
+// constraintsText says a CA's name constraints in two sentences: the
+// names it may issue for, and those it may not.
+func constraintsText(constraints []string) string {
+	var permit, exclude []string
+	for _, c := range constraints {
+		if v, ok := strings.CutPrefix(c, "permit "); ok {
+			permit = append(permit, v)
+		} else if v, ok := strings.CutPrefix(c, "exclude "); ok {
+			exclude = append(exclude, v)
+		}
+	}
+	var out string
+	if len(permit) > 0 {
+		out += "\nIssues only for names in " + strings.Join(permit, ", ") + " (name constraints)."
+	}
+	if len(exclude) > 0 {
+		out += "\nNever for names in " + strings.Join(exclude, ", ") + " (name constraints)."
+	}
+	return out
 }
 
 // pathLenText says how many CA levels a CA allows below it.

@@ -156,7 +156,7 @@ func TestHierarchyInTheApp(t *testing.T) {
 	h.entry("one per line, e.g. dns:acme").SetText("email:acme.example\nuri:acme.example")
 	h.tap("Create")
 	h.seesLabel("Issuing CA under Acme Root.",
-		"Path length 1: up to 1 level of CAs below it.", "Name constraints: permit email:acme.example, permit uri:acme.example")
+		"Path length 1: up to 1 level of CAs below it.", "Issues only for names in email:acme.example, uri:acme.example (name constraints).")
 	if got := strings.Join(treeRows(m), "|"); got != "All certificates|Acme Root|  Acme People" {
 		t.Fatalf("the tree shows %q", got)
 	}
@@ -177,6 +177,7 @@ func TestHierarchyInTheApp(t *testing.T) {
 	h.seesLabel("services — 90 days, names: uri, usage: client+server")
 	h.tap("Default for Acme People")
 	h.seesLabel("Default of Acme People")
+	saveShot(t, h, "profiles.png")
 	h.tap("Close")
 
 	// A service identity: the default profile is chosen and fills the form.
@@ -202,6 +203,7 @@ func TestHierarchyInTheApp(t *testing.T) {
 	h.typeInto("C, e.g. DE", "DE")
 	h.typeInto("L, e.g. Berlin", "Berlin")
 	h.tap("Issue")
+	saveShot(t, h, "issue-person.png")
 	seesFormError(h, "other.example") // outside the CA's name constraints: refused before signing
 	h.typeInto("optional, e.g. spiffe://", "spiffe://acme.example/ns/prod/sa/billing")
 	h.tap("Issue")
@@ -232,7 +234,7 @@ func TestHierarchyInTheApp(t *testing.T) {
 	h.typeInto("e.g. Acme People CA", "Acme Services")
 	h.picker.save = filepath.Join(dir, "services.csr")
 	h.tap("Save the request")
-	h.sees("Acme Services (waiting for its certificate)")
+	h.sees("Acme Services\nwaiting for its certificate")
 	openssl(t, dir, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "offline.key",
 		"-out", "offline.pem", "-subj", "/CN=Offline Root", "-days", "800", "-addext", "basicConstraints=critical,CA:TRUE,pathlen:1")
 	os.WriteFile(filepath.Join(dir, "ca.ext"), []byte("basicConstraints=critical,CA:TRUE,pathlen:0\nkeyUsage=critical,keyCertSign,cRLSign\n"+
@@ -252,7 +254,7 @@ func TestHierarchyInTheApp(t *testing.T) {
 	h.sees("Offline Root (trust only)")
 	m.caList.Select(len(m.cas) + 1) // the pending row
 	h.seesLabel("Acme Services is waiting for its certificate.")
-	h.tap("Install the signed certificate")
+	h.tap("Install its certificate")
 	h.typeInto("the signed certificate, then", filepath.Join(dir, "junk.pem"))
 	h.tap("Install")
 	seesFormError(h, "junk.pem")
@@ -269,6 +271,7 @@ func TestHierarchyInTheApp(t *testing.T) {
 	h.selectCAName("Acme Services")
 	h.tap("New person")
 	h.sees("(no profile)")
+	h.seesLabel("Issuing CA signed by Offline Root, which this vault does not run")
 	h.typeInto("e.g. Alice Example", "Sam Services")
 	h.tap("Issue")
 	h.sees(`Issued "Sam Services"`)
@@ -333,6 +336,7 @@ func TestHierarchyInTheApp(t *testing.T) {
 			g.SetSelected([]string{"Acme Services", "Offline Root"})
 		}
 	}
+	saveShot(t, h, "also-trust.png")
 	h.tap("Apply")
 	h.tap("Start server")
 	h.seesLabel(`trusting "Acme People" and "Acme Services" and "Offline Root"`)

@@ -43,7 +43,7 @@ func newLeafForm(choice profileChoice, usages []pki.Usage) *leafForm {
 	l.state.SetPlaceHolder("ST, e.g. Berlin")
 	l.locality.SetPlaceHolder("L, e.g. Berlin")
 	l.serial.SetPlaceHolder("optional subject serialNumber, e.g. employee 4711")
-	l.uris.SetPlaceHolder("optional, e.g. spiffe://acme.example/ns/prod/sa/billing")
+	l.uris.SetPlaceHolder("optional, e.g. spiffe://acme.example/sa/billing")
 	var labels []string
 	for _, u := range usages {
 		labels = append(labels, usageLabels[u])

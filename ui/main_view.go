@@ -108,6 +108,7 @@ func (m *mainView) reloadThen(then func()) {
 // and refreshes the views that depend on them.
 func (m *mainView) showCAs(tree caTree) {
 	m.cas, m.tree = tree.cas, tree
+	m.sizePendingRows()
 	m.caList.Refresh()
 	if len(tree.cas) == 0 && len(tree.pending) == 0 {
 		m.emptyBox.Show()
@@ -161,6 +162,7 @@ func (m *mainView) reloadKeepingSelection() {
 		return func() {
 			if err == nil {
 				m.cas, m.tree = tree.cas, tree
+				m.sizePendingRows()
 				m.caList.Refresh()
 			}
 			m.emptyBox.Hide()

@@ -11,9 +11,10 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"certdesk/core/engine"
+	"certdesk/core/verdict"
 )
 
-// maxDepth bounds the verify depth one can set (OpenSSL's default is 100).
+// maxDepth bounds the verify depth one can set (OpenSSL's own default).
 const maxDepth = 100
 
 // serverTrust is what the test server trusts besides its CA: more CAs,
@@ -70,7 +71,7 @@ func (t *serverTrust) edit() {
 	group := widget.NewCheckGroup(names, nil)
 	group.SetSelected(t.also)
 	depth := widget.NewEntry()
-	depth.SetPlaceHolder("empty: the default (100, as OpenSSL)")
+	depth.SetPlaceHolder(fmt.Sprintf("empty: the default, %d (what the deploy kits write)", verdict.DefaultDepth))
 	if t.depth > 0 {
 		depth.SetText(strconv.Itoa(t.depth))
 	}
@@ -91,7 +92,7 @@ func (t *serverTrust) edit() {
 		f.add("Also trust", scroll, nil, nil)
 	}
 	f.add("Verify depth", depth, depth, checkDepth)
-	f.add("", faint("How many CAs may stand between a person's certificate and the root, as nginx's ssl_verify_depth."), nil, nil)
+	f.add("", faint("How many issuing CAs may stand between a person's certificate and the root, as nginx's ssl_verify_depth: 1 lets in people of a CA right under the root, not deeper."), nil, nil)
 	f.show(520)
 }
 
