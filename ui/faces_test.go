@@ -81,7 +81,7 @@ func facesVault(t *testing.T) (*harness, string, engine.CA, engine.Record) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	alice, err := j.issuePerson(context.Background(), ca, pki.PersonRequest{Name: pki.Name{CommonName: "Alice"}})
+	alice, err := j.issuePersonWith(context.Background(), ca, "", pki.PersonRequest{Name: pki.Name{CommonName: "Alice"}})
 	if err != nil {
 		t.Fatal(err)
 	}

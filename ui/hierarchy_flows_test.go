@@ -405,3 +405,63 @@ func exportPEM(t *testing.T, v *engine.Engine, id int64, path string, chain bool
 		t.Fatal(err)
 	}
 }
+
+// TestServerDialogKeepsInputAndUsage: a bad IP address is told beside its
+// field with what was typed kept; a service certificate for client and
+// server with a URI is issued; a profile can be removed again.
+func TestServerDialogKeepsInputAndUsage(t *testing.T) {
+	dir := t.TempDir()
+	h := newHarness(t, Options{VaultPath: newVaultWithCA(t, dir)})
+	h.app.Start()
+	h.tap("New server")
+	h.sees("New server certificate from Acme", "(no profile)")
+	h.typeInto("e.g. www.example.com", "api.example.com")
+	h.typeInto("optional, e.g. 127.0.0.1", "10.0.0.300")
+	h.typeInto("optional, e.g. spiffe://", "spiffe://example.com/api")
+	h.selectByText("client+server")
+	h.tap("Issue")
+	seesFormError(h, "10.0.0.300")
+	if h.entry("e.g. www.example.com").Text != "api.example.com" {
+		t.Fatal("the form lost the DNS names")
+	}
+	h.typeInto("optional, e.g. 127.0.0.1", "10.0.0.30")
+	h.tap("Issue")
+	h.sees(`Issued "api.example.com"`)
+	h.seesLabel("spiffe://example.com/api", "10.0.0.30")
+	rec, _ := h.app.engine.List(context.Background(), engine.Filter{Search: "api.example.com"})
+	info, err := h.app.engine.Describe(context.Background(), rec[0].ID)
+	if eku := strings.Join(info.ExtKeyUsage, ","); err != nil || eku != "clientAuth,serverAuth" && eku != "serverAuth,clientAuth" {
+		t.Fatalf("usages %q, %v", info.ExtKeyUsage, err)
+	}
+
+	h.menuItem("Issuance profiles")
+	h.tap("Add a profile")
+	h.typeInto("e.g. devices", "short")
+	h.typeInto("optional, e.g. 90", "0")
+	h.tap("Add")
+	seesFormError(h, "whole number of days")
+	h.typeInto("optional, e.g. 90", "7")
+	h.tap("Add")
+	h.seesLabel("short — 7 days")
+	h.tap("Remove")
+	h.sees("No profile yet")
+}
+
+func TestParsePathLenAndDepth(t *testing.T) {
+	for _, c := range []struct {
+		in      string
+		n       int
+		noLimit bool
+		bad     bool
+	}{{"", 0, false, false}, {"0", 0, false, false}, {" 2 ", 2, false, false}, {"none", 0, true, false}, {"-1", 0, false, true}, {"99", 0, false, true}, {"two", 0, false, true}} {
+		n, noLimit, err := parsePathLen(c.in)
+		if n != c.n || noLimit != c.noLimit || (err != nil) != c.bad {
+			t.Errorf("parsePathLen(%q) = %d, %v, %v", c.in, n, noLimit, err)
+		}
+	}
+	for in, bad := range map[string]bool{"": false, "1": false, "100": false, "0": true, "101": true, "x": true} {
+		if err := checkDepth(in); (err != nil) != bad {
+			t.Errorf("checkDepth(%q) = %v", in, err)
+		}
+	}
+}

@@ -46,7 +46,7 @@ func (t *serverTrust) cas(own engine.CA) []engine.CA {
 	return out
 }
 
-// describe says what the running server trusts, in a line.
+// describeTrust says what the running server trusts, in a line.
 func describeTrust(live *liveServer) string {
 	text := fmt.Sprintf("%q", live.ca.Name)
 	for _, ca := range live.also {
