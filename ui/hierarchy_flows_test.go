@@ -339,7 +339,10 @@ func TestHierarchyInTheApp(t *testing.T) {
 	saveShot(t, h, "also-trust.png")
 	h.tap("Apply")
 	h.tap("Start server")
-	h.seesLabel(`trusting "Acme People" and "Acme Services" and "Offline Root"`)
+	h.seesLabel(`trusting "Acme People" and 2 more CAs.`)
+	if got := len(s.live().also); got != 2 {
+		t.Fatalf("the server trusts %d more CAs, want 2", got)
+	}
 	try := func(name, want string) {
 		t.Helper()
 		h.settle()

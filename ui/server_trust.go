@@ -49,8 +49,12 @@ func (t *serverTrust) cas(own engine.CA) []engine.CA {
 // describeTrust says what the running server trusts, in a line.
 func describeTrust(live *liveServer) string {
 	text := fmt.Sprintf("%q", live.ca.Name)
-	for _, ca := range live.also {
-		text += fmt.Sprintf(" and %q", ca.Name)
+	switch len(live.also) {
+	case 0:
+	case 1:
+		text += fmt.Sprintf(" and %q", live.also[0].Name)
+	default:
+		text += fmt.Sprintf(" and %d more CAs", len(live.also)) // named on the Also trust… dialog
 	}
 	if live.depth > 0 {
 		text += fmt.Sprintf(" (verify depth %d)", live.depth)
