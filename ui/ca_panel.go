@@ -16,21 +16,11 @@ import (
 // caPanel is the left side: the CAs and their actions.
 func (m *mainView) caPanel() fyne.CanvasObject {
 	m.caList = widget.NewList(
-		func() int { return len(m.cas) + 1 },
-		func() fyne.CanvasObject {
-			return container.NewBorder(nil, nil, widget.NewIcon(theme.AccountIcon()), nil, widget.NewLabel("CA name placeholder"))
-		},
+		func() int { return len(m.cas) + 1 + len(m.tree.pending) },
+		newCAItem,
 		m.updateCAItem,
 	)
-	m.caList.OnSelected = func(i widget.ListItemID) {
-		if i == 0 {
-			m.caID = 0
-		} else if i-1 < len(m.cas) {
-			m.caID = m.cas[i-1].ID
-		}
-		m.showCAInfo()
-		m.table.reset()
-	}
+	m.caList.OnSelected = m.caSelected
 	m.caInfo = widget.NewLabel("")
 	m.caInfo.Wrapping = fyne.TextWrapWord
 	m.crlInfo = widget.NewLabel("")
@@ -40,43 +30,20 @@ func (m *mainView) caPanel() fyne.CanvasObject {
 	publish := widget.NewButtonWithIcon("Publish CRL…", theme.DocumentSaveIcon(), m.publishCRL)
 	m.publish = publish
 	configure := widget.NewButtonWithIcon("Configure a server…", theme.ComputerIcon(), m.configureServer)
+	m.install = widget.NewButtonWithIcon("Install its certificate…", theme.DocumentIcon(), m.installCACert)
+	m.install.Importance = widget.HighImportance
+	m.install.Hide()
 	var more *widget.Button
 	more = widget.NewButtonWithIcon("More…", theme.MoreVerticalIcon(), func() { m.showMoreMenu(more) })
 	caHeader := widget.NewLabelWithStyle("Certificate authorities", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	return container.NewBorder(caHeader,
-		container.NewVBox(widget.NewSeparator(), m.caInfo, m.crlInfo, publish, configure, container.NewGridWithColumns(2, newCA, importCA), more),
+		container.NewVBox(widget.NewSeparator(), m.caInfo, m.crlInfo, m.install, publish, configure, container.NewGridWithColumns(2, newCA, importCA), more),
 		nil, nil, m.caList)
-}
-
-func (m *mainView) updateCAItem(i widget.ListItemID, o fyne.CanvasObject) {
-	label := o.(*fyne.Container).Objects[0].(*widget.Label)
-	icon := o.(*fyne.Container).Objects[1].(*widget.Icon)
-	if i == 0 {
-		label.SetText("All certificates")
-		icon.SetResource(theme.ListIcon())
-		return
-	}
-	ca := m.cas[i-1]
-	text, res := certinfo.Clean(ca.Name), theme.AccountIcon()
-	if _, ok := lookalikeOf(ca, m.cas); ok {
-		res = theme.WarningIcon() // its name says which; the info below says why
-	} else if ca.TrustOnly() {
-		text += " (trust only)"
-		res = theme.VisibilityIcon()
-	}
-	label.SetText(text)
-	icon.SetResource(res)
 }
 
 // showMoreMenu opens the CA panel's menu of rarer actions below button.
 func (m *mainView) showMoreMenu(button *widget.Button) {
-	menu := fyne.NewMenu("",
-		fyne.NewMenuItem("Trust a CA (certificate only)…", m.trustCA),
-		fyne.NewMenuItem("CA expiry reminder…", m.caReminder),
-		fyne.NewMenuItem("Export as easy-rsa folder…", m.exportEasyRSA),
-		fyne.NewMenuItem("Import easy-rsa / openssl ca folder…", func() { m.importPKI(true) }),
-		fyne.NewMenuItem("Import XCA PEM export…", func() { m.importPKI(false) }),
-	)
+	menu := fyne.NewMenu("", m.moreMenu()...)
 	c := fyne.CurrentApp().Driver().CanvasForObject(button)
 	if c == nil {
 		return
@@ -85,9 +52,29 @@ func (m *mainView) showMoreMenu(button *widget.Button) {
 	widget.ShowPopUpMenuAtPosition(menu, c, pos.Add(fyne.NewPos(0, button.Size().Height)))
 }
 
+// moreMenu are the CA panel's rarer actions.
+func (m *mainView) moreMenu() []*fyne.MenuItem {
+	return []*fyne.MenuItem{
+		fyne.NewMenuItem("New issuing CA under the selected CA…", m.createIntermediate),
+		fyne.NewMenuItem("Request a CA from an offline root…", m.requestCA),
+		fyne.NewMenuItem("Install the signed certificate of a waiting CA…", m.installCACert),
+		fyne.NewMenuItem("Sign an intermediate CA from a CSR…", m.signIntermediate),
+		fyne.NewMenuItem("Issuance profiles…", m.showProfiles),
+		fyne.NewMenuItemSeparator(),
+		fyne.NewMenuItem("Trust a CA (certificate only)…", m.trustCA),
+		fyne.NewMenuItem("CA expiry reminder…", m.caReminder),
+		fyne.NewMenuItem("Export as easy-rsa folder…", m.exportEasyRSA),
+		fyne.NewMenuItem("Import easy-rsa / openssl ca folder…", func() { m.importPKI(true) }),
+		fyne.NewMenuItem("Import XCA PEM export…", func() { m.importPKI(false) }),
+	}
+}
+
 // showCAInfo describes the selected CA and its CRL; the count of what it
 // issued is read in the background.
 func (m *mainView) showCAInfo() {
+	if m.showPendingInfo() {
+		return
+	}
 	ca, ok := m.currentCA()
 	m.table.canIssue(!ok || !ca.TrustOnly())
 	if !ok || m.caID == 0 && len(m.cas) != 1 {
@@ -103,11 +90,11 @@ func (m *mainView) showCAInfo() {
 	m.showCRL(ca, 0)
 	j := m.app.jobs()
 	m.app.run.Run(func() func() {
-		n, err := j.issuedCount(ca.ID)
+		n, err := j.issuedBy(ca)
 		stale, staleErr := j.revokedSinceCRL(ca)
 		return func() {
 			if cur, ok := m.currentCA(); err == nil && ok && cur.ID == ca.ID {
-				m.caInfo.SetText(caInfoText(ca, m.cas, n))
+				m.caInfo.SetText(caInfoText(ca, m.cas, n) + m.hierarchyText(ca))
 				if staleErr == nil {
 					m.showCRL(ca, stale)
 				}

@@ -113,7 +113,12 @@ func (d *detailPane) form(r engine.Record, detail certDetail, now time.Time) fyn
 	row("E-mail", strings.Join(info.Emails, ", "))
 	row("DNS names", strings.Join(info.DNSNames, ", "))
 	row("IP addresses", strings.Join(info.IPAddresses, ", "))
+	row("URIs", strings.Join(info.URIs, ", "))
 	row("Made for", madeFor(info))
+	if info.IsCA {
+		row("Path length", caPathLen(info))
+		row("Name constraints", strings.Join(info.NameConstraints, "\n"))
+	}
 	if len(detail.chain) > 0 {
 		row("Chain", info.CommonName+" ← "+strings.Join(detail.chain, " ← "))
 	}

@@ -23,10 +23,13 @@ func (m *mainView) createCA() {
 	name.SetPlaceHolder("e.g. Acme Clients CA")
 	org.SetPlaceHolder("optional, e.g. Acme Ltd")
 	days, key := daysEntry(pki.DefaultCADays), keyTypeSelect()
+	pathLen := widget.NewEntry()
+	pathLen.SetPlaceHolder("0; 1 lets issuing CAs stand under it")
 	fields := &caFields{}
 	f := newFieldForm("Create a CA", "Create", func(f *fieldForm) {
 		n := strings.TrimSpace(name.Text)
 		req := pki.CARequest{Name: pki.Name{CommonName: n, Organization: strings.TrimSpace(org.Text)}, KeyType: pki.KeyType(key.Selected), Validity: pki.Validity{Days: atoi(days.Text)}}
+		req.PathLen, req.NoPathLimit, _ = parsePathLen(pathLen.Text)
 		m.caWork(f, fields, "Creating the CA "+n+"…", func(j jobs) (engine.CA, []string, error) {
 			ca, err := j.createCA(n, req)
 			return ca, nil, err
@@ -36,6 +39,7 @@ func (m *mainView) createCA() {
 	f.add("Organization", org, org, nil)
 	f.add("Days", days, days, days.Validator)
 	f.add("Key", key, nil, nil)
+	f.add("CA levels below", pathLen, pathLen, checkPathLen)
 	f.show(460)
 	m.app.win.Canvas().Focus(name)
 }

@@ -63,32 +63,51 @@ func (m *mainView) caForAction() (engine.CA, bool) {
 	return ca, true
 }
 
-// issuePerson asks for a person's name, e-mail, days and key type; the
-// form keeps what was typed until the certificate is issued.
+// issuePerson asks for a person's (or a device's) name, e-mail and
+// other names, subject, usage, days and key, the CA's default profile
+// chosen; the form keeps what was typed until the certificate is issued.
 func (m *mainView) issuePerson() {
 	ca, ok := m.caForAction()
 	if !ok {
 		return
 	}
-	name, email, org := widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
-	name.SetPlaceHolder("e.g. Alice Example")
-	email.SetPlaceHolder("optional, e.g. alice@example.com")
-	org.SetPlaceHolder("optional, e.g. Acme Ltd")
-	days, key := daysEntry(pki.DefaultLeafDays), keyTypeSelect()
-	f := newFieldForm("New person certificate from "+ca.Name, "Issue", func(f *fieldForm) {
-		req := pki.PersonRequest{Name: pki.Name{CommonName: strings.TrimSpace(name.Text), Organization: strings.TrimSpace(org.Text)},
-			Emails: splitEmails(email.Text), KeyType: pki.KeyType(key.Selected), Validity: pki.Validity{Days: atoi(days.Text)}}
-		m.longWorkIn(f, "Issuing a certificate for "+req.Name.CommonName+"…", func(ctx context.Context, j jobs) (engine.Record, error) {
-			return j.issuePerson(ctx, ca, req)
-		})
-	}, m.app.win)
-	f.add("Name", name, name, required("a person certificate needs the person's name"))
-	f.add("E-mail", email, email, func(s string) error { return pki.CheckEmails(splitEmails(s)) })
-	f.add("Organization", org, org, nil)
-	f.add("Days", days, days, days.Validator)
-	f.add("Key", key, nil, nil)
-	f.show(480)
-	m.app.win.Canvas().Focus(name)
+	m.withProfiles(ca, func(choice profileChoice) {
+		name, email := widget.NewEntry(), widget.NewEntry()
+		name.SetPlaceHolder("e.g. Alice Example")
+		email.SetPlaceHolder("optional, e.g. alice@example.com")
+		l := newLeafForm(choice, pki.Usages)
+		f := newFieldForm("New person certificate from "+ca.Name, "Issue", func(f *fieldForm) {
+			req, profile := l.person(name.Text, email.Text), l.profileName()
+			m.longWorkIn(f, "Issuing a certificate for "+req.Name.CommonName+"…", func(ctx context.Context, j jobs) (engine.Record, error) {
+				return j.issuePersonWith(ctx, ca, profile, req)
+			})
+		}, m.app.win)
+		f.add("Profile", l.profile, nil, nil)
+		f.add("Name", name, name, required("a person certificate needs the person's name"))
+		f.add("E-mail", email, email, func(s string) error { return pki.CheckEmails(splitEmails(s)) })
+		l.addSubject(f)
+		l.addURIs(f)
+		l.addDevice(f, "optional, for a device: e.g. sensor-7.acme.example", "optional, for a device: e.g. 10.0.0.7")
+		l.addRest(f)
+		f.show(560)
+		m.app.win.Canvas().Focus(name)
+	})
+}
+
+// withProfiles reads the profiles and the CA's default in the background,
+// then calls show with them.
+func (m *mainView) withProfiles(ca engine.CA, show func(profileChoice)) {
+	j := m.app.jobs()
+	m.app.run.Run(func() func() {
+		choice, err := j.profilesFor(ca)
+		return func() {
+			if err != nil {
+				m.app.showError("Reading the issuance profiles", err)
+				return
+			}
+			show(choice)
+		}
+	})
 }
 
 // splitEmails splits a list of e-mail addresses at commas, semicolons and
@@ -104,38 +123,28 @@ func splitEmails(s string) []string {
 	return out
 }
 
-// issueServer asks for DNS names, IP addresses, days and key type.
+// issueServer asks for a server's names, subject, usage, days and key.
 func (m *mainView) issueServer() {
 	ca, ok := m.caForAction()
 	if !ok {
 		return
 	}
-	dns := widget.NewEntry()
-	dns.SetPlaceHolder("e.g. www.example.com, api.example.com")
-	ips := widget.NewEntry()
-	ips.SetPlaceHolder("optional, e.g. 127.0.0.1, ::1")
-	days := daysEntry(pki.DefaultLeafDays)
-	key := keyTypeSelect()
-	items := []*widget.FormItem{
-		widget.NewFormItem("DNS names", dns), widget.NewFormItem("IP addresses", ips),
-		widget.NewFormItem("Days", days), widget.NewFormItem("Key", key),
-	}
-	d := dialog.NewForm("New server certificate from "+ca.Name, "Issue", "Cancel", items, func(ok bool) {
-		if !ok {
-			return
-		}
-		ipAddrs, err := pki.ParseIPs(splitList(ips.Text))
-		if err != nil {
-			m.app.showError("The server certificate was not issued", err)
-			return
-		}
-		req := pki.ServerRequest{DNSNames: splitList(dns.Text), IPAddresses: ipAddrs, KeyType: pki.KeyType(key.Selected), Validity: pki.Validity{Days: atoi(days.Text)}}
-		m.longWork("Issuing a server certificate…", func(ctx context.Context, j jobs) (engine.Record, error) {
-			return j.issueServer(ctx, ca, req)
-		})
-	}, m.app.win)
-	d.Resize(fyne.NewSize(480, d.MinSize().Height))
-	d.Show()
+	m.withProfiles(ca, func(choice profileChoice) {
+		l := newLeafForm(choice, []pki.Usage{pki.ServerUsage, pki.ClientServerUsage})
+		f := newFieldForm("New server certificate from "+ca.Name, "Issue", func(f *fieldForm) {
+			req, profile := l.server(), l.profileName()
+			m.longWorkIn(f, "Issuing a server certificate…", func(ctx context.Context, j jobs) (engine.Record, error) {
+				return j.issueServerWith(ctx, ca, profile, req)
+			})
+		}, m.app.win)
+		f.add("Profile", l.profile, nil, nil)
+		l.addDevice(f, "e.g. www.example.com, api.example.com", "optional, e.g. 127.0.0.1, ::1")
+		l.addURIs(f)
+		l.addSubject(f)
+		l.addRest(f)
+		f.show(560)
+		m.app.win.Canvas().Focus(l.dns)
+	})
 }
 
 // signCSR reads a CSR file in the background, shows what it asks for,

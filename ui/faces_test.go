@@ -81,7 +81,7 @@ func facesVault(t *testing.T) (*harness, string, engine.CA, engine.Record) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	alice, err := j.issuePerson(context.Background(), ca, pki.PersonRequest{Name: pki.Name{CommonName: "Alice"}})
+	alice, err := j.issuePersonWith(context.Background(), ca, "", pki.PersonRequest{Name: pki.Name{CommonName: "Alice"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,7 +101,7 @@ func TestFacesAgreeOnTry(t *testing.T) {
 		{"a look-alike", tryLookalike, []string{"--lookalike", "--ca", "Acme"}},
 	}
 	for _, mode := range mtls.Modes {
-		live, err := j.startServer(ca, "127.0.0.1:0", mode)
+		live, err := j.startServer(engine.ServerOptions{CA: ca, Addr: "127.0.0.1:0", Mode: mode})
 		if err != nil {
 			t.Fatal(err)
 		}

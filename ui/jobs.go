@@ -105,12 +105,6 @@ func buildDemo(ctx context.Context, path string) (*engine.Engine, engine.Demo, e
 // cas reads the vault's CAs.
 func (j jobs) cas() ([]engine.CA, error) { return j.v.CAs(j.ctx) }
 
-// issuedCount counts what a CA issued (its own certificate excluded).
-func (j jobs) issuedCount(caID int64) (int, error) {
-	n, err := j.v.Count(j.ctx, engine.Filter{CAID: caID})
-	return n - 1, err
-}
-
 // revokedSinceCRL counts the CA's certificates revoked after its last
 // CRL was signed: a published CRL that does not list them is out of date.
 func (j jobs) revokedSinceCRL(ca engine.CA) (int, error) {

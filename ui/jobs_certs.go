@@ -58,16 +58,6 @@ func (j jobs) publishCRL(ca engine.CA, path string) (crl engine.CRL, signed bool
 	return crl, crl.Number != 0, err
 }
 
-// issuePerson issues a person certificate.
-func (j jobs) issuePerson(ctx context.Context, ca engine.CA, req pki.PersonRequest) (engine.Record, error) {
-	return j.v.IssuePerson(ctx, ca, req)
-}
-
-// issueServer issues a server certificate.
-func (j jobs) issueServer(ctx context.Context, ca engine.CA, req pki.ServerRequest) (engine.Record, error) {
-	return j.v.IssueServer(ctx, ca, req)
-}
-
 // signCSR signs a request with a profile.
 func (j jobs) signCSR(ctx context.Context, ca engine.CA, req engine.Request, p pki.CSRProfile, days int) (engine.Record, error) {
 	return j.v.SignRequest(ctx, ca, req.Data, p, pki.Validity{Days: days})

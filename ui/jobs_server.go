@@ -2,7 +2,6 @@ package ui
 
 import (
 	"certdesk/core/engine"
-	"certdesk/core/mtls"
 	"certdesk/core/scratch"
 )
 
@@ -10,23 +9,26 @@ import (
 type liveServer struct {
 	server *engine.TestServer
 	ca     engine.CA
+	also   []engine.CA  // more CAs trusted
+	depth  int          // the verify depth, 0 for the default
 	files  *scratch.Dir // the private folder of the try-it files
 }
 
-// startServer issues (or reuses) the test server's certificate, decrypts
-// its key, builds the trust for ca and starts listening on addr; the
-// server follows the vault's changes by itself.
-func (j jobs) startServer(ca engine.CA, addr string, mode mtls.Mode) (*liveServer, error) {
+// startServer issues (or reuses) the test server's certificate from
+// opts.CA, decrypts its key, builds the trust for opts.CA and the CAs of
+// opts.AlsoTrust and starts listening on opts.Addr; the server follows
+// the vault's changes by itself.
+func (j jobs) startServer(opts engine.ServerOptions) (*liveServer, error) {
 	files, err := makeTryFolder()
 	if err != nil {
 		return nil, err
 	}
-	server, err := j.v.StartTestServer(j.ctx, engine.ServerOptions{CA: ca, Addr: addr, Mode: mode})
+	server, err := j.v.StartTestServer(j.ctx, opts)
 	if err != nil {
 		removeTryFolder(files)
 		return nil, err
 	}
-	return &liveServer{server: server, ca: ca, files: files}, nil
+	return &liveServer{server: server, ca: opts.CA, also: opts.AlsoTrust, depth: opts.Depth, files: files}, nil
 }
 
 // stopServer closes the server (it waits for its connections) and removes

@@ -26,13 +26,16 @@ type mainView struct {
 	tabs     *container.AppTabs
 	tabItems map[tab]*container.TabItem
 
-	cas      []engine.CA
-	caList   *widget.List
-	caID     int64 // selected CA, 0 for all
-	caInfo   *widget.Label
-	crlInfo  *widget.Label
-	publish  *widget.Button
-	emptyBox *fyne.Container
+	cas        []engine.CA
+	tree       caTree // cas with their place in the hierarchy, and pending CAs
+	pendingSel string // the pending CA selected in the list, "" for none
+	caList     *widget.List
+	caID       int64 // selected CA, 0 for all
+	caInfo     *widget.Label
+	crlInfo    *widget.Label
+	publish    *widget.Button
+	install    *widget.Button // shown when a pending CA is selected
+	emptyBox   *fyne.Container
 
 	status *widget.Label
 	table  *certTable
@@ -87,13 +90,13 @@ func (m *mainView) reload() { m.reloadThen(nil) }
 func (m *mainView) reloadThen(then func()) {
 	j := m.app.jobs()
 	m.app.run.Run(func() func() {
-		cas, err := j.cas()
+		tree, err := j.caTree()
 		return func() {
 			if err != nil {
 				m.app.showError("Reading the CAs", err)
 				return
 			}
-			m.showCAs(cas)
+			m.showCAs(tree)
 			if then != nil {
 				then()
 			}
@@ -103,10 +106,11 @@ func (m *mainView) reloadThen(then func()) {
 
 // showCAs shows a fresh list of CAs, the empty state when there is none,
 // and refreshes the views that depend on them.
-func (m *mainView) showCAs(cas []engine.CA) {
-	m.cas = cas
+func (m *mainView) showCAs(tree caTree) {
+	m.cas, m.tree = tree.cas, tree
+	m.sizePendingRows()
 	m.caList.Refresh()
-	if len(cas) == 0 {
+	if len(tree.cas) == 0 && len(tree.pending) == 0 {
 		m.emptyBox.Show()
 		m.table.content.Hide()
 	} else {
@@ -122,6 +126,7 @@ func (m *mainView) showCAs(cas []engine.CA) {
 func (m *mainView) selectCA(id int64) {
 	for i, ca := range m.cas {
 		if ca.ID == id {
+			m.caList.Unselect(i + 1) // the row may hold another CA than when selected (a pending one installed)
 			m.caList.Select(i + 1)
 			return
 		}
@@ -153,10 +158,11 @@ func (m *mainView) certificateChanged(id int64) {
 func (m *mainView) reloadKeepingSelection() {
 	j := m.app.jobs()
 	m.app.run.Run(func() func() {
-		cas, err := j.cas()
+		tree, err := j.caTree()
 		return func() {
 			if err == nil {
-				m.cas = cas
+				m.cas, m.tree = tree.cas, tree
+				m.sizePendingRows()
 				m.caList.Refresh()
 			}
 			m.emptyBox.Hide()

@@ -39,6 +39,7 @@ type serverLifecycle struct {
 	startStop *widget.Button
 	browser   *widget.Button
 	state     *widget.Label
+	trust     *serverTrust // the CAs trusted besides, and the depth
 
 	live     *liveServer // nil when stopped
 	starting bool
@@ -66,10 +67,11 @@ func newServerLifecycle(s *serverTab) *serverLifecycle {
 	l.startStop.Importance = widget.HighImportance
 	l.browser = widget.NewButtonWithIcon("Open in browser", theme.ComputerIcon(), l.openBrowser)
 	l.browser.Disable()
+	l.trust = newServerTrust(l)
 	l.state = widget.NewLabel(stoppedText)
 	l.state.Truncation = fyne.TextTruncateEllipsis
 	controls := widget.NewForm(
-		widget.NewFormItem("Trust CA", l.caSelect),
+		widget.NewFormItem("Trust CA", container.NewBorder(nil, nil, nil, l.trust.button, l.caSelect)),
 		widget.NewFormItem("Mode", l.mode),
 		widget.NewFormItem("", l.modeHelp),
 		widget.NewFormItem("Address", container.NewVBox(l.addr, l.addrError)),
@@ -145,9 +147,10 @@ func (l *serverLifecycle) startFor(ca engine.CA) {
 	l.starting = true
 	l.startStop.Disable()
 	l.state.SetText(fmt.Sprintf("Starting, trusting %q…", ca.Name))
-	j, addr, mode := l.s.m.app.jobs(), strings.TrimSpace(l.addr.Text), modeOf(l.mode.Selected)
+	j := l.s.m.app.jobs()
+	opts := engine.ServerOptions{CA: ca, AlsoTrust: l.trust.cas(ca), Depth: l.trust.depth, Addr: strings.TrimSpace(l.addr.Text), Mode: modeOf(l.mode.Selected)}
 	l.s.m.app.run.Run(func() func() {
-		live, err := j.startServer(ca, addr, mode)
+		live, err := j.startServer(opts)
 		return func() { l.started(live, err) }
 	})
 }
@@ -173,7 +176,7 @@ func (l *serverLifecycle) started(live *liveServer, err error) {
 	sub, _ := live.server.Events().Subscribe(maxShownEvents)
 	go l.s.events.batch.pump(ctx, sub, l.s.m.app.run, l.s.events.flush)
 	l.showRunning(true)
-	l.state.SetText(fmt.Sprintf("Serving %s, trusting %q.\nNo connection yet: try one below.", live.server.URL(), live.ca.Name))
+	l.state.SetText(fmt.Sprintf("Serving %s, trusting %s.\nNo connection yet: try one below.", live.server.URL(), describeTrust(live)))
 	if w := live.server.Exposure(); w != "" {
 		l.s.m.app.showWarning("The test server is reachable from other machines",
 			fmt.Sprintf("Warning: %s Set the Address to 127.0.0.1:%d to keep it on this machine.", w, live.server.Addr().(*net.TCPAddr).Port))
@@ -228,7 +231,7 @@ func (l *serverLifecycle) showCount(dropped uint64) {
 	if l.live == nil {
 		return
 	}
-	msg := fmt.Sprintf("Serving %s, trusting %q.\n%d connection(s) so far.", l.live.server.URL(), l.live.ca.Name, l.live.server.Events().Published())
+	msg := fmt.Sprintf("Serving %s, trusting %s.\n%d connection(s) so far.", l.live.server.URL(), describeTrust(l.live), l.live.server.Events().Published())
 	if dropped > 0 {
 		msg += fmt.Sprintf(" %d not shown (too fast to draw).", dropped)
 	}

@@ -27,8 +27,11 @@ type ServerOptions struct {
 	// AlsoTrust are more CAs whose people the server lets in (trust-only
 	// CAs among them).
 	AlsoTrust []CA
-	Addr      string    // default mtls.DefaultAddr
-	Mode      mtls.Mode // default explain
+	// Depth is the verify depth, as nginx's ssl_verify_depth (0: the
+	// judge's default).
+	Depth int
+	Addr  string    // default mtls.DefaultAddr
+	Mode  mtls.Mode // default explain
 	// OnReloadError hears of failures to reload the trust (the old trust
 	// stays in force); nil ignores them.
 	OnReloadError func(error)
@@ -56,7 +59,7 @@ func (e *Engine) StartTestServer(ctx context.Context, opts ServerOptions) (*Test
 	if err != nil {
 		return nil, err
 	}
-	source := e.TrustSource(append([]CA{opts.CA}, opts.AlsoTrust...)...)
+	source := e.TrustSource(append([]CA{opts.CA}, opts.AlsoTrust...)...).WithDepth(opts.Depth)
 	trust, err := source.Trust(ctx)
 	if err != nil {
 		return nil, err

@@ -81,6 +81,7 @@ func trustFrom(snap vault.Snapshot, only []CA) (*verdict.Trust, error) {
 type TrustSource struct {
 	store storeRevocations
 	cas   []CA
+	depth int // 0: the judge's default
 
 	mu      sync.Mutex
 	last    *verdict.Trust
@@ -89,6 +90,13 @@ type TrustSource struct {
 
 // TrustSource follows the trust of the CAs given (none: every CA).
 func (e *Engine) TrustSource(cas ...CA) *TrustSource { return &TrustSource{store: e.store, cas: cas} }
+
+// WithDepth makes the source's trust use a verify depth (nginx's
+// ssl_verify_depth); 0 keeps the judge's default. Call it before Trust.
+func (s *TrustSource) WithDepth(depth int) *TrustSource {
+	s.depth = depth
+	return s
+}
 
 // Stamp changes whenever the vault does.
 func (s *TrustSource) Stamp(ctx context.Context) (string, error) {
@@ -124,6 +132,9 @@ func (s *TrustSource) Trust(ctx context.Context) (*verdict.Trust, error) {
 	t, err := trustFrom(snap, s.cas)
 	if err != nil {
 		return nil, err
+	}
+	if s.depth > 0 {
+		t = t.WithDepth(s.depth)
 	}
 	s.last, s.through = t, snap.Through
 	return t, nil
