@@ -15,13 +15,15 @@ import (
 
 	"certdesk/core/engine"
 	"certdesk/core/mtls"
+	"certdesk/core/verdict"
 )
 
 func (c *cli) serveCommand() *cobra.Command {
 	var caName, addr, modeName string
 	var alsoTrust []string
+	var depth int
 	cmd := &cobra.Command{
-		Use:   "serve [--ca NAME] [--trust CA]... [--addr HOST:PORT] [--mode explain|strict|optional]",
+		Use:   "serve [--ca NAME] [--trust CA]... [--depth N] [--addr HOST:PORT] [--mode explain|strict|optional]",
 		Short: "Run the local mTLS test server and print every connection's verdict (Ctrl-C stops)",
 		Args:  exactArgs(0, "no arguments (use flags)"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -29,8 +31,11 @@ func (c *cli) serveCommand() *cobra.Command {
 			if err != nil {
 				return usageError{err}
 			}
+			if depth < 0 || depth > 100 {
+				return usageError{fmt.Errorf("--depth %d is out of range: give 1 to 100 (0: the default, %d)", depth, verdict.DefaultDepth)}
+			}
 			return c.withCA(caName, func(v *engine.Engine, ca engine.CA) error {
-				return c.serve(v, engine.ServerOptions{CA: ca, Addr: addr, Mode: mode}, alsoTrust)
+				return c.serve(v, engine.ServerOptions{CA: ca, Addr: addr, Mode: mode, Depth: depth}, alsoTrust)
 			})
 		},
 	}
@@ -38,6 +43,7 @@ func (c *cli) serveCommand() *cobra.Command {
 	cmd.Flags().StringSliceVar(&alsoTrust, "trust", nil, "trust this CA's people too (repeatable; trust-only CAs included)")
 	cmd.Flags().StringVar(&addr, "addr", mtls.DefaultAddr, "address to listen on")
 	cmd.Flags().StringVar(&modeName, "mode", "explain", "explain, strict or optional")
+	cmd.Flags().IntVar(&depth, "depth", 0, "verify depth: CAs allowed between a person's certificate and the root (nginx's ssl_verify_depth; 0: the default)")
 	return cmd
 }
 

@@ -222,3 +222,27 @@ func TestTrustSelfSignedClient(t *testing.T) {
 		}
 	}
 }
+
+// TestServeDepth: a person two issuing CAs below the root is let in at the
+// default depth and refused by serve --depth 1, as nginx's
+// ssl_verify_depth 1 would.
+func TestServeDepth(t *testing.T) {
+	t.Parallel()
+	s := newSession(t)
+	s.ok("init")
+	s.ok("ca", "create", "Root", "--path-len", "2")
+	s.ok("ca", "create", "Mid", "--parent", "Root", "--path-len", "1")
+	s.ok("ca", "create", "Low", "--parent", "Mid")
+	s.ok("issue", "--ca", "Low", "--cn", "Tess")
+	for _, tt := range []struct {
+		depth    string
+		wantCode int
+		want     string
+	}{{"0", 0, "verdict ok"}, {"1", 3, "chain_too_long"}} {
+		addr := startServe(t, s, "--ca", "Root", "--depth", tt.depth).addr
+		out, _, code := s.run("try", "--as", "Tess", "--addr", addr)
+		if code != tt.wantCode || !strings.Contains(out, tt.want) {
+			t.Errorf("--depth %s: exit %d %q, want exit %d with %q", tt.depth, code, out, tt.wantCode, tt.want)
+		}
+	}
+}
