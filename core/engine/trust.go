@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sync"
 
+	"certdesk/core/pki"
 	"certdesk/core/vault"
 	"certdesk/core/verdict"
 )
@@ -39,6 +40,11 @@ func trustFrom(snap vault.Snapshot, only []CA) (*verdict.Trust, error) {
 		for ok := true; ok && !inStore[a.CA.ID]; a, ok = byID[parentID(a.CA)] {
 			inStore[a.CA.ID] = true
 			store = append(store, a.Cert)
+			if _, inVault := byID[parentID(a.CA)]; !inVault {
+				// Its issuers are not CAs of the vault (an offline root):
+				// the chain it was installed with stands for them.
+				store = append(store, outsideIssuers(a.CA)...)
+			}
 		}
 	}
 	for _, ca := range only {
@@ -170,4 +176,17 @@ func below(a vault.Anchor, wanted map[int64]bool, byID map[int64]vault.Anchor) b
 		seen[p] = true
 	}
 	return false
+}
+
+// outsideIssuers are the certificates a CA was imported or installed with,
+// above it, when its issuers are not CAs of the vault.
+func outsideIssuers(ca CA) []*x509.Certificate {
+	if ca.ChainPEM == "" {
+		return nil
+	}
+	certs, err := pki.ParseCertificates([]byte(ca.ChainPEM))
+	if err != nil {
+		return nil // stored by the vault itself, checked there; a damaged chain just adds nothing
+	}
+	return certs
 }
