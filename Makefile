@@ -12,7 +12,7 @@ VAULT     ?= $(HOME)/.config/certdesk/vault.db
 # packages can provide one (keytool from any JRE, nginx from any flavour).
 APP_PKGS  := libgl1-mesa-dev xorg-dev libgtk-3-dev
 APP_CMDS  := gcc:gcc pkg-config:pkg-config
-TEST_PKGS := easy-rsa python3-icalendar
+TEST_PKGS := easy-rsa python3-icalendar postgresql
 TEST_CMDS := $(APP_CMDS) openssl:openssl curl:curl nginx:nginx-light pk12util:libnss3-tools \
 	keytool:default-jre-headless python3:python3 Xvfb:xvfb xdotool:xdotool import:imagemagick xauth:xauth \
 	apache2:apache2 haproxy:haproxy caddy:caddy gunicorn:gunicorn chromium:chromium certutil:libnss3-tools

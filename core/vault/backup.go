@@ -25,6 +25,9 @@ func (v *Vault) Check(ctx context.Context) error {
 // under the passphrase, to path (created 0600, never over an existing file).
 // It is safe while other processes use the vault.
 func (v *Vault) Backup(ctx context.Context, path string) error {
+	if v.onServer() {
+		return fmt.Errorf("%w: backups of a team vault are not built yet; use pg_dump of the database", errors.ErrUnsupported)
+	}
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
 	if err != nil {
 		if errors.Is(err, os.ErrExist) {

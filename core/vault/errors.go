@@ -3,6 +3,7 @@ package vault
 import (
 	"errors"
 	"fmt"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
@@ -50,9 +51,14 @@ func tampered(record, problem string, args ...any) error {
 	return &IntegrityError{Record: record, Problem: fmt.Sprintf(problem, args...)}
 }
 
-// isUniqueViolation reports whether err is SQLite's UNIQUE or PRIMARY KEY
-// constraint failure, by its extended result code.
+// isUniqueViolation reports whether err is a UNIQUE or PRIMARY KEY
+// constraint failure, by SQLite's extended result code or PostgreSQL's
+// SQLSTATE (23505).
 func isUniqueViolation(err error) bool {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return pe.Code == "23505"
+	}
 	var se *sqlite.Error
 	if !errors.As(err, &se) {
 		return false

@@ -16,6 +16,9 @@ import (
 // to the file (or a backup of it) would.
 func rawDB(t *testing.T, path string) *sql.DB {
 	t.Helper()
+	if IsURL(path) {
+		return rawPG(t, path)
+	}
 	db, err := sql.Open("sqlite", "file:"+path)
 	if err != nil {
 		t.Fatal(err)
