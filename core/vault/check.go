@@ -127,6 +127,10 @@ func (v *Vault) CheckAll(ctx context.Context, opts CheckOptions) (CheckReport, e
 }
 
 func (v *Vault) checkKeyMaterial(ctx context.Context, r *CheckReport) {
+	if v.onServer() {
+		v.checkSlots(ctx, r)
+		return
+	}
 	m, err := v.meta(ctx)
 	if err != nil {
 		r.add("key", v.readError("reading vault settings", err))

@@ -18,6 +18,7 @@ var (
 	ErrExists          = errors.New("already exists")
 	ErrNewerSchema     = errors.New("the vault was written by a newer Certdesk")
 	ErrNoVault         = errors.New("no vault there")
+	ErrNoSlot          = errors.New("you have no slot in this team vault")
 
 	// ErrTampered is matched by every *IntegrityError: a record no longer
 	// matches its fingerprint, its MAC or the audit chain.

@@ -13,7 +13,7 @@ import (
 
 func newProtected(t *testing.T, pass string) (*Vault, CA, Record) {
 	t.Helper()
-	v, err := Create(testVaultPath(t, "v.db"), []byte(pass), CreateOptions{})
+	v, err := Create(filepath.Join(t.TempDir(), "v.db"), []byte(pass), CreateOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

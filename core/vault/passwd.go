@@ -17,6 +17,12 @@ var failPoint func(stage string) error
 // new one. The vault must be unlocked; the new passphrase must pass
 // CheckPassphrase. An insecure vault has no passphrase to change.
 func (v *Vault) ChangePassphrase(ctx context.Context, newPassphrase []byte) error {
+	if v.onServer() && !v.insecure {
+		if err := CheckPassphrase(newPassphrase); err != nil {
+			return err
+		}
+		return v.changeSlotPassphrase(ctx, newPassphrase)
+	}
 	vk, err := v.key()
 	if err != nil {
 		return err
@@ -27,11 +33,7 @@ func (v *Vault) ChangePassphrase(ctx context.Context, newPassphrase []byte) erro
 	if err := CheckPassphrase(newPassphrase); err != nil {
 		return err
 	}
-	params, err := newKDFParams(false)
-	if err != nil {
-		return err
-	}
-	kek, err := params.derive(newPassphrase)
+	params, kek, err := newKEK(newPassphrase, false)
 	if err != nil {
 		return err
 	}
@@ -64,8 +66,10 @@ func hit(stage string) error {
 // passphrase, all in one transaction. passphrase must be the vault's
 // (nil for an insecure vault): it wraps the new key.
 func (v *Vault) Rekey(ctx context.Context, passphrase []byte) (int, error) {
-	oldKey, err := v.key()
-	if err != nil {
+	if v.onServer() {
+		return v.rekeyTeam(ctx)
+	}
+	if _, err := v.key(); err != nil {
 		return 0, err
 	}
 	if err := v.writable(ctx); err != nil {
@@ -93,6 +97,30 @@ func (v *Vault) Rekey(ctx context.Context, passphrase []byte) (int, error) {
 	if _, err := open(kek, wrapped, vaultKeyAADSealed); err != nil {
 		return 0, ErrWrongPassphrase
 	}
+	return v.rotate(ctx, nil, func(tx *sql.Tx, newKey []byte) error {
+		meta, err := wrappedKeyMeta(params, kek, newKey)
+		if err != nil {
+			return err
+		}
+		for k, val := range meta {
+			if err := setMeta(tx, k, val); err != nil {
+				return err
+			}
+		}
+		return nil
+	}, "vault.rekey", "new vault key")
+}
+
+// rotate draws a new vault key and, in one transaction, runs before,
+// re-seals every private key under the new key, recomputes every MAC and
+// audit link, lets wrap store the new key (under the passphrase, or in the
+// admins' slots) and records action. It refuses a vault that fails its
+// checks. Nothing changes unless all of it commits.
+func (v *Vault) rotate(ctx context.Context, before func(tx *sql.Tx) error, wrap func(tx *sql.Tx, newKey []byte) error, action, detail string) (int, error) {
+	oldKey, err := v.key()
+	if err != nil {
+		return 0, err
+	}
 	if err := v.verifyAllBeforeRekey(ctx); err != nil {
 		return 0, err
 	}
@@ -104,15 +132,16 @@ func (v *Vault) Rekey(ctx context.Context, passphrase []byte) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	meta, err := wrappedKeyMeta(params, kek, newKey)
-	if err != nil {
-		return 0, err
-	}
 	tx, err := v.db.BeginTx(ctx, nil)
 	if err != nil {
 		return 0, fmt.Errorf("starting a vault transaction: %w", err)
 	}
 	defer tx.Rollback()
+	if before != nil {
+		if err := before(tx); err != nil {
+			return 0, err
+		}
+	}
 	n, err := resealKeys(ctx, tx, oldKey, newKey)
 	if err != nil {
 		return 0, err
@@ -120,16 +149,14 @@ func (v *Vault) Rekey(ctx context.Context, passphrase []byte) (int, error) {
 	if err := v.sealAll(ctx, tx, newMAC); err != nil {
 		return 0, err
 	}
-	for k, val := range meta {
-		if err := setMeta(tx, k, val); err != nil {
-			return 0, err
-		}
+	if err := wrap(tx, newKey); err != nil {
+		return 0, err
 	}
 	v.mu.Lock()
 	saved := v.macKey
 	v.macKey = newMAC
 	v.mu.Unlock()
-	err = v.audit(tx, "vault.rekey", 0, 0, fmt.Sprintf("new vault key; %d private keys re-sealed", n))
+	err = v.audit(tx, action, 0, 0, fmt.Sprintf("%s; %d private keys re-sealed", detail, n))
 	if err == nil {
 		err = hit("rekey")
 	}

@@ -2,6 +2,7 @@ package vault
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"time"
 )
@@ -29,7 +30,10 @@ func createOnServer(url string, passphrase []byte, opts CreateOptions) (*Vault, 
 		v.db.Close()
 		return nil, err
 	}
-	if err := v.initialise(passphrase, opts); err != nil {
+	if err = v.initialise(passphrase, opts); err == nil {
+		err = v.becomeTeam(ctx, passphrase)
+	}
+	if err != nil {
 		v.db.ExecContext(ctx, `DROP SCHEMA IF EXISTS `+pgSchema+` CASCADE`)
 		v.Close()
 		return nil, err
@@ -63,4 +67,31 @@ func connectServer(url string) (*Vault, error) {
 		return nil, fmt.Errorf("connecting to the team vault %s: %w", redactURL(url), err)
 	}
 	return newVaultOn(db, redactURL(url)), nil
+}
+
+// becomeTeam adds the team schema, makes the connected role the first
+// owner with a slot opened by passphrase, and drops the single wrapped
+// vault key: from now on only admins' slots open the vault.
+func (v *Vault) becomeTeam(ctx context.Context, passphrase []byte) error {
+	keys, err := newSlotKeys(passphrase, v.insecure)
+	if err != nil {
+		return err
+	}
+	return v.write(ctx, func(tx *sql.Tx) error {
+		if err := installTeam(ctx, tx); err != nil {
+			return err
+		}
+		var me string
+		if err := tx.QueryRowContext(ctx, `SELECT current_user`).Scan(&me); err != nil {
+			return err
+		}
+		if err := v.insertAdmin(ctx, tx, me, RoleOwner, keys); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM meta WHERE name IN ('vault_key', 'vault_key_check')`); err != nil {
+			return fmt.Errorf("dropping the single vault key: %w", err)
+		}
+		v.admin, v.role = me, RoleOwner
+		return v.audit(tx, "admin.add", 0, 0, fmt.Sprintf("admin %q, role owner (created the team vault)", me))
+	})
 }

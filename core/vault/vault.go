@@ -9,6 +9,7 @@ package vault
 
 import (
 	"context"
+	"crypto/ecdh"
 	"crypto/rand"
 	"database/sql"
 	"errors"
@@ -32,6 +33,9 @@ type Vault struct {
 	vaultKey []byte // nil while locked
 	macKey   []byte // derived from vaultKey: the integrity key (integrity.go)
 	insecure bool
+	admin    string // a team vault's connected admin and role (admins.go)
+	role     string
+	adminKey *ecdh.PrivateKey
 
 	health   health   // damage found on open or before the first write
 	warnings []string // about where the vault lives (place.go)
@@ -293,6 +297,9 @@ func (v *Vault) Path() string { return v.path }
 // schema 3 computes every record's MAC (one transaction).
 func (v *Vault) Unlock(passphrase []byte) error {
 	ctx := context.Background()
+	if v.onServer() {
+		return v.unlockSlot(ctx, passphrase)
+	}
 	m, err := v.meta(ctx)
 	if err != nil {
 		return err
@@ -303,7 +310,7 @@ func (v *Vault) Unlock(passphrase []byte) error {
 	}
 	if params.Insecure {
 		if len(passphrase) > 0 {
-			return fmt.Errorf("%w: it was made as an insecure demo vault, so a passphrase protects nothing here; drop the passphrase, or make a protected vault with `certctl init` and move the CAs over", ErrNoPassphraseVault)
+			return errPassphraseForInsecure
 		}
 		passphrase = nil
 	}
@@ -379,7 +386,7 @@ func (v *Vault) Lock() {
 	v.mu.Lock()
 	clear(v.vaultKey)
 	clear(v.macKey)
-	v.vaultKey, v.macKey = nil, nil
+	v.vaultKey, v.macKey, v.adminKey = nil, nil, nil
 	v.mu.Unlock()
 }
 
@@ -454,3 +461,5 @@ func (v *Vault) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	}
 	return nil
 }
+
+var errPassphraseForInsecure = fmt.Errorf("%w: it was made as an insecure demo vault, so a passphrase protects nothing here; drop the passphrase, or make a protected vault with `certctl init` and move the CAs over", ErrNoPassphraseVault)
