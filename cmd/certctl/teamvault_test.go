@@ -48,3 +48,58 @@ func TestTeamVaultWorkflow(t *testing.T) {
 		t.Errorf("the CRL does not list Alice's serial %s:\n%s", serial, out)
 	}
 }
+
+// TestTeamAdminsCLI: an owner adds an issuer and an auditor with certctl;
+// each works as their own database role within their rights, is refused
+// beyond them with a sentence, and a removed admin opens nothing.
+func TestTeamAdminsCLI(t *testing.T) {
+	pg := pgtest.Start(t)
+	ownerURL := pg.NewDatabase(t, "alice")
+	db := strings.TrimPrefix(strings.SplitN(ownerURL, "?", 2)[0], "postgres:///")
+	as := func(name, pass string) *session {
+		s := newSession(t)
+		s.vars["CERTDESK_VAULT"] = pg.URL(db, name)
+		s.vars["CERTDESK_PASSPHRASE"] = pass
+		return s
+	}
+	alice := as("alice", "quartz meadow lantern orbit")
+	alice.ok("init")
+	alice.ok("ca", "create", "Team CA")
+	alice.write("ivan.pw", "copper violin harbour tulip\n")
+	alice.write("audrey.pw", "granite pepper saddle moon\n")
+	alice.ok("admin", "add", "ivan", "--role", "issuer", "--new-passphrase-file", alice.path("ivan.pw"))
+	alice.ok("admin", "add", "audrey", "--role", "auditor", "--new-passphrase-file", alice.path("audrey.pw"))
+	alice.fails(1, "already an admin", "admin", "add", "ivan", "--role", "owner", "--new-passphrase-file", alice.path("ivan.pw"))
+	admins := decodeJSON[[]map[string]any](t, alice.ok("admin", "list", "--json"))
+	if len(admins) != 3 {
+		t.Fatalf("admin list: %v", admins)
+	}
+
+	ivan := as("ivan", "copper violin harbour tulip")
+	ivan.ok("issue", "--cn", "Bob")
+	ivan.ok("issue", "--cn", "Carol")
+	ivan.ok("revoke", "Carol")
+	ivan.ok("crl", "--out", ivan.path("crl.pem"))
+	ivan.ok("export", "Bob", "--format", "key", "--password-file", alice.path("ivan.pw"), "--out", ivan.path("bob.key"))
+	ivan.fails(1, "ivan is an issuer in this team vault", "ca", "create", "Rogue CA")
+	ivan.fails(1, "an issuer", "admin", "add", "mallory", "--role", "owner", "--new-passphrase-file", alice.path("ivan.pw"))
+
+	audrey := as("audrey", "granite pepper saddle moon")
+	if list := decodeJSON[[]map[string]any](t, audrey.ok("list", "--json")); len(list) != 3 {
+		t.Errorf("the auditor lists %d certificates, want 3", len(list))
+	}
+	audrey.ok("check")
+	if log := audrey.ok("log"); !strings.Contains(log, "ivan [issuer]") {
+		t.Errorf("the log does not name the issuer:\n%s", log)
+	}
+	audrey.fails(1, "", "export", "Bob", "--format", "key", "--password-file", alice.path("ivan.pw"), "--out", audrey.path("bob.key"))
+	audrey.fails(1, "audrey is an auditor", "revoke", "Bob")
+
+	out := alice.ok("admin", "remove", "ivan")
+	if !strings.Contains(out, "re-sealed") {
+		t.Errorf("admin remove: %s", out)
+	}
+	ivan.fails(1, "", "issue", "--cn", "Dave")
+	alice.ok("export", "Bob", "--format", "key", "--password-file", alice.path("ivan.pw"), "--out", alice.path("bob-after.key"))
+	audrey.ok("check")
+}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // Admins of a team vault. Each connects as their own database role (its
@@ -338,4 +339,26 @@ func (v *Vault) changeSlotPassphrase(ctx context.Context, newPassphrase []byte) 
 		}
 		return v.audit(tx, "vault.passwd", 0, 0, "an admin's passphrase changed (their slot re-sealed)")
 	})
+}
+
+// ErrForbidden: the admin's role may not make this change; the database
+// refused it.
+var ErrForbidden = errors.New("your role may not do this")
+
+// forbidden turns PostgreSQL's refusal (insufficient privilege, or a row
+// that row-level security keeps out) into a sentence naming the role.
+func (v *Vault) forbidden(err error) error {
+	var pe *pgconn.PgError
+	if !errors.As(err, &pe) || (pe.Code != "42501" && pe.Code != "42P01") {
+		return err
+	}
+	name, role := v.AdminRole()
+	return fmt.Errorf("%w: %s is %s in this team vault, and the database refused the change (%s); ask an owner", ErrForbidden, name, article(role), pe.Message)
+}
+
+func article(role string) string {
+	if role == RoleOwner || role == RoleIssuer || role == RoleAuditor {
+		return map[string]string{RoleOwner: "an owner", RoleIssuer: "an issuer", RoleAuditor: "an auditor"}[role]
+	}
+	return "not an admin"
 }

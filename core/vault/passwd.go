@@ -137,6 +137,9 @@ func (v *Vault) rotate(ctx context.Context, before func(tx *sql.Tx) error, wrap 
 		return 0, fmt.Errorf("starting a vault transaction: %w", err)
 	}
 	defer tx.Rollback()
+	if err := trackChanges(tx, v.onServer()); err != nil {
+		return 0, err
+	}
 	if before != nil {
 		if err := before(tx); err != nil {
 			return 0, err

@@ -155,7 +155,7 @@ func TestRolesRefusedByPostgreSQL(t *testing.T) {
 	if audrey.Unlocked() || audrey.Assurance() != Authenticated {
 		t.Errorf("auditor: unlocked %v, assurance %v; want keys closed, records authenticated", audrey.Unlocked(), audrey.Assurance())
 	}
-	if _, err := audrey.PrivateKey(ctx, bob.ID); !errors.Is(err, ErrLocked) {
+	if _, err := audrey.PrivateKey(ctx, bob.ID); !errors.Is(err, ErrForbidden) {
 		t.Errorf("the auditor read a private key: %v", err)
 	}
 	if _, err := audrey.Revoke(ctx, bob.ID, 1); err == nil {

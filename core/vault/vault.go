@@ -406,6 +406,9 @@ func (v *Vault) now() time.Time {
 func (v *Vault) key() ([]byte, error) {
 	v.mu.RLock()
 	defer v.mu.RUnlock()
+	if v.vaultKey == nil && v.role == RoleAuditor {
+		return nil, fmt.Errorf("%w: %s is an auditor in this team vault: auditors check and read, and are never given the vault's key", ErrForbidden, v.admin)
+	}
 	if v.vaultKey == nil {
 		return nil, ErrLocked
 	}
@@ -450,7 +453,7 @@ func (v *Vault) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	}
 	if err := fn(tx); err != nil {
 		tx.Rollback()
-		return err
+		return v.forbidden(err)
 	}
 	if err := v.reseal(tx, key); err != nil {
 		tx.Rollback()
