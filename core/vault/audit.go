@@ -129,7 +129,12 @@ type AuditChain struct {
 // VerifyAudit walks the whole audit trail and checks its chain.
 func (v *Vault) VerifyAudit(ctx context.Context) (AuditChain, error) {
 	key := v.macKeyOrNil()
-	entries, err := auditRows(ctx, v.db, 0)
+	q, done, err := v.snapshot(ctx)
+	if err != nil {
+		return AuditChain{}, err
+	}
+	defer done()
+	entries, err := auditRows(ctx, q, 0)
 	if err != nil {
 		return AuditChain{}, err
 	}
@@ -147,7 +152,7 @@ func (v *Vault) VerifyAudit(ctx context.Context) (AuditChain, error) {
 		}
 		prev = auditHead{ID: e.ID, Link: e.Link}
 	}
-	head, err := readAuditHead(v.db, key)
+	head, err := readAuditHead(q, key)
 	if err != nil {
 		out.Problem = err
 		return out, nil

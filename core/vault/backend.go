@@ -1,6 +1,7 @@
 package vault
 
 import (
+	"context"
 	"database/sql"
 	"fmt"
 	"net/url"
@@ -54,3 +55,24 @@ func (v *Vault) insertID(tx *sql.Tx, q string, args ...any) (int64, error) {
 
 // onServer reports whether the vault is a team vault on PostgreSQL.
 func (v *Vault) onServer() bool { return isPostgres(v.db) }
+
+// snapshotReader reads several queries from one state of the vault.
+type snapshotReader interface {
+	queryer
+	QueryRow(query string, args ...any) *sql.Row
+}
+
+// snapshot is a reader that sees one state of the vault across several
+// queries while other admins write: a read-only repeatable-read
+// transaction on PostgreSQL. On SQLite, whose writers are other
+// processes on the same file, it is the database itself, as before.
+func (v *Vault) snapshot(ctx context.Context) (snapshotReader, func(), error) {
+	if !v.onServer() {
+		return v.db, func() {}, nil
+	}
+	tx, err := v.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead})
+	if err != nil {
+		return nil, nil, fmt.Errorf("starting a read of the vault: %w", err)
+	}
+	return tx, func() { tx.Rollback() }, nil
+}
