@@ -3,6 +3,7 @@ package main
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"certdesk/core/peer/peertest"
 	"certdesk/core/pgtest"
@@ -53,29 +54,15 @@ func TestTeamVaultWorkflow(t *testing.T) {
 // each works as their own database role within their rights, is refused
 // beyond them with a sentence, and a removed admin opens nothing.
 func TestTeamAdminsCLI(t *testing.T) {
-	pg := pgtest.Start(t)
-	ownerURL := pg.NewDatabase(t, "alice")
-	db := strings.TrimPrefix(strings.SplitN(ownerURL, "?", 2)[0], "postgres:///")
-	as := func(name, pass string) *session {
-		s := newSession(t)
-		s.vars["CERTDESK_VAULT"] = pg.URL(db, name)
-		s.vars["CERTDESK_PASSPHRASE"] = pass
-		return s
-	}
-	alice := as("alice", "quartz meadow lantern orbit")
-	alice.ok("init")
-	alice.ok("ca", "create", "Team CA")
-	alice.write("ivan.pw", "copper violin harbour tulip\n")
-	alice.write("audrey.pw", "granite pepper saddle moon\n")
-	alice.ok("admin", "add", "ivan", "--role", "issuer", "--new-passphrase-file", alice.path("ivan.pw"))
-	alice.ok("admin", "add", "audrey", "--role", "auditor", "--new-passphrase-file", alice.path("audrey.pw"))
+	team := newTeamCLI(t)
+	alice := team["alice"]
 	alice.fails(1, "already an admin", "admin", "add", "ivan", "--role", "owner", "--new-passphrase-file", alice.path("ivan.pw"))
 	admins := decodeJSON[[]map[string]any](t, alice.ok("admin", "list", "--json"))
 	if len(admins) != 3 {
 		t.Fatalf("admin list: %v", admins)
 	}
 
-	ivan := as("ivan", "copper violin harbour tulip")
+	ivan := team["ivan"]
 	ivan.ok("issue", "--cn", "Bob")
 	ivan.ok("issue", "--cn", "Carol")
 	ivan.ok("revoke", "Carol")
@@ -84,7 +71,7 @@ func TestTeamAdminsCLI(t *testing.T) {
 	ivan.fails(1, "ivan is an issuer in this team vault", "ca", "create", "Rogue CA")
 	ivan.fails(1, "an issuer", "admin", "add", "mallory", "--role", "owner", "--new-passphrase-file", alice.path("ivan.pw"))
 
-	audrey := as("audrey", "granite pepper saddle moon")
+	audrey := team["audrey"]
 	if list := decodeJSON[[]map[string]any](t, audrey.ok("list", "--json")); len(list) != 3 {
 		t.Errorf("the auditor lists %d certificates, want 3", len(list))
 	}
@@ -102,4 +89,64 @@ func TestTeamAdminsCLI(t *testing.T) {
 	ivan.fails(1, "", "issue", "--cn", "Dave")
 	alice.ok("export", "Bob", "--format", "key", "--password-file", alice.path("ivan.pw"), "--out", alice.path("bob-after.key"))
 	audrey.ok("check")
+}
+
+// newTeamCLI makes a team vault with certctl: alice (owner) creates it and
+// CA "Team CA", then adds ivan (issuer) and audrey (auditor); each gets a
+// session that connects as their own database role.
+func newTeamCLI(t *testing.T) map[string]*session {
+	pg := pgtest.Start(t)
+	ownerURL := pg.NewDatabase(t, "alice")
+	db := strings.TrimPrefix(strings.SplitN(ownerURL, "?", 2)[0], "postgres:///")
+	as := func(name, pass string) *session {
+		s := newSession(t)
+		s.vars["CERTDESK_VAULT"] = pg.URL(db, name)
+		s.vars["CERTDESK_PASSPHRASE"] = pass
+		return s
+	}
+	alice := as("alice", "quartz meadow lantern orbit")
+	alice.ok("init")
+	alice.ok("ca", "create", "Team CA")
+	alice.write("ivan.pw", "copper violin harbour tulip\n")
+	alice.write("audrey.pw", "granite pepper saddle moon\n")
+	alice.ok("admin", "add", "ivan", "--role", "issuer", "--new-passphrase-file", alice.path("ivan.pw"))
+	alice.ok("admin", "add", "audrey", "--role", "auditor", "--new-passphrase-file", alice.path("audrey.pw"))
+	return map[string]*session{"alice": alice, "ivan": as("ivan", "copper violin harbour tulip"), "audrey": as("audrey", "granite pepper saddle moon")}
+}
+
+// TestTeamRevocationReachesServer: a test server run by the issuer in its
+// own process refuses people the owner revokes from this one within a
+// second each, told by PostgreSQL (LISTEN/NOTIFY): the server's own
+// safety-net poll is 10 s.
+func TestTeamRevocationReachesServer(t *testing.T) {
+	team := newTeamCLI(t)
+	alice, ivan := team["alice"], team["ivan"]
+	ivan.ok("issue", "--cn", "Pat")
+	ivan.ok("issue", "--cn", "Quinn")
+	srv := startServe(t, ivan, "--ca", "Team CA")
+	for _, who := range []string{"Pat", "Quinn"} {
+		if out := ivan.ok("try", "--as", who, "--addr", srv.addr); !strings.Contains(out, "verdict ok") {
+			t.Fatalf("try as %s before: %s", who, out)
+		}
+	}
+	time.Sleep(time.Second) // past the server's first poll
+	for _, who := range []string{"Pat", "Quinn"} {
+		revokedAt := time.Now()
+		alice.ok("revoke", who)
+		for {
+			out, _, _ := ivan.run("try", "--as", who, "--addr", srv.addr)
+			if strings.Contains(out, "verdict revoked") {
+				break
+			}
+			if time.Since(revokedAt) > 5*time.Second {
+				t.Fatalf("%s still let in 5 s after the revocation: %s", who, out)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		delay := time.Since(revokedAt)
+		t.Logf("%s's revocation reached the issuer's server after %v", who, delay)
+		if delay > time.Second {
+			t.Errorf("%s's revocation took %v to reach the server, want under 1 s", who, delay)
+		}
+	}
 }

@@ -64,7 +64,7 @@ func installPGTriggers(ctx context.Context, db *sql.DB) error {
 		return nil
 	}
 	ddl := pgTrackFunction("certs", certFieldColumns, "c", certFieldCount) +
-		pgTrackFunction("cas", caFieldColumns, "a", caFieldCount)
+		pgTrackFunction("cas", caFieldColumns, "a", caFieldCount) + pgNotifyTrigger
 	if _, err := db.ExecContext(ctx, ddl); err != nil {
 		return fmt.Errorf("installing the integrity triggers: %w", err)
 	}

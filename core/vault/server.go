@@ -66,7 +66,9 @@ func connectServer(url string) (*Vault, error) {
 		db.Close()
 		return nil, fmt.Errorf("connecting to the team vault %s: %w", redactURL(url), err)
 	}
-	return newVaultOn(db, redactURL(url)), nil
+	v := newVaultOn(db, redactURL(url))
+	v.dsn = url
+	return v, nil
 }
 
 // becomeTeam adds the team schema, makes the connected role the first

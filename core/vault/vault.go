@@ -28,6 +28,7 @@ import (
 type Vault struct {
 	db   *sql.DB
 	path string
+	dsn  string // a team vault's address, for its listener (notify.go)
 
 	mu       sync.RWMutex
 	vaultKey []byte // nil while locked
