@@ -102,7 +102,7 @@ func (c *cli) rootCommand() *cobra.Command {
 		c.revokeCommand(), c.unrevokeCommand(), c.crlCommand(), c.verifyCommand(),
 		c.serveCommand(), c.tryCommand(), c.backupCommand(), c.restoreCommand(), c.bulkCommand(),
 		c.renewCommand(), c.reminderCommand(), c.deployCommand(), c.pkiCommand())
-	root.AddCommand(c.checkCommand(), c.logCommand(), c.passwdCommand(), c.rekeyCommand(), c.adminCommand())
+	root.AddCommand(c.checkCommand(), c.logCommand(), c.passwdCommand(), c.rekeyCommand(), c.adminCommand(), c.migrateCommand())
 	return root
 }
 

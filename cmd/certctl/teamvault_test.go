@@ -1,6 +1,9 @@
 package main
 
 import (
+	"fmt"
+	"os"
+	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -149,4 +152,78 @@ func TestTeamRevocationReachesServer(t *testing.T) {
 			t.Errorf("%s's revocation took %v to reach the server, want under 1 s", who, delay)
 		}
 	}
+}
+
+// TestMigrateCLI moves a vault file into PostgreSQL and back with certctl,
+// and a certctl killed (-9) in the middle of a copy leaves the database
+// without a vault.
+func TestMigrateCLI(t *testing.T) {
+	pg := pgtest.Start(t)
+	s := newSession(t)
+	s.ok("init")
+	s.ok("ca", "create", "Acme CA")
+	for _, cn := range []string{"Alice", "Bob"} {
+		s.ok("issue", "--cn", cn)
+	}
+	s.ok("revoke", "Bob")
+	url := pg.NewDatabase(t, "")
+	if out := s.ok("migrate", "--to", url); !strings.Contains(out, "every record compared") {
+		t.Errorf("migrate: %s", out)
+	}
+	s.fails(1, "already holds a vault", "migrate", "--to", url)
+	team := newSession(t)
+	team.vars["CERTDESK_VAULT"] = url
+	team.ok("check")
+	list := decodeJSON[[]map[string]any](t, team.ok("list", "--status", "revoked", "--json"))
+	if len(list) != 1 || list[0]["common_name"] != "Bob" {
+		t.Errorf("revoked in the team vault: %v", list)
+	}
+	team.ok("issue", "--cn", "Carol")
+	back := team.path("back.db")
+	team.ok("migrate", "--to", back)
+	team.vars["CERTDESK_VAULT"] = back
+	team.ok("check")
+	if n := len(decodeJSON[[]map[string]any](t, team.ok("list", "--json"))); n != 4 {
+		t.Errorf("%d certificates after the round trip, want 4", n)
+	}
+}
+
+// TestMigrateKilled kills certctl migrate (-9) at several moments of a
+// copy into PostgreSQL: afterwards the database holds no vault, or the
+// whole one, never part of it.
+func TestMigrateKilled(t *testing.T) {
+	pg := pgtest.Start(t)
+	s := newSession(t)
+	s.ok("init")
+	s.ok("ca", "create", "Acme CA")
+	csv := "name,email\n"
+	for i := range 400 {
+		csv += fmt.Sprintf("Person %03d,p%03d@example.com\n", i, i)
+	}
+	s.ok("bulk", "--csv", s.write("people.csv", csv), "--out", s.path("out"))
+	outcomes := map[string]int{}
+	for _, delay := range []time.Duration{300 * time.Millisecond, 600 * time.Millisecond, 900 * time.Millisecond, 1500 * time.Millisecond} {
+		url := pg.NewDatabase(t, "")
+		cmd := exec.Command(certctlBinary(t), "migrate", "--to", url)
+		cmd.Env = append(os.Environ(), "CERTDESK_VAULT="+s.vars["CERTDESK_VAULT"], "CERTDESK_PASSPHRASE="+s.vars["CERTDESK_PASSPHRASE"])
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(delay)
+		cmd.Process.Kill()
+		cmd.Wait()
+		team := newSession(t)
+		team.vars["CERTDESK_VAULT"] = url
+		out, errOut, code := team.run("list", "--json")
+		switch {
+		case code != 0 && strings.Contains(errOut, "holds no Certdesk vault"):
+			outcomes["none"]++
+		case code == 0 && len(decodeJSON[[]map[string]any](t, out)) == 401:
+			team.ok("check")
+			outcomes["whole"]++
+		default:
+			t.Errorf("killed after %v: exit %d, %d bytes listed, %s", delay, code, len(out), errOut)
+		}
+	}
+	t.Logf("after kill -9: %v", outcomes)
 }

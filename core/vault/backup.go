@@ -26,7 +26,7 @@ func (v *Vault) Check(ctx context.Context) error {
 // It is safe while other processes use the vault.
 func (v *Vault) Backup(ctx context.Context, path string) error {
 	if v.onServer() {
-		return fmt.Errorf("%w: backups of a team vault are not built yet; use pg_dump of the database", errors.ErrUnsupported)
+		return fmt.Errorf("%w: `certctl backup` of a team vault is not built yet; write a portable copy with `certctl migrate --to FILE` (it opens with your passphrase, and `certctl migrate --to postgres://…` loads it into a database again)", errors.ErrUnsupported)
 	}
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
 	if err != nil {

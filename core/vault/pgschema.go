@@ -58,14 +58,18 @@ CREATE TRIGGER certdesk_track AFTER INSERT OR UPDATE ON %[1]s.%[2]s FOR EACH ROW
 `, pgSchema, table, numbered("o", n), oldColumns(cols, alias))
 }
 
+// pgTriggerDDL creates (or replaces) the integrity and notify triggers.
+func pgTriggerDDL() string {
+	return pgTrackFunction("certs", certFieldColumns, "c", certFieldCount) +
+		pgTrackFunction("cas", caFieldColumns, "a", caFieldCount) + pgNotifyTrigger
+}
+
 // installPGTriggers (re)creates the integrity triggers after a migration.
 func installPGTriggers(ctx context.Context, db *sql.DB) error {
 	if !isPostgres(db) {
 		return nil
 	}
-	ddl := pgTrackFunction("certs", certFieldColumns, "c", certFieldCount) +
-		pgTrackFunction("cas", caFieldColumns, "a", caFieldCount) + pgNotifyTrigger
-	if _, err := db.ExecContext(ctx, ddl); err != nil {
+	if _, err := db.ExecContext(ctx, pgTriggerDDL()); err != nil {
 		return fmt.Errorf("installing the integrity triggers: %w", err)
 	}
 	return nil
