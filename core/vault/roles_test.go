@@ -29,7 +29,7 @@ var teamPass = map[string][]byte{
 	"audrey": []byte("granite pepper saddle moon"),
 }
 
-func newTeam(t *testing.T) *team {
+func newTeam(t testing.TB) *team {
 	t.Helper()
 	pg := sharedPG(t)
 	url := pg.NewDatabase(t, "alice")
