@@ -14,7 +14,11 @@ func (c *cli) backupCommand() *cobra.Command {
 		Short: "Write a consistent copy of the whole vault (keys stay encrypted under the passphrase)",
 		Args:  exactArgs(1, "the backup FILE to write"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			v, err := c.openVault()
+			open := c.openVault
+			if p, _ := c.path(); engine.IsTeamVault(p) {
+				open = c.unlockVault // a team backup carries your slot, opened by your passphrase
+			}
+			v, err := open()
 			if err != nil {
 				return err
 			}

@@ -155,8 +155,7 @@ func TestTeamRevocationReachesServer(t *testing.T) {
 }
 
 // TestMigrateCLI moves a vault file into PostgreSQL and back with certctl,
-// and a certctl killed (-9) in the middle of a copy leaves the database
-// without a vault.
+// and restores a backup of the team vault into a database and a file.
 func TestMigrateCLI(t *testing.T) {
 	pg := pgtest.Start(t)
 	s := newSession(t)
@@ -179,6 +178,16 @@ func TestMigrateCLI(t *testing.T) {
 		t.Errorf("revoked in the team vault: %v", list)
 	}
 	team.ok("issue", "--cn", "Carol")
+	team.ok("backup", team.path("team-backup.db"))
+	for _, target := range []string{pg.NewDatabase(t, ""), team.path("restored.db")} {
+		r := newSession(t)
+		r.vars["CERTDESK_VAULT"] = target
+		r.ok("restore", team.path("team-backup.db"))
+		r.ok("check")
+		if n := len(decodeJSON[[]map[string]any](t, r.ok("list", "--json"))); n != 4 {
+			t.Errorf("%d certificates restored from the team backup into %s, want 4", n, target)
+		}
+	}
 	back := team.path("back.db")
 	team.ok("migrate", "--to", back)
 	team.vars["CERTDESK_VAULT"] = back

@@ -24,7 +24,7 @@ type CopyReport struct {
 
 // keyMeta are the settings that belong to one backend's key handling and
 // are written anew on the target, never copied.
-var keyMeta = map[string]bool{"vault_key": true, "vault_key_check": true, "team_schema": true,
+var keyMeta = map[string]bool{"vault_key": true, "vault_key_check": true, "team_schema": true, "team_slot": true,
 	"kdf": true, "kdf_log_n": true, "kdf_r": true, "kdf_p": true, "kdf_salt": true}
 
 // CopyTo copies the whole vault to target (a new file, or an empty
@@ -47,7 +47,11 @@ func (v *Vault) CopyTo(ctx context.Context, target string, passphrase []byte) (C
 	if IsURL(target) {
 		return v.copyToServer(ctx, target, passphrase)
 	}
-	return v.copyToFile(ctx, target, passphrase)
+	m, err := v.fileKeyMeta(passphrase)
+	if err != nil {
+		return CopyReport{}, err
+	}
+	return v.copyToFile(ctx, target, m)
 }
 
 func (v *Vault) copyToServer(ctx context.Context, url string, passphrase []byte) (CopyReport, error) {
@@ -87,7 +91,8 @@ func (v *Vault) copyToServer(ctx context.Context, url string, passphrase []byte)
 	return v.compareWith(ctx, t)
 }
 
-func (v *Vault) copyToFile(ctx context.Context, path string, passphrase []byte) (CopyReport, error) {
+// copyToFile copies the vault into a new file whose key settings are m.
+func (v *Vault) copyToFile(ctx context.Context, path string, m map[string]string) (CopyReport, error) {
 	if _, err := os.Lstat(path); err == nil {
 		return CopyReport{}, fmt.Errorf("%w: %s already exists: choose another path", ErrExists, path)
 	}
@@ -107,10 +112,6 @@ func (v *Vault) copyToFile(ctx context.Context, path string, passphrase []byte) 
 		return CopyReport{}, err
 	}
 	defer t.db.Close()
-	m, err := v.fileKeyMeta(passphrase)
-	if err != nil {
-		return CopyReport{}, err
-	}
 	err = v.copyInto(ctx, t, func(tx *sql.Tx) error {
 		for k, val := range m {
 			if err := setMeta(tx, k, val); err != nil {

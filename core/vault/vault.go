@@ -305,6 +305,9 @@ func (v *Vault) Unlock(passphrase []byte) error {
 	if err != nil {
 		return err
 	}
+	if m["vault_key"] == "" && m["team_slot"] != "" {
+		return v.unlockTeamSlot(m["team_slot"], passphrase)
+	}
 	params, err := kdfFromMeta(m)
 	if err != nil {
 		return err
