@@ -47,7 +47,14 @@ func openOnServer(url string) (*Vault, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := v.openSchema(fmt.Errorf("%w: %s holds no Certdesk vault; create one with `certctl init`", ErrNoVault, v.path)); err != nil {
+	err = v.openSchema(fmt.Errorf("%w: %s holds no Certdesk vault; create one with `certctl init`", ErrNoVault, v.path))
+	if err == nil {
+		var m map[string]string
+		if m, err = v.meta(context.Background()); err == nil {
+			err = checkTeamSchema(m)
+		}
+	}
+	if err != nil {
 		v.Close()
 		return nil, err
 	}

@@ -93,10 +93,35 @@ func TestTeamVaultRefusals(t *testing.T) {
 	if _, err := v.CAs(ctx); !errors.Is(err, ErrTampered) {
 		t.Errorf("a revocation dropped with raw SQL: %v", err)
 	}
+	mustExec(t, plain, `UPDATE meta SET value = '2' WHERE name = 'team_schema'`)
+	if _, err := Open(v.Path()); !errors.Is(err, ErrNewerSchema) {
+		t.Errorf("opening a newer team schema: %v", err)
+	}
+	mustExec(t, plain, `UPDATE meta SET value = ? WHERE name = 'team_schema'`, teamSchemaVersion)
 	mustExec(t, plain, `UPDATE meta SET value = ? WHERE name = 'schema_version'`, strconv.Itoa(SchemaVersion+1))
 	if _, err := Open(v.Path()); !errors.Is(err, ErrNewerSchema) {
 		t.Errorf("opening a newer schema: %v", err)
 	}
+}
+
+// TestTeamVaultRecreated: the group roles outlive a vault's schema (and a
+// dropped database of the same name); a new vault there reuses them.
+func TestTeamVaultRecreated(t *testing.T) {
+	url := newPGVaultURL(t)
+	pass := []byte("quartz meadow lantern orbit")
+	v, err := Create(url, pass, CreateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v.Close()
+	if err := sharedPG(t).ExecURL(url, `DROP SCHEMA main CASCADE`); err != nil {
+		t.Fatal(err)
+	}
+	w, err := Create(url, pass, CreateOptions{})
+	if err != nil {
+		t.Fatalf("a new vault where the roles exist: %v", err)
+	}
+	w.Close()
 }
 
 func newPGVault(t *testing.T) *Vault {

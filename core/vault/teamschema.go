@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -22,6 +23,10 @@ import (
 //     security refuses CA rows), updates a CA's CRL and revocation
 //     columns, never creates or renames a CA, and never touches admins;
 //   - owner: everything, admins included.
+//
+// Tables a later schema adds are readable by auditors and open to owners
+// (default privileges); what issuers may do with them is granted by the
+// migration that adds them.
 
 // Roles, as given to `certctl admin add --role`.
 const (
@@ -53,11 +58,19 @@ func groupRole(db, role string) string {
 	return pgx.Identifier{db + "_" + role}.Sanitize()
 }
 
+// createGroup creates a group role unless it exists (roles outlive a
+// dropped database of the same name).
+func createGroup(db, role string) string {
+	name := db + "_" + role
+	return fmt.Sprintf(`DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '%s') THEN CREATE ROLE %s NOLOGIN; END IF; END $$`,
+		strings.ReplaceAll(name, "'", "''"), groupRole(db, role))
+}
+
 // teamGrants is the SQL that creates the group roles and grants them.
 func teamGrants(db string) string {
 	o, i, a := groupRole(db, RoleOwner), groupRole(db, RoleIssuer), groupRole(db, RoleAuditor)
 	stmts := []string{
-		"CREATE ROLE " + a + " NOLOGIN", "CREATE ROLE " + i + " NOLOGIN", "CREATE ROLE " + o + " NOLOGIN",
+		createGroup(db, RoleAuditor), createGroup(db, RoleIssuer), createGroup(db, RoleOwner),
 		"GRANT " + a + " TO " + i, "GRANT " + i + " TO " + o,
 		"GRANT USAGE ON SCHEMA main TO " + a,
 		"GRANT SELECT ON main.meta, main.cas, main.certs, main.denied_fingerprints, main.crls, main.audit, main.cert_search TO " + a,
@@ -70,6 +83,9 @@ func teamGrants(db string) string {
 		"GRANT USAGE ON ALL SEQUENCES IN SCHEMA main TO " + i,
 		"GRANT ALL ON ALL TABLES IN SCHEMA main TO " + o,
 		"GRANT ALL ON ALL SEQUENCES IN SCHEMA main TO " + o,
+		"ALTER DEFAULT PRIVILEGES IN SCHEMA main GRANT SELECT ON TABLES TO " + a,
+		"ALTER DEFAULT PRIVILEGES IN SCHEMA main GRANT ALL ON TABLES TO " + o,
+		"ALTER DEFAULT PRIVILEGES IN SCHEMA main GRANT ALL ON SEQUENCES TO " + o,
 		"ALTER TABLE main.certs ENABLE ROW LEVEL SECURITY",
 		"CREATE POLICY certs_read ON main.certs FOR SELECT USING (true)",
 		"CREATE POLICY certs_owner ON main.certs TO " + o + " USING (true) WITH CHECK (true)",
@@ -106,4 +122,13 @@ func installTeam(ctx context.Context, tx *sql.Tx) error {
 		return fmt.Errorf("making %s the first owner: %w", me, err)
 	}
 	return setMeta(tx, "team_schema", teamSchemaVersion)
+}
+
+// checkTeamSchema refuses a team schema newer than this build knows.
+func checkTeamSchema(m map[string]string) error {
+	known, _ := strconv.Atoi(teamSchemaVersion)
+	if v, err := strconv.Atoi(m["team_schema"]); m["team_schema"] != "" && (err != nil || v > known) {
+		return fmt.Errorf("%w: the team vault has team schema %q, this build knows up to %s; update Certdesk", ErrNewerSchema, m["team_schema"], teamSchemaVersion)
+	}
+	return nil
 }
