@@ -27,6 +27,8 @@ var (
 	ErrNoSlot = vault.ErrNoSlot
 	// ErrForbidden: the admin's role may not do this; the database refused.
 	ErrForbidden = vault.ErrForbidden
+	// ErrKeyRotated: another admin rotated the key; unlock again.
+	ErrKeyRotated = vault.ErrKeyRotated
 )
 
 // IsTeamVault reports whether where is a team vault's postgres:// address.

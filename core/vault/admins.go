@@ -216,6 +216,9 @@ func (v *Vault) rewrapSlots(ctx context.Context) func(tx *sql.Tx, newKey []byte)
 			all = append(all, a)
 		}
 		rows.Close()
+		if err := setMeta(tx, "key_epoch", keyEpoch(mk)); err != nil {
+			return err
+		}
 		for _, a := range all {
 			secret := newKey
 			if a.role == RoleAuditor {
@@ -362,3 +365,34 @@ func article(role string) string {
 	}
 	return "not an admin"
 }
+
+// ErrKeyRotated: another admin rotated the vault key since this session
+// unlocked; its key no longer matches the vault's records.
+var ErrKeyRotated = errors.New("the vault key was rotated by another admin since you unlocked")
+
+// keyEpoch names an integrity key without revealing it.
+func keyEpoch(macKey []byte) string {
+	return fmt.Sprintf("%x", newMAC(macKey, "key epoch").sum()[:8])
+}
+
+// checkEpoch refuses a write from a session whose vault key was rotated
+// away (admin remove, rekey) by another admin; it runs inside the write's
+// transaction, after the write lock.
+func (v *Vault) checkEpoch(tx *sql.Tx) error {
+	var epoch string
+	err := tx.QueryRow(`SELECT value FROM meta WHERE name = 'key_epoch'`).Scan(&epoch)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil // never rotated
+	}
+	if err != nil {
+		return fmt.Errorf("reading the vault key's epoch: %w", err)
+	}
+	if v.epoch() != epoch {
+		return fmt.Errorf("%w: close the vault and unlock it again; nothing was changed", ErrKeyRotated)
+	}
+	return nil
+}
+
+// epoch is the epoch of the session's integrity key (which every admin,
+// auditors too, holds once unlocked).
+func (v *Vault) epoch() string { return keyEpoch(v.macKeyOrNil()) }

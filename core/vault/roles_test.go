@@ -187,6 +187,7 @@ func TestAdminRemoveRotatesTheKey(t *testing.T) {
 		t.Fatal(err)
 	}
 	keys.KDF, _ = decodeKDF(kdf)
+	stale := tm.as(t, "alice") // a second session of the owner, unlocked before the rotation
 	n, err := alice.RemoveAdmin(ctx, "ivan")
 	if err != nil || n < 2 {
 		t.Fatalf("remove: %d keys re-sealed, %v", n, err)
@@ -208,6 +209,15 @@ func TestAdminRemoveRotatesTheKey(t *testing.T) {
 	if _, err := open(oldKey, sealed, keyAADPrefix+fp); err == nil {
 		t.Error("the removed admin's copied slot still opens a private key")
 	}
+	// A session unlocked before the rotation writes nothing: a write that
+	// reads a record first finds its MAC no longer matches the old key; one
+	// that does not is stopped by the key epoch.
+	if _, err := stale.IssuePerson(ctx, tm.ca, pki.PersonRequest{Name: pki.Name{CommonName: "Stale"}}); !errors.Is(err, ErrTampered) {
+		t.Errorf("a session unlocked before the rotation issued: %v", err)
+	}
+	if _, err := stale.DenyFingerprint(ctx, pki.HexToColon("00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"), 1, ""); !errors.Is(err, ErrKeyRotated) {
+		t.Errorf("a session unlocked before the rotation denied a fingerprint: %v", err)
+	}
 	after, err := alice.IssuePerson(ctx, tm.ca, pki.PersonRequest{Name: pki.Name{CommonName: "After"}})
 	if err != nil {
 		t.Fatal(err)
@@ -221,6 +231,9 @@ func TestAdminRemoveRotatesTheKey(t *testing.T) {
 	audrey := tm.as(t, "audrey")
 	if chain, err := audrey.VerifyAudit(ctx); err != nil || !chain.Intact {
 		t.Errorf("the auditor's audit check after the rotation: %+v %v", chain, err)
+	}
+	if err := audrey.ChangePassphrase(ctx, []byte("walnut glacier ribbon sonnet")); err != nil {
+		t.Errorf("the auditor changes her passphrase after the rotation: %v", err)
 	}
 	if _, err := tm.rawSQL(t, "ivan", `SELECT count(*) FROM main.certs`); !isDenied(err) {
 		t.Errorf("the removed issuer's role still reads: %v", err)

@@ -455,6 +455,12 @@ func (v *Vault) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 		tx.Rollback()
 		return err
 	}
+	if v.onServer() {
+		if err := v.checkEpoch(tx); err != nil {
+			tx.Rollback()
+			return err
+		}
+	}
 	if err := fn(tx); err != nil {
 		tx.Rollback()
 		return v.forbidden(err)
