@@ -120,7 +120,8 @@ func newTeamCLI(t *testing.T) map[string]*session {
 // TestTeamRevocationReachesServer: a test server run by the issuer in its
 // own process refuses people the owner revokes from this one within a
 // second each, told by PostgreSQL (LISTEN/NOTIFY): the server's own
-// safety-net poll is 10 s.
+// safety-net poll is 10 s. The second revocation follows a rotation of
+// the vault key, which the running server follows too.
 func TestTeamRevocationReachesServer(t *testing.T) {
 	team := newTeamCLI(t)
 	alice, ivan := team["alice"], team["ivan"]
@@ -133,7 +134,13 @@ func TestTeamRevocationReachesServer(t *testing.T) {
 		}
 	}
 	time.Sleep(time.Second) // past the server's first poll
-	for _, who := range []string{"Pat", "Quinn"} {
+	for i, who := range []string{"Pat", "Quinn"} {
+		if i == 1 {
+			// The owner rotates the vault key (adding and removing an
+			// admin) while the issuer's server runs: it follows.
+			alice.ok("admin", "add", "olga", "--role", "issuer", "--new-passphrase-file", alice.path("ivan.pw"))
+			alice.ok("admin", "remove", "olga")
+		}
 		revokedAt := time.Now()
 		alice.ok("revoke", who)
 		for {

@@ -375,22 +375,47 @@ func keyEpoch(macKey []byte) string {
 	return fmt.Sprintf("%x", newMAC(macKey, "key epoch").sum()[:8])
 }
 
-// checkEpoch refuses a write from a session whose vault key was rotated
-// away (admin remove, rekey) by another admin; it runs inside the write's
-// transaction, after the write lock.
-func (v *Vault) checkEpoch(tx *sql.Tx) error {
+// checkEpoch makes sure the session's key is the vault's current one,
+// inside a write's transaction (after the write lock): when another admin
+// rotated it (admin remove, rekey), the session reopens its own slot with
+// the admin key it holds since unlocking; a removed admin has no slot and
+// is refused.
+func (v *Vault) checkEpoch(ctx context.Context, q snapshotReader) error {
 	var epoch string
-	err := tx.QueryRow(`SELECT value FROM meta WHERE name = 'key_epoch'`).Scan(&epoch)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil // never rotated
+	err := q.QueryRow(`SELECT value FROM meta WHERE name = 'key_epoch'`).Scan(&epoch)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && epoch == v.epoch()) {
+		return nil
 	}
 	if err != nil {
 		return fmt.Errorf("reading the vault key's epoch: %w", err)
 	}
-	if v.epoch() != epoch {
-		return fmt.Errorf("%w: close the vault and unlock it again; nothing was changed", ErrKeyRotated)
+	if err := v.reopenSlot(ctx, q); err != nil || v.epoch() != epoch {
+		return fmt.Errorf("%w: close the vault and unlock it again; nothing was changed (%v)", ErrKeyRotated, err)
 	}
 	return nil
+}
+
+// reopenSlot opens the session's slot again with the admin key in memory.
+func (v *Vault) reopenSlot(ctx context.Context, q snapshotReader) error {
+	v.mu.RLock()
+	priv, me, role := v.adminKey, v.admin, v.role
+	v.mu.RUnlock()
+	if priv == nil {
+		return ErrLocked
+	}
+	var slot []byte
+	if err := q.QueryRowContext(ctx, `SELECT slot FROM admins WHERE name = current_user`).Scan(&slot); err != nil {
+		return fmt.Errorf("%w: %v", ErrNoSlot, err)
+	}
+	return v.openAdminSlot(priv, slot, me, role)
+}
+
+// followRotation is checkEpoch outside a write, for sessions told of a
+// change (notify.go).
+func (v *Vault) followRotation(ctx context.Context) {
+	if v.macKeyOrNil() != nil {
+		v.checkEpoch(ctx, v.db)
+	}
 }
 
 // epoch is the epoch of the session's integrity key (which every admin,

@@ -58,6 +58,7 @@ func (v *Vault) listen(ctx context.Context, ch chan<- struct{}) {
 				if _, err := conn.WaitForNotification(ctx); err != nil {
 					break
 				}
+				v.followRotation(ctx)
 				signal(ch)
 			}
 		}
