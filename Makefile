@@ -12,7 +12,7 @@ VAULT     ?= $(HOME)/.config/certdesk/vault.db
 # packages can provide one (keytool from any JRE, nginx from any flavour).
 APP_PKGS  := libgl1-mesa-dev xorg-dev libgtk-3-dev
 APP_CMDS  := gcc:gcc pkg-config:pkg-config
-TEST_PKGS := easy-rsa python3-icalendar
+TEST_PKGS := easy-rsa python3-icalendar postgresql
 TEST_CMDS := $(APP_CMDS) openssl:openssl curl:curl nginx:nginx-light pk12util:libnss3-tools \
 	keytool:default-jre-headless python3:python3 Xvfb:xvfb xdotool:xdotool import:imagemagick xauth:xauth \
 	apache2:apache2 haproxy:haproxy caddy:caddy gunicorn:gunicorn chromium:chromium certutil:libnss3-tools
@@ -57,6 +57,8 @@ test: deps-test test-core test-ui
 test-core:
 	CGO_ENABLED=0 $(GO) vet ./core/... ./cmd/certctl/... ./cmd/certbench/... ./assets/...
 	CGO_ENABLED=0 $(GO) test -count=1 ./core/... ./cmd/certctl/...
+	# the vault's own suite once more, on a PostgreSQL team vault
+	CERTDESK_TEST_BACKEND=postgres CGO_ENABLED=0 $(GO) test -count=1 ./core/vault/
 
 test-ui:
 	$(GO) vet -tags $(TAGS) ./ui/... ./cmd/certdesk/...

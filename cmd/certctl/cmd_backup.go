@@ -14,7 +14,11 @@ func (c *cli) backupCommand() *cobra.Command {
 		Short: "Write a consistent copy of the whole vault (keys stay encrypted under the passphrase)",
 		Args:  exactArgs(1, "the backup FILE to write"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return c.withVault(func(v *engine.Engine) error {
+			with := c.withVault
+			if p, _ := c.path(); engine.IsTeamVault(p) {
+				with = c.withUnlockedVault // a team backup carries your slot, opened by your passphrase
+			}
+			return with(func(v *engine.Engine) error {
 				if err := v.Backup(c.ctx, args[0]); err != nil {
 					return err
 				}

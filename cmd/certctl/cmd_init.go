@@ -34,9 +34,9 @@ func (c *cli) initCommand() *cobra.Command {
 				fmt.Fprintln(c.stderr, "warning: this vault has no passphrase; anyone who can read the file can use its keys. Use it only for demos.")
 			}
 			if c.jsonOut {
-				return c.printJSON(map[string]any{"vault": path, "insecure": insecure})
+				return c.printJSON(map[string]any{"vault": v.Path(), "insecure": insecure})
 			}
-			fmt.Fprintf(c.stdout, "Created vault %s\nNext: certctl ca create NAME\n", path)
+			fmt.Fprintf(c.stdout, "Created vault %s\nNext: certctl ca create NAME\n", v.Path())
 			return nil
 		},
 	}

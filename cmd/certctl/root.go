@@ -92,7 +92,7 @@ func (c *cli) rootCommand() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.PersistentFlags().StringVar(&c.vaultPath, "vault", "", "vault file (default $CERTDESK_VAULT, else the user's config folder)")
+	root.PersistentFlags().StringVar(&c.vaultPath, "vault", "", "vault file, or a team vault's postgres:// address (default $CERTDESK_VAULT, else the user's config folder)")
 	root.PersistentFlags().StringVar(&c.passphraseFile, "passphrase-file", "", "read the vault passphrase from this file (default $CERTDESK_PASSPHRASE, else a prompt)")
 	root.PersistentFlags().BoolVar(&c.jsonOut, "json", false, "machine-readable JSON output")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
@@ -102,7 +102,7 @@ func (c *cli) rootCommand() *cobra.Command {
 		c.revokeCommand(), c.unrevokeCommand(), c.crlCommand(), c.verifyCommand(),
 		c.serveCommand(), c.tryCommand(), c.backupCommand(), c.restoreCommand(), c.bulkCommand(),
 		c.renewCommand(), c.reminderCommand(), c.deployCommand(), c.pkiCommand(), c.profileCommand())
-	root.AddCommand(c.checkCommand(), c.logCommand(), c.passwdCommand(), c.rekeyCommand())
+	root.AddCommand(c.checkCommand(), c.logCommand(), c.passwdCommand(), c.rekeyCommand(), c.adminCommand(), c.migrateCommand())
 	return root
 }
 

@@ -22,7 +22,7 @@ var importRules = []struct {
 		dirs: []string{"ui", "cmd/certctl", "cmd/certdesk"},
 		forbidden: []string{"database/sql", "modernc.org/", "software.sslmate.com/src/go-pkcs12",
 			"crypto", "crypto/x509", "crypto/ecdsa", "crypto/rsa", "crypto/ed25519", "crypto/elliptic",
-			"encoding/pem", "github.com/youmark/pkcs8", "certdesk/core/vault"},
+			"encoding/pem", "github.com/youmark/pkcs8", "certdesk/core/vault", "github.com/jackc/"},
 		why: "the faces call the engine (core/engine) and display types only",
 	},
 	{

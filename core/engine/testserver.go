@@ -70,9 +70,13 @@ func (e *Engine) StartTestServer(ctx context.Context, opts ServerOptions) (*Test
 	}
 	loopCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	ts := &TestServer{Server: server, CA: opts.CA, cancel: cancel, done: make(chan struct{})}
+	changes := e.Changes(loopCtx)
+	if changes != nil {
+		go followChanges(loopCtx, changes, server, source, opts.OnReloadError)
+	}
 	go func() {
 		defer close(ts.done)
-		mtls.KeepTrustFresh(loopCtx, server, source, TrustReloadInterval, opts.OnReloadError)
+		mtls.KeepTrustFresh(loopCtx, server, source, reloadInterval(changes), opts.OnReloadError)
 	}()
 	return ts, nil
 }

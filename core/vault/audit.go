@@ -32,7 +32,7 @@ func (v *Vault) audit(tx *sql.Tx, action string, caID, certID int64, detail stri
 	if err != nil {
 		return err
 	}
-	e := auditFields{ID: head.ID + 1, At: v.now().UTC().Unix(), Actor: v.Actor, Action: action, CAID: caID, CertID: certID, Detail: detail}
+	e := auditFields{ID: head.ID + 1, At: v.now().UTC().Unix(), Actor: v.actor(), Action: action, CAID: caID, CertID: certID, Detail: detail}
 	e.Link = e.link(key, head.Link)
 	_, err = tx.Exec(`INSERT INTO audit (id, at, actor, action, ca_id, cert_id, detail, link) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 		e.ID, e.At, e.Actor, action, nullID(caID), nullID(certID), detail, e.Link)
@@ -129,7 +129,12 @@ type AuditChain struct {
 // VerifyAudit walks the whole audit trail and checks its chain.
 func (v *Vault) VerifyAudit(ctx context.Context) (AuditChain, error) {
 	key := v.macKeyOrNil()
-	entries, err := auditRows(ctx, v.db, 0)
+	q, done, err := v.snapshot(ctx)
+	if err != nil {
+		return AuditChain{}, err
+	}
+	defer done()
+	entries, err := auditRows(ctx, q, 0)
 	if err != nil {
 		return AuditChain{}, err
 	}
@@ -147,7 +152,7 @@ func (v *Vault) VerifyAudit(ctx context.Context) (AuditChain, error) {
 		}
 		prev = auditHead{ID: e.ID, Link: e.Link}
 	}
-	head, err := readAuditHead(v.db, key)
+	head, err := readAuditHead(q, key)
 	if err != nil {
 		out.Problem = err
 		return out, nil
@@ -201,3 +206,13 @@ func nullID(id int64) any {
 func encodeB64(b []byte) string { return base64.StdEncoding.EncodeToString(b) }
 
 func decodeB64(s string) ([]byte, error) { return base64.StdEncoding.DecodeString(s) }
+
+// actor names who makes a change: on a team vault the database role and
+// its role first.
+func (v *Vault) actor() string {
+	name, role := v.AdminRole()
+	if name == "" {
+		return v.Actor
+	}
+	return fmt.Sprintf("%s [%s] %s", name, role, v.Actor)
+}

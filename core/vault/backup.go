@@ -25,6 +25,9 @@ func (v *Vault) Check(ctx context.Context) error {
 // under the passphrase, to path (created 0600, never over an existing file).
 // It is safe while other processes use the vault.
 func (v *Vault) Backup(ctx context.Context, path string) error {
+	if v.onServer() {
+		return v.backupTeam(ctx, path)
+	}
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
 	if err != nil {
 		if errors.Is(err, os.ErrExist) {
@@ -50,6 +53,9 @@ func Restore(ctx context.Context, backup, target string, passphrase func() ([]by
 	if err := looksLikeSQLite(backup); err != nil {
 		return err
 	}
+	if IsURL(target) {
+		return restoreToServer(ctx, backup, target, passphrase)
+	}
 	if err := os.MkdirAll(filepath.Dir(target), 0o700); err != nil {
 		return fmt.Errorf("creating the vault folder: %w", err)
 	}
@@ -66,24 +72,37 @@ func Restore(ctx context.Context, backup, target string, passphrase func() ([]by
 }
 
 func checkRestored(ctx context.Context, target string, passphrase func() ([]byte, error)) error {
-	v, err := Open(target)
+	v, _, err := openRestored(target, passphrase)
 	if err != nil {
 		return err
 	}
 	defer v.Close()
+	return v.Check(ctx)
+}
+
+// openRestored opens a restored vault file and unlocks it, asking for the
+// passphrase only when it has one; it returns the passphrase too.
+func openRestored(path string, passphrase func() ([]byte, error)) (*Vault, []byte, error) {
+	v, err := Open(path)
+	if err != nil {
+		return nil, nil, err
+	}
 	var pass []byte
 	if !v.Insecure() {
 		if passphrase == nil {
-			return errors.New("its passphrase is needed to check it")
+			v.Close()
+			return nil, nil, errors.New("its passphrase is needed to check it")
 		}
 		if pass, err = passphrase(); err != nil {
-			return err
+			v.Close()
+			return nil, nil, err
 		}
 	}
 	if err := v.Unlock(pass); err != nil {
-		return err
+		v.Close()
+		return nil, nil, err
 	}
-	return v.Check(ctx)
+	return v, pass, nil
 }
 
 // looksLikeSQLite refuses a file that is not SQLite at all before anything

@@ -65,6 +65,25 @@ const scaleSize = 100_000
 
 func BenchmarkOpenAndFirstPage(b *testing.B) {
 	path, ca, _ := scaleVault(b, scaleSize)
+	benchOpenAndFirstPage(b, path, ca)
+}
+
+func BenchmarkSearchByName(b *testing.B) {
+	path, _, _ := scaleVault(b, scaleSize)
+	benchSearchByName(b, path)
+}
+
+func BenchmarkLookupByFingerprint(b *testing.B) {
+	path, _, sample := scaleVault(b, scaleSize)
+	benchLookupByFingerprint(b, path, sample)
+}
+
+func BenchmarkCountByStatus(b *testing.B) {
+	path, _, _ := scaleVault(b, scaleSize)
+	benchCountByStatus(b, path)
+}
+
+func benchOpenAndFirstPage(b *testing.B, path string, ca CA) {
 	for b.Loop() {
 		v, err := Open(path)
 		if err != nil {
@@ -81,8 +100,7 @@ func BenchmarkOpenAndFirstPage(b *testing.B) {
 	}
 }
 
-func BenchmarkSearchByName(b *testing.B) {
-	path, _, _ := scaleVault(b, scaleSize)
+func benchSearchByName(b *testing.B, path string) {
 	v, _ := Open(path)
 	defer v.Close()
 	for b.Loop() {
@@ -93,8 +111,7 @@ func BenchmarkSearchByName(b *testing.B) {
 	}
 }
 
-func BenchmarkLookupByFingerprint(b *testing.B) {
-	path, _, sample := scaleVault(b, scaleSize)
+func benchLookupByFingerprint(b *testing.B, path string, sample Record) {
 	v, _ := Open(path)
 	defer v.Close()
 	for b.Loop() {
@@ -105,8 +122,7 @@ func BenchmarkLookupByFingerprint(b *testing.B) {
 	}
 }
 
-func BenchmarkCountByStatus(b *testing.B) {
-	path, _, _ := scaleVault(b, scaleSize)
+func benchCountByStatus(b *testing.B, path string) {
 	v, _ := Open(path)
 	defer v.Close()
 	for b.Loop() {

@@ -88,7 +88,7 @@ func (v *Vault) scanCA(ctx context.Context, row scanner) (CA, error) {
 // record and revocation set are checked (an *IntegrityError otherwise),
 // so the trust built from this list never silently drops a revocation.
 func (v *Vault) CAs(ctx context.Context) ([]CA, error) {
-	rows, err := v.db.QueryContext(ctx, `SELECT `+caColumns+` FROM cas ORDER BY name COLLATE NOCASE`)
+	rows, err := v.db.QueryContext(ctx, `SELECT `+caColumns+` FROM cas ORDER BY lower(name), name`)
 	if err != nil {
 		return nil, v.readError("listing CAs", err)
 	}
@@ -293,13 +293,9 @@ func (v *Vault) insertCAUnder(tx *sql.Tx, name string, cert *x509.Certificate, k
 	if n > 0 {
 		return 0, fmt.Errorf("%w: a CA named %q is already in the vault; choose another name", ErrExists, name)
 	}
-	res, err := tx.Exec(`INSERT INTO cas (name, chain_pem, created_at) VALUES (?, ?, ?)`, name, string(chainPEM), v.now().UTC().Unix())
+	caID, err := v.insertID(tx, `INSERT INTO cas (name, chain_pem, created_at) VALUES (?, ?, ?)`, name, string(chainPEM), v.now().UTC().Unix())
 	if err != nil {
 		return 0, fmt.Errorf("storing the CA: %w", err)
-	}
-	caID, err := res.LastInsertId()
-	if err != nil {
-		return 0, err
 	}
 	owner := caID
 	if issuerID != 0 {

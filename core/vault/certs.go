@@ -38,7 +38,7 @@ func (v *Vault) insertCert(tx *sql.Tx, cert *x509.Certificate, key crypto.Signer
 			return 0, err
 		}
 	}
-	res, err := tx.Exec(`INSERT INTO certs (ca_id, kind, common_name, organization, emails, dns_names, ip_addresses,
+	id, err := v.insertID(tx, `INSERT INTO certs (ca_id, kind, common_name, organization, emails, dns_names, ip_addresses,
 		subject, issuer, issuer_common_name, serial, not_before, not_after, key_type, fingerprint_sha256,
 		fingerprint_sha1, is_ca, has_key, created_at, renewed_from)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -51,10 +51,6 @@ func (v *Vault) insertCert(tx *sql.Tx, cert *x509.Certificate, key crypto.Signer
 			return 0, fmt.Errorf("%w: the vault already holds this certificate (serial %s, SHA-256 %s)", ErrExists, r.Serial, r.FingerprintSHA256)
 		}
 		return 0, fmt.Errorf("storing the certificate: %w", err)
-	}
-	id, err := res.LastInsertId()
-	if err != nil {
-		return 0, err
 	}
 	if _, err := tx.Exec(`INSERT INTO cert_blobs (cert_id, der, key_sealed) VALUES (?, ?, ?)`, id, cert.Raw, sealed); err != nil {
 		return 0, fmt.Errorf("storing the certificate: %w", err)
@@ -188,7 +184,7 @@ const (
 )
 
 var sortColumns = map[SortKey]string{
-	SortID: "c.id", SortCommonName: "c.common_name COLLATE NOCASE", SortNotAfter: "c.not_after",
+	SortID: "c.id", SortCommonName: "lower(c.common_name)", SortNotAfter: "c.not_after",
 	SortCreated: "c.created_at", SortKeyType: "c.key_type", SortSerial: "c.serial",
 	SortStatus: "(c.revoked_at IS NOT NULL), c.not_after",
 }
@@ -291,7 +287,7 @@ func (v *Vault) CountByStatus(ctx context.Context, caID int64) (map[certinfo.Sta
 		if err != nil {
 			return nil, err
 		}
-		sums = append(sums, "COALESCE(sum("+cond+"), 0)")
+		sums = append(sums, "COALESCE(sum(CASE WHEN "+cond+" THEN 1 ELSE 0 END), 0)")
 		args = append(args, condArgs...)
 	}
 	q := `SELECT ` + strings.Join(sums, ", ") + ` FROM certs`
@@ -346,7 +342,7 @@ func (v *Vault) Find(ctx context.Context, ref string) (Record, error) {
 		}
 	}
 	tries = append(tries, try{"common name", "c.common_name = ?", ref})
-	tries = append(tries, try{"common name", "c.common_name = ? COLLATE NOCASE", ref})
+	tries = append(tries, try{"common name", "lower(c.common_name) = lower(?)", ref})
 	for _, t := range tries {
 		recs, err := v.query(ctx, t.where+" LIMIT 11", t.arg)
 		if err != nil {

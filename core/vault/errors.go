@@ -3,6 +3,7 @@ package vault
 import (
 	"errors"
 	"fmt"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
@@ -17,6 +18,7 @@ var (
 	ErrExists          = errors.New("already exists")
 	ErrNewerSchema     = errors.New("the vault was written by a newer Certdesk")
 	ErrNoVault         = errors.New("no vault there")
+	ErrNoSlot          = errors.New("you have no slot in this team vault")
 
 	// ErrTampered is matched by every *IntegrityError: a record no longer
 	// matches its fingerprint, its MAC or the audit chain.
@@ -50,9 +52,14 @@ func tampered(record, problem string, args ...any) error {
 	return &IntegrityError{Record: record, Problem: fmt.Sprintf(problem, args...)}
 }
 
-// isUniqueViolation reports whether err is SQLite's UNIQUE or PRIMARY KEY
-// constraint failure, by its extended result code.
+// isUniqueViolation reports whether err is a UNIQUE or PRIMARY KEY
+// constraint failure, by SQLite's extended result code or PostgreSQL's
+// SQLSTATE (23505).
 func isUniqueViolation(err error) bool {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return pe.Code == "23505"
+	}
 	var se *sqlite.Error
 	if !errors.As(err, &se) {
 		return false

@@ -38,13 +38,9 @@ func (v *Vault) insertImportedCA(tx *sql.Tx, name string, cert *x509.Certificate
 	if err != nil {
 		return 0, err
 	}
-	res, err := tx.Exec(`INSERT INTO cas (name, cert_id, chain_pem, created_at) VALUES (?, ?, ?, ?)`, name, certID, string(chainPEM), v.now().UTC().Unix())
+	caID, err := v.insertID(tx, `INSERT INTO cas (name, cert_id, chain_pem, created_at) VALUES (?, ?, ?, ?)`, name, certID, string(chainPEM), v.now().UTC().Unix())
 	if err != nil {
 		return 0, fmt.Errorf("storing the CA: %w", err)
-	}
-	caID, err := res.LastInsertId()
-	if err != nil {
-		return 0, err
 	}
 	if sealed != nil {
 		if _, err := tx.Exec(`UPDATE cert_blobs SET key_sealed = ? WHERE cert_id = ?`, sealed, certID); err != nil {

@@ -174,3 +174,13 @@ func newGCM(key []byte) (cipher.AEAD, error) {
 	}
 	return cipher.NewGCM(block)
 }
+
+// newKEK draws new KDF settings and stretches passphrase with them.
+func newKEK(passphrase []byte, insecure bool) (kdfParams, []byte, error) {
+	params, err := newKDFParams(insecure)
+	if err != nil {
+		return params, nil, err
+	}
+	kek, err := params.derive(passphrase)
+	return params, kek, err
+}

@@ -17,6 +17,12 @@ var failPoint func(stage string) error
 // new one. The vault must be unlocked; the new passphrase must pass
 // CheckPassphrase. An insecure vault has no passphrase to change.
 func (v *Vault) ChangePassphrase(ctx context.Context, newPassphrase []byte) error {
+	if v.onServer() && !v.insecure {
+		if err := CheckPassphrase(newPassphrase); err != nil {
+			return err
+		}
+		return v.changeSlotPassphrase(ctx, newPassphrase)
+	}
 	vk, err := v.key()
 	if err != nil {
 		return err
@@ -27,11 +33,7 @@ func (v *Vault) ChangePassphrase(ctx context.Context, newPassphrase []byte) erro
 	if err := CheckPassphrase(newPassphrase); err != nil {
 		return err
 	}
-	params, err := newKDFParams(false)
-	if err != nil {
-		return err
-	}
-	kek, err := params.derive(newPassphrase)
+	params, kek, err := newKEK(newPassphrase, false)
 	if err != nil {
 		return err
 	}
@@ -64,18 +66,70 @@ func hit(stage string) error {
 // passphrase, all in one transaction. passphrase must be the vault's
 // (nil for an insecure vault): it wraps the new key.
 func (v *Vault) Rekey(ctx context.Context, passphrase []byte) (int, error) {
-	oldKey, err := v.key()
-	if err != nil {
+	if v.onServer() {
+		return v.rekeyTeam(ctx)
+	}
+	if _, err := v.key(); err != nil {
 		return 0, err
 	}
 	if err := v.writable(ctx); err != nil {
 		return 0, err
 	}
-	kr, err := v.newKeyring(ctx, passphrase)
+	m, err := v.meta(ctx)
+	if err != nil {
+		return 0, err
+	}
+	params, err := kdfFromMeta(m)
+	if err != nil {
+		return 0, err
+	}
+	if params.Insecure {
+		passphrase = nil
+	}
+	kek, err := params.derive(passphrase)
+	if err != nil {
+		return 0, err
+	}
+	wrapped, err := decodeB64(m["vault_key"])
+	if err != nil {
+		return 0, fmt.Errorf("%w: the vault's sealed key is unreadable", ErrDamaged)
+	}
+	if _, err := open(kek, wrapped, vaultKeyAADSealed); err != nil {
+		return 0, ErrWrongPassphrase
+	}
+	return v.rotate(ctx, nil, func(tx *sql.Tx, newKey []byte) error {
+		meta, err := wrappedKeyMeta(params, kek, newKey)
+		if err != nil {
+			return err
+		}
+		for k, val := range meta {
+			if err := setMeta(tx, k, val); err != nil {
+				return err
+			}
+		}
+		return nil
+	}, "vault.rekey", "new vault key")
+}
+
+// rotate draws a new vault key and, in one transaction, runs before,
+// re-seals every private key under the new key, recomputes every MAC and
+// audit link, lets wrap store the new key (under the passphrase, or in the
+// admins' slots) and records action. It refuses a vault that fails its
+// checks. Nothing changes unless all of it commits.
+func (v *Vault) rotate(ctx context.Context, before func(tx *sql.Tx) error, wrap func(tx *sql.Tx, newKey []byte) error, action, detail string) (int, error) {
+	oldKey, err := v.key()
 	if err != nil {
 		return 0, err
 	}
 	if err := v.verifyAllBeforeRekey(ctx); err != nil {
+		return 0, err
+	}
+	newKey := make([]byte, 32)
+	if _, err := rand.Read(newKey); err != nil {
+		return 0, fmt.Errorf("drawing the vault key: %w", err)
+	}
+	newMAC, err := deriveMACKey(newKey)
+	if err != nil {
 		return 0, err
 	}
 	tx, err := v.db.BeginTx(ctx, nil)
@@ -83,15 +137,34 @@ func (v *Vault) Rekey(ctx context.Context, passphrase []byte) (int, error) {
 		return 0, fmt.Errorf("starting a vault transaction: %w", err)
 	}
 	defer tx.Rollback()
-	n, err := v.resealAll(ctx, tx, oldKey, kr)
+	if err := trackChanges(tx, v.onServer()); err != nil {
+		return 0, err
+	}
+	if before != nil {
+		if err := before(tx); err != nil {
+			return 0, err
+		}
+	}
+	n, err := resealKeys(ctx, tx, oldKey, newKey)
 	if err != nil {
+		return 0, err
+	}
+	pending, err := resealPendingKeys(ctx, tx, oldKey, newKey)
+	if err != nil {
+		return 0, err
+	}
+	n += pending
+	if err := v.sealAll(ctx, tx, newMAC); err != nil {
+		return 0, err
+	}
+	if err := wrap(tx, newKey); err != nil {
 		return 0, err
 	}
 	v.mu.Lock()
 	saved := v.macKey
-	v.macKey = kr.mac
+	v.macKey = newMAC
 	v.mu.Unlock()
-	err = v.audit(tx, "vault.rekey", 0, 0, fmt.Sprintf("new vault key; %d private keys re-sealed", n))
+	err = v.audit(tx, action, 0, 0, fmt.Sprintf("%s; %d private keys re-sealed", detail, n))
 	if err == nil {
 		err = hit("rekey")
 	}
@@ -106,74 +179,9 @@ func (v *Vault) Rekey(ctx context.Context, passphrase []byte) (int, error) {
 	}
 	v.mu.Lock()
 	clear(v.vaultKey)
-	v.vaultKey = kr.key
+	v.vaultKey = newKey
 	v.mu.Unlock()
 	return n, nil
-}
-
-// keyring is a new vault key, its MAC key, and the settings that wrap it
-// under the passphrase.
-type keyring struct {
-	key, mac []byte
-	meta     map[string]string
-}
-
-// newKeyring checks the passphrase against the vault's and draws a new
-// vault key wrapped under it.
-func (v *Vault) newKeyring(ctx context.Context, passphrase []byte) (keyring, error) {
-	m, err := v.meta(ctx)
-	if err != nil {
-		return keyring{}, err
-	}
-	params, err := kdfFromMeta(m)
-	if err != nil {
-		return keyring{}, err
-	}
-	if params.Insecure {
-		passphrase = nil
-	}
-	kek, err := params.derive(passphrase)
-	if err != nil {
-		return keyring{}, err
-	}
-	wrapped, err := decodeB64(m["vault_key"])
-	if err != nil {
-		return keyring{}, fmt.Errorf("%w: the vault's sealed key is unreadable", ErrDamaged)
-	}
-	if _, err := open(kek, wrapped, vaultKeyAADSealed); err != nil {
-		return keyring{}, ErrWrongPassphrase
-	}
-	kr := keyring{key: make([]byte, 32)}
-	if _, err := rand.Read(kr.key); err != nil {
-		return keyring{}, fmt.Errorf("drawing the vault key: %w", err)
-	}
-	if kr.mac, err = deriveMACKey(kr.key); err != nil {
-		return keyring{}, err
-	}
-	kr.meta, err = wrappedKeyMeta(params, kek, kr.key)
-	return kr, err
-}
-
-// resealAll re-seals every private key (pending CAs' too) under the new
-// key, recomputes every MAC and stores the new wrapped key, in tx.
-func (v *Vault) resealAll(ctx context.Context, tx *sql.Tx, oldKey []byte, kr keyring) (int, error) {
-	n, err := resealKeys(ctx, tx, oldKey, kr.key)
-	if err != nil {
-		return 0, err
-	}
-	pending, err := resealPendingKeys(ctx, tx, oldKey, kr.key)
-	if err != nil {
-		return 0, err
-	}
-	if err := v.sealAll(ctx, tx, kr.mac); err != nil {
-		return 0, err
-	}
-	for k, val := range kr.meta {
-		if err := setMeta(tx, k, val); err != nil {
-			return 0, err
-		}
-	}
-	return n + pending, nil
 }
 
 // verifyAllBeforeRekey refuses to re-seal a vault whose records fail their

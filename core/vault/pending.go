@@ -60,12 +60,9 @@ func (v *Vault) CreatePendingCA(ctx context.Context, name string, req pki.CARequ
 	now := v.now().UTC()
 	var id int64
 	err = v.write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.Exec(`INSERT INTO pending_cas (name, csr_der, key_sealed, created_at) VALUES (?, ?, ?, ?)`, name, csr, sealed, now.Unix())
-		if err != nil {
+		var err error
+		if id, err = v.insertID(tx, `INSERT INTO pending_cas (name, csr_der, key_sealed, created_at) VALUES (?, ?, ?, ?)`, name, csr, sealed, now.Unix()); err != nil {
 			return fmt.Errorf("storing the pending CA: %w", err)
-		}
-		if id, err = res.LastInsertId(); err != nil {
-			return err
 		}
 		return v.audit(tx, "ca.request", 0, 0, fmt.Sprintf("CA %q waits for its certificate (CSR made, key sealed)", name))
 	})

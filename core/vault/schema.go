@@ -128,7 +128,7 @@ ALTER TABLE audit ADD COLUMN link BLOB;
 // schemaVersion reads the vault's schema version; 0 means a new, empty file.
 func schemaVersion(ctx context.Context, db *sql.DB) (int, error) {
 	var n int
-	err := db.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE type='table' AND name='meta'`).Scan(&n)
+	err := db.QueryRowContext(ctx, tableExistsQuery(db), "meta").Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("reading the vault file (is it a Certdesk vault?): %w", err)
 	}
@@ -161,7 +161,7 @@ func migrateTo(ctx context.Context, db *sql.DB, from, to int) error {
 		if err != nil {
 			return fmt.Errorf("starting migration to schema %d: %w", v+1, err)
 		}
-		if _, err := tx.ExecContext(ctx, migrations[v]); err != nil {
+		if _, err := tx.ExecContext(ctx, schemaDDL(db, v)); err != nil {
 			tx.Rollback()
 			return fmt.Errorf("migrating the vault to schema %d: %w", v+1, err)
 		}
@@ -174,5 +174,5 @@ func migrateTo(ctx context.Context, db *sql.DB, from, to int) error {
 			return fmt.Errorf("committing schema %d: %w", v+1, err)
 		}
 	}
-	return nil
+	return installPGTriggers(ctx, db)
 }

@@ -33,9 +33,9 @@ const (
 	caFieldCount   = 11
 )
 
-var dirtySetup = []string{
-	`CREATE TEMP TABLE IF NOT EXISTS dirty_certs (id INTEGER PRIMARY KEY, inserted INTEGER NOT NULL, ` + numbered("o", certFieldCount) + `)`,
-	`CREATE TEMP TABLE IF NOT EXISTS dirty_cas (id INTEGER PRIMARY KEY, inserted INTEGER NOT NULL, ` + numbered("o", caFieldCount) + `)`,
+// sqliteTriggers remember changed rows on SQLite (pgschema.go has the
+// PostgreSQL equivalent).
+var sqliteTriggers = []string{
 	`CREATE TEMP TRIGGER IF NOT EXISTS certdesk_certs_ins AFTER INSERT ON main.certs BEGIN
 		INSERT OR IGNORE INTO dirty_certs (id, inserted) VALUES (NEW.id, 1); END`,
 	`CREATE TEMP TRIGGER IF NOT EXISTS certdesk_certs_upd AFTER UPDATE ON main.certs BEGIN
@@ -44,13 +44,13 @@ var dirtySetup = []string{
 		INSERT OR IGNORE INTO dirty_cas (id, inserted) VALUES (NEW.id, 1); END`,
 	`CREATE TEMP TRIGGER IF NOT EXISTS certdesk_cas_upd AFTER UPDATE ON main.cas BEGIN
 		INSERT OR IGNORE INTO dirty_cas (id, inserted, ` + numbered("o", caFieldCount) + `) VALUES (OLD.id, 0, ` + oldColumns(caFieldColumns, "a") + `); END`,
-	`DELETE FROM dirty_certs`,
-	`DELETE FROM dirty_cas`,
 }
 
-// trackChanges arms the triggers on the transaction's connection.
-func trackChanges(tx *sql.Tx) error {
-	for _, q := range dirtySetup {
+var dirtyReset = []string{`DELETE FROM dirty_certs`, `DELETE FROM dirty_cas`}
+
+// trackChanges arms the change tracking on the transaction's connection.
+func trackChanges(tx *sql.Tx, postgres bool) error {
+	for _, q := range trackSetup(postgres) {
 		if _, err := tx.Exec(q); err != nil {
 			return fmt.Errorf("preparing the integrity checks: %w", err)
 		}
@@ -73,7 +73,7 @@ func (v *Vault) reseal(tx *sql.Tx, key []byte) error {
 	if err := v.resealCAs(tx, key, deltas); err != nil {
 		return err
 	}
-	for _, q := range []string{`DELETE FROM dirty_certs`, `DELETE FROM dirty_cas`} {
+	for _, q := range dirtyReset {
 		if _, err := tx.Exec(q); err != nil {
 			return fmt.Errorf("finishing the integrity checks: %w", err)
 		}

@@ -9,6 +9,7 @@ package vault
 
 import (
 	"context"
+	"crypto/ecdh"
 	"crypto/rand"
 	"database/sql"
 	"errors"
@@ -27,11 +28,15 @@ import (
 type Vault struct {
 	db   *sql.DB
 	path string
+	dsn  string // a team vault's address, for its listener (notify.go)
 
 	mu       sync.RWMutex
 	vaultKey []byte // nil while locked
 	macKey   []byte // derived from vaultKey: the integrity key (integrity.go)
 	insecure bool
+	admin    string // a team vault's connected admin and role (admins.go)
+	role     string
+	adminKey *ecdh.PrivateKey
 
 	health   health   // damage found on open or before the first write
 	warnings []string // about where the vault lives (place.go)
@@ -73,19 +78,15 @@ type CreateOptions struct {
 // CheckPassphrase calls weak (unless opts.Insecure). The folder is made
 // 0700 and the file 0600.
 func Create(path string, passphrase []byte, opts CreateOptions) (*Vault, error) {
-	if !opts.Insecure && len(passphrase) == 0 {
-		return nil, errors.New("a passphrase is needed (or choose an insecure demo vault explicitly)")
+	if IsURL(path) {
+		return createOnServer(path, passphrase, opts)
 	}
 	if _, err := os.Lstat(path); err == nil {
 		return nil, fmt.Errorf("%s already exists: open it, or choose another path", path)
 	}
-	if !opts.Insecure {
-		if err := CheckPassphrase(passphrase); err != nil {
-			return nil, err
-		}
-	}
-	if opts.Insecure {
-		passphrase = nil
+	passphrase, err := newPassphrase(passphrase, opts)
+	if err != nil {
+		return nil, err
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("creating the vault folder: %w", err)
@@ -109,6 +110,18 @@ func Create(path string, passphrase []byte, opts CreateOptions) (*Vault, error) 
 		return nil, err
 	}
 	return v, nil
+}
+
+// newPassphrase checks a new vault's passphrase against the policy; an
+// insecure demo vault has none.
+func newPassphrase(passphrase []byte, opts CreateOptions) ([]byte, error) {
+	if opts.Insecure {
+		return nil, nil
+	}
+	if len(passphrase) == 0 {
+		return nil, errors.New("a passphrase is needed (or choose an insecure demo vault explicitly)")
+	}
+	return passphrase, CheckPassphrase(passphrase)
 }
 
 func (v *Vault) initialise(passphrase []byte, opts CreateOptions) error {
@@ -180,6 +193,9 @@ func (v *Vault) setKeys(vaultKey []byte) error {
 // Open opens an existing vault, locked: certificates can be read, but
 // nothing that needs a private key or changes the vault works until Unlock.
 func Open(path string) (*Vault, error) {
+	if IsURL(path) {
+		return openOnServer(path)
+	}
 	st, err := os.Stat(path)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
@@ -199,10 +215,21 @@ func Open(path string) (*Vault, error) {
 	}
 	v.warnings = placeWarnings(path)
 	v.health.noteHeader(path, st.Size())
+	if err := v.openSchema(fmt.Errorf("%s is an SQLite file but not a Certdesk vault", path)); err != nil {
+		v.Close()
+		return nil, err
+	}
+	return v, nil
+}
+
+// openSchema checks the schema version, brings an older schema up to date
+// (never a damaged one, never a newer one) and reads the settings; notVault
+// is the error for a database that holds no vault.
+func (v *Vault) openSchema(notVault error) error {
 	ctx := context.Background()
 	version, err := schemaVersion(ctx, v.db)
 	if err == nil && version == 0 {
-		err = fmt.Errorf("%s is an SQLite file but not a Certdesk vault", path)
+		err = notVault
 	}
 	if err == nil && version < SchemaVersion {
 		err = v.health.err() // never migrate a damaged file
@@ -211,16 +238,14 @@ func Open(path string) (*Vault, error) {
 		err = migrate(ctx, v.db, version)
 	}
 	if err != nil {
-		v.Close()
-		return nil, err
+		return err
 	}
 	m, err := v.meta(ctx)
 	if err != nil {
-		v.Close()
-		return nil, err
+		return err
 	}
 	v.insecure = m["insecure"] == "1"
-	return v, nil
+	return nil
 }
 
 // OpenUnlocked opens the vault and unlocks it in one step.
@@ -253,7 +278,11 @@ func openDB(path string) (*Vault, error) {
 		}
 		return nil, fmt.Errorf("opening the vault file %s (is it a Certdesk vault?): %w", path, err)
 	}
-	return &Vault{db: db, path: path, Actor: DefaultActor("certdesk"), Now: time.Now}, nil
+	return newVaultOn(db, path), nil
+}
+
+func newVaultOn(db *sql.DB, where string) *Vault {
+	return &Vault{db: db, path: where, Actor: DefaultActor("certdesk"), Now: time.Now}
 }
 
 // Insecure reports whether the vault was made without a passphrase.
@@ -269,9 +298,15 @@ func (v *Vault) Path() string { return v.path }
 // schema 3 computes every record's MAC (one transaction).
 func (v *Vault) Unlock(passphrase []byte) error {
 	ctx := context.Background()
+	if v.onServer() {
+		return v.unlockSlot(ctx, passphrase)
+	}
 	m, err := v.meta(ctx)
 	if err != nil {
 		return err
+	}
+	if m["vault_key"] == "" && m["team_slot"] != "" {
+		return v.unlockTeamSlot(m["team_slot"], passphrase)
 	}
 	params, err := kdfFromMeta(m)
 	if err != nil {
@@ -279,7 +314,7 @@ func (v *Vault) Unlock(passphrase []byte) error {
 	}
 	if params.Insecure {
 		if len(passphrase) > 0 {
-			return fmt.Errorf("%w: it was made as an insecure demo vault, so a passphrase protects nothing here; drop the passphrase, or make a protected vault with `certctl init` and move the CAs over", ErrNoPassphraseVault)
+			return errPassphraseForInsecure
 		}
 		passphrase = nil
 	}
@@ -355,7 +390,7 @@ func (v *Vault) Lock() {
 	v.mu.Lock()
 	clear(v.vaultKey)
 	clear(v.macKey)
-	v.vaultKey, v.macKey = nil, nil
+	v.vaultKey, v.macKey, v.adminKey = nil, nil, nil
 	v.mu.Unlock()
 }
 
@@ -375,6 +410,9 @@ func (v *Vault) now() time.Time {
 func (v *Vault) key() ([]byte, error) {
 	v.mu.RLock()
 	defer v.mu.RUnlock()
+	if v.vaultKey == nil && v.role == RoleAuditor {
+		return nil, fmt.Errorf("%w: %s is an auditor in this team vault: auditors check and read, and are never given the vault's key", ErrForbidden, v.admin)
+	}
 	if v.vaultKey == nil {
 		return nil, ErrLocked
 	}
@@ -413,13 +451,20 @@ func (v *Vault) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	if err != nil {
 		return fmt.Errorf("starting a vault transaction: %w", err)
 	}
-	if err := trackChanges(tx); err != nil {
+	if err := trackChanges(tx, v.onServer()); err != nil {
 		tx.Rollback()
 		return err
 	}
+	if v.onServer() {
+		if err := v.checkEpoch(ctx, tx); err != nil {
+			tx.Rollback()
+			return err
+		}
+		key = v.macKeyOrNil() // the key may have followed a rotation
+	}
 	if err := fn(tx); err != nil {
 		tx.Rollback()
-		return err
+		return v.forbidden(err)
 	}
 	if err := v.reseal(tx, key); err != nil {
 		tx.Rollback()
@@ -430,3 +475,5 @@ func (v *Vault) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	}
 	return nil
 }
+
+var errPassphraseForInsecure = fmt.Errorf("%w: it was made as an insecure demo vault, so a passphrase protects nothing here; drop the passphrase, or make a protected vault with `certctl init` and move the CAs over", ErrNoPassphraseVault)

@@ -18,7 +18,7 @@ var ctx = context.Background()
 
 func newVault(t testing.TB) *Vault {
 	t.Helper()
-	v, err := Create(filepath.Join(t.TempDir(), "sub", "vault.db"), nil, CreateOptions{Insecure: true})
+	v, err := Create(testVaultPath(t, "vault.db"), nil, CreateOptions{Insecure: true})
 	if err != nil {
 		t.Fatal(err)
 	}
