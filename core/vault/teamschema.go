@@ -76,6 +76,13 @@ func teamGrants(db string) string {
 		"GRANT SELECT ON main.meta, main.cas, main.certs, main.denied_fingerprints, main.crls, main.audit, main.cert_search TO " + a,
 		"GRANT SELECT (cert_id, der) ON main.cert_blobs TO " + a,
 		"GRANT SELECT ON main.admins TO " + a,
+		// Schema 4: profiles and each CA's default are read by everyone who
+		// issues or audits, changed by owners; CAs waiting for their
+		// certificate are created by owners, their sealed keys read (as
+		// every sealed key) by those who hold the vault key.
+		"GRANT SELECT ON main.profiles, main.ca_profiles TO " + a,
+		"GRANT SELECT (id, name, csr_der, created_at) ON main.pending_cas TO " + a,
+		"GRANT SELECT ON main.pending_cas TO " + i,
 		"GRANT SELECT ON main.cert_blobs TO " + i,
 		"GRANT INSERT, UPDATE ON main.certs, main.cert_blobs, main.cert_search, main.crls, main.audit, main.meta TO " + i,
 		"GRANT INSERT, UPDATE, DELETE ON main.denied_fingerprints TO " + i,
