@@ -34,6 +34,7 @@ func (u *App) menu() *fyne.MainMenu {
 					}
 				})
 			}),
+			fyne.NewMenuItem("Open a team vault…", u.openTeamVault),
 			fyne.NewMenuItem("Try the demo", func() { u.startDemo("") }),
 			inspectItem,
 			fyne.NewMenuItemSeparator(),

@@ -161,7 +161,7 @@ func (u *App) askPassphrase(vaultPath string, v *engine.Engine) {
 		})
 	})
 	heading := widget.NewLabelWithStyle("Unlock your vault", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	where := widget.NewLabel(vaultPath)
+	where := widget.NewLabel(v.Path()) // a team vault's address without its password
 	where.Importance = widget.LowImportance
 	where.Wrapping = fyne.TextWrapWord
 	u.win.SetContent(centred(container.NewVBox(heading, where, pass, problem,
