@@ -282,7 +282,7 @@ func TestBulkKilledThenRerunOnATeamVault(t *testing.T) {
 	s.ok("init")
 	s.ok("ca", "create", "Rerun CA")
 	bulkKilledThenRerun(t, s, 700, 1200) // unlocking and connecting take longer: kill during signing and delivery
-	s.ok("check") // exit 0: every record and the audit chain intact
+	s.ok("check")                        // exit 0: every record and the audit chain intact
 }
 
 // bulkKilledThenRerun kills `certctl bulk` four times at random moments
