@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -22,18 +23,15 @@ func display(t *testing.T) string {
 	xvfb := peertest.Require(t, "Xvfb")
 	peertest.Require(t, "xdotool")
 	peertest.Require(t, "import")
-	for n := 90; n < 120; n++ {
-		if _, err := os.Stat(fmt.Sprintf("/tmp/.X11-unix/X%d", n)); err == nil {
-			continue
-		}
-		if _, err := os.Stat(fmt.Sprintf("/tmp/.X%d-lock", n)); err == nil {
+	for n := 90; n < 160; n++ {
+		if displayInUse(n) {
 			continue
 		}
 		cmd := exec.Command(xvfb, fmt.Sprintf(":%d", n), "-screen", "0", "2000x1200x24", "-nolisten", "tcp")
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+		t.Cleanup(func() { stopXvfb(cmd, n) })
 		d := fmt.Sprintf(":%d", n)
 		deadline := time.Now().Add(10 * time.Second)
 		for time.Now().Before(deadline) {
@@ -46,6 +44,41 @@ func display(t *testing.T) string {
 	}
 	t.Fatal("no free X display number")
 	return ""
+}
+
+// displayInUse reports whether an X server holds display n. A lock file
+// whose server is gone (killed without cleaning up) is stale: it and the
+// socket are removed, and the number is free again.
+func displayInUse(n int) bool {
+	lock, sock := fmt.Sprintf("/tmp/.X%d-lock", n), fmt.Sprintf("/tmp/.X11-unix/X%d", n)
+	data, err := os.ReadFile(lock)
+	if err != nil {
+		_, sockErr := os.Stat(sock)
+		return sockErr == nil // a socket with no lock: someone else's server
+	}
+	pid, err := strconv.Atoi(strings.TrimSpace(string(data)))
+	if err == nil && pid > 0 && syscall.Kill(pid, 0) == nil {
+		return true
+	}
+	os.Remove(lock)
+	os.Remove(sock)
+	return false
+}
+
+// stopXvfb ends the test's X server politely, so it removes its lock and
+// socket, and cleans them up if it could not.
+func stopXvfb(cmd *exec.Cmd, n int) {
+	cmd.Process.Signal(syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() { cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		cmd.Process.Kill()
+		<-done
+	}
+	os.Remove(fmt.Sprintf("/tmp/.X%d-lock", n))
+	os.Remove(fmt.Sprintf("/tmp/.X11-unix/X%d", n))
 }
 
 func xdotoolOK(d string) bool {
