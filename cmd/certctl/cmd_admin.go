@@ -1,6 +1,8 @@
 package main
 
 import (
+	"certdesk/core/engine"
+	"errors"
 	"fmt"
 	"text/tabwriter"
 
@@ -19,6 +21,7 @@ unlocks with their own passphrase. Roles: owner (admins, CAs, everything),
 issuer (issue, renew, revoke, export, CRLs), auditor (read, log, check; no
 private key ever). PostgreSQL itself enforces them.`,
 	}
+	asGroup(cmd)
 	cmd.AddCommand(c.adminAddCommand(), c.adminListCommand(), c.adminRemoveCommand())
 	return cmd
 }
@@ -35,28 +38,25 @@ used. Their passphrase comes from --new-passphrase-file,
 $CERTDESK_NEW_PASSPHRASE or a prompt asked twice. Only an owner can.`,
 		Args: exactArgs(1, "the admin's name"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			v, err := c.unlockVault()
-			if err != nil {
-				return err
+			if role == "" {
+				return usageError{errors.New("say which role with --role owner|issuer|auditor")}
 			}
-			defer v.Close()
-			pass, err := c.newPassphrase(newFile)
-			if err != nil {
-				return err
-			}
-			if err := v.AddAdmin(c.ctx, args[0], role, pass); err != nil {
-				return err
-			}
-			if c.jsonOut {
-				return c.printJSON(map[string]any{"admin": args[0], "role": role})
-			}
-			fmt.Fprintf(c.stdout, "Added %s as %s. They connect as the database role %s and unlock with their own passphrase.\n", args[0], role, args[0])
-			return nil
+			return c.withUnlockedVault(func(v *engine.Engine) error {
+				pass, err := c.newPassphrase(newFile)
+				if err != nil {
+					return err
+				}
+				if err := v.AddAdmin(c.ctx, args[0], role, pass); err != nil {
+					return err
+				}
+				return c.printOr(map[string]any{"admin": args[0], "role": role}, func() {
+					fmt.Fprintf(c.stdout, "Added %s as %s. They connect as the database role %s and unlock with their own passphrase.\n", args[0], role, args[0])
+				})
+			})
 		},
 	}
 	cmd.Flags().StringVar(&role, "role", "", "owner, issuer or auditor")
 	cmd.Flags().StringVar(&newFile, "new-passphrase-file", "", "read the new admin's passphrase from this file (default $CERTDESK_NEW_PASSPHRASE, else a prompt asked twice)")
-	cmd.MarkFlagRequired("role")
 	return cmd
 }
 
@@ -66,24 +66,21 @@ func (c *cli) adminListCommand() *cobra.Command {
 		Short: "List the admins (an owner sees all, others themselves)",
 		Args:  exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			v, err := c.openVault()
-			if err != nil {
-				return err
-			}
-			defer v.Close()
-			admins, err := v.Admins(c.ctx)
-			if err != nil {
-				return err
-			}
-			if c.jsonOut {
-				return c.printJSON(admins)
-			}
-			w := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(w, "NAME\tROLE\tADDED")
-			for _, a := range admins {
-				fmt.Fprintf(w, "%s\t%s\t%s\n", a.Name, a.Role, a.Added.Format("2006-01-02 15:04"))
-			}
-			return w.Flush()
+			return c.withVault(func(v *engine.Engine) error {
+				admins, err := v.Admins(c.ctx)
+				if err != nil {
+					return err
+				}
+				if c.jsonOut {
+					return c.printJSON(admins)
+				}
+				w := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
+				fmt.Fprintln(w, "NAME\tROLE\tADDED")
+				for _, a := range admins {
+					fmt.Fprintf(w, "%s\t%s\t%s\n", clip(a.Name, maxNameRunes), a.Role, a.Added.Format("2006-01-02 15:04"))
+				}
+				return w.Flush()
+			})
 		},
 	}
 }
@@ -94,20 +91,15 @@ func (c *cli) adminRemoveCommand() *cobra.Command {
 		Short: "Remove an admin and rotate the vault key (every private key re-sealed, one transaction)",
 		Args:  exactArgs(1, "the admin's name"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			v, err := c.unlockVault()
-			if err != nil {
-				return err
-			}
-			defer v.Close()
-			n, err := v.RemoveAdmin(c.ctx, args[0])
-			if err != nil {
-				return err
-			}
-			if c.jsonOut {
-				return c.printJSON(map[string]any{"removed": args[0], "keys_resealed": n})
-			}
-			fmt.Fprintf(c.stdout, "Removed %s and rotated the vault key: %d private keys re-sealed; their slot opens nothing now.\n", args[0], n)
-			return nil
+			return c.withUnlockedVault(func(v *engine.Engine) error {
+				n, err := v.RemoveAdmin(c.ctx, args[0])
+				if err != nil {
+					return err
+				}
+				return c.printOr(map[string]any{"removed": args[0], "keys_resealed": n}, func() {
+					fmt.Fprintf(c.stdout, "Removed %s and rotated the vault key: %d private keys re-sealed; their slot opens nothing now.\n", args[0], n)
+				})
+			})
 		},
 	}
 }
