@@ -1,105 +1,80 @@
 package main
 
 import (
-	"certdesk/core/engine"
 	"errors"
 	"fmt"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
+
+	"certdesk/core/engine"
 )
 
 // adminCommand manages a team vault's admins.
 func (c *cli) adminCommand() *cobra.Command {
-	cmd := &cobra.Command{
-		Use:   "admin",
-		Short: "Manage the admins of a team vault (postgres://…)",
-		Long: `Manage the admins of a team vault.
+	return group("admin", "Manage the admins of a team vault (postgres://…)", `Manage the admins of a team vault.
 
 Each admin connects as their own PostgreSQL role (the admin's name) and
 unlocks with their own passphrase. Roles: owner (admins, CAs, everything),
 issuer (issue, renew, revoke, export, CRLs), auditor (read, log, check; no
 private key ever). PostgreSQL itself enforces them.`,
-	}
-	asGroup(cmd)
-	cmd.AddCommand(c.adminAddCommand(), c.adminListCommand(), c.adminRemoveCommand())
-	return cmd
+		c.adminAddCommand(), c.adminListCommand(), c.adminRemoveCommand())
 }
 
 func (c *cli) adminAddCommand() *cobra.Command {
 	var role, newFile string
-	cmd := &cobra.Command{
-		Use:   "add NAME --role owner|issuer|auditor",
-		Short: "Add an admin (creates their database role when you may, or uses an existing one)",
-		Long: `Add an admin. NAME is also the PostgreSQL role they connect as: it is
+	cmd := leaf{
+		use:   "add NAME --role owner|issuer|auditor",
+		short: "Add an admin (creates their database role when you may, or uses an existing one)",
+		long: `Add an admin. NAME is also the PostgreSQL role they connect as: it is
 created (LOGIN, no password: set one with ALTER ROLE, or rely on the server's
 authentication) when missing and you have CREATEROLE, or an existing role is
 used. Their passphrase comes from --new-passphrase-file,
 $CERTDESK_NEW_PASSPHRASE or a prompt asked twice. Only an owner can.`,
-		Args: exactArgs(1, "the admin's name"),
-		RunE: func(cmd *cobra.Command, args []string) error {
+		args: exactArgs(1, "the admin's name"),
+		run: func(_ *cobra.Command, args []string) error {
 			if role == "" {
 				return usageError{errors.New("say which role with --role owner|issuer|auditor")}
 			}
-			return c.withUnlockedVault(func(v *engine.Engine) error {
-				pass, err := c.newPassphrase(newFile)
-				if err != nil {
-					return err
-				}
-				if err := v.AddAdmin(c.ctx, args[0], role, pass); err != nil {
-					return err
-				}
-				return c.printOr(map[string]any{"admin": args[0], "role": role}, func() {
-					fmt.Fprintf(c.stdout, "Added %s as %s. They connect as the database role %s and unlock with their own passphrase.\n", args[0], role, args[0])
-				})
-			})
+			return c.withUnlockedVault(func(v *engine.Engine) error { return c.addAdmin(v, args[0], role, newFile) })
 		},
-	}
+	}.command()
 	cmd.Flags().StringVar(&role, "role", "", "owner, issuer or auditor")
 	cmd.Flags().StringVar(&newFile, "new-passphrase-file", "", "read the new admin's passphrase from this file (default $CERTDESK_NEW_PASSPHRASE, else a prompt asked twice)")
 	return cmd
 }
 
-func (c *cli) adminListCommand() *cobra.Command {
-	return &cobra.Command{
-		Use:   "list",
-		Short: "List the admins (an owner sees all, others themselves)",
-		Args:  exactArgs(0, "no arguments"),
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			return c.withVault(func(v *engine.Engine) error {
-				admins, err := v.Admins(c.ctx)
-				if err != nil {
-					return err
-				}
-				if c.jsonOut {
-					return c.printJSON(admins)
-				}
-				w := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
-				fmt.Fprintln(w, "NAME\tROLE\tADDED")
-				for _, a := range admins {
-					fmt.Fprintf(w, "%s\t%s\t%s\n", clip(a.Name, maxNameRunes), a.Role, a.Added.Format("2006-01-02 15:04"))
-				}
-				return w.Flush()
-			})
-		},
+// addAdmin adds name with role to the unlocked team vault, their
+// passphrase read from newFile (or the variable, or a prompt).
+func (c *cli) addAdmin(v *engine.Engine, name, role, newFile string) error {
+	pass, err := c.newPassphrase(newFile)
+	if err != nil {
+		return err
 	}
+	if err := v.AddAdmin(c.ctx, name, role, pass); err != nil {
+		return err
+	}
+	return c.reportf(map[string]any{"admin": name, "role": role},
+		"Added %s as %s. They connect as the database role %s and unlock with their own passphrase.\n", name, role, name)
+}
+
+func (c *cli) adminListCommand() *cobra.Command {
+	return leaf{use: "list", short: "List the admins (an owner sees all, others themselves)", args: noArgs,
+		run: c.reading(func(v *engine.Engine, _ []string) error {
+			return showList(c, v.Admins, listing[engine.Admin]{header: "NAME\tROLE\tADDED", line: func(a engine.Admin) string {
+				return fmt.Sprintf("%s\t%s\t%s", clip(a.Name, maxNameRunes), a.Role, a.Added.Format("2006-01-02 15:04"))
+			}})
+		})}.command()
 }
 
 func (c *cli) adminRemoveCommand() *cobra.Command {
-	return &cobra.Command{
-		Use:   "remove NAME",
-		Short: "Remove an admin and rotate the vault key (every private key re-sealed, one transaction)",
-		Args:  exactArgs(1, "the admin's name"),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return c.withUnlockedVault(func(v *engine.Engine) error {
-				n, err := v.RemoveAdmin(c.ctx, args[0])
-				if err != nil {
-					return err
-				}
-				return c.printOr(map[string]any{"removed": args[0], "keys_resealed": n}, func() {
-					fmt.Fprintf(c.stdout, "Removed %s and rotated the vault key: %d private keys re-sealed; their slot opens nothing now.\n", args[0], n)
-				})
-			})
-		},
-	}
+	return leaf{use: "remove NAME", short: "Remove an admin and rotate the vault key (every private key re-sealed, one transaction)",
+		args: exactArgs(1, "the admin's name"),
+		run: c.unlocked(func(v *engine.Engine, args []string) error {
+			n, err := v.RemoveAdmin(c.ctx, args[0])
+			if err != nil {
+				return err
+			}
+			return c.reportf(map[string]any{"removed": args[0], "keys_resealed": n},
+				"Removed %s and rotated the vault key: %d private keys re-sealed; their slot opens nothing now.\n", args[0], n)
+		})}.command()
 }

@@ -9,11 +9,11 @@ import (
 )
 
 func (c *cli) backupCommand() *cobra.Command {
-	return &cobra.Command{
-		Use:   "backup FILE",
-		Short: "Write a consistent copy of the whole vault (keys stay encrypted under the passphrase)",
-		Args:  exactArgs(1, "the backup FILE to write"),
-		RunE: func(cmd *cobra.Command, args []string) error {
+	return leaf{
+		use:   "backup FILE",
+		short: "Write a consistent copy of the whole vault (keys stay encrypted under the passphrase)",
+		args:  exactArgs(1, "the backup FILE to write"),
+		run: func(_ *cobra.Command, args []string) error {
 			with := c.withVault
 			if p, _ := c.path(); engine.IsTeamVault(p) {
 				with = c.withUnlockedVault // a team backup carries your slot, opened by your passphrase
@@ -26,15 +26,15 @@ func (c *cli) backupCommand() *cobra.Command {
 				return nil
 			})
 		},
-	}
+	}.command()
 }
 
 func (c *cli) restoreCommand() *cobra.Command {
-	return &cobra.Command{
-		Use:   "restore BACKUP",
-		Short: "Check a backup and restore it as the vault at --vault (which must not exist yet)",
-		Args:  exactArgs(1, "the BACKUP file"),
-		RunE: func(cmd *cobra.Command, args []string) error {
+	return leaf{
+		use:   "restore BACKUP",
+		short: "Check a backup and restore it as the vault at --vault (which must not exist yet)",
+		args:  exactArgs(1, "the BACKUP file"),
+		run: func(_ *cobra.Command, args []string) error {
 			target, err := c.path()
 			if err != nil {
 				return err
@@ -45,5 +45,5 @@ func (c *cli) restoreCommand() *cobra.Command {
 			fmt.Fprintf(c.stdout, "Restored %s as %s. Its passphrase is the one the backup was made with.\n", args[0], target)
 			return nil
 		},
-	}
+	}.command()
 }

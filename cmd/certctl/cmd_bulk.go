@@ -17,11 +17,11 @@ import (
 func (c *cli) bulkCommand() *cobra.Command {
 	var caName, csvFile, outDir, keyType string
 	var presetName string
-	cmd := &cobra.Command{
-		Use:   "bulk --csv FILE --out DIR [--ca NAME]",
-		Short: "Issue one person certificate per CSV row (name,email[,org,ou,days]), a PKCS#12 each, and a password sheet",
-		Args:  exactArgs(0, "no arguments (use flags)"),
-		RunE: func(cmd *cobra.Command, _ []string) error {
+	cmd := leaf{
+		use:   "bulk --csv FILE --out DIR [--ca NAME]",
+		short: "Issue one person certificate per CSV row (name,email[,org,ou,days]), a PKCS#12 each, and a password sheet",
+		args:  flagsOnly,
+		run: func(*cobra.Command, []string) error {
 			if csvFile == "" || outDir == "" {
 				return usageError{errors.New("give --csv FILE and --out DIR")}
 			}
@@ -46,8 +46,8 @@ func (c *cli) bulkCommand() *cobra.Command {
 				return c.onboard(v, ca, rows, opts)
 			})
 		},
-	}
-	cmd.Flags().StringVar(&caName, "ca", "", "the issuing CA (may be left out when the vault has one CA)")
+	}.command()
+	caFlag(cmd, &caName, "the issuing CA")
 	cmd.Flags().StringVar(&csvFile, "csv", "", "CSV file: name,email[,org,ou,days] (a header row is skipped)")
 	cmd.Flags().StringVar(&outDir, "out", "", "folder for the PKCS#12 files and passwords.csv")
 	cmd.Flags().StringVar(&keyType, "key", string(pki.DefaultKeyType), "key type for every person")

@@ -11,10 +11,10 @@ import (
 
 func (c *cli) checkCommand() *cobra.Command {
 	var quick bool
-	cmd := &cobra.Command{
-		Use:   "check",
-		Short: "Check the vault: SQLite's integrity check, every record against its fingerprint and MAC, the audit chain (exit 1 on any problem)",
-		Long: `Check the vault file and every record in it.
+	cmd := leaf{
+		use:   "check",
+		short: "Check the vault: SQLite's integrity check, every record against its fingerprint and MAC, the audit chain (exit 1 on any problem)",
+		long: `Check the vault file and every record in it.
 
 It runs SQLite's integrity_check (--quick: quick_check), checks every
 certificate against its stored SHA-256 fingerprint, and, with the passphrase,
@@ -23,11 +23,11 @@ each CA certificate against its private key, and the audit trail's hash
 chain. Without the passphrase (none in --passphrase-file, $CERTDESK_PASSPHRASE
 or a terminal) only what needs no key is checked, and it says so.
 Exit 0: no problem; 1: problems (each named) or the check could not run.`,
-		Args: exactArgs(0, "no arguments"),
-		RunE: func(cmd *cobra.Command, _ []string) error {
+		args: noArgs,
+		run: func(*cobra.Command, []string) error {
 			return c.withReadableVault(func(v *engine.Engine, locked error) error { return c.check(v, locked, quick) })
 		},
-	}
+	}.command()
 	cmd.Flags().BoolVar(&quick, "quick", false, "run SQLite's quick_check instead of the full integrity_check")
 	return cmd
 }
@@ -41,12 +41,8 @@ func (c *cli) check(v *engine.Engine, locked error, quick bool) error {
 	if locked != nil {
 		r.Problems = append(r.Problems, engine.Problem{Kind: "key", Message: locked.Error(), Err: locked})
 	}
-	if c.jsonOut {
-		if err := c.printJSON(checkJSON(r)); err != nil {
-			return err
-		}
-	} else {
-		c.printCheck(r)
+	if err := c.printOr(checkJSON(r), func() { c.printCheck(r) }); err != nil {
+		return err
 	}
 	if len(r.Problems) > 0 {
 		return exitCodeError{code: exitError, err: fmt.Errorf("%s: %d problem(s) found", v.Path(), len(r.Problems))}

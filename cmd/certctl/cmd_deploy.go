@@ -23,10 +23,10 @@ type deployFlags struct {
 
 func (c *cli) deployCommand() *cobra.Command {
 	var f deployFlags
-	cmd := &cobra.Command{
-		Use:   "deploy --ca NAME --server nginx|apache|haproxy|caddy|python|gunicorn|go|all --out DIR",
-		Short: "Write a ready-to-use configuration that makes a real server check the CA's client certificates, with the CA, CRL and server files beside it",
-		Long: `deploy writes into DIR: ca.pem (the CA that issues the clients), crl.pem (a
+	cmd := leaf{
+		use:   "deploy --ca NAME --server nginx|apache|haproxy|caddy|python|gunicorn|go|all --out DIR",
+		short: "Write a ready-to-use configuration that makes a real server check the CA's client certificates, with the CA, CRL and server files beside it",
+		long: `deploy writes into DIR: ca.pem (the CA that issues the clients), crl.pem (a
 freshly signed CRL), server.pem and server.key (the server's certificate and
 key: --server-cert REF from the vault, or a new one for --dns/--ip),
 server-bundle.pem (both in one file, for HAProxy), and one commented
@@ -35,10 +35,10 @@ to the application as X-Client-Verify, X-Client-DN, X-Client-Serial and
 X-Client-Fingerprint (the Python, Gunicorn and Go servers read it from the
 connection instead). Run certctl crl again after revoking, into DIR/crl.pem,
 and reload the server.`,
-		Args: exactArgs(0, "no arguments (use flags)"),
-		RunE: func(cmd *cobra.Command, _ []string) error { return c.runDeploy(f) },
-	}
-	cmd.Flags().StringVar(&f.caName, "ca", "", "the CA whose clients the server accepts (may be left out when the vault has one CA)")
+		args: flagsOnly,
+		run:  func(*cobra.Command, []string) error { return c.runDeploy(f) },
+	}.command()
+	caFlag(cmd, &f.caName, "the CA whose clients the server accepts")
 	cmd.Flags().StringVar(&f.servers, "server", "", "nginx, apache, haproxy, caddy, python, gunicorn, go; comma-separated, or all")
 	cmd.Flags().StringVar(&f.out, "out", "", "folder to write the kit to (created if missing)")
 	cmd.Flags().StringVar(&f.serverRef, "server-cert", "", "use this server certificate from the vault (default: issue a new one)")

@@ -12,23 +12,22 @@ import (
 
 // exportFlags are export's options as typed.
 type exportFlags struct {
-	format, preset, passwordFile, out string
-	force                             bool
+	format, preset, passwordFile string
+	out                          outFlags
 }
 
 func (c *cli) exportCommand() *cobra.Command {
 	var f exportFlags
-	cmd := &cobra.Command{
-		Use:   "export REF --format pem|der|key|bundle|chain|p12 --out FILE",
-		Short: "Write a certificate, its key, a curl bundle, its chain or a PKCS#12 file",
-		Args:  exactArgs(1, "one REF"),
-		RunE:  func(cmd *cobra.Command, args []string) error { return c.runExport(f, args[0]) },
-	}
+	cmd := leaf{
+		use:   "export REF --format pem|der|key|bundle|chain|p12 --out FILE",
+		short: "Write a certificate, its key, a curl bundle, its chain or a PKCS#12 file",
+		args:  exactArgs(1, "one REF"),
+		run:   func(cmd *cobra.Command, args []string) error { return c.runExport(f, args[0]) },
+	}.command()
 	cmd.Flags().StringVar(&f.format, "format", "pem", "pem, der, key, bundle (cert+key for curl -E), chain, or p12")
 	cmd.Flags().StringVar(&f.preset, "preset", "compatible", "PKCS#12 preset: compatible (macOS, Windows, Android, browsers) or modern (AES-256)")
 	cmd.Flags().StringVar(&f.passwordFile, "password-file", "", "password for p12 (default: generate one) or to encrypt a key")
-	cmd.Flags().StringVar(&f.out, "out", "", "file to write")
-	cmd.Flags().BoolVar(&f.force, "force", false, "replace an existing file")
+	f.out.register(cmd, "file to write")
 	return cmd
 }
 
@@ -42,14 +41,14 @@ func exportRequest(f exportFlags) (engine.ExportRequest, error) {
 	if err != nil {
 		return engine.ExportRequest{}, usageError{err}
 	}
-	if f.out == "" {
+	if f.out.path == "" {
 		return engine.ExportRequest{}, usageError{errors.New("say where to write with --out FILE")}
 	}
 	password, err := optionalSecretFile(f.passwordFile)
 	if err != nil {
 		return engine.ExportRequest{}, err
 	}
-	return engine.ExportRequest{Format: format, Preset: preset, Path: f.out, Replace: f.force, Password: string(password)}, nil
+	return engine.ExportRequest{Format: format, Preset: preset, Path: f.out.path, Replace: f.out.force, Password: string(password)}, nil
 }
 
 func (c *cli) runExport(f exportFlags, ref string) error {

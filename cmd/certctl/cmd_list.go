@@ -1,8 +1,8 @@
 package main
 
 import (
+	"context"
 	"fmt"
-	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -14,18 +14,18 @@ import (
 func (c *cli) listCommand() *cobra.Command {
 	var caName, status, search, sortBy string
 	var days, limit int
-	cmd := &cobra.Command{
-		Use:   "list [--ca NAME] [--status valid|expiring|expired|not_yet_valid|revoked] [--search TEXT]",
-		Short: "List certificates",
-		Args:  exactArgs(0, "no arguments (use flags)"),
-		RunE: func(cmd *cobra.Command, _ []string) error {
+	cmd := leaf{
+		use:   "list [--ca NAME] [--status valid|expiring|expired|not_yet_valid|revoked] [--search TEXT]",
+		short: "List certificates",
+		args:  flagsOnly,
+		run: func(*cobra.Command, []string) error {
 			f := engine.Filter{Status: certinfo.Status(status), Search: search, Sort: engine.SortKey(sortBy), Limit: limit}
 			if days > 0 {
 				f.ExpiringWithin = time.Duration(days) * 24 * time.Hour
 			}
 			return c.withVault(func(v *engine.Engine) error { return c.list(v, f, caName) })
 		},
-	}
+	}.command()
 	cmd.Flags().StringVar(&caName, "ca", "", "only this CA's certificates")
 	cmd.Flags().StringVar(&status, "status", "", "only this status: valid, expiring, expired, not_yet_valid, revoked")
 	cmd.Flags().IntVar(&days, "days", 0, "with --status expiring: the window in days (default 30)")
@@ -36,7 +36,7 @@ func (c *cli) listCommand() *cobra.Command {
 }
 
 // list prints the certificates f (and the CA named caName, if any) selects,
-// as JSON or as a table.
+// as JSON or as a table; a filter the vault cannot apply is a usage error.
 func (c *cli) list(v *engine.Engine, f engine.Filter, caName string) error {
 	if caName != "" {
 		ca, err := v.CAByName(c.ctx, caName)
@@ -45,65 +45,54 @@ func (c *cli) list(v *engine.Engine, f engine.Filter, caName string) error {
 		}
 		f.CAID = ca.ID
 	}
-	recs, err := v.List(c.ctx, f)
-	if err != nil {
-		return usageError{err}
-	}
 	now := v.Now()
-	if c.jsonOut {
-		out := make([]certinfo.Info, 0, len(recs))
-		for _, r := range recs {
+	query := func(ctx context.Context) ([]engine.Record, error) {
+		recs, err := v.List(ctx, f)
+		if err != nil {
+			return nil, usageError{err}
+		}
+		return recs, nil
+	}
+	return showList(c, query, listing[engine.Record]{
+		json: func(r engine.Record) any {
 			info := r.Info(now)
 			if info.Revocation != nil {
 				info.Revocation.By, _ = v.RevokedBy(c.ctx, r.ID)
 			}
-			out = append(out, info)
-		}
-		return c.printJSON(out)
-	}
-	return c.printList(v, recs, now)
+			return info
+		},
+		empty:  "No certificates match.",
+		header: "ID\tSTATUS\tKIND\tCOMMON NAME\tCA\tEXPIRES\tSERIAL\tREVOKED",
+		line:   func(r engine.Record) string { return c.recordLine(v, r, now) },
+	})
 }
 
-// printList prints certificates as a table, their status as of now.
-func (c *cli) printList(v *engine.Engine, recs []engine.Record, now time.Time) error {
-	if len(recs) == 0 {
-		fmt.Fprintln(c.stdout, "No certificates match.")
-		return nil
+// recordLine is a certificate's row in the list, its status as of now.
+func (c *cli) recordLine(v *engine.Engine, r engine.Record, now time.Time) string {
+	revoked := ""
+	if r.Revoked() {
+		by, _ := v.RevokedBy(c.ctx, r.ID)
+		revoked = fmt.Sprintf("%s %s by %s", r.RevokedAt.Format("2006-01-02"), engine.ReasonName(r.RevocationReason), by)
 	}
-	w := tabwriter.NewWriter(c.stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(w, "ID\tSTATUS\tKIND\tCOMMON NAME\tCA\tEXPIRES\tSERIAL\tREVOKED")
-	for _, r := range recs {
-		revoked := ""
-		if r.Revoked() {
-			by, _ := v.RevokedBy(c.ctx, r.ID)
-			revoked = fmt.Sprintf("%s %s by %s", r.RevokedAt.Format("2006-01-02"), engine.ReasonName(r.RevocationReason), by)
-		}
-		fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.Status(now), r.Kind, clip(r.CommonName, maxNameRunes),
-			clip(r.CAName, maxNameRunes), r.NotAfter.Format("2006-01-02"), r.Serial, clip(revoked, maxLineRunes))
-	}
-	return w.Flush()
+	return fmt.Sprintf("%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s", r.ID, r.Status(now), r.Kind, clip(r.CommonName, maxNameRunes),
+		clip(r.CAName, maxNameRunes), r.NotAfter.Format("2006-01-02"), r.Serial, clip(revoked, maxLineRunes))
 }
 
 func (c *cli) showCommand() *cobra.Command {
-	return &cobra.Command{
-		Use:   "show REF",
-		Short: "Show one certificate (REF: id, serial, fingerprint or prefix, common name, or CA name)",
-		Args:  exactArgs(1, "one REF"),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return c.withVault(func(v *engine.Engine) error {
-				rec, err := v.Find(c.ctx, args[0])
-				if err != nil {
-					return err
-				}
-				info, err := c.fullInfo(v, rec)
-				if err != nil {
-					return err
-				}
-				c.warnCRL(rec.CAName, info.CRL)
-				return c.printOr(info, func() { printInfo(c.stdout, info) })
-			})
-		},
-	}
+	return leaf{use: "show REF", short: "Show one certificate (REF: id, serial, fingerprint or prefix, common name, or CA name)",
+		args: exactArgs(1, "one REF"),
+		run: c.reading(func(v *engine.Engine, args []string) error {
+			rec, err := v.Find(c.ctx, args[0])
+			if err != nil {
+				return err
+			}
+			info, err := c.fullInfo(v, rec)
+			if err != nil {
+				return err
+			}
+			c.warnCRL(rec.CAName, info.CRL)
+			return c.printOr(info, func() { printInfo(c.stdout, info) })
+		})}.command()
 }
 
 // warnCRL tells on stderr when a CA's CRL is about to expire or has: an

@@ -13,14 +13,14 @@ import (
 func (c *cli) logCommand() *cobra.Command {
 	var limit int
 	var ref string
-	cmd := &cobra.Command{
-		Use:   "log",
-		Short: "Show the audit trail, newest first, and whether its hash chain is intact (exit 1 when broken)",
-		Args:  exactArgs(0, "no arguments"),
-		RunE: func(cmd *cobra.Command, _ []string) error {
+	cmd := leaf{
+		use:   "log",
+		short: "Show the audit trail, newest first, and whether its hash chain is intact (exit 1 when broken)",
+		args:  noArgs,
+		run: func(*cobra.Command, []string) error {
 			return c.withReadableVault(func(v *engine.Engine, locked error) error { return c.showLog(v, locked, ref, limit) })
 		},
-	}
+	}.command()
 	cmd.Flags().IntVar(&limit, "limit", 1000, "show at most this many entries")
 	cmd.Flags().StringVar(&ref, "cert", "", "only the entries about this certificate (REF)")
 	return cmd
@@ -45,12 +45,8 @@ func (c *cli) showLog(v *engine.Engine, locked error, ref string, limit int) err
 	if err != nil {
 		return err
 	}
-	if c.jsonOut {
-		err = c.printJSON(logJSON{Entries: nonNilEntries(entries), Chain: chainJSONOf(chain, locked)})
-	} else {
-		c.printLog(entries, chain, locked)
-	}
-	if err != nil {
+	js := logJSON{Entries: nonNilEntries(entries), Chain: chainJSONOf(chain, locked)}
+	if err := c.printOr(js, func() { c.printLog(entries, chain, locked) }); err != nil {
 		return err
 	}
 	if chain.Checked && !chain.Intact {

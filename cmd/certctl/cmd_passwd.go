@@ -11,21 +11,19 @@ import (
 
 func (c *cli) passwdCommand() *cobra.Command {
 	var newFile string
-	cmd := &cobra.Command{
-		Use:   "passwd",
-		Short: "Change the vault's passphrase (the vault key is re-wrapped in one transaction)",
-		Long: `Change the vault's passphrase.
+	cmd := leaf{
+		use:   "passwd",
+		short: "Change the vault's passphrase (the vault key is re-wrapped in one transaction)",
+		long: `Change the vault's passphrase.
 
 The current passphrase comes from --passphrase-file, $CERTDESK_PASSPHRASE or a
 prompt; the new one from --new-passphrase-file, $CERTDESK_NEW_PASSPHRASE or a
 prompt asked twice. The new passphrase must pass the same strength check as
 'certctl init'. The change is one transaction: if it is interrupted, the old
 passphrase still works.`,
-		Args: exactArgs(0, "no arguments"),
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			return c.withUnlockedVault(func(v *engine.Engine) error { return c.changePassphrase(v, newFile) })
-		},
-	}
+		args: noArgs,
+		run:  c.unlocked(func(v *engine.Engine, _ []string) error { return c.changePassphrase(v, newFile) }),
+	}.command()
 	cmd.Flags().StringVar(&newFile, "new-passphrase-file", "", "read the new passphrase from this file (default $CERTDESK_NEW_PASSPHRASE, else a prompt asked twice)")
 	return cmd
 }
@@ -43,9 +41,8 @@ func (c *cli) changePassphrase(v *engine.Engine, newFile string) error {
 	if err := v.ChangePassphrase(c.ctx, newPass); err != nil {
 		return err
 	}
-	return c.printOr(map[string]any{"vault": v.Path(), "passphrase_changed": true}, func() {
-		fmt.Fprintf(c.stdout, "Changed the passphrase of %s. The old one no longer opens it; backups made before keep the old one.\n", v.Path())
-	})
+	return c.reportf(map[string]any{"vault": v.Path(), "passphrase_changed": true},
+		"Changed the passphrase of %s. The old one no longer opens it; backups made before keep the old one.\n", v.Path())
 }
 
 // newPassphrase finds the new passphrase: the file, then
@@ -71,17 +68,17 @@ func (c *cli) newPassphrase(file string) ([]byte, error) {
 }
 
 func (c *cli) rekeyCommand() *cobra.Command {
-	return &cobra.Command{
-		Use:   "rekey",
-		Short: "Draw a new vault key and re-seal every private key under it (one transaction)",
-		Long: `Draw a new vault key, re-seal every private key under it, recompute
+	return leaf{
+		use:   "rekey",
+		short: "Draw a new vault key and re-seal every private key under it (one transaction)",
+		long: `Draw a new vault key, re-seal every private key under it, recompute
 every record's MAC and the audit chain, and wrap the new key under the same
 passphrase, all in one transaction. Use it when the vault key may have been
 exposed (a memory dump, an old unlocked copy). The vault is checked first;
 a vault that fails its check is not rekeyed.`,
-		Args: exactArgs(0, "no arguments"),
-		RunE: func(cmd *cobra.Command, _ []string) error { return c.withVault(c.rekey) },
-	}
+		args: noArgs,
+		run:  func(*cobra.Command, []string) error { return c.withVault(c.rekey) },
+	}.command()
 }
 
 // rekey unlocks the opened vault and re-seals its keys under a new vault
@@ -104,7 +101,6 @@ func (c *cli) rekey(v *engine.Engine) error {
 	if err != nil {
 		return err
 	}
-	return c.printOr(map[string]any{"vault": v.Path(), "keys_resealed": n}, func() {
-		fmt.Fprintf(c.stdout, "New vault key for %s: %d private key(s) re-sealed. Backups made before still use the old key.\n", v.Path(), n)
-	})
+	return c.reportf(map[string]any{"vault": v.Path(), "keys_resealed": n},
+		"New vault key for %s: %d private key(s) re-sealed. Backups made before still use the old key.\n", v.Path(), n)
 }

@@ -11,28 +11,23 @@ import (
 )
 
 func (c *cli) pkiCommand() *cobra.Command {
-	cmd := &cobra.Command{
-		Use:   "pki",
-		Short: "Move a CA's whole PKI to and from easy-rsa, openssl ca and XCA",
-	}
-	asGroup(cmd)
-	cmd.AddCommand(c.pkiExportCommand(), c.pkiImportCommand())
-	return cmd
+	return group("pki", "Move a CA's whole PKI to and from easy-rsa, openssl ca and XCA", "",
+		c.pkiExportCommand(), c.pkiImportCommand())
 }
 
 func (c *cli) pkiExportCommand() *cobra.Command {
 	var caName, out, passwordFile string
-	cmd := &cobra.Command{
-		Use:   "export --ca NAME --out DIR [--password-file F]",
-		Short: "Write the CA's PKI as an easy-rsa folder that easy-rsa and `openssl ca` keep using",
-		Long: `export writes DIR as an easy-rsa 3 PKI: ca.crt, private/ca.key, issued/NAME.crt
+	cmd := leaf{
+		use:   "export --ca NAME --out DIR [--password-file F]",
+		short: "Write the CA's PKI as an easy-rsa folder that easy-rsa and `openssl ca` keep using",
+		long: `export writes DIR as an easy-rsa 3 PKI: ca.crt, private/ca.key, issued/NAME.crt
 with private/NAME.key, revoked certificates under revoked/, certs_by_serial/,
 index.txt, serial, crlnumber, a freshly signed crl.pem, openssl-easyrsa.cnf
 and openssl-ca.cnf (for openssl ca -config). Every key is encrypted with one
 password (--password-file, else a generated one shown once); easy-rsa asks
 for it as the CA pass phrase.`,
-		Args: exactArgs(0, "no arguments (use flags)"),
-		RunE: func(cmd *cobra.Command, _ []string) error {
+		args: flagsOnly,
+		run: func(*cobra.Command, []string) error {
 			if out == "" {
 				return usageError{errors.New("say which folder to write with --out DIR")}
 			}
@@ -48,8 +43,8 @@ for it as the CA pass phrase.`,
 				return c.reportPKIExport(ca, p, out)
 			})
 		},
-	}
-	cmd.Flags().StringVar(&caName, "ca", "", "the CA (may be left out when the vault has one CA)")
+	}.command()
+	caFlag(cmd, &caName, "the CA")
 	cmd.Flags().StringVar(&out, "out", "", "a new or empty folder")
 	cmd.Flags().StringVar(&passwordFile, "password-file", "", "password to encrypt the keys with (default: generate one)")
 	return cmd
@@ -76,16 +71,16 @@ func (c *cli) reportPKIExport(ca engine.CA, p engine.PKIExported, out string) er
 
 func (c *cli) pkiImportCommand() *cobra.Command {
 	var name, passwordFile string
-	cmd := &cobra.Command{
-		Use:   "import (EASYRSA_DIR | BUNDLE.pem) [--name NAME] [--password-file F]",
-		Short: "Import a CA with everything it issued from an easy-rsa/openssl ca folder or an XCA PEM export",
-		Long: `import reads an easy-rsa 3 (or openssl ca) folder — ca.crt, private/ca.key,
+	cmd := leaf{
+		use:   "import (EASYRSA_DIR | BUNDLE.pem) [--name NAME] [--password-file F]",
+		short: "Import a CA with everything it issued from an easy-rsa/openssl ca folder or an XCA PEM export",
+		long: `import reads an easy-rsa 3 (or openssl ca) folder — ca.crt, private/ca.key,
 issued/, private/, revoked/, index.txt, crl.pem, crlnumber — or a PEM file
 exported from XCA with the CA, its certificates, keys and CRLs. Revocations
 come along; the CA's CRL numbers go on from the highest used. The import is
 all or nothing.`,
-		Args: exactArgs(1, "one folder or PEM file"),
-		RunE: func(cmd *cobra.Command, args []string) error {
+		args: exactArgs(1, "one folder or PEM file"),
+		run: func(_ *cobra.Command, args []string) error {
 			password, err := optionalSecretFile(passwordFile)
 			if err != nil {
 				return err
@@ -94,7 +89,7 @@ all or nothing.`,
 				return c.importPKI(v, engine.PKIImport{Source: args[0], Password: password, Name: name})
 			})
 		},
-	}
+	}.command()
 	cmd.Flags().StringVar(&name, "name", "", "name for the CA in the vault (default: its common name)")
 	cmd.Flags().StringVar(&passwordFile, "password-file", "", "password of the keys (asked on the terminal if needed)")
 	return cmd
@@ -119,8 +114,6 @@ func (c *cli) importPKI(v *engine.Engine, req engine.PKIImport) error {
 	for _, d := range done {
 		fmt.Fprintf(c.stdout, "Imported CA %q with %s (%d revoked).\n", d.CA, countOf(d.Certificates, "certificate"), d.Revoked)
 	}
-	for _, w := range warnings {
-		fmt.Fprintf(c.stderr, "warning: %s\n", w)
-	}
+	c.warn(warnings)
 	return nil
 }

@@ -1,10 +1,8 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
@@ -14,96 +12,80 @@ import (
 )
 
 func (c *cli) profileCommand() *cobra.Command {
-	cmd := &cobra.Command{Use: "profile", Short: "Manage issuance profiles (saved defaults for issue)"}
-	asGroup(cmd)
-	cmd.AddCommand(c.profileAddCommand(), c.profileListCommand(), c.profileRemoveCommand(), c.profileDefaultCommand())
-	return cmd
+	return group("profile", "Manage issuance profiles (saved defaults for issue)", "",
+		c.profileAddCommand(), c.profileListCommand(), c.profileRemoveCommand(), c.profileDefaultCommand())
+}
+
+// profileFlags are profile add's options as typed.
+type profileFlags struct {
+	keyType, org, ou, usage string
+	subject                 subjectFlags
+	days                    int
+	sans                    []string
+	replace                 bool
+}
+
+// profile is the profile f describes, checked.
+func (f *profileFlags) profile(name string) (engine.Profile, error) {
+	p := engine.Profile{Name: name, Days: f.days, Org: f.org, OrgUnit: f.ou, Subject: f.subject.subject(), SANKinds: f.sans}
+	if f.keyType != "" {
+		kt, err := pki.ParseKeyType(f.keyType)
+		if err != nil {
+			return p, err
+		}
+		p.KeyType = kt
+	}
+	u, err := pki.ParseUsage(f.usage)
+	if err != nil {
+		return p, err
+	}
+	p.Usage = u
+	return p, p.Validate()
 }
 
 func (c *cli) profileAddCommand() *cobra.Command {
-	var keyType, org, ou, usage string
-	var subject subjectFlags
-	var days int
-	var sans []string
-	var replace bool
-	cmd := &cobra.Command{
-		Use:   "add NAME [--key TYPE] [--days N] [--org O] [--ou OU] [--country C ...] [--san email,dns,ip,uri] [--usage client|server|client+server]",
-		Short: "Save an issuance profile: key type, days, subject defaults, the SAN kinds allowed, the EKU set",
-		Args:  exactArgs(1, "the profile's NAME"),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			p := engine.Profile{Name: args[0], Days: days, Org: org, OrgUnit: ou, Subject: subject.subject(), SANKinds: sans}
-			if keyType != "" {
-				kt, err := pki.ParseKeyType(keyType)
-				if err != nil {
-					return usageError{err}
+	var f profileFlags
+	cmd := leaf{
+		use:   "add NAME [--key TYPE] [--days N] [--org O] [--ou OU] [--country C ...] [--san email,dns,ip,uri] [--usage client|server|client+server]",
+		short: "Save an issuance profile: key type, days, subject defaults, the SAN kinds allowed, the EKU set",
+		args:  exactArgs(1, "the profile's NAME"),
+		run: func(_ *cobra.Command, args []string) error {
+			p, err := f.profile(args[0])
+			if err != nil {
+				return usageError{err}
+			}
+			return c.withUnlockedVault(func(v *engine.Engine) error {
+				if err := v.SaveProfile(c.ctx, p, f.replace); err != nil {
+					return err
 				}
-				p.KeyType = kt
-			}
-			u, err := pki.ParseUsage(usage)
-			if err != nil {
-				return usageError{err}
-			}
-			p.Usage = u
-			if err := p.Validate(); err != nil {
-				return usageError{err}
-			}
-			v, err := c.unlockVault()
-			if err != nil {
-				return err
-			}
-			defer v.Close()
-			if err := v.SaveProfile(c.ctx, p, replace); err != nil {
-				return err
-			}
-			if c.jsonOut {
-				return c.printJSON(p)
-			}
-			fmt.Fprintf(c.stdout, "Profile %q saved. Use it with: certctl issue --profile %s ...\n", p.Name, shellQuote(p.Name))
-			return nil
+				return c.reportf(p, "Profile %q saved. Use it with: certctl issue --profile %s ...\n", p.Name, shellQuote(p.Name))
+			})
 		},
-	}
-	cmd.Flags().StringVar(&keyType, "key", "", "key type (default: Certdesk's, ecdsa-p256)")
-	cmd.Flags().IntVar(&days, "days", 0, "validity in days (default: Certdesk's, 365)")
-	cmd.Flags().StringVar(&org, "org", "", "organization (O) when a request gives none")
-	cmd.Flags().StringVar(&ou, "ou", "", "organizational unit (OU) when a request gives none")
-	subject.register(cmd)
-	cmd.Flags().StringSliceVar(&sans, "san", nil, "SAN kinds allowed: email, dns, ip, uri (default: any)")
-	cmd.Flags().StringVar(&usage, "usage", "", "extended key usage: client, server or client+server")
-	cmd.Flags().BoolVar(&replace, "replace", false, "replace a profile of the same name")
+	}.command()
+	cmd.Flags().StringVar(&f.keyType, "key", "", "key type (default: Certdesk's, ecdsa-p256)")
+	cmd.Flags().IntVar(&f.days, "days", 0, "validity in days (default: Certdesk's, 365)")
+	cmd.Flags().StringVar(&f.org, "org", "", "organization (O) when a request gives none")
+	cmd.Flags().StringVar(&f.ou, "ou", "", "organizational unit (OU) when a request gives none")
+	f.subject.register(cmd)
+	cmd.Flags().StringSliceVar(&f.sans, "san", nil, "SAN kinds allowed: email, dns, ip, uri (default: any)")
+	cmd.Flags().StringVar(&f.usage, "usage", "", "extended key usage: client, server or client+server")
+	cmd.Flags().BoolVar(&f.replace, "replace", false, "replace a profile of the same name")
 	return cmd
 }
 
 func (c *cli) profileListCommand() *cobra.Command {
-	return &cobra.Command{
-		Use:   "list",
-		Short: "List the issuance profiles",
-		Args:  exactArgs(0, "no arguments"),
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			return c.withVault(func(v *engine.Engine) error {
-				ps, err := v.Profiles(c.ctx)
-				if err != nil {
-					return err
-				}
-				if c.jsonOut {
-					if ps == nil {
-						ps = []engine.Profile{}
-					}
-					return c.printJSON(ps)
-				}
-				if len(ps) == 0 {
-					fmt.Fprintln(c.stdout, "No profile yet. Save one with: certctl profile add NAME ...")
-					return nil
-				}
-				w := tabwriter.NewWriter(c.stdout, 0, 0, 2, ' ', 0)
-				fmt.Fprintln(w, "NAME\tKEY\tDAYS\tUSAGE\tSANS\tSUBJECT")
-				for _, p := range ps {
-					fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\n", certinfo.Clean(p.Name), orDefault(string(p.KeyType)), orDefault(fmt.Sprint(p.Days)),
+	return leaf{use: "list", short: "List the issuance profiles", args: noArgs,
+		run: c.reading(func(v *engine.Engine, _ []string) error {
+			return showList(c, v.Profiles, listing[engine.Profile]{
+				json:   func(p engine.Profile) any { return p },
+				empty:  "No profile yet. Save one with: certctl profile add NAME ...",
+				header: "NAME\tKEY\tDAYS\tUSAGE\tSANS\tSUBJECT",
+				line: func(p engine.Profile) string {
+					return fmt.Sprintf("%s\t%s\t%s\t%s\t%s\t%s", certinfo.Clean(p.Name), orDefault(string(p.KeyType)), orDefault(fmt.Sprint(p.Days)),
 						orDefault(string(p.Usage)), orAny(strings.Join(p.SANKinds, ",")), profileSubject(p))
-				}
-				return w.Flush()
+				},
 			})
-		},
-	}
+		})}.command()
 }
 
 func orDefault(s string) string {
@@ -131,60 +113,42 @@ func profileSubject(p engine.Profile) string {
 }
 
 func (c *cli) profileRemoveCommand() *cobra.Command {
-	return &cobra.Command{
-		Use:   "remove NAME",
-		Short: "Remove an issuance profile",
-		Args:  exactArgs(1, "the profile's NAME"),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return c.withUnlockedVault(func(v *engine.Engine) error {
-				if err := v.RemoveProfile(c.ctx, args[0]); err != nil {
-					return err
-				}
-				if !c.jsonOut {
-					fmt.Fprintf(c.stdout, "Profile %q removed.\n", args[0])
-				}
-				return nil
-			})
-		},
-	}
+	return leaf{use: "remove NAME", short: "Remove an issuance profile", args: exactArgs(1, "the profile's NAME"),
+		run: c.unlocked(func(v *engine.Engine, args []string) error {
+			if err := v.RemoveProfile(c.ctx, args[0]); err != nil {
+				return err
+			}
+			c.sayf("Profile %q removed.\n", args[0])
+			return nil
+		})}.command()
 }
 
 func (c *cli) profileDefaultCommand() *cobra.Command {
 	var caName string
 	var none bool
-	cmd := &cobra.Command{
-		Use:   "default --ca CA (NAME | --none)",
-		Short: "Make a profile the CA's default for issue (or clear it with --none)",
-		Args: func(cmd *cobra.Command, args []string) error {
-			if none == (len(args) == 1) || len(args) > 1 {
-				return usageError{errors.New("give a profile NAME, or --none to clear the CA's default")}
-			}
-			return nil
-		},
-		RunE: func(cmd *cobra.Command, args []string) error {
-			v, ca, err := c.unlockCA(caName)
-			if err != nil {
-				return err
-			}
-			defer v.Close()
-			name := ""
-			if !none {
-				name = args[0]
-			}
-			if err := v.SetDefaultProfile(c.ctx, ca, name); err != nil {
-				return err
-			}
-			if !c.jsonOut {
-				if none {
-					fmt.Fprintf(c.stdout, "CA %q has no default profile.\n", ca.Name)
-				} else {
-					fmt.Fprintf(c.stdout, "CA %q issues with profile %q unless --profile says otherwise.\n", ca.Name, name)
+	cmd := leaf{
+		use:   "default --ca CA (NAME | --none)",
+		short: "Make a profile the CA's default for issue (or clear it with --none)",
+		args:  oneArgOrFlag(func() bool { return none }, "give a profile NAME, or --none to clear the CA's default"),
+		run: func(_ *cobra.Command, args []string) error {
+			return c.withCA(caName, func(v *engine.Engine, ca engine.CA) error {
+				name := ""
+				if !none {
+					name = args[0]
 				}
-			}
-			return nil
+				if err := v.SetDefaultProfile(c.ctx, ca, name); err != nil {
+					return err
+				}
+				if none {
+					c.sayf("CA %q has no default profile.\n", ca.Name)
+				} else {
+					c.sayf("CA %q issues with profile %q unless --profile says otherwise.\n", ca.Name, name)
+				}
+				return nil
+			})
 		},
-	}
-	cmd.Flags().StringVar(&caName, "ca", "", "the CA (may be left out when the vault has one CA)")
+	}.command()
+	caFlag(cmd, &caName, "the CA")
 	cmd.Flags().BoolVar(&none, "none", false, "clear the CA's default profile")
 	return cmd
 }

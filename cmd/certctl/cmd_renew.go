@@ -22,17 +22,12 @@ type renewFlags struct {
 
 func (c *cli) renewCommand() *cobra.Command {
 	var f renewFlags
-	cmd := &cobra.Command{
-		Use:   "renew (REF | --expiring DAYS) [--revoke-old] [--days N] [--key TYPE | --keep-key]",
-		Short: "Issue a new certificate (new key, or --keep-key) for the same person or server; --expiring renews every one that expires within DAYS",
-		Args: func(cmd *cobra.Command, args []string) error {
-			if (len(args) == 1) == (f.expiring > 0) || len(args) > 1 {
-				return usageError{errors.New("give one REF, or --expiring DAYS")}
-			}
-			return nil
-		},
-		RunE: func(cmd *cobra.Command, args []string) error { return c.runRenew(f, args) },
-	}
+	cmd := leaf{
+		use:   "renew (REF | --expiring DAYS) [--revoke-old] [--days N] [--key TYPE | --keep-key]",
+		short: "Issue a new certificate (new key, or --keep-key) for the same person or server; --expiring renews every one that expires within DAYS",
+		args:  oneArgOrFlag(func() bool { return f.expiring > 0 }, "give one REF, or --expiring DAYS"),
+		run:   func(_ *cobra.Command, args []string) error { return c.runRenew(f, args) },
+	}.command()
 	cmd.Flags().BoolVar(&f.revokeOld, "revoke-old", false, "revoke the old certificate as superseded")
 	cmd.Flags().IntVar(&f.days, "days", 0, "validity of the new certificate (default: the old one's lifetime)")
 	cmd.Flags().StringVar(&f.keyType, "key", "", "key type of the new key (default: the old one's)")
@@ -111,15 +106,14 @@ func (c *cli) reportRenewals(v *engine.Engine, results []engine.Renewal, f renew
 }
 
 func (c *cli) reminderCommand() *cobra.Command {
-	var out string
+	var out outFlags
 	var before int
-	var force bool
-	cmd := &cobra.Command{
-		Use:   "reminder REF --out FILE.ics [--days-before N]",
-		Short: "Write a calendar reminder (.ics) for when a certificate or CA expires",
-		Args:  exactArgs(1, "one REF"),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if out == "" {
+	cmd := leaf{
+		use:   "reminder REF --out FILE.ics [--days-before N]",
+		short: "Write a calendar reminder (.ics) for when a certificate or CA expires",
+		args:  exactArgs(1, "one REF"),
+		run: func(_ *cobra.Command, args []string) error {
+			if out.path == "" {
 				return usageError{errors.New("say where to write with --out FILE.ics")}
 			}
 			return c.withVault(func(v *engine.Engine) error {
@@ -128,16 +122,15 @@ func (c *cli) reminderCommand() *cobra.Command {
 					return err
 				}
 				data := export.Reminder(r.CommonName, r.Serial, r.FingerprintSHA256, r.NotAfter, before, v.Now())
-				if err := export.WriteFile(out, data, false, force); err != nil {
+				if err := export.WriteFile(out.path, data, false, out.force); err != nil {
 					return err
 				}
-				fmt.Fprintf(c.stdout, "Wrote %s: %q expires on %s; the reminder fires %d days before.\n", out, r.CommonName, r.NotAfter.Format("2006-01-02"), before)
+				fmt.Fprintf(c.stdout, "Wrote %s: %q expires on %s; the reminder fires %d days before.\n", out.path, r.CommonName, r.NotAfter.Format("2006-01-02"), before)
 				return nil
 			})
 		},
-	}
-	cmd.Flags().StringVar(&out, "out", "", "the .ics file to write")
+	}.command()
+	out.register(cmd, "the .ics file to write")
 	cmd.Flags().IntVar(&before, "days-before", 30, "days before expiry that the reminder fires")
-	cmd.Flags().BoolVar(&force, "force", false, "replace an existing file")
 	return cmd
 }

@@ -14,16 +14,11 @@ import (
 
 func (c *cli) revokeCommand() *cobra.Command {
 	var reasonName, fingerprint, note string
-	cmd := &cobra.Command{
-		Use:   "revoke (REF | --fingerprint SHA256) [--reason R]",
-		Short: "Revoke a vault certificate, or deny a certificate from elsewhere by its SHA-256 fingerprint",
-		Args: func(cmd *cobra.Command, args []string) error {
-			if (len(args) == 1) == (fingerprint != "") || len(args) > 1 {
-				return usageError{errors.New("give one REF, or --fingerprint SHA256")}
-			}
-			return nil
-		},
-		RunE: func(cmd *cobra.Command, args []string) error {
+	cmd := leaf{
+		use:   "revoke (REF | --fingerprint SHA256) [--reason R]",
+		short: "Revoke a vault certificate, or deny a certificate from elsewhere by its SHA-256 fingerprint",
+		args:  oneArgOrFlag(func() bool { return fingerprint != "" }, "give one REF, or --fingerprint SHA256"),
+		run: func(_ *cobra.Command, args []string) error {
 			reason, err := engine.ParseReason(reasonName)
 			if err != nil {
 				return usageError{err}
@@ -35,7 +30,7 @@ func (c *cli) revokeCommand() *cobra.Command {
 				return c.revokeRef(v, args[0], reason)
 			})
 		},
-	}
+	}.command()
 	cmd.Flags().StringVar(&reasonName, "reason", "unspecified", "RFC 5280 reason: keyCompromise, superseded, cessationOfOperation, affiliationChanged, certificateHold, privilegeWithdrawn, unspecified")
 	cmd.Flags().StringVar(&fingerprint, "fingerprint", "", "SHA-256 fingerprint of a certificate from elsewhere (any common form)")
 	cmd.Flags().StringVar(&note, "note", "", "a note kept with a fingerprint denial")
@@ -56,9 +51,7 @@ func (c *cli) revokeFingerprint(v *engine.Engine, fingerprint string, reason int
 	if err != nil {
 		return err
 	}
-	return c.printOr(d, func() {
-		fmt.Fprintf(c.stdout, "Denied %s (%s). The test server refuses it from the next handshake; CRLs cannot list it (it is not from this vault).\n", d.FingerprintSHA256, d.Reason)
-	})
+	return c.reportf(d, "Denied %s (%s). The test server refuses it from the next handshake; CRLs cannot list it (it is not from this vault).\n", d.FingerprintSHA256, d.Reason)
 }
 
 // revokeRef revokes the vault certificate ref names.
@@ -77,19 +70,14 @@ func (c *cli) revokeRef(v *engine.Engine, ref string, reason int) error {
 }
 
 func (c *cli) unrevokeCommand() *cobra.Command {
-	return &cobra.Command{
-		Use:   "unrevoke REF",
-		Short: "Undo a revocation made by mistake (or take a fingerprint off the deny-list)",
-		Args:  exactArgs(1, "one REF or fingerprint"),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return c.withUnlockedVault(func(v *engine.Engine) error { return c.unrevoke(v, args[0]) })
-		},
-	}
+	return leaf{use: "unrevoke REF", short: "Undo a revocation made by mistake (or take a fingerprint off the deny-list)",
+		args: exactArgs(1, "one REF or fingerprint"), run: c.unlocked(c.unrevoke)}.command()
 }
 
-// unrevoke undoes the revocation of the certificate ref names, or takes a
-// fingerprint off the deny-list.
-func (c *cli) unrevoke(v *engine.Engine, ref string) error {
+// unrevoke undoes the revocation of the certificate args[0] names, or
+// takes a fingerprint off the deny-list.
+func (c *cli) unrevoke(v *engine.Engine, args []string) error {
+	ref := args[0]
 	rec, err := v.Find(c.ctx, ref)
 	if errors.Is(err, engine.ErrNotFound) {
 		if ferr := v.AllowFingerprint(c.ctx, ref); ferr == nil {
@@ -108,104 +96,121 @@ func (c *cli) unrevoke(v *engine.Engine, ref string) error {
 	})
 }
 
+// crlFlags are crl's options as typed.
+type crlFlags struct {
+	caName, format string
+	out            outFlags
+	days           int
+}
+
 func (c *cli) crlCommand() *cobra.Command {
-	var caName, format, out string
-	var days int
-	var force bool
-	cmd := &cobra.Command{
-		Use:   "crl --ca NAME [--format pem|der] --out FILE",
-		Short: "Sign and write the CA's next CRL (numbered, valid 30 days by default)",
-		Args:  exactArgs(0, "no arguments (use flags)"),
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if format != "pem" && format != "der" {
-				return usageError{fmt.Errorf("unknown CRL format %q: use pem or der", format)}
+	var f crlFlags
+	cmd := leaf{
+		use:   "crl --ca NAME [--format pem|der] --out FILE",
+		short: "Sign and write the CA's next CRL (numbered, valid 30 days by default)",
+		args:  flagsOnly,
+		run: func(*cobra.Command, []string) error {
+			if f.format != "pem" && f.format != "der" {
+				return usageError{fmt.Errorf("unknown CRL format %q: use pem or der", f.format)}
 			}
-			if out == "" {
+			if f.out.path == "" {
 				return usageError{errors.New("say where to write with --out FILE")}
 			}
-			if err := checkDays("--days", days); err != nil {
+			if err := checkDays("--days", f.days); err != nil {
 				return err
 			}
-			return c.withCA(caName, func(v *engine.Engine, ca engine.CA) error {
-				crl, err := v.WriteCRL(c.ctx, ca, time.Duration(days)*24*time.Hour, out, format == "der", force)
-				if errors.Is(err, engine.ErrFileExists) {
-					return fmt.Errorf("%w (pass --force to replace it)", err)
-				} else if err != nil {
-					return err
-				}
-				return c.printOr(map[string]any{"file": out, "ca": ca.Name, "crl_number": crl.Number,
-					"this_update": crl.ThisUpdate, "next_update": crl.NextUpdate, "revoked": crl.Entries}, func() {
-					fmt.Fprintf(c.stdout, "Wrote CRL #%d of %q to %s: %d revoked, valid until %s.\nServers read it only at (re)load, and refuse everyone once it expires: publish again before then.\n",
-						crl.Number, ca.Name, out, crl.Entries, crl.NextUpdate.Format(dateTime))
-				})
-			})
+			return c.withCA(f.caName, func(v *engine.Engine, ca engine.CA) error { return c.writeCRL(v, ca, f) })
 		},
-	}
-	cmd.Flags().StringVar(&caName, "ca", "", "the CA (may be left out when the vault has one CA)")
-	cmd.Flags().StringVar(&format, "format", "pem", "pem or der")
-	cmd.Flags().StringVar(&out, "out", "", "file to write")
-	cmd.Flags().IntVar(&days, "days", 30, "days until the next update")
-	cmd.Flags().BoolVar(&force, "force", false, "replace an existing file")
+	}.command()
+	caFlag(cmd, &f.caName, "the CA")
+	cmd.Flags().StringVar(&f.format, "format", "pem", "pem or der")
+	f.out.register(cmd, "file to write")
+	cmd.Flags().IntVar(&f.days, "days", 30, "days until the next update")
 	return cmd
 }
 
+// writeCRL signs ca's next CRL and writes it as f says.
+func (c *cli) writeCRL(v *engine.Engine, ca engine.CA, f crlFlags) error {
+	crl, err := v.WriteCRL(c.ctx, ca, time.Duration(f.days)*24*time.Hour, f.out.path, f.format == "der", f.out.force)
+	if errors.Is(err, engine.ErrFileExists) {
+		return fmt.Errorf("%w (pass --force to replace it)", err)
+	} else if err != nil {
+		return err
+	}
+	return c.reportf(map[string]any{"file": f.out.path, "ca": ca.Name, "crl_number": crl.Number,
+		"this_update": crl.ThisUpdate, "next_update": crl.NextUpdate, "revoked": crl.Entries},
+		"Wrote CRL #%d of %q to %s: %d revoked, valid until %s.\nServers read it only at (re)load, and refuse everyone once it expires: publish again before then.\n",
+		crl.Number, ca.Name, f.out.path, crl.Entries, crl.NextUpdate.Format(dateTime))
+}
+
+// verifyFlags are verify's options as typed.
+type verifyFlags struct {
+	caName, trustFile, untrustedFile string
+	crlFiles                         []string
+	depth                            int
+}
+
 func (c *cli) verifyCommand() *cobra.Command {
-	var caName, trustFile, untrustedFile string
-	var crlFiles []string
-	var depth int
-	cmd := &cobra.Command{
-		Use:   "verify FILE [--ca NAME | --trust CAFILE [--untrusted FILE] [--crl FILE]] [--depth N]",
-		Short: "Judge a client certificate as nginx would (exit 3 when refused)",
-		Long: "Judge a client certificate as the test server and nginx would. With --trust it needs no vault and\n" +
+	var f verifyFlags
+	cmd := leaf{
+		use:   "verify FILE [--ca NAME | --trust CAFILE [--untrusted FILE] [--crl FILE]] [--depth N]",
+		short: "Judge a client certificate as nginx would (exit 3 when refused)",
+		long: "Judge a client certificate as the test server and nginx would. With --trust it needs no vault and\n" +
 			"works like openssl verify: the trusted CAs, extra untrusted certificates, CRLs (every certificate of\n" +
 			"the chain then needs one, as with nginx's ssl_crl) and the verify depth (nginx's ssl_verify_depth).",
-		Args: exactArgs(1, "one FILE"),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			data, err := readInput(args[0])
-			if err != nil {
-				return err
+		args: exactArgs(1, "one FILE"),
+		run: func(cmd *cobra.Command, args []string) error {
+			if !cmd.Flags().Changed("depth") && f.trustFile == "" {
+				f.depth = 0 // the vault's default for each CA
 			}
-			var untrusted []byte
-			if untrustedFile != "" {
-				if untrusted, err = readInput(untrustedFile); err != nil {
-					return err
-				}
-			}
-			var res verdict.Result
-			if trustFile != "" {
-				if res, err = c.verifyWithFiles(data, untrusted, trustFile, crlFiles, depth); err != nil {
-					return err
-				}
-			} else {
-				if len(crlFiles) > 0 {
-					return usageError{errors.New("--crl needs --trust (the vault's own revocations are always applied)")}
-				}
-				if !cmd.Flags().Changed("depth") {
-					depth = 0
-				}
-				if res, err = c.verifyWithVault(engine.VerifyRequest{Data: data, Untrusted: untrusted, Depth: depth}, caName); err != nil {
-					return fmt.Errorf("%s: %w", args[0], err)
-				}
-			}
-			if c.jsonOut {
-				if err := c.printJSON(res); err != nil {
-					return err
-				}
-			} else {
-				printVerdict(c.stdout, res)
-			}
-			if !res.Verdict.Allowed() {
-				return exitCodeError{code: exitNotAllowed, err: errors.New("")}
-			}
-			return nil
+			return c.verify(args[0], f)
 		},
-	}
-	cmd.Flags().StringVar(&caName, "ca", "", "trust only this CA of the vault (default: every CA in the vault)")
-	cmd.Flags().StringVar(&trustFile, "trust", "", "trusted CA certificates (PEM or DER), instead of the vault")
-	cmd.Flags().StringVar(&untrustedFile, "untrusted", "", "more certificates sent along with FILE (intermediates)")
-	cmd.Flags().StringArrayVar(&crlFiles, "crl", nil, "a CRL file (PEM or DER; repeatable; needs --trust)")
-	cmd.Flags().IntVar(&depth, "depth", verdict.DefaultDepth, "verify depth: CAs allowed between the certificate and the root (nginx's ssl_verify_depth)")
+	}.command()
+	cmd.Flags().StringVar(&f.caName, "ca", "", "trust only this CA of the vault (default: every CA in the vault)")
+	cmd.Flags().StringVar(&f.trustFile, "trust", "", "trusted CA certificates (PEM or DER), instead of the vault")
+	cmd.Flags().StringVar(&f.untrustedFile, "untrusted", "", "more certificates sent along with FILE (intermediates)")
+	cmd.Flags().StringArrayVar(&f.crlFiles, "crl", nil, "a CRL file (PEM or DER; repeatable; needs --trust)")
+	cmd.Flags().IntVar(&f.depth, "depth", verdict.DefaultDepth, "verify depth: CAs allowed between the certificate and the root (nginx's ssl_verify_depth)")
 	return cmd
+}
+
+// errRefused is exit 3: the client would not be let in (the verdict is
+// already on stdout).
+var errRefused = exitCodeError{code: exitNotAllowed, err: errors.New("")}
+
+// verify judges the certificate in file against the trust files or the
+// vault, as f says, and shows the verdict.
+func (c *cli) verify(file string, f verifyFlags) error {
+	data, err := readInput(file)
+	if err != nil {
+		return err
+	}
+	var untrusted []byte
+	if f.untrustedFile != "" {
+		if untrusted, err = readInput(f.untrustedFile); err != nil {
+			return err
+		}
+	}
+	var res verdict.Result
+	if f.trustFile != "" {
+		if res, err = c.verifyWithFiles(data, untrusted, f.trustFile, f.crlFiles, f.depth); err != nil {
+			return err
+		}
+	} else {
+		if len(f.crlFiles) > 0 {
+			return usageError{errors.New("--crl needs --trust (the vault's own revocations are always applied)")}
+		}
+		if res, err = c.verifyWithVault(engine.VerifyRequest{Data: data, Untrusted: untrusted, Depth: f.depth}, f.caName); err != nil {
+			return fmt.Errorf("%s: %w", file, err)
+		}
+	}
+	if err := c.printOr(res, func() { printVerdict(c.stdout, res) }); err != nil {
+		return err
+	}
+	if !res.Verdict.Allowed() {
+		return errRefused
+	}
+	return nil
 }
 
 // verifyWithFiles judges against trust files, without a vault.

@@ -22,11 +22,11 @@ func (c *cli) serveCommand() *cobra.Command {
 	var caName, addr, modeName string
 	var alsoTrust []string
 	var depth int
-	cmd := &cobra.Command{
-		Use:   "serve [--ca NAME] [--trust CA]... [--depth N] [--addr HOST:PORT] [--mode explain|strict|optional]",
-		Short: "Run the local mTLS test server and print every connection's verdict (Ctrl-C stops)",
-		Args:  exactArgs(0, "no arguments (use flags)"),
-		RunE: func(cmd *cobra.Command, _ []string) error {
+	cmd := leaf{
+		use:   "serve [--ca NAME] [--trust CA]... [--depth N] [--addr HOST:PORT] [--mode explain|strict|optional]",
+		short: "Run the local mTLS test server and print every connection's verdict (Ctrl-C stops)",
+		args:  flagsOnly,
+		run: func(*cobra.Command, []string) error {
 			mode, err := mtls.ParseMode(modeName)
 			if err != nil {
 				return usageError{err}
@@ -38,7 +38,7 @@ func (c *cli) serveCommand() *cobra.Command {
 				return c.serve(v, engine.ServerOptions{CA: ca, Addr: addr, Mode: mode, Depth: depth}, alsoTrust)
 			})
 		},
-	}
+	}.command()
 	cmd.Flags().StringVar(&caName, "ca", "", "the CA whose certificates are trusted and which issues the server certificate")
 	cmd.Flags().StringSliceVar(&alsoTrust, "trust", nil, "trust this CA's people too (repeatable; trust-only CAs included)")
 	cmd.Flags().StringVar(&addr, "addr", mtls.DefaultAddr, "address to listen on")
@@ -102,42 +102,49 @@ func printEventLine(w io.Writer, e mtls.Event) {
 }
 
 func (c *cli) tryCommand() *cobra.Command {
-	var as, addr, caName, dir string
-	var none, lookalike, commands bool
-	cmd := &cobra.Command{
-		Use:   "try (--as REF | --none | --lookalike) [--addr HOST:PORT]",
-		Short: "Connect to a running test server as a certificate, with none, or with a look-alike CA's, and show the answer (exit 3 when refused)",
-		Args:  exactArgs(0, "no arguments (use flags)"),
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			chosen := 0
-			for _, b := range []bool{as != "", none, lookalike} {
-				if b {
-					chosen++
-				}
+	var f tryFlags
+	cmd := leaf{
+		use:   "try (--as REF | --none | --lookalike) [--addr HOST:PORT]",
+		short: "Connect to a running test server as a certificate, with none, or with a look-alike CA's, and show the answer (exit 3 when refused)",
+		args:  flagsOnly,
+		run: func(*cobra.Command, []string) error {
+			if err := f.check(); err != nil {
+				return err
 			}
-			if chosen != 1 {
-				return usageError{errors.New("choose one of --as REF, --none or --lookalike")}
-			}
-			if commands && as == "" {
-				return usageError{errors.New("--commands needs --as REF")}
-			}
-			return c.try(tryFlags{as: as, addr: addr, caName: caName, dir: dir, lookalike: lookalike, commands: commands})
+			return c.try(f)
 		},
-	}
-	cmd.Flags().StringVar(&as, "as", "", "connect as this vault certificate (REF)")
-	cmd.Flags().BoolVar(&none, "none", false, "connect without a certificate")
-	cmd.Flags().BoolVar(&lookalike, "lookalike", false, "connect with a certificate from a look-alike of the CA (same name, other key)")
-	cmd.Flags().StringVar(&caName, "ca", "", "with --lookalike: the CA to imitate")
-	cmd.Flags().StringVar(&addr, "addr", mtls.DefaultAddr, "the test server's address")
-	cmd.Flags().BoolVar(&commands, "commands", false, "with --as: write the files into --dir and print curl, openssl and Python commands that connect")
-	cmd.Flags().StringVar(&dir, "dir", ".", "with --commands: where to write the files")
+	}.command()
+	cmd.Flags().StringVar(&f.as, "as", "", "connect as this vault certificate (REF)")
+	cmd.Flags().BoolVar(&f.none, "none", false, "connect without a certificate")
+	cmd.Flags().BoolVar(&f.lookalike, "lookalike", false, "connect with a certificate from a look-alike of the CA (same name, other key)")
+	cmd.Flags().StringVar(&f.caName, "ca", "", "with --lookalike: the CA to imitate")
+	cmd.Flags().StringVar(&f.addr, "addr", mtls.DefaultAddr, "the test server's address")
+	cmd.Flags().BoolVar(&f.commands, "commands", false, "with --as: write the files into --dir and print curl, openssl and Python commands that connect")
+	cmd.Flags().StringVar(&f.dir, "dir", ".", "with --commands: where to write the files")
 	return cmd
 }
 
 // tryFlags are try's options as typed.
 type tryFlags struct {
-	as, addr, caName, dir string
-	lookalike, commands   bool
+	as, addr, caName, dir     string
+	none, lookalike, commands bool
+}
+
+// check refuses a try that does not choose exactly one way to connect.
+func (f tryFlags) check() error {
+	chosen := 0
+	for _, b := range []bool{f.as != "", f.none, f.lookalike} {
+		if b {
+			chosen++
+		}
+	}
+	if chosen != 1 {
+		return usageError{errors.New("choose one of --as REF, --none or --lookalike")}
+	}
+	if f.commands && f.as == "" {
+		return usageError{errors.New("--commands needs --as REF")}
+	}
+	return nil
 }
 
 // try connects to a running test server as a vault certificate (the vault
@@ -193,7 +200,7 @@ func (c *cli) tryAndReport(v *engine.Engine, req engine.TryRequest) error {
 		fmt.Fprintln(c.stdout, out.Summary())
 	}
 	if !out.LetIn() {
-		return exitCodeError{code: exitNotAllowed, err: errors.New("")}
+		return errRefused
 	}
 	return nil
 }

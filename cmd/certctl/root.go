@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -69,20 +68,6 @@ func run(args []string, e env) int {
 		return exitUsage
 	}
 	return exitError
-}
-
-// asGroup makes a command that only holds subcommands refuse an unknown
-// subcommand as a usage error (exit 2) — cobra's own refusal is an untyped
-// error — and show its help when called alone.
-func asGroup(cmd *cobra.Command) *cobra.Command {
-	cmd.Args = cobra.ArbitraryArgs
-	cmd.RunE = func(cmd *cobra.Command, args []string) error {
-		if len(args) == 0 {
-			return cmd.Help()
-		}
-		return usageError{fmt.Errorf("unknown command %q for %q", args[0], cmd.CommandPath())}
-	}
-	return cmd
 }
 
 func (c *cli) rootCommand() *cobra.Command {
@@ -244,13 +229,6 @@ func (c *cli) unlockVault() (*engine.Engine, error) {
 	return v, nil
 }
 
-// printJSON writes one value as indented JSON.
-func (c *cli) printJSON(v any) error {
-	enc := json.NewEncoder(c.stdout)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
-}
-
 // readInput reads a file named by the user, refusing huge ones; a signal
 // ends the read (a FIFO nobody writes to).
 func readInput(path string) ([]byte, error) {
@@ -273,13 +251,4 @@ func readLimitedNow(path string, limit int64, hint string) ([]byte, error) {
 		return nil, fmt.Errorf("%w; %s", err, hint)
 	}
 	return data, err
-}
-
-func exactArgs(n int, what string) cobra.PositionalArgs {
-	return func(_ *cobra.Command, args []string) error {
-		if len(args) != n {
-			return usageError{fmt.Errorf("expected %s, got %d argument(s)", what, len(args))}
-		}
-		return nil
-	}
 }

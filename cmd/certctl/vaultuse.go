@@ -4,22 +4,41 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/spf13/cobra"
+
 	"certdesk/core/engine"
 )
 
+// engineFunc is a command's work on the opened vault, with its arguments.
+type engineFunc = func(v *engine.Engine, args []string) error
+
+// reading runs fn on the vault opened for reading.
+func (c *cli) reading(fn engineFunc) runFunc {
+	return func(_ *cobra.Command, args []string) error {
+		return c.withVault(func(v *engine.Engine) error { return fn(v, args) })
+	}
+}
+
+// unlocked runs fn on the opened and unlocked vault.
+func (c *cli) unlocked(fn engineFunc) runFunc {
+	return func(_ *cobra.Command, args []string) error {
+		return c.withUnlockedVault(func(v *engine.Engine) error { return fn(v, args) })
+	}
+}
+
 // withVault opens the vault for reading, runs fn on it and closes it.
 func (c *cli) withVault(fn func(v *engine.Engine) error) error {
-	v, err := c.openVault()
-	if err != nil {
-		return err
-	}
-	defer v.Close()
-	return fn(v)
+	return c.using(c.openVault, fn)
 }
 
 // withUnlockedVault opens and unlocks the vault, runs fn on it and closes it.
 func (c *cli) withUnlockedVault(fn func(v *engine.Engine) error) error {
-	v, err := c.unlockVault()
+	return c.using(c.unlockVault, fn)
+}
+
+// using opens the vault with open, runs fn on it and closes it.
+func (c *cli) using(open func() (*engine.Engine, error), fn func(v *engine.Engine) error) error {
+	v, err := open()
 	if err != nil {
 		return err
 	}
@@ -30,12 +49,21 @@ func (c *cli) withUnlockedVault(fn func(v *engine.Engine) error) error {
 // withCA unlocks the vault, finds the named CA (or the only one), runs fn
 // and closes the vault.
 func (c *cli) withCA(name string, fn func(v *engine.Engine, ca engine.CA) error) error {
-	v, ca, err := c.unlockCA(name)
-	if err != nil {
-		return err
+	return c.withUnlockedVault(func(v *engine.Engine) error {
+		ca, err := c.pickCA(v, name)
+		if err != nil {
+			return err
+		}
+		return fn(v, ca)
+	})
+}
+
+// pickCA finds the CA by name, or the vault's only CA when name is "".
+func (c *cli) pickCA(v *engine.Engine, name string) (engine.CA, error) {
+	if name == "" {
+		return v.DefaultCA(c.ctx)
 	}
-	defer v.Close()
-	return fn(v, ca)
+	return v.CAByName(c.ctx, name)
 }
 
 // unlockOrExplain unlocks an opened vault with pass; a wrong passphrase is
@@ -50,29 +78,6 @@ func unlockOrExplain(v *engine.Engine, pass []byte, consequence string) error {
 		return fmt.Errorf("%w for %s: %s", err, v.Path(), consequence)
 	}
 	return err
-}
-
-// printOr writes value as JSON under --json, and otherwise calls text.
-func (c *cli) printOr(value any, text func()) error {
-	if c.jsonOut {
-		return c.printJSON(value)
-	}
-	text()
-	return nil
-}
-
-// printRecord shows a certificate after a change: in full as JSON under
-// --json, otherwise the sentence text writes.
-func (c *cli) printRecord(v *engine.Engine, rec engine.Record, text func()) error {
-	if !c.jsonOut {
-		text()
-		return nil
-	}
-	info, err := c.fullInfo(v, rec)
-	if err != nil {
-		return err
-	}
-	return c.printJSON(info)
 }
 
 // optionalSecretFile reads a password file when one is named; nil when

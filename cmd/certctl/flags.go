@@ -6,6 +6,44 @@ import (
 	"certdesk/core/pki"
 )
 
+// nameFlags are a subject's common name, organization and unit.
+type nameFlags struct{ cn, org, ou string }
+
+// register adds --cn (described by cnHelp), --org and --ou.
+func (f *nameFlags) register(cmd *cobra.Command, cnHelp string) {
+	cmd.Flags().StringVar(&f.cn, "cn", "", cnHelp)
+	cmd.Flags().StringVar(&f.org, "org", "", "organization (O)")
+	cmd.Flags().StringVar(&f.ou, "ou", "", "organizational unit (OU)")
+}
+
+func (f *nameFlags) name() pki.Name {
+	return pki.Name{CommonName: f.cn, Organization: f.org, OrganizationalUnit: f.ou}
+}
+
+// caFlag adds --ca to a command that works with one CA, which may be left
+// out when the vault has one; role says what the CA does.
+func caFlag(cmd *cobra.Command, name *string, role string) {
+	cmd.Flags().StringVar(name, "ca", "", role+" (may be left out when the vault has one CA)")
+}
+
+// keyFlag adds --key, the type of a new key (default ECDSA P-256).
+func keyFlag(cmd *cobra.Command, keyType *string) {
+	cmd.Flags().StringVar(keyType, "key", string(pki.DefaultKeyType), "key type: ecdsa-p256, ecdsa-p384, rsa-2048, rsa-3072, rsa-4096, ed25519")
+}
+
+// outFlags are where a command writes its file, and whether it may
+// replace one.
+type outFlags struct {
+	path  string
+	force bool
+}
+
+// register adds --out (described by what) and --force.
+func (f *outFlags) register(cmd *cobra.Command, what string) {
+	cmd.Flags().StringVar(&f.path, "out", "", what)
+	cmd.Flags().BoolVar(&f.force, "force", false, "replace an existing file")
+}
+
 // subjectFlags are the subject fields beyond CN, O and OU.
 type subjectFlags struct{ country, state, locality, serial string }
 
