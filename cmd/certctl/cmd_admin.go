@@ -23,14 +23,13 @@ private key ever). PostgreSQL itself enforces them.`,
 func (c *cli) adminAddCommand() *cobra.Command {
 	var role, newFile string
 	cmd := leaf{
-		use:   "add NAME --role owner|issuer|auditor",
+		use: "add NAME --role owner|issuer|auditor", args: exactArgs(1, "the admin's name"),
 		short: "Add an admin (creates their database role when you may, or uses an existing one)",
 		long: `Add an admin. NAME is also the PostgreSQL role they connect as: it is
 created (LOGIN, no password: set one with ALTER ROLE, or rely on the server's
 authentication) when missing and you have CREATEROLE, or an existing role is
 used. Their passphrase comes from --new-passphrase-file,
 $CERTDESK_NEW_PASSPHRASE or a prompt asked twice. Only an owner can.`,
-		args: exactArgs(1, "the admin's name"),
 		run: func(_ *cobra.Command, args []string) error {
 			if role == "" {
 				return usageError{errors.New("say which role with --role owner|issuer|auditor")}
@@ -58,7 +57,8 @@ func (c *cli) addAdmin(v *engine.Engine, name, role, newFile string) error {
 }
 
 func (c *cli) adminListCommand() *cobra.Command {
-	return leaf{use: "list", short: "List the admins (an owner sees all, others themselves)", args: noArgs,
+	return leaf{use: "list", args: noArgs,
+		short: "List the admins (an owner sees all, others themselves)",
 		run: c.reading(func(v *engine.Engine, _ []string) error {
 			return showList(c, v.Admins, listing[engine.Admin]{header: "NAME\tROLE\tADDED", line: func(a engine.Admin) string {
 				return fmt.Sprintf("%s\t%s\t%s", clip(a.Name, maxNameRunes), a.Role, a.Added.Format("2006-01-02 15:04"))
@@ -67,8 +67,8 @@ func (c *cli) adminListCommand() *cobra.Command {
 }
 
 func (c *cli) adminRemoveCommand() *cobra.Command {
-	return leaf{use: "remove NAME", short: "Remove an admin and rotate the vault key (every private key re-sealed, one transaction)",
-		args: exactArgs(1, "the admin's name"),
+	return leaf{use: "remove NAME", args: exactArgs(1, "the admin's name"),
+		short: "Remove an admin and rotate the vault key (every private key re-sealed, one transaction)",
 		run: c.unlocked(func(v *engine.Engine, args []string) error {
 			n, err := v.RemoveAdmin(c.ctx, args[0])
 			if err != nil {

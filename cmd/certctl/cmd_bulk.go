@@ -18,9 +18,8 @@ func (c *cli) bulkCommand() *cobra.Command {
 	var caName, csvFile, outDir, keyType string
 	var presetName string
 	cmd := leaf{
-		use:   "bulk --csv FILE --out DIR [--ca NAME]",
+		use: "bulk --csv FILE --out DIR [--ca NAME]", args: flagsOnly,
 		short: "Issue one person certificate per CSV row (name,email[,org,ou,days]), a PKCS#12 each, and a password sheet",
-		args:  flagsOnly,
 		run: func(*cobra.Command, []string) error {
 			if csvFile == "" || outDir == "" {
 				return usageError{errors.New("give --csv FILE and --out DIR")}

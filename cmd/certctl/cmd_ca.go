@@ -23,14 +23,13 @@ type caImportFlags struct{ certFile, keyFile, p12File, passwordFile string }
 func (c *cli) caImportCommand() *cobra.Command {
 	var f caImportFlags
 	cmd := leaf{
-		use:   "import NAME (--cert FILE --key FILE | --p12 FILE | --cert FILE)",
+		use: "import NAME (--cert FILE --key FILE | --p12 FILE | --cert FILE)", args: exactArgs(1, "the CA's NAME"),
 		short: "Import an existing CA with its private key (PEM, encrypted PKCS#8, traditional PEM, or PKCS#12), or trust one by its certificate alone",
 		long: `import brings in a CA Certdesk then runs: its certificate and key (--cert and
 --key, or --p12). With --cert alone the CA is trust-only: the test server and
 verify trust it, but it cannot issue or sign CRLs. A self-signed client
 certificate can be trusted this way too.`,
-		args: exactArgs(1, "the CA's NAME"),
-		run:  func(_ *cobra.Command, args []string) error { return c.importCA(args[0], f) },
+		run: func(_ *cobra.Command, args []string) error { return c.importCA(args[0], f) },
 	}.command()
 	cmd.Flags().StringVar(&f.certFile, "cert", "", "the CA certificate (PEM or DER; more certificates after it are kept as its chain)")
 	cmd.Flags().StringVar(&f.keyFile, "key", "", "the CA private key (PEM or DER, plain or encrypted)")
@@ -87,7 +86,9 @@ func (c *cli) askPassword(label string) ([]byte, error) {
 }
 
 func (c *cli) caListCommand() *cobra.Command {
-	return leaf{use: "list", short: "List the vault's CAs", args: noArgs, run: c.reading(c.listCAs)}.command()
+	return leaf{use: "list", args: noArgs,
+		short: "List the vault's CAs",
+		run:   c.reading(c.listCAs)}.command()
 }
 
 // listCAs shows the vault's CAs, warning of CRLs that expire.

@@ -64,14 +64,13 @@ func (c *cli) caCreateCommand() *cobra.Command {
 	var f caFlags
 	var parent, csrOut string
 	cmd := leaf{
-		use:   "create NAME [--parent CA [--path-len N] | --csr-out FILE] [--permit KIND:VALUE]... [--exclude KIND:VALUE]...",
+		use: "create NAME [--parent CA [--path-len N] | --csr-out FILE] [--permit KIND:VALUE]... [--exclude KIND:VALUE]...", args: exactArgs(1, "the CA's NAME"),
 		short: "Create a root CA (ECDSA P-256, 10 years, path length 0), an issuing CA under a vault CA (--parent), or one for a root kept elsewhere (--csr-out)",
 		long: `create makes a CA. Without --parent it is a self-signed root; give it
 --path-len 1 (or more) if issuing CAs will stand under it. With --parent CA the
 new CA is signed by that vault CA, which can later revoke it. With --csr-out FILE
 the key is made and sealed in the vault and a CSR is written for a root Certdesk
 does not hold (an offline root); complete it with certctl ca install-cert.`,
-		args: exactArgs(1, "the CA's NAME"),
 		run: func(_ *cobra.Command, args []string) error {
 			if parent != "" && csrOut != "" {
 				return usageError{errors.New("give --parent (a vault CA signs it) or --csr-out (a root elsewhere signs it), not both")}
@@ -133,9 +132,8 @@ func shellQuote(s string) string {
 func (c *cli) caInstallCertCommand() *cobra.Command {
 	var certFile string
 	cmd := leaf{
-		use:   "install-cert NAME --cert FILE",
+		use: "install-cert NAME --cert FILE", args: exactArgs(1, "the pending CA's NAME"),
 		short: "Complete a CA made with --csr-out: its signed certificate, then its issuers up to the root",
-		args:  exactArgs(1, "the pending CA's NAME"),
 		run: func(_ *cobra.Command, args []string) error {
 			if certFile == "" {
 				return usageError{errors.New("give the signed certificate with --cert FILE (then its issuers in the same file)")}
@@ -153,9 +151,8 @@ func (c *cli) caSignIntermediateCommand() *cobra.Command {
 	var f caFlags
 	var caName, csrFile, out string
 	cmd := leaf{
-		use:   "sign-intermediate --ca CA --csr FILE [--path-len N] [--permit KIND:VALUE]... [--out FILE]",
+		use: "sign-intermediate --ca CA --csr FILE [--path-len N] [--permit KIND:VALUE]... [--out FILE]", args: flagsOnly,
 		short: "Sign a CSR as an issuing CA; path length and name constraints are ours, never copied from the request",
-		args:  flagsOnly,
 		run: func(*cobra.Command, []string) error {
 			if csrFile == "" {
 				return errNoCSR
@@ -199,9 +196,8 @@ func (c *cli) writeChain(v *engine.Engine, rec engine.Record, out string) error 
 func (c *cli) caPendingCommand() *cobra.Command {
 	var name, csrOut string
 	cmd := leaf{
-		use:   "pending [--name NAME --csr-out FILE]",
+		use: "pending [--name NAME --csr-out FILE]", args: flagsOnly,
 		short: "List the CAs waiting for their certificate, or write one's CSR again",
-		args:  flagsOnly,
 		run: c.reading(func(v *engine.Engine, _ []string) error {
 			if csrOut != "" {
 				return v.WritePendingCSR(c.ctx, name, csrOut)
@@ -220,7 +216,8 @@ func (c *cli) caPendingCommand() *cobra.Command {
 }
 
 func (c *cli) caTreeCommand() *cobra.Command {
-	return leaf{use: "tree", short: "Show the vault's CAs as a tree, with path lengths and name constraints", args: noArgs,
+	return leaf{use: "tree", args: noArgs,
+		short: "Show the vault's CAs as a tree, with path lengths and name constraints",
 		run: c.reading(func(v *engine.Engine, _ []string) error {
 			return showList(c, v.CATree, listing[engine.CANode]{json: caNodeJSON, line: caNodeLine})
 		})}.command()

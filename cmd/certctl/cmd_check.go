@@ -1,18 +1,19 @@
 package main
 
 import (
-	"errors"
 	"fmt"
+	"time"
 
 	"github.com/spf13/cobra"
 
+	"certdesk/core/certinfo"
 	"certdesk/core/engine"
 )
 
 func (c *cli) checkCommand() *cobra.Command {
 	var quick bool
 	cmd := leaf{
-		use:   "check",
+		use: "check", args: noArgs,
 		short: "Check the vault: SQLite's integrity check, every record against its fingerprint and MAC, the audit chain (exit 1 on any problem)",
 		long: `Check the vault file and every record in it.
 
@@ -23,7 +24,6 @@ each CA certificate against its private key, and the audit trail's hash
 chain. Without the passphrase (none in --passphrase-file, $CERTDESK_PASSPHRASE
 or a terminal) only what needs no key is checked, and it says so.
 Exit 0: no problem; 1: problems (each named) or the check could not run.`,
-		args: noArgs,
 		run: func(*cobra.Command, []string) error {
 			return c.withReadableVault(func(v *engine.Engine, locked error) error { return c.check(v, locked, quick) })
 		},
@@ -48,45 +48,6 @@ func (c *cli) check(v *engine.Engine, locked error, quick bool) error {
 		return exitCodeError{code: exitError, err: fmt.Errorf("%s: %d problem(s) found", v.Path(), len(r.Problems))}
 	}
 	return nil
-}
-
-// withReadableVault opens the vault as openForReading does, runs fn with
-// why its keys stayed locked (nil when they did not), and closes it.
-func (c *cli) withReadableVault(fn func(v *engine.Engine, locked error) error) error {
-	v, locked, err := c.openForReading()
-	if err != nil {
-		return err
-	}
-	defer v.Close()
-	return fn(v, locked)
-}
-
-// openForReading opens the vault and unlocks it when it can: an insecure
-// vault always, a protected one when a passphrase is at hand. A vault
-// whose key material is damaged stays locked; the error says why.
-func (c *cli) openForReading() (*engine.Engine, error, error) {
-	v, err := c.openVault()
-	if err != nil {
-		return nil, nil, err
-	}
-	var pass []byte
-	if !v.Insecure() {
-		if pass, err = c.passphrase(false); err != nil {
-			fmt.Fprintf(c.stderr, "note: %v; checking without it (fingerprints only, no MACs, no audit chain)\n", err)
-			return v, nil, nil
-		}
-	} else if pass, err = c.givenPassphrase(); err != nil {
-		v.Close()
-		return nil, nil, err
-	}
-	if err := unlockOrExplain(v, pass, "nothing was checked"); err != nil {
-		if errors.Is(err, engine.ErrDamaged) {
-			return v, err, nil
-		}
-		v.Close()
-		return nil, nil, err
-	}
-	return v, nil, nil
 }
 
 type checkReportJSON struct {
@@ -130,28 +91,96 @@ func (c *cli) printCheck(r engine.CheckReport) {
 	}
 }
 
-// openForTrust opens the vault for a command that hands out certificates
-// or trust without needing a private key (export of certificates, verify
-// --ca). It unlocks the vault when that costs no prompt (an insecure vault,
-// or a passphrase in --passphrase-file or $CERTDESK_PASSPHRASE), so that
-// records are authenticated by their MACs; otherwise it says on stderr that
-// they are checked against their fingerprints only.
-func (c *cli) openForTrust() (*engine.Engine, error) {
-	v, err := c.openVault()
-	if err != nil {
-		return nil, err
-	}
-	if v.Unlocked() {
-		return v, nil
-	}
-	pass, err := c.givenPassphrase()
-	if err == nil && pass != nil {
-		if err := unlockOrExplain(v, pass, ""); err != nil {
-			v.Close()
-			return nil, err
+func (c *cli) logCommand() *cobra.Command {
+	var limit int
+	var ref string
+	cmd := leaf{
+		use: "log", args: noArgs,
+		short: "Show the audit trail, newest first, and whether its hash chain is intact (exit 1 when broken)",
+		run: func(*cobra.Command, []string) error {
+			return c.withReadableVault(func(v *engine.Engine, locked error) error { return c.showLog(v, locked, ref, limit) })
+		},
+	}.command()
+	cmd.Flags().IntVar(&limit, "limit", 1000, "show at most this many entries")
+	cmd.Flags().StringVar(&ref, "cert", "", "only the entries about this certificate (REF)")
+	return cmd
+}
+
+// showLog prints the audit trail (of ref's certificate, when given) and the
+// state of its hash chain; a broken chain is exit 1.
+func (c *cli) showLog(v *engine.Engine, locked error, ref string, limit int) error {
+	var certID int64
+	if ref != "" {
+		rec, err := v.Find(c.ctx, ref)
+		if err != nil {
+			return err
 		}
-		return v, nil
+		certID = rec.ID
 	}
-	fmt.Fprintln(c.stderr, "note: no passphrase given, so the vault's records were checked against their fingerprints only, not authenticated; set CERTDESK_PASSPHRASE or --passphrase-file to authenticate them")
-	return v, nil
+	entries, err := v.Audit(c.ctx, certID, limit)
+	if err != nil {
+		return err
+	}
+	chain, err := v.VerifyAudit(c.ctx)
+	if err != nil {
+		return err
+	}
+	js := logJSON{Entries: nonNilEntries(entries), Chain: chainJSONOf(chain, locked)}
+	if err := c.printOr(js, func() { c.printLog(entries, chain, locked) }); err != nil {
+		return err
+	}
+	if chain.Checked && !chain.Intact {
+		return exitCodeError{code: exitError, err: fmt.Errorf("the audit trail of %s is broken", v.Path())}
+	}
+	return nil
+}
+
+type chainJSON struct {
+	Checked  bool   `json:"checked"`
+	Intact   bool   `json:"intact"`
+	Entries  int    `json:"entries"`
+	BrokenAt int64  `json:"broken_at,omitempty"`
+	Problem  string `json:"problem,omitempty"`
+}
+
+type logJSON struct {
+	Chain   chainJSON           `json:"chain"`
+	Entries []engine.AuditEntry `json:"entries"`
+}
+
+func chainJSONOf(c engine.AuditChain, locked error) chainJSON {
+	out := chainJSON{Checked: c.Checked, Intact: c.Intact, Entries: c.Entries, BrokenAt: c.BrokenAt}
+	switch {
+	case c.Problem != nil:
+		out.Problem = c.Problem.Error()
+	case locked != nil:
+		out.Problem = "not checked: " + locked.Error()
+	case !c.Checked:
+		out.Problem = "not checked: the vault is locked (give the passphrase)"
+	}
+	return out
+}
+
+func nonNilEntries(e []engine.AuditEntry) []engine.AuditEntry {
+	if e == nil {
+		return []engine.AuditEntry{}
+	}
+	return e
+}
+
+func (c *cli) printLog(entries []engine.AuditEntry, chain engine.AuditChain, locked error) {
+	for _, e := range entries {
+		fmt.Fprintf(c.stdout, "%5d  %s  %-18s %s  (%s)\n", e.ID, e.At.Format(time.DateTime), e.Action,
+			certinfo.Clean(e.Detail), certinfo.Clean(e.Actor))
+	}
+	switch {
+	case chain.Intact:
+		fmt.Fprintf(c.stdout, "Audit chain: intact (%d entries).\n", chain.Entries)
+	case chain.Checked:
+		fmt.Fprintf(c.stdout, "Audit chain: BROKEN: %v\n", chain.Problem)
+	case locked != nil:
+		fmt.Fprintf(c.stdout, "Audit chain: not checked: %v\n", locked)
+	default:
+		fmt.Fprintln(c.stdout, "Audit chain: not checked: the vault is locked (give the passphrase to check it).")
+	}
 }

@@ -24,7 +24,7 @@ type deployFlags struct {
 func (c *cli) deployCommand() *cobra.Command {
 	var f deployFlags
 	cmd := leaf{
-		use:   "deploy --ca NAME --server nginx|apache|haproxy|caddy|python|gunicorn|go|all --out DIR",
+		use: "deploy --ca NAME --server nginx|apache|haproxy|caddy|python|gunicorn|go|all --out DIR", args: flagsOnly,
 		short: "Write a ready-to-use configuration that makes a real server check the CA's client certificates, with the CA, CRL and server files beside it",
 		long: `deploy writes into DIR: ca.pem (the CA that issues the clients), crl.pem (a
 freshly signed CRL), server.pem and server.key (the server's certificate and
@@ -35,8 +35,7 @@ to the application as X-Client-Verify, X-Client-DN, X-Client-Serial and
 X-Client-Fingerprint (the Python, Gunicorn and Go servers read it from the
 connection instead). Run certctl crl again after revoking, into DIR/crl.pem,
 and reload the server.`,
-		args: flagsOnly,
-		run:  func(*cobra.Command, []string) error { return c.runDeploy(f) },
+		run: func(*cobra.Command, []string) error { return c.runDeploy(f) },
 	}.command()
 	caFlag(cmd, &f.caName, "the CA whose clients the server accepts")
 	cmd.Flags().StringVar(&f.servers, "server", "", "nginx, apache, haproxy, caddy, python, gunicorn, go; comma-separated, or all")

@@ -19,9 +19,8 @@ type exportFlags struct {
 func (c *cli) exportCommand() *cobra.Command {
 	var f exportFlags
 	cmd := leaf{
-		use:   "export REF --format pem|der|key|bundle|chain|p12 --out FILE",
+		use: "export REF --format pem|der|key|bundle|chain|p12 --out FILE", args: exactArgs(1, "one REF"),
 		short: "Write a certificate, its key, a curl bundle, its chain or a PKCS#12 file",
-		args:  exactArgs(1, "one REF"),
 		run:   func(cmd *cobra.Command, args []string) error { return c.runExport(f, args[0]) },
 	}.command()
 	cmd.Flags().StringVar(&f.format, "format", "pem", "pem, der, key, bundle (cert+key for curl -E), chain, or p12")

@@ -13,9 +13,8 @@ import (
 func (c *cli) inspectCommand() *cobra.Command {
 	var passwordFile string
 	cmd := leaf{
-		use:   "inspect FILE [--password-file F]",
+		use: "inspect FILE [--password-file F]", args: exactArgs(1, "one FILE"),
 		short: "Explain any certificate, CSR, CRL, key or PKCS#12 file (no vault needed)",
-		args:  exactArgs(1, "one FILE"),
 		run:   func(_ *cobra.Command, args []string) error { return c.inspect(args[0], passwordFile) },
 	}.command()
 	cmd.Flags().StringVar(&passwordFile, "password-file", "", "password of a PKCS#12 file or encrypted key")

@@ -24,9 +24,8 @@ type issueFlags struct {
 func (c *cli) issueCommand() *cobra.Command {
 	var f issueFlags
 	cmd := leaf{
-		use:   "issue --ca NAME (--cn CN [--email E] [--dns D] [--ip IP] | --server --dns NAME... --ip IP...) [--uri URI]... [--usage U] [--profile P]",
+		use: "issue --ca NAME (--cn CN [--email E] [--dns D] [--ip IP] | --server --dns NAME... --ip IP...) [--uri URI]... [--usage U] [--profile P]", args: flagsOnly,
 		short: "Issue a person (client) certificate, or a server certificate with --server",
-		args:  flagsOnly,
 		run:   func(cmd *cobra.Command, _ []string) error { return c.issue(cmd, f) },
 	}.command()
 	caFlag(cmd, &f.caName, "the issuing CA")
@@ -90,9 +89,8 @@ func (c *cli) signCommand() *cobra.Command {
 	var days int
 	var server bool
 	cmd := leaf{
-		use:   "sign --ca NAME --csr FILE [--days N] [--server]",
+		use: "sign --ca NAME --csr FILE [--days N] [--server]", args: flagsOnly,
 		short: "Sign a CSR with our client profile (or the server profile with --server); its requested extensions are not copied",
-		args:  flagsOnly,
 		run: func(*cobra.Command, []string) error {
 			if csrFile == "" {
 				return errNoCSR

@@ -15,9 +15,8 @@ func (c *cli) listCommand() *cobra.Command {
 	var caName, status, search, sortBy string
 	var days, limit int
 	cmd := leaf{
-		use:   "list [--ca NAME] [--status valid|expiring|expired|not_yet_valid|revoked] [--search TEXT]",
+		use: "list [--ca NAME] [--status valid|expiring|expired|not_yet_valid|revoked] [--search TEXT]", args: flagsOnly,
 		short: "List certificates",
-		args:  flagsOnly,
 		run: func(*cobra.Command, []string) error {
 			f := engine.Filter{Status: certinfo.Status(status), Search: search, Sort: engine.SortKey(sortBy), Limit: limit}
 			if days > 0 {
@@ -79,8 +78,8 @@ func (c *cli) recordLine(v *engine.Engine, r engine.Record, now time.Time) strin
 }
 
 func (c *cli) showCommand() *cobra.Command {
-	return leaf{use: "show REF", short: "Show one certificate (REF: id, serial, fingerprint or prefix, common name, or CA name)",
-		args: exactArgs(1, "one REF"),
+	return leaf{use: "show REF", args: exactArgs(1, "one REF"),
+		short: "Show one certificate (REF: id, serial, fingerprint or prefix, common name, or CA name)",
 		run: c.reading(func(v *engine.Engine, args []string) error {
 			rec, err := v.Find(c.ctx, args[0])
 			if err != nil {

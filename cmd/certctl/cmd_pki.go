@@ -18,7 +18,7 @@ func (c *cli) pkiCommand() *cobra.Command {
 func (c *cli) pkiExportCommand() *cobra.Command {
 	var caName, out, passwordFile string
 	cmd := leaf{
-		use:   "export --ca NAME --out DIR [--password-file F]",
+		use: "export --ca NAME --out DIR [--password-file F]", args: flagsOnly,
 		short: "Write the CA's PKI as an easy-rsa folder that easy-rsa and `openssl ca` keep using",
 		long: `export writes DIR as an easy-rsa 3 PKI: ca.crt, private/ca.key, issued/NAME.crt
 with private/NAME.key, revoked certificates under revoked/, certs_by_serial/,
@@ -26,7 +26,6 @@ index.txt, serial, crlnumber, a freshly signed crl.pem, openssl-easyrsa.cnf
 and openssl-ca.cnf (for openssl ca -config). Every key is encrypted with one
 password (--password-file, else a generated one shown once); easy-rsa asks
 for it as the CA pass phrase.`,
-		args: flagsOnly,
 		run: func(*cobra.Command, []string) error {
 			if out == "" {
 				return usageError{errors.New("say which folder to write with --out DIR")}
@@ -72,14 +71,13 @@ func (c *cli) reportPKIExport(ca engine.CA, p engine.PKIExported, out string) er
 func (c *cli) pkiImportCommand() *cobra.Command {
 	var name, passwordFile string
 	cmd := leaf{
-		use:   "import (EASYRSA_DIR | BUNDLE.pem) [--name NAME] [--password-file F]",
+		use: "import (EASYRSA_DIR | BUNDLE.pem) [--name NAME] [--password-file F]", args: exactArgs(1, "one folder or PEM file"),
 		short: "Import a CA with everything it issued from an easy-rsa/openssl ca folder or an XCA PEM export",
 		long: `import reads an easy-rsa 3 (or openssl ca) folder — ca.crt, private/ca.key,
 issued/, private/, revoked/, index.txt, crl.pem, crlnumber — or a PEM file
 exported from XCA with the CA, its certificates, keys and CRLs. Revocations
 come along; the CA's CRL numbers go on from the highest used. The import is
 all or nothing.`,
-		args: exactArgs(1, "one folder or PEM file"),
 		run: func(_ *cobra.Command, args []string) error {
 			password, err := optionalSecretFile(passwordFile)
 			if err != nil {

@@ -46,9 +46,8 @@ func (f *profileFlags) profile(name string) (engine.Profile, error) {
 func (c *cli) profileAddCommand() *cobra.Command {
 	var f profileFlags
 	cmd := leaf{
-		use:   "add NAME [--key TYPE] [--days N] [--org O] [--ou OU] [--country C ...] [--san email,dns,ip,uri] [--usage client|server|client+server]",
+		use: "add NAME [--key TYPE] [--days N] [--org O] [--ou OU] [--country C ...] [--san email,dns,ip,uri] [--usage client|server|client+server]", args: exactArgs(1, "the profile's NAME"),
 		short: "Save an issuance profile: key type, days, subject defaults, the SAN kinds allowed, the EKU set",
-		args:  exactArgs(1, "the profile's NAME"),
 		run: func(_ *cobra.Command, args []string) error {
 			p, err := f.profile(args[0])
 			if err != nil {
@@ -74,7 +73,8 @@ func (c *cli) profileAddCommand() *cobra.Command {
 }
 
 func (c *cli) profileListCommand() *cobra.Command {
-	return leaf{use: "list", short: "List the issuance profiles", args: noArgs,
+	return leaf{use: "list", args: noArgs,
+		short: "List the issuance profiles",
 		run: c.reading(func(v *engine.Engine, _ []string) error {
 			return showList(c, v.Profiles, listing[engine.Profile]{
 				json:   func(p engine.Profile) any { return p },
@@ -113,7 +113,8 @@ func profileSubject(p engine.Profile) string {
 }
 
 func (c *cli) profileRemoveCommand() *cobra.Command {
-	return leaf{use: "remove NAME", short: "Remove an issuance profile", args: exactArgs(1, "the profile's NAME"),
+	return leaf{use: "remove NAME", args: exactArgs(1, "the profile's NAME"),
+		short: "Remove an issuance profile",
 		run: c.unlocked(func(v *engine.Engine, args []string) error {
 			if err := v.RemoveProfile(c.ctx, args[0]); err != nil {
 				return err
@@ -127,9 +128,8 @@ func (c *cli) profileDefaultCommand() *cobra.Command {
 	var caName string
 	var none bool
 	cmd := leaf{
-		use:   "default --ca CA (NAME | --none)",
+		use: "default --ca CA (NAME | --none)", args: oneArgOrFlag(func() bool { return none }, "give a profile NAME, or --none to clear the CA's default"),
 		short: "Make a profile the CA's default for issue (or clear it with --none)",
-		args:  oneArgOrFlag(func() bool { return none }, "give a profile NAME, or --none to clear the CA's default"),
 		run: func(_ *cobra.Command, args []string) error {
 			return c.withCA(caName, func(v *engine.Engine, ca engine.CA) error {
 				name := ""

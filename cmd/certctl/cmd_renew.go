@@ -23,9 +23,8 @@ type renewFlags struct {
 func (c *cli) renewCommand() *cobra.Command {
 	var f renewFlags
 	cmd := leaf{
-		use:   "renew (REF | --expiring DAYS) [--revoke-old] [--days N] [--key TYPE | --keep-key]",
+		use: "renew (REF | --expiring DAYS) [--revoke-old] [--days N] [--key TYPE | --keep-key]", args: oneArgOrFlag(func() bool { return f.expiring > 0 }, "give one REF, or --expiring DAYS"),
 		short: "Issue a new certificate (new key, or --keep-key) for the same person or server; --expiring renews every one that expires within DAYS",
-		args:  oneArgOrFlag(func() bool { return f.expiring > 0 }, "give one REF, or --expiring DAYS"),
 		run:   func(_ *cobra.Command, args []string) error { return c.runRenew(f, args) },
 	}.command()
 	cmd.Flags().BoolVar(&f.revokeOld, "revoke-old", false, "revoke the old certificate as superseded")
@@ -109,9 +108,8 @@ func (c *cli) reminderCommand() *cobra.Command {
 	var out outFlags
 	var before int
 	cmd := leaf{
-		use:   "reminder REF --out FILE.ics [--days-before N]",
+		use: "reminder REF --out FILE.ics [--days-before N]", args: exactArgs(1, "one REF"),
 		short: "Write a calendar reminder (.ics) for when a certificate or CA expires",
-		args:  exactArgs(1, "one REF"),
 		run: func(_ *cobra.Command, args []string) error {
 			if out.path == "" {
 				return usageError{errors.New("say where to write with --out FILE.ics")}

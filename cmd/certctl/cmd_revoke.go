@@ -15,9 +15,8 @@ import (
 func (c *cli) revokeCommand() *cobra.Command {
 	var reasonName, fingerprint, note string
 	cmd := leaf{
-		use:   "revoke (REF | --fingerprint SHA256) [--reason R]",
+		use: "revoke (REF | --fingerprint SHA256) [--reason R]", args: oneArgOrFlag(func() bool { return fingerprint != "" }, "give one REF, or --fingerprint SHA256"),
 		short: "Revoke a vault certificate, or deny a certificate from elsewhere by its SHA-256 fingerprint",
-		args:  oneArgOrFlag(func() bool { return fingerprint != "" }, "give one REF, or --fingerprint SHA256"),
 		run: func(_ *cobra.Command, args []string) error {
 			reason, err := engine.ParseReason(reasonName)
 			if err != nil {
@@ -70,8 +69,9 @@ func (c *cli) revokeRef(v *engine.Engine, ref string, reason int) error {
 }
 
 func (c *cli) unrevokeCommand() *cobra.Command {
-	return leaf{use: "unrevoke REF", short: "Undo a revocation made by mistake (or take a fingerprint off the deny-list)",
-		args: exactArgs(1, "one REF or fingerprint"), run: c.unlocked(c.unrevoke)}.command()
+	return leaf{use: "unrevoke REF", args: exactArgs(1, "one REF or fingerprint"),
+		short: "Undo a revocation made by mistake (or take a fingerprint off the deny-list)",
+		run:   c.unlocked(c.unrevoke)}.command()
 }
 
 // unrevoke undoes the revocation of the certificate args[0] names, or
@@ -106,9 +106,8 @@ type crlFlags struct {
 func (c *cli) crlCommand() *cobra.Command {
 	var f crlFlags
 	cmd := leaf{
-		use:   "crl --ca NAME [--format pem|der] --out FILE",
+		use: "crl --ca NAME [--format pem|der] --out FILE", args: flagsOnly,
 		short: "Sign and write the CA's next CRL (numbered, valid 30 days by default)",
-		args:  flagsOnly,
 		run: func(*cobra.Command, []string) error {
 			if f.format != "pem" && f.format != "der" {
 				return usageError{fmt.Errorf("unknown CRL format %q: use pem or der", f.format)}
@@ -153,12 +152,11 @@ type verifyFlags struct {
 func (c *cli) verifyCommand() *cobra.Command {
 	var f verifyFlags
 	cmd := leaf{
-		use:   "verify FILE [--ca NAME | --trust CAFILE [--untrusted FILE] [--crl FILE]] [--depth N]",
+		use: "verify FILE [--ca NAME | --trust CAFILE [--untrusted FILE] [--crl FILE]] [--depth N]", args: exactArgs(1, "one FILE"),
 		short: "Judge a client certificate as nginx would (exit 3 when refused)",
 		long: "Judge a client certificate as the test server and nginx would. With --trust it needs no vault and\n" +
 			"works like openssl verify: the trusted CAs, extra untrusted certificates, CRLs (every certificate of\n" +
 			"the chain then needs one, as with nginx's ssl_crl) and the verify depth (nginx's ssl_verify_depth).",
-		args: exactArgs(1, "one FILE"),
 		run: func(cmd *cobra.Command, args []string) error {
 			if !cmd.Flags().Changed("depth") && f.trustFile == "" {
 				f.depth = 0 // the vault's default for each CA

@@ -23,9 +23,8 @@ func (c *cli) serveCommand() *cobra.Command {
 	var alsoTrust []string
 	var depth int
 	cmd := leaf{
-		use:   "serve [--ca NAME] [--trust CA]... [--depth N] [--addr HOST:PORT] [--mode explain|strict|optional]",
+		use: "serve [--ca NAME] [--trust CA]... [--depth N] [--addr HOST:PORT] [--mode explain|strict|optional]", args: flagsOnly,
 		short: "Run the local mTLS test server and print every connection's verdict (Ctrl-C stops)",
-		args:  flagsOnly,
 		run: func(*cobra.Command, []string) error {
 			mode, err := mtls.ParseMode(modeName)
 			if err != nil {
@@ -104,9 +103,8 @@ func printEventLine(w io.Writer, e mtls.Event) {
 func (c *cli) tryCommand() *cobra.Command {
 	var f tryFlags
 	cmd := leaf{
-		use:   "try (--as REF | --none | --lookalike) [--addr HOST:PORT]",
+		use: "try (--as REF | --none | --lookalike) [--addr HOST:PORT]", args: flagsOnly,
 		short: "Connect to a running test server as a certificate, with none, or with a look-alike CA's, and show the answer (exit 3 when refused)",
-		args:  flagsOnly,
 		run: func(*cobra.Command, []string) error {
 			if err := f.check(); err != nil {
 				return err

@@ -1,15 +1,15 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
-	"strings"
 
 	"golang.org/x/term"
+
+	"certdesk/core/input"
 )
 
 // env is everything certctl takes from its surroundings, so tests can run
@@ -77,29 +77,26 @@ func untilInterrupted(read func() ([]byte, error)) ([]byte, error) {
 	}
 }
 
-// readSecretFile reads a password or passphrase from a file: its first line,
-// without the line ending.
-func readSecretFile(path string) ([]byte, error) {
-	b, err := untilInterrupted(func() ([]byte, error) { return readSecretFileNow(path) })
+// readInput reads a file named by the user, refusing huge ones; a signal
+// ends the read (a FIFO nobody writes to).
+func readInput(path string) ([]byte, error) {
+	return readLimited(path, input.MaxSize, "certificate files are far smaller")
+}
+
+// readLimited reads at most limit bytes of a file named by the user, until
+// a signal.
+func readLimited(path string, limit int64, hint string) ([]byte, error) {
+	b, err := untilInterrupted(func() ([]byte, error) { return readLimitedNow(path, limit, hint) })
 	if errors.Is(err, errInterrupted) {
-		return nil, fmt.Errorf("reading the password file %s: %w", path, err)
+		return nil, fmt.Errorf("reading %s: %w", path, err)
 	}
 	return b, err
 }
 
-func readSecretFileNow(path string) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("reading the password file: %w", err)
+func readLimitedNow(path string, limit int64, hint string) ([]byte, error) {
+	data, err := input.ReadFileUpTo(path, limit)
+	if errors.Is(err, input.ErrTooLarge) {
+		return nil, fmt.Errorf("%w; %s", err, hint)
 	}
-	defer f.Close()
-	line, err := bufio.NewReader(io.LimitReader(f, 4096)).ReadString('\n')
-	if err != nil && !errors.Is(err, io.EOF) {
-		return nil, fmt.Errorf("reading the password file: %w", err)
-	}
-	line = strings.TrimRight(line, "\r\n")
-	if line == "" {
-		return nil, fmt.Errorf("the password file %s is empty", path)
-	}
-	return []byte(line), nil
+	return data, err
 }

@@ -80,19 +80,143 @@ func unlockOrExplain(v *engine.Engine, pass []byte, consequence string) error {
 	return err
 }
 
-// optionalSecretFile reads a password file when one is named; nil when
-// path is empty.
-func optionalSecretFile(path string) ([]byte, error) {
-	if path == "" {
-		return nil, nil
-	}
-	return readSecretFile(path)
-}
-
 // checkDays refuses a number of days outside 1 to 3650 for flag (exit 2).
 func checkDays(flag string, days int) error {
 	if days < 1 || days > 3650 {
 		return usageError{fmt.Errorf("%s %d is out of range: give 1 to 3650", flag, days)}
 	}
 	return nil
+}
+
+// openVault opens the vault for reading; no passphrase is needed.
+func (c *cli) openVault() (*engine.Engine, error) {
+	p, err := c.path()
+	if err != nil {
+		return nil, err
+	}
+	v, err := engine.Open(p)
+	if err != nil {
+		return nil, err
+	}
+	v.SetActor(engine.DefaultActor("certctl"))
+	for _, w := range v.Warnings() {
+		fmt.Fprintln(c.stderr, "warning:", w)
+	}
+	if v.Insecure() {
+		// Unlocking costs nothing without a passphrase, and lets every
+		// read check records against their MACs. A passphrase given to a
+		// vault that has none is an error: the user believes the keys are
+		// protected. Other failures surface when a key is needed.
+		pass, err := c.givenPassphrase()
+		if err == nil {
+			err = v.Unlock(pass)
+		}
+		if err != nil && (pass != nil || errors.Is(err, engine.ErrNoPassphraseVault)) {
+			v.Close()
+			return nil, err
+		}
+	}
+	return v, nil
+}
+
+// givenPassphrase is the passphrase the user gave explicitly (file or
+// variable), without prompting; nil when none.
+func (c *cli) givenPassphrase() ([]byte, error) {
+	if c.passphraseFile == "" && c.getenv("CERTDESK_PASSPHRASE") == "" {
+		return nil, nil
+	}
+	return c.passphrase(false)
+}
+
+// unlockVault opens the vault and unlocks its keys.
+func (c *cli) unlockVault() (*engine.Engine, error) {
+	v, err := c.openVault()
+	if err != nil {
+		return nil, err
+	}
+	if v.Insecure() {
+		if !v.Unlocked() {
+			err := v.Unlock(nil)
+			if err != nil {
+				v.Close()
+				return nil, err
+			}
+		}
+		return v, nil
+	}
+	pass, err := c.passphrase(false)
+	if err != nil {
+		v.Close()
+		return nil, err
+	}
+	if err := unlockOrExplain(v, pass, "nothing was changed"); err != nil {
+		v.Close()
+		return nil, err
+	}
+	return v, nil
+}
+
+// withReadableVault opens the vault as openForReading does, runs fn with
+// why its keys stayed locked (nil when they did not), and closes it.
+func (c *cli) withReadableVault(fn func(v *engine.Engine, locked error) error) error {
+	v, locked, err := c.openForReading()
+	if err != nil {
+		return err
+	}
+	defer v.Close()
+	return fn(v, locked)
+}
+
+// openForReading opens the vault and unlocks it when it can: an insecure
+// vault always, a protected one when a passphrase is at hand. A vault
+// whose key material is damaged stays locked; the error says why.
+func (c *cli) openForReading() (*engine.Engine, error, error) {
+	v, err := c.openVault()
+	if err != nil {
+		return nil, nil, err
+	}
+	var pass []byte
+	if !v.Insecure() {
+		if pass, err = c.passphrase(false); err != nil {
+			fmt.Fprintf(c.stderr, "note: %v; checking without it (fingerprints only, no MACs, no audit chain)\n", err)
+			return v, nil, nil
+		}
+	} else if pass, err = c.givenPassphrase(); err != nil {
+		v.Close()
+		return nil, nil, err
+	}
+	if err := unlockOrExplain(v, pass, "nothing was checked"); err != nil {
+		if errors.Is(err, engine.ErrDamaged) {
+			return v, err, nil
+		}
+		v.Close()
+		return nil, nil, err
+	}
+	return v, nil, nil
+}
+
+// openForTrust opens the vault for a command that hands out certificates
+// or trust without needing a private key (export of certificates, verify
+// --ca). It unlocks the vault when that costs no prompt (an insecure vault,
+// or a passphrase in --passphrase-file or $CERTDESK_PASSPHRASE), so that
+// records are authenticated by their MACs; otherwise it says on stderr that
+// they are checked against their fingerprints only.
+func (c *cli) openForTrust() (*engine.Engine, error) {
+	v, err := c.openVault()
+	if err != nil {
+		return nil, err
+	}
+	if v.Unlocked() {
+		return v, nil
+	}
+	pass, err := c.givenPassphrase()
+	if err == nil && pass != nil {
+		if err := unlockOrExplain(v, pass, ""); err != nil {
+			v.Close()
+			return nil, err
+		}
+		return v, nil
+	}
+	fmt.Fprintln(c.stderr, "note: no passphrase given, so the vault's records were checked against their fingerprints only, not authenticated; set CERTDESK_PASSPHRASE or --passphrase-file to authenticate them")
+	return v, nil
 }
