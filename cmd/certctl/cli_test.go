@@ -11,8 +11,7 @@ import (
 
 func TestWorkflow(t *testing.T) {
 	t.Parallel()
-	s := newSession(t)
-	s.ok("init")
+	s := newVaultSession(t)
 	if st, err := os.Stat(s.vars["CERTDESK_VAULT"]); err != nil || st.Mode().Perm() != 0o600 {
 		t.Fatalf("vault file: %v %v", st, err)
 	}
@@ -134,13 +133,10 @@ func TestSignOpenSSLCSRWithCLI(t *testing.T) {
 func TestImportOpenSSLCA(t *testing.T) {
 	t.Parallel()
 	peertest.Require(t, "openssl")
-	s := newSession(t)
-	s.ok("init")
+	s := newVaultSession(t)
 	s.write("keypass", "ca-key-pass\n")
 	// A CA as an admin makes it with openssl: encrypted traditional key.
-	peertest.Run(t, "openssl", "req", "-x509", "-newkey", "rsa:2048", "-keyout", s.path("ca.key"), "-passout", "file:"+s.path("keypass"),
-		"-out", s.path("ca.crt"), "-days", "365", "-subj", "/CN=OpenSSL Root/O=Legacy",
-		"-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign")
+	opensslCA(t, s, "ca", "/CN=OpenSSL Root/O=Legacy", "keyCertSign,cRLSign", "rsa:2048", "-passout", "file:"+s.path("keypass"))
 	s.fails(1, "password", "ca", "import", "legacy", "--cert", s.path("ca.crt"), "--key", s.path("ca.key"))
 	s.fails(1, "wrong", "ca", "import", "legacy", "--cert", s.path("ca.crt"), "--key", s.path("ca.key"), "--password-file", s.write("bad", "nope"))
 	s.ok("ca", "import", "legacy", "--cert", s.path("ca.crt"), "--key", s.path("ca.key"), "--password-file", s.path("keypass"))
@@ -151,9 +147,7 @@ func TestImportOpenSSLCA(t *testing.T) {
 	}
 
 	// A CA without cRLSign (as mkcert makes them) imports with a warning.
-	peertest.Run(t, "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", s.path("mk.key"),
-		"-out", s.path("mk.crt"), "-days", "365", "-subj", "/CN=mkcert-like",
-		"-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign")
+	opensslCA(t, s, "mk", "/CN=mkcert-like", "keyCertSign", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes")
 	_, errOut, code := s.run("ca", "import", "mk", "--cert", s.path("mk.crt"), "--key", s.path("mk.key"))
 	if code != 0 || !strings.Contains(errOut, "cannot sign CRLs") {
 		t.Fatalf("import without cRLSign: exit %d, %q", code, errOut)
@@ -162,9 +156,7 @@ func TestImportOpenSSLCA(t *testing.T) {
 	// From PKCS#12, as XCA or openssl export it.
 	peertest.Run(t, "openssl", "pkcs12", "-export", "-inkey", s.path("mk.key"), "-in", s.path("mk.crt"), "-out", s.path("mk.p12"), "-passout", "pass:p12pass")
 	s.fails(1, "already holds this certificate", "ca", "import", "mk-again", "--p12", s.path("mk.p12"), "--password-file", s.write("p12pass", "p12pass"))
-	peertest.Run(t, "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-384", "-nodes", "-keyout", s.path("x.key"),
-		"-out", s.path("x.crt"), "-days", "365", "-subj", "/CN=XCA-like",
-		"-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign")
+	opensslCA(t, s, "x", "/CN=XCA-like", "keyCertSign,cRLSign", "ec", "-pkeyopt", "ec_paramgen_curve:P-384", "-nodes")
 	peertest.Run(t, "openssl", "pkcs12", "-export", "-inkey", s.path("x.key"), "-in", s.path("x.crt"), "-out", s.path("x.p12"), "-passout", "pass:p12pass")
 	s.ok("ca", "import", "from-p12", "--p12", s.path("x.p12"), "--password-file", s.path("p12pass"))
 	s.ok("issue", "--ca", "from-p12", "--cn", "Frank", "--days", "30")

@@ -9,16 +9,13 @@ import (
 	"certdesk/core/engine"
 )
 
-// adminCommand manages a team vault's admins.
-func (c *cli) adminCommand() *cobra.Command {
-	return group("admin", "Manage the admins of a team vault (postgres://…)", `Manage the admins of a team vault.
+// adminHelp explains a team vault's admins and their roles.
+const adminHelp = `Manage the admins of a team vault.
 
 Each admin connects as their own PostgreSQL role (the admin's name) and
 unlocks with their own passphrase. Roles: owner (admins, CAs, everything),
 issuer (issue, renew, revoke, export, CRLs), auditor (read, log, check; no
-private key ever). PostgreSQL itself enforces them.`,
-		c.adminAddCommand(), c.adminListCommand(), c.adminRemoveCommand())
-}
+private key ever). PostgreSQL itself enforces them.`
 
 func (c *cli) adminAddCommand() *cobra.Command {
 	var role, newFile string

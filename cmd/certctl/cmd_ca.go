@@ -11,12 +11,6 @@ import (
 	"certdesk/core/pki"
 )
 
-func (c *cli) caCommand() *cobra.Command {
-	return group("ca", "Create, import and list certificate authorities", "",
-		c.caCreateCommand(), c.caImportCommand(), c.caListCommand(),
-		c.caInstallCertCommand(), c.caSignIntermediateCommand(), c.caPendingCommand(), c.caTreeCommand())
-}
-
 // caImportFlags are ca import's options as typed.
 type caImportFlags struct{ certFile, keyFile, p12File, passwordFile string }
 

@@ -10,11 +10,6 @@ import (
 	"certdesk/core/engine"
 )
 
-func (c *cli) pkiCommand() *cobra.Command {
-	return group("pki", "Move a CA's whole PKI to and from easy-rsa, openssl ca and XCA", "",
-		c.pkiExportCommand(), c.pkiImportCommand())
-}
-
 func (c *cli) pkiExportCommand() *cobra.Command {
 	var caName, out, passwordFile string
 	cmd := leaf{

@@ -11,11 +11,6 @@ import (
 	"certdesk/core/pki"
 )
 
-func (c *cli) profileCommand() *cobra.Command {
-	return group("profile", "Manage issuance profiles (saved defaults for issue)", "",
-		c.profileAddCommand(), c.profileListCommand(), c.profileRemoveCommand(), c.profileDefaultCommand())
-}
-
 // profileFlags are profile add's options as typed.
 type profileFlags struct {
 	keyType, org, ou, usage string

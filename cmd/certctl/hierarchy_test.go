@@ -17,8 +17,7 @@ import (
 // the issuing CA that openssl checks.
 func TestHierarchyCommands(t *testing.T) {
 	t.Parallel()
-	s := newSession(t)
-	s.ok("init")
+	s := newVaultSession(t)
 	s.ok("ca", "create", "Root", "--path-len", "1")
 	s.fails(1, "a path length of at most 0, not 1", "ca", "create", "Deep", "--parent", "Root", "--path-len", "1")
 	s.ok("ca", "create", "Issuing", "--parent", "Root", "--permit", "email:example.com", "--permit", "uri:example.org", "--exclude", "dns:secret.example.com", "--country", "DE")
@@ -110,8 +109,7 @@ func TestHierarchyCommands(t *testing.T) {
 	// An imported intermediate without its root keeps the refusal.
 	s.ok("export", "Issuing", "--format", "pem", "--out", s.path("issuing.pem"))
 	s.ok("export", "Issuing", "--format", "key", "--out", s.path("issuing.key"))
-	other := newSession(t)
-	other.ok("init")
+	other := newVaultSession(t)
 	other.ok("ca", "import", "Lone", "--cert", s.path("issuing.pem"), "--key", s.path("issuing.key"))
 	other.fails(1, "intermediate CA", "deploy", "--ca", "Lone", "--server", "nginx", "--out", other.path("kit"))
 	if _, err := os.Stat(other.path("kit/crl.pem")); err == nil {
@@ -123,8 +121,7 @@ func TestHierarchyCommands(t *testing.T) {
 // refuses the rows outside its constraints, each alone, and issues the rest.
 func TestBulkUnderConstraints(t *testing.T) {
 	t.Parallel()
-	s := newSession(t)
-	s.ok("init")
+	s := newVaultSession(t)
 	s.ok("ca", "create", "Root", "--path-len", "1")
 	s.ok("ca", "create", "People", "--parent", "Root", "--permit", "email:example.com")
 	csv := s.write("team.csv", "name,email\nAlice,alice@example.com\nEve,eve@evil.test\nBob,bob@example.com\n")

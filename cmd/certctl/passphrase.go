@@ -11,28 +11,72 @@ import (
 	"certdesk/core/engine"
 )
 
-// passphrase finds the vault passphrase: --passphrase-file, then
-// $CERTDESK_PASSPHRASE, then a terminal prompt.
-func (c *cli) passphrase(confirm bool) ([]byte, error) {
-	if p, given, err := c.givenSecret(c.passphraseFile, "CERTDESK_PASSPHRASE"); given {
+// secret describes a passphrase certctl asks for: where it may be given,
+// and how it is asked for on a terminal.
+type secret struct {
+	file, variable string             // given in this file, else this variable
+	none           string             // the error when neither names one and there is no terminal
+	label, what    string             // the prompt, and what the secret is called in errors
+	check          func([]byte) error // refuses a typed secret
+	again, differ  string             // the second prompt ("": asked once), and the error when the answers differ
+}
+
+// ask finds the secret s describes: its file, then its variable, then a
+// terminal prompt.
+func (c *cli) ask(s secret) ([]byte, error) {
+	if p, given, err := c.givenSecret(s.file, s.variable); given {
 		return p, err
 	}
 	if c.prompt == nil {
-		return nil, errors.New("no passphrase: set CERTDESK_PASSPHRASE, pass --passphrase-file, or run in a terminal to be asked")
+		return nil, errors.New(s.none)
 	}
-	p, err := c.askSecret("Vault passphrase: ", "passphrase")
+	p, err := c.askSecret(s.label, s.what)
 	if err != nil {
 		return nil, err
 	}
-	if len(p) == 0 {
-		return nil, errors.New("the passphrase is empty")
+	if err := s.check(p); err != nil {
+		return nil, err
 	}
-	if confirm {
-		if err := c.askAgain(p, "Repeat the passphrase: ", "passphrase", "the two passphrases differ; nothing was created"); err != nil {
-			return nil, err
-		}
+	if s.again == "" {
+		return p, nil
+	}
+	again, err := c.askSecret(s.again, s.what)
+	if err != nil {
+		return nil, err
+	}
+	if string(again) != string(p) {
+		return nil, errors.New(s.differ)
 	}
 	return p, nil
+}
+
+// passphrase finds the vault passphrase: --passphrase-file, then
+// $CERTDESK_PASSPHRASE, then a terminal prompt (asked twice to confirm).
+func (c *cli) passphrase(confirm bool) ([]byte, error) {
+	s := secret{file: c.passphraseFile, variable: "CERTDESK_PASSPHRASE",
+		none:  "no passphrase: set CERTDESK_PASSPHRASE, pass --passphrase-file, or run in a terminal to be asked",
+		label: "Vault passphrase: ", what: "passphrase", check: notEmpty}
+	if confirm {
+		s.again, s.differ = "Repeat the passphrase: ", "the two passphrases differ; nothing was created"
+	}
+	return c.ask(s)
+}
+
+// notEmpty refuses an empty passphrase.
+func notEmpty(p []byte) error {
+	if len(p) == 0 {
+		return errors.New("the passphrase is empty")
+	}
+	return nil
+}
+
+// newPassphrase finds the new passphrase: the file, then
+// $CERTDESK_NEW_PASSPHRASE, then a prompt asked twice.
+func (c *cli) newPassphrase(file string) ([]byte, error) {
+	return c.ask(secret{file: file, variable: "CERTDESK_NEW_PASSPHRASE",
+		none:  "no new passphrase: set CERTDESK_NEW_PASSPHRASE, pass --new-passphrase-file, or run in a terminal to be asked",
+		label: "New passphrase: ", what: "new passphrase", check: func(p []byte) error { return engine.CheckPassphrase(p) },
+		again: "Repeat the new passphrase: ", differ: "the two new passphrases differ; nothing was changed"})
 }
 
 // givenSecret reads a secret from file, else from the environment variable;
@@ -53,41 +97,6 @@ func (c *cli) askSecret(label, what string) ([]byte, error) {
 	p, err := c.prompt(label)
 	if err != nil {
 		return nil, fmt.Errorf("reading the %s: %w", what, err)
-	}
-	return p, nil
-}
-
-// askAgain prompts for the secret p a second time and refuses a different
-// answer with the message differ.
-func (c *cli) askAgain(p []byte, label, what, differ string) error {
-	again, err := c.askSecret(label, what)
-	if err != nil {
-		return err
-	}
-	if string(again) != string(p) {
-		return errors.New(differ)
-	}
-	return nil
-}
-
-// newPassphrase finds the new passphrase: the file, then
-// $CERTDESK_NEW_PASSPHRASE, then a prompt asked twice.
-func (c *cli) newPassphrase(file string) ([]byte, error) {
-	if p, given, err := c.givenSecret(file, "CERTDESK_NEW_PASSPHRASE"); given {
-		return p, err
-	}
-	if c.prompt == nil {
-		return nil, errors.New("no new passphrase: set CERTDESK_NEW_PASSPHRASE, pass --new-passphrase-file, or run in a terminal to be asked")
-	}
-	p, err := c.askSecret("New passphrase: ", "new passphrase")
-	if err != nil {
-		return nil, err
-	}
-	if err := engine.CheckPassphrase(p); err != nil {
-		return nil, err
-	}
-	if err := c.askAgain(p, "Repeat the new passphrase: ", "new passphrase", "the two new passphrases differ; nothing was changed"); err != nil {
-		return nil, err
 	}
 	return p, nil
 }

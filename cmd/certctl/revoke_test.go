@@ -10,9 +10,7 @@ import (
 
 func TestRevocationWorkflow(t *testing.T) {
 	t.Parallel()
-	s := newSessionWithCA(t, "Acme CA")
-	s.ok("issue", "--cn", "Alice")
-	s.ok("issue", "--cn", "Bob")
+	s := newSessionWithCA(t, "Acme CA", "Alice", "Bob")
 	s.ok("export", "Alice", "--out", s.path("alice.pem"))
 	s.ok("export", "Bob", "--format", "bundle", "--out", s.path("bob-bundle.pem"))
 	s.ok("export", "Acme CA", "--out", s.path("ca.pem"))
@@ -178,11 +176,8 @@ func TestDenyByFingerprint(t *testing.T) {
 func TestCRLForCAWithoutCRLSign(t *testing.T) {
 	t.Parallel()
 	peertest.Require(t, "openssl")
-	s := newSession(t)
-	s.ok("init")
-	peertest.Run(t, "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", s.path("mk.key"),
-		"-out", s.path("mk.crt"), "-days", "365", "-subj", "/CN=mkcert-like",
-		"-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign")
+	s := newVaultSession(t)
+	opensslCA(t, s, "mk", "/CN=mkcert-like", "keyCertSign", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes")
 	s.ok("ca", "import", "mk", "--cert", s.path("mk.crt"), "--key", s.path("mk.key"))
 	s.fails(1, "cRLSign", "crl", "--ca", "mk", "--out", s.path("crl.pem"))
 	if _, err := os.Stat(s.path("crl.pem")); err == nil {
@@ -194,8 +189,7 @@ func TestCRLForCAWithoutCRLSign(t *testing.T) {
 
 func TestBackupRestoreCLI(t *testing.T) {
 	t.Parallel()
-	s := newSessionWithCA(t, "Acme")
-	s.ok("issue", "--cn", "Alice")
+	s := newSessionWithCA(t, "Acme", "Alice")
 	s.ok("backup", s.path("backup.db"))
 	s.fails(1, "already exists", "backup", s.path("backup.db"))
 	original := s.vars["CERTDESK_VAULT"]

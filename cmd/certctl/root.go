@@ -69,6 +69,7 @@ func run(args []string, e env) int {
 	return exitError
 }
 
+// rootCommand builds the whole command tree.
 func (c *cli) rootCommand() *cobra.Command {
 	root := &cobra.Command{
 		Use:           "certctl",
@@ -81,12 +82,23 @@ func (c *cli) rootCommand() *cobra.Command {
 	root.PersistentFlags().BoolVar(&c.jsonOut, "json", false, "machine-readable JSON output")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	asGroup(root)
-	root.AddCommand(c.initCommand(), c.caCommand(), c.issueCommand(), c.signCommand(),
+	root.AddCommand(c.initCommand(),
+		group("ca", "Create, import and list certificate authorities", "",
+			c.caCreateCommand(), c.caImportCommand(), c.caListCommand(),
+			c.caInstallCertCommand(), c.caSignIntermediateCommand(), c.caPendingCommand(), c.caTreeCommand()),
+		c.issueCommand(), c.signCommand(),
 		c.listCommand(), c.showCommand(), c.inspectCommand(), c.exportCommand(),
 		c.revokeCommand(), c.unrevokeCommand(), c.crlCommand(), c.verifyCommand(),
 		c.serveCommand(), c.tryCommand(), c.backupCommand(), c.restoreCommand(), c.bulkCommand(),
-		c.renewCommand(), c.reminderCommand(), c.deployCommand(), c.pkiCommand(), c.profileCommand())
-	root.AddCommand(c.checkCommand(), c.logCommand(), c.passwdCommand(), c.rekeyCommand(), c.adminCommand(), c.migrateCommand())
+		c.renewCommand(), c.reminderCommand(), c.deployCommand(),
+		group("pki", "Move a CA's whole PKI to and from easy-rsa, openssl ca and XCA", "",
+			c.pkiExportCommand(), c.pkiImportCommand()),
+		group("profile", "Manage issuance profiles (saved defaults for issue)", "",
+			c.profileAddCommand(), c.profileListCommand(), c.profileRemoveCommand(), c.profileDefaultCommand()))
+	root.AddCommand(c.checkCommand(), c.logCommand(), c.passwdCommand(), c.rekeyCommand(),
+		group("admin", "Manage the admins of a team vault (postgres://…)", adminHelp,
+			c.adminAddCommand(), c.adminListCommand(), c.adminRemoveCommand()),
+		c.migrateCommand())
 	return root
 }
 

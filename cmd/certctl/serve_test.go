@@ -1,13 +1,9 @@
 package main
 
 import (
-	"bufio"
-	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -15,40 +11,11 @@ import (
 	"certdesk/core/peer/peertest"
 )
 
-var (
-	binaryOnce sync.Once
-	binaryPath string
-	binaryErr  error
-)
-
-// certctlBinary builds certctl once for tests that need a second process.
-func certctlBinary(t *testing.T) string {
-	t.Helper()
-	binaryOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "certctl-test-")
-		if err != nil {
-			binaryErr = err
-			return
-		}
-		binaryPath = filepath.Join(dir, "certctl")
-		cmd := exec.Command("go", "build", "-o", binaryPath, ".")
-		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			binaryErr = fmt.Errorf("go build: %v\n%s", err, out)
-		}
-	})
-	if binaryErr != nil {
-		t.Fatal(binaryErr)
-	}
-	return binaryPath
-}
-
 // TestServeAndTry runs `certctl serve` as its own process and drives it
 // with `certctl try` and `certctl revoke` from this one, as two terminals would.
 func TestServeAndTry(t *testing.T) {
 	t.Parallel()
-	s := newSessionWithCA(t, "Demo CA")
-	s.ok("issue", "--cn", "Alice")
+	s := newSessionWithCA(t, "Demo CA", "Alice")
 	s.ok("issue", "--cn", "Bob", "--email", "bob@example.com")
 	srv := startServe(t, s)
 	addr, waitFor, cmd := srv.addr, srv.waitFor, srv.cmd
@@ -134,58 +101,6 @@ func TestServeUsage(t *testing.T) {
 	s.fails(1, "is `certctl serve` running", "try", "--none", "--addr", peertest.FreeAddr(t))
 }
 
-// served is a `certctl serve` process.
-type served struct {
-	addr    string
-	cmd     *exec.Cmd
-	waitFor func(substr string) string // waits for a line of its output
-	output  *[]string
-}
-
-// startServe runs `certctl serve` (with args) as its own process on a free
-// loopback port until the test ends, and waits until it serves.
-func startServe(t *testing.T, s *session, args ...string) served {
-	t.Helper()
-	addr := peertest.FreeAddr(t)
-	cmd := exec.Command(certctlBinary(t), append([]string{"serve", "--addr", addr}, args...)...)
-	cmd.Env = append(os.Environ(), "CERTDESK_VAULT="+s.vars["CERTDESK_VAULT"], "CERTDESK_PASSPHRASE="+s.vars["CERTDESK_PASSPHRASE"])
-	stdout, _ := cmd.StdoutPipe()
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	lines := make(chan string, 100)
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			lines <- sc.Text()
-		}
-		close(lines)
-	}()
-	var output []string
-	waitFor := func(substr string) string {
-		t.Helper()
-		timeout := time.After(15 * time.Second)
-		for {
-			select {
-			case l, ok := <-lines:
-				if !ok {
-					t.Fatalf("serve ended before printing %q:\n%s", substr, strings.Join(output, "\n"))
-				}
-				output = append(output, l)
-				if strings.Contains(l, substr) {
-					return l
-				}
-			case <-timeout:
-				t.Fatalf("serve never printed %q:\n%s", substr, strings.Join(output, "\n"))
-			}
-		}
-	}
-	waitFor("Test server at https://localhost:")
-	return served{addr: addr, cmd: cmd, waitFor: waitFor, output: &output}
-}
-
 // TestTrustSelfSignedClient trusts a self-signed client certificate made
 // by openssl, as Python SSLContext setups do with load_verify_locations on
 // the client's own certificate: openssl verify says OK, and the test server
@@ -228,8 +143,7 @@ func TestTrustSelfSignedClient(t *testing.T) {
 // ssl_verify_depth 1 would.
 func TestServeDepth(t *testing.T) {
 	t.Parallel()
-	s := newSession(t)
-	s.ok("init")
+	s := newVaultSession(t)
 	s.ok("ca", "create", "Root", "--path-len", "2")
 	s.ok("ca", "create", "Mid", "--parent", "Root", "--path-len", "1")
 	s.ok("ca", "create", "Low", "--parent", "Mid")

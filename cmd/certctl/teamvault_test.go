@@ -1,9 +1,6 @@
 package main
 
 import (
-	"fmt"
-	"os"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -165,8 +162,7 @@ func TestTeamRevocationReachesServer(t *testing.T) {
 // and restores a backup of the team vault into a database and a file.
 func TestMigrateCLI(t *testing.T) {
 	pg := pgtest.Start(t)
-	s := newSession(t)
-	s.ok("init")
+	s := newVaultSession(t)
 	s.ok("ca", "create", "Acme CA")
 	for _, cn := range []string{"Alice", "Bob"} {
 		s.ok("issue", "--cn", cn)
@@ -202,44 +198,4 @@ func TestMigrateCLI(t *testing.T) {
 	if n := len(decodeJSON[[]map[string]any](t, team.ok("list", "--json"))); n != 4 {
 		t.Errorf("%d certificates after the round trip, want 4", n)
 	}
-}
-
-// TestMigrateKilled kills certctl migrate (-9) at several moments of a
-// copy into PostgreSQL: afterwards the database holds no vault, or the
-// whole one, never part of it.
-func TestMigrateKilled(t *testing.T) {
-	pg := pgtest.Start(t)
-	s := newSession(t)
-	s.ok("init")
-	s.ok("ca", "create", "Acme CA")
-	csv := "name,email\n"
-	for i := range 400 {
-		csv += fmt.Sprintf("Person %03d,p%03d@example.com\n", i, i)
-	}
-	s.ok("bulk", "--csv", s.write("people.csv", csv), "--out", s.path("out"))
-	outcomes := map[string]int{}
-	for _, delay := range []time.Duration{300 * time.Millisecond, 600 * time.Millisecond, 900 * time.Millisecond, 1500 * time.Millisecond} {
-		url := pg.NewDatabase(t, "")
-		cmd := exec.Command(certctlBinary(t), "migrate", "--to", url)
-		cmd.Env = append(os.Environ(), "CERTDESK_VAULT="+s.vars["CERTDESK_VAULT"], "CERTDESK_PASSPHRASE="+s.vars["CERTDESK_PASSPHRASE"])
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		time.Sleep(delay)
-		cmd.Process.Kill()
-		cmd.Wait()
-		team := newSession(t)
-		team.vars["CERTDESK_VAULT"] = url
-		out, errOut, code := team.run("list", "--json")
-		switch {
-		case code != 0 && strings.Contains(errOut, "holds no Certdesk vault"):
-			outcomes["none"]++
-		case code == 0 && len(decodeJSON[[]map[string]any](t, out)) == 401:
-			team.ok("check")
-			outcomes["whole"]++
-		default:
-			t.Errorf("killed after %v: exit %d, %d bytes listed, %s", delay, code, len(out), errOut)
-		}
-	}
-	t.Logf("after kill -9: %v", outcomes)
 }

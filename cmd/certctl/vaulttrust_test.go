@@ -15,20 +15,6 @@ import (
 	"certdesk/core/vault"
 )
 
-func sqlOn(t *testing.T, path string, queries ...string) {
-	t.Helper()
-	db, err := sql.Open("sqlite", "file:"+path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	for _, q := range queries {
-		if _, err := db.Exec(q); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-	}
-}
-
 func TestInitPassphrasePolicy(t *testing.T) {
 	t.Parallel()
 	for _, weak := range []string{"x", "password1", "qwertyuiop"} {
@@ -38,6 +24,44 @@ func TestInitPassphrasePolicy(t *testing.T) {
 		if _, err := os.Stat(s.vars["CERTDESK_VAULT"]); !errors.Is(err, os.ErrNotExist) {
 			t.Errorf("%q: a refused init left a vault file", weak)
 		}
+	}
+}
+
+// TestPassphrasePrompts types passphrases at certctl's prompts: init and
+// passwd ask twice and refuse two different answers, an empty or weak one.
+func TestPassphrasePrompts(t *testing.T) {
+	t.Parallel()
+	const good, other = "correct horse battery", "sunny giraffe lamp 71"
+	tests := []struct {
+		name     string
+		args     []string
+		typed    []string
+		wantCode int
+		want     string
+	}{
+		{"init", []string{"init"}, []string{good, good}, 0, "Created vault"},
+		{"init, two answers", []string{"init"}, []string{good, other}, 1, "the two passphrases differ; nothing was created"},
+		{"init, empty", []string{"init"}, []string{""}, 1, "the passphrase is empty"},
+		{"init, weak", []string{"init"}, []string{"password1", "password1"}, 1, "too easy to guess"},
+		{"passwd", []string{"passwd"}, []string{other, other}, 0, "Changed the passphrase"},
+		{"passwd, two answers", []string{"passwd"}, []string{other, good}, 1, "the two new passphrases differ; nothing was changed"},
+		{"passwd, weak", []string{"passwd"}, []string{"abc"}, 1, "too easy to guess"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			s := newSession(t)
+			if tt.args[0] == "init" {
+				delete(s.vars, "CERTDESK_PASSPHRASE")
+			} else {
+				s = newVaultSession(t) // the current passphrase given; the new one typed
+			}
+			s.typed = tt.typed
+			out, errOut, code := s.run(tt.args...)
+			if code != tt.wantCode || !strings.Contains(out+errOut, tt.want) {
+				t.Errorf("certctl %v typing %q: exit %d\n%s%s\nwant exit %d with %q", tt.args, tt.typed, code, out, errOut, tt.wantCode, tt.want)
+			}
+		})
 	}
 }
 
@@ -57,9 +81,7 @@ func TestPassphraseForInsecureVault(t *testing.T) {
 // naming what is wrong, with exit 1.
 func TestCheckAndLog(t *testing.T) {
 	t.Parallel()
-	s := newSessionWithCA(t, "Acme")
-	s.ok("issue", "--cn", "Alice")
-	s.ok("issue", "--cn", "Bob")
+	s := newSessionWithCA(t, "Acme", "Alice", "Bob")
 	s.ok("revoke", "Alice", "--reason", "keyCompromise")
 	out := s.ok("check")
 	if !strings.Contains(out, "No problems found") || !strings.Contains(out, "Audit chain: intact") || !strings.Contains(out, "MACs") {
@@ -91,9 +113,7 @@ func TestCheckAndLog(t *testing.T) {
 	}
 	s.vars["CERTDESK_PASSPHRASE"] = pass
 
-	sqlOn(t, s.vars["CERTDESK_VAULT"],
-		`UPDATE certs SET revoked_at = NULL, revocation_reason = NULL WHERE common_name = 'Alice'`,
-		`DELETE FROM audit WHERE action = 'cert.revoke'`)
+	deleteRevocation(t, s.vars["CERTDESK_VAULT"])
 	out, _, code := s.run("check")
 	if code != 1 || !strings.Contains(out, `revocation list of CA "Acme"`) || !strings.Contains(out, `"Alice"`) || !strings.Contains(out, "problem (audit)") {
 		t.Errorf("check of a tampered vault: exit %d\n%s", code, out)
@@ -112,19 +132,10 @@ func TestCheckAndLog(t *testing.T) {
 // foreign one with the same name, and check of that backup says so.
 func TestTamperedBackupCLI(t *testing.T) {
 	t.Parallel()
-	s := newSessionWithCA(t, "Acme")
-	s.ok("issue", "--cn", "Alice")
+	s := newSessionWithCA(t, "Acme", "Alice")
 	backup := s.path("backup.db")
 	s.ok("backup", backup)
-	foreign, err := pki.NewCA(pki.CARequest{Name: pki.Name{CommonName: "Acme"}}, time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
-	db, _ := sql.Open("sqlite", "file:"+backup)
-	db.Exec(`UPDATE cert_blobs SET der = ? WHERE cert_id = 1`, foreign.Cert.Raw)
-	db.Exec(`UPDATE certs SET fingerprint_sha256 = ?, fingerprint_sha1 = ?, serial = ? WHERE id = 1`,
-		pki.FingerprintSHA256(foreign.Cert.Raw), pki.FingerprintSHA1(foreign.Cert.Raw), pki.SerialHex(foreign.Cert.SerialNumber))
-	db.Close()
+	foreign := swapCA(t, backup)
 	original := s.vars["CERTDESK_VAULT"]
 	s.vars["CERTDESK_VAULT"] = s.path("restored.db")
 	s.fails(1, "was not restored", "restore", backup)
@@ -138,7 +149,7 @@ func TestTamperedBackupCLI(t *testing.T) {
 	}
 	s.fails(1, "altered outside Certdesk", "export", "Acme", "--format", "pem", "--out", s.path("ca.pem"))
 	s.fails(1, "altered outside Certdesk", "export", "Alice", "--format", "chain", "--out", s.path("chain.pem"))
-	s.fails(1, "altered outside Certdesk", "verify", s.write("foreign.pem", string(pki.EncodeCertPEM(foreign.Cert))), "--ca", "Acme")
+	s.fails(1, "altered outside Certdesk", "verify", s.write("foreign.pem", string(pki.EncodeCertPEM(foreign))), "--ca", "Acme")
 	s.fails(1, "altered outside Certdesk", "export", "Alice", "--format", "p12", "--out", s.path("alice.p12"))
 	for _, f := range []string{"ca.pem", "chain.pem", "alice.p12"} {
 		if _, err := os.Stat(s.path(f)); err == nil {
@@ -154,8 +165,7 @@ func TestTamperedBackupCLI(t *testing.T) {
 // the passphrase, and check names the certificate.
 func TestFlippedBitNotExported(t *testing.T) {
 	t.Parallel()
-	s := newInsecureSessionWithCA(t, "Acme")
-	s.ok("issue", "--cn", "Alice")
+	s := newInsecureSessionWithCA(t, "Acme", "Alice")
 	v, err := vault.Open(s.vars["CERTDESK_VAULT"])
 	if err != nil {
 		t.Fatal(err)
@@ -185,8 +195,7 @@ func TestFlippedBitNotExported(t *testing.T) {
 
 func TestPasswdAndRekey(t *testing.T) {
 	t.Parallel()
-	s := newSessionWithCA(t, "Acme")
-	s.ok("issue", "--cn", "Alice")
+	s := newSessionWithCA(t, "Acme", "Alice")
 	s.vars["CERTDESK_NEW_PASSPHRASE"] = "abc"
 	s.fails(1, "too easy to guess", "passwd")
 	s.vars["CERTDESK_NEW_PASSPHRASE"] = "sunny giraffe lamp 71"
@@ -209,99 +218,12 @@ func TestPasswdAndRekey(t *testing.T) {
 	s.fails(1, "no new passphrase", "passwd")
 }
 
-// TestPasswdKilledMidway kills a real `certctl passwd` with SIGKILL at
-// moments spread over its run, most near its end where the transaction
-// is: afterwards exactly one of the two passphrases opens the vault, and
-// the vault checks clean.
-func TestPasswdKilledMidway(t *testing.T) {
-	t.Parallel()
-	bin := certctlBinary(t)
-	s := newSessionWithCA(t, "Acme")
-	s.ok("issue", "--cn", "Alice")
-	golden, err := os.ReadFile(s.vars["CERTDESK_VAULT"])
-	if err != nil {
-		t.Fatal(err)
-	}
-	const oldPass, newPass = "correct horse battery", "sunny giraffe lamp 71"
-	dir := t.TempDir()
-	passwd := func(path string) *exec.Cmd {
-		cmd := exec.Command(bin, "passwd")
-		cmd.Env = append(os.Environ(), "CERTDESK_VAULT="+path, "CERTDESK_PASSPHRASE="+oldPass, "CERTDESK_NEW_PASSPHRASE="+newPass)
-		return cmd
-	}
-	// How long a whole run takes here.
-	full := filepath.Join(dir, "full.db")
-	os.WriteFile(full, golden, 0o600)
-	start := time.Now()
-	if out, err := passwd(full).CombinedOutput(); err != nil {
-		t.Fatalf("passwd: %v\n%s", err, out)
-	}
-	total := time.Since(start)
-	var fractions []float64
-	for f := 0.1; f < 0.85; f += 0.15 {
-		fractions = append(fractions, f)
-	}
-	for f := 0.86; f < 1.1; f += 0.03 {
-		fractions = append(fractions, f)
-	}
-	outcomes := map[string]int{}
-	for i, f := range fractions {
-		path := filepath.Join(dir, "v"+string(rune('a'+i))+".db")
-		os.WriteFile(path, golden, 0o600)
-		cmd := passwd(path)
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		time.Sleep(time.Duration(float64(total) * f))
-		cmd.Process.Kill()
-		cmd.Wait()
-		_, journalErr := os.Stat(path + "-journal")
-		if journalErr == nil {
-			outcomes["killed inside the transaction"]++
-		}
-		oldOK := opens(t, path, oldPass)
-		newOK := opens(t, path, newPass)
-		switch {
-		case oldOK && !newOK:
-			outcomes["old passphrase"]++
-		case newOK && !oldOK:
-			outcomes["new passphrase"]++
-		default:
-			t.Fatalf("killed at %.0f%% of %v: old opens %v, new opens %v", f*100, total, oldOK, newOK)
-		}
-	}
-	t.Logf("one run takes %v; after %d kills: %v", total, len(fractions), outcomes)
-	if outcomes["old passphrase"] == 0 {
-		t.Error("no kill landed before the commit: the test did not test anything")
-	}
-}
-
-// opens reports whether pass unlocks the vault at path, which must then check clean.
-func opens(t *testing.T, path, pass string) bool {
-	t.Helper()
-	v, err := vault.OpenUnlocked(path, []byte(pass))
-	if errors.Is(err, vault.ErrWrongPassphrase) {
-		return false
-	}
-	if err != nil {
-		t.Fatalf("after a kill: %v", err)
-	}
-	defer v.Close()
-	if err := v.Check(t.Context()); err != nil {
-		t.Fatalf("after a kill the vault does not check clean: %v", err)
-	}
-	return true
-}
-
 // TestDamagedVaultCLI: a vault file with a flipped bit that SQLite's
 // integrity_check calls corrupt takes no writes, and check names the damage;
 // a truncated one is refused at once.
 func TestDamagedVaultCLI(t *testing.T) {
 	t.Parallel()
-	s := newInsecureSessionWithCA(t, "Acme")
-	for _, cn := range []string{"Alice", "Bob", "Carol"} {
-		s.ok("issue", "--cn", cn)
-	}
+	s := newInsecureSessionWithCA(t, "Acme", "Alice", "Bob", "Carol")
 	path := s.vars["CERTDESK_VAULT"]
 	db, _ := sql.Open("sqlite", "file:"+path)
 	var root, pageSize int64
@@ -355,32 +277,18 @@ func TestServeRefusesTamperedVault(t *testing.T) {
 		name, want string
 		tamper     func(t *testing.T, path string)
 	}{
-		{"revocation deleted", `revocation list of CA "Acme"`, func(t *testing.T, path string) {
-			sqlOn(t, path, `UPDATE certs SET revoked_at = NULL, revocation_reason = NULL WHERE common_name = 'Alice'`,
-				`DELETE FROM audit WHERE action = 'cert.revoke'`)
-		}},
-		{"CA swapped", `certificate 1 ("Acme"`, func(t *testing.T, path string) {
-			foreign, err := pki.NewCA(pki.CARequest{Name: pki.Name{CommonName: "Acme"}}, time.Now())
-			if err != nil {
-				t.Fatal(err)
-			}
-			db, _ := sql.Open("sqlite", "file:"+path)
-			defer db.Close()
-			db.Exec(`UPDATE cert_blobs SET der = ? WHERE cert_id = 1`, foreign.Cert.Raw)
-			db.Exec(`UPDATE certs SET fingerprint_sha256 = ?, fingerprint_sha1 = ?, serial = ? WHERE id = 1`,
-				pki.FingerprintSHA256(foreign.Cert.Raw), pki.FingerprintSHA1(foreign.Cert.Raw), pki.SerialHex(foreign.Cert.SerialNumber))
-		}},
+		{"revocation deleted", `revocation list of CA "Acme"`, deleteRevocation},
+		{"CA swapped", `certificate 1 ("Acme"`, func(t *testing.T, path string) { swapCA(t, path) }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := newSessionWithCA(t, "Acme")
-			s.ok("issue", "--cn", "Alice")
+			s := newSessionWithCA(t, "Acme", "Alice")
 			s.ok("revoke", "Alice")
 			tt.tamper(t, s.vars["CERTDESK_VAULT"])
 			ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
 			defer cancel()
 			cmd := exec.CommandContext(ctx, bin, "serve", "--addr", "127.0.0.1:0")
-			cmd.Env = append(os.Environ(), "CERTDESK_VAULT="+s.vars["CERTDESK_VAULT"], "CERTDESK_PASSPHRASE="+s.vars["CERTDESK_PASSPHRASE"])
+			cmd.Env = s.environ()
 			out, err := cmd.CombinedOutput()
 			var exit *exec.ExitError
 			if ctx.Err() != nil || !errors.As(err, &exit) || exit.ExitCode() != 1 || !strings.Contains(string(out), tt.want) {
