@@ -14,44 +14,53 @@ import (
 	"certdesk/core/pki"
 )
 
+// bulkFlags are bulk's options as typed.
+type bulkFlags struct{ caName, csvFile, outDir, keyType, preset string }
+
 func (c *cli) bulkCommand() *cobra.Command {
-	var caName, csvFile, outDir, keyType string
-	var presetName string
+	var f bulkFlags
 	cmd := leaf{
 		use: "bulk --csv FILE --out DIR [--ca NAME]", args: flagsOnly,
 		short: "Issue one person certificate per CSV row (name,email[,org,ou,days]), a PKCS#12 each, and a password sheet",
 		run: func(*cobra.Command, []string) error {
-			if csvFile == "" || outDir == "" {
-				return usageError{errors.New("give --csv FILE and --out DIR")}
-			}
-			kt, err := pki.ParseKeyType(keyType)
-			if err != nil {
-				return usageError{err}
-			}
-			preset, err := export.ParsePreset(presetName)
-			if err != nil {
-				return usageError{err}
-			}
-			data, err := readLimited(csvFile, onboard.MaxCSVBytes, "split it")
+			rows, opts, err := f.people()
 			if err != nil {
 				return err
 			}
-			rows, err := onboard.ParseCSV(bytes.NewReader(data), kt)
-			if err != nil {
-				return fmt.Errorf("%s: %w", csvFile, err)
-			}
-			opts := onboard.Options{OutDir: outDir, Preset: preset}
-			return c.withCA(caName, func(v *engine.Engine, ca engine.CA) error {
-				return c.onboard(v, ca, rows, opts)
-			})
+			return c.withCA(f.caName, func(v *engine.Engine, ca engine.CA) error { return c.onboard(v, ca, rows, opts) })
 		},
 	}.command()
-	caFlag(cmd, &caName, "the issuing CA")
-	cmd.Flags().StringVar(&csvFile, "csv", "", "CSV file: name,email[,org,ou,days] (a header row is skipped)")
-	cmd.Flags().StringVar(&outDir, "out", "", "folder for the PKCS#12 files and passwords.csv")
-	cmd.Flags().StringVar(&keyType, "key", string(pki.DefaultKeyType), "key type for every person")
-	cmd.Flags().StringVar(&presetName, "preset", "compatible", "PKCS#12 preset: compatible or modern")
+	caFlag(cmd, &f.caName, "the issuing CA")
+	cmd.Flags().StringVar(&f.csvFile, "csv", "", "CSV file: name,email[,org,ou,days] (a header row is skipped)")
+	cmd.Flags().StringVar(&f.outDir, "out", "", "folder for the PKCS#12 files and passwords.csv")
+	cmd.Flags().StringVar(&f.keyType, "key", string(pki.DefaultKeyType), "key type for every person")
+	cmd.Flags().StringVar(&f.preset, "preset", "compatible", "PKCS#12 preset: compatible or modern")
 	return cmd
+}
+
+// people checks bulk's flags and reads the people in its CSV file, with
+// how their files are delivered.
+func (f bulkFlags) people() ([]onboard.Row, onboard.Options, error) {
+	if f.csvFile == "" || f.outDir == "" {
+		return nil, onboard.Options{}, usageError{errors.New("give --csv FILE and --out DIR")}
+	}
+	kt, err := pki.ParseKeyType(f.keyType)
+	if err != nil {
+		return nil, onboard.Options{}, usageError{err}
+	}
+	preset, err := export.ParsePreset(f.preset)
+	if err != nil {
+		return nil, onboard.Options{}, usageError{err}
+	}
+	data, err := readLimited(f.csvFile, onboard.MaxCSVBytes, "split it")
+	if err != nil {
+		return nil, onboard.Options{}, err
+	}
+	rows, err := onboard.ParseCSV(bytes.NewReader(data), kt)
+	if err != nil {
+		return nil, onboard.Options{}, fmt.Errorf("%s: %w", f.csvFile, err)
+	}
+	return rows, onboard.Options{OutDir: f.outDir, Preset: preset}, nil
 }
 
 // onboard issues and delivers a certificate per row, showing progress on a
