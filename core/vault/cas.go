@@ -26,6 +26,9 @@ type CA struct {
 	CRLNextUpdate time.Time
 	CreatedAt     time.Time
 	Cert          Record
+	// Version changes with the CA's settings (its default profile), not
+	// with its CRLs (versions.go).
+	Version int64
 }
 
 // CanSignCRL reports whether the CA's certificate allows signing CRLs
@@ -57,13 +60,13 @@ func ValidateCAName(name string) error {
 	return nil
 }
 
-const caColumns = `id, name, COALESCE(cert_id, 0), chain_pem, crl_number, crl_this_update, crl_next_update, created_at`
+const caColumns = `id, name, COALESCE(cert_id, 0), chain_pem, crl_number, crl_this_update, crl_next_update, created_at, version`
 
 func (v *Vault) scanCA(ctx context.Context, row scanner) (CA, error) {
 	var ca CA
 	var this, next sql.NullInt64
 	var created int64
-	if err := row.Scan(&ca.ID, &ca.Name, &ca.CertID, &ca.ChainPEM, &ca.CRLNumber, &this, &next, &created); err != nil {
+	if err := row.Scan(&ca.ID, &ca.Name, &ca.CertID, &ca.ChainPEM, &ca.CRLNumber, &this, &next, &created, &ca.Version); err != nil {
 		return ca, err
 	}
 	if this.Valid {
@@ -88,25 +91,23 @@ func (v *Vault) scanCA(ctx context.Context, row scanner) (CA, error) {
 // record and revocation set are checked (an *IntegrityError otherwise),
 // so the trust built from this list never silently drops a revocation.
 func (v *Vault) CAs(ctx context.Context) ([]CA, error) {
-	rows, err := v.db.QueryContext(ctx, `SELECT `+caColumns+` FROM cas ORDER BY lower(name), name`)
+	rows, err := v.db.QueryContext(ctx, `SELECT id FROM cas ORDER BY lower(name), name`)
 	if err != nil {
 		return nil, v.readError("listing CAs", err)
 	}
-	var raw []CA
+	var ids []int64
 	for rows.Next() {
-		var ca CA
-		var this, next sql.NullInt64
-		var created int64
-		if err := rows.Scan(&ca.ID, &ca.Name, &ca.CertID, &ca.ChainPEM, &ca.CRLNumber, &this, &next, &created); err != nil {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
 			rows.Close()
 			return nil, v.readError("listing CAs", err)
 		}
-		raw = append(raw, ca)
+		ids = append(ids, id)
 	}
 	rows.Close()
-	out := make([]CA, 0, len(raw))
-	for _, r := range raw {
-		ca, err := v.caByID(ctx, r.ID)
+	out := make([]CA, 0, len(ids))
+	for _, id := range ids {
+		ca, err := v.caByID(ctx, id)
 		if err != nil {
 			return nil, err
 		}

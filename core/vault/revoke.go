@@ -20,6 +20,12 @@ var (
 
 // Revoke marks a vault certificate revoked with an RFC 5280 reason code.
 func (v *Vault) Revoke(ctx context.Context, id int64, reason int) (Record, error) {
+	return v.RevokeIfUnchanged(ctx, id, reason, 0)
+}
+
+// RevokeIfUnchanged is Revoke for a caller who saw the certificate at
+// version seen: a *ConflictError when it changed since (0: no check).
+func (v *Vault) RevokeIfUnchanged(ctx context.Context, id int64, reason int, seen int64) (Record, error) {
 	if _, err := v.key(); err != nil {
 		return Record{}, err
 	}
@@ -37,6 +43,9 @@ func (v *Vault) Revoke(ctx context.Context, id int64, reason int) (Record, error
 		return Record{}, fmt.Errorf("%q was not issued by a CA in this vault; deny it by fingerprint instead", rec.CommonName)
 	}
 	err = v.write(ctx, func(tx *sql.Tx) error {
+		if err := v.edit(tx, certRow(rec), seen); err != nil {
+			return err
+		}
 		res, err := tx.Exec(`UPDATE certs SET revoked_at = ?, revocation_reason = ? WHERE id = ? AND revoked_at IS NULL`, v.now().UTC().Unix(), reason, id)
 		if err != nil {
 			return fmt.Errorf("revoking: %w", err)
@@ -55,6 +64,12 @@ func (v *Vault) Revoke(ctx context.Context, id int64, reason int) (Record, error
 // Unrevoke undoes a revocation made by mistake. CRLs already published
 // still list the certificate until the next one is signed.
 func (v *Vault) Unrevoke(ctx context.Context, id int64) (Record, error) {
+	return v.UnrevokeIfUnchanged(ctx, id, 0)
+}
+
+// UnrevokeIfUnchanged is Unrevoke for a caller who saw the certificate at
+// version seen: a *ConflictError when it changed since (0: no check).
+func (v *Vault) UnrevokeIfUnchanged(ctx context.Context, id int64, seen int64) (Record, error) {
 	if _, err := v.key(); err != nil {
 		return Record{}, err
 	}
@@ -63,6 +78,9 @@ func (v *Vault) Unrevoke(ctx context.Context, id int64) (Record, error) {
 		return Record{}, err
 	}
 	err = v.write(ctx, func(tx *sql.Tx) error {
+		if err := v.edit(tx, certRow(rec), seen); err != nil {
+			return err
+		}
 		res, err := tx.Exec(`UPDATE certs SET revoked_at = NULL, revocation_reason = NULL WHERE id = ? AND revoked_at IS NOT NULL`, id)
 		if err != nil {
 			return fmt.Errorf("unrevoking: %w", err)
@@ -266,6 +284,9 @@ func (v *Vault) RevokeMany(ctx context.Context, ids []int64, reason int) (int, e
 				continue
 			}
 			n++
+			if err := v.touch(tx, versioned{what: fmt.Sprintf("certificate %d", id), table: "certs", key: "id", arg: id}); err != nil {
+				return err
+			}
 			if err := v.audit(tx, "cert.revoke", 0, id, fmt.Sprintf("revoked certificate %d, reason %s (bulk)", id, ReasonName(reason))); err != nil {
 				return err
 			}
