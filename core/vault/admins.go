@@ -3,6 +3,7 @@ package vault
 import (
 	"context"
 	"crypto/ecdh"
+	"crypto/hmac"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -413,9 +414,44 @@ func (v *Vault) reopenSlot(ctx context.Context, q snapshotReader) error {
 // followRotation is checkEpoch outside a write, for sessions told of a
 // change (notify.go).
 func (v *Vault) followRotation(ctx context.Context) {
-	if v.macKeyOrNil() != nil {
+	if v.onServer() && v.macKeyOrNil() != nil {
 		v.checkEpoch(ctx, v.db)
 	}
+}
+
+// checked runs check, a MAC check of rows just read, with the session's
+// integrity key (nothing while the vault is locked). When it fails
+// because another admin rotated the vault key since the session unlocked
+// (the key epoch moved on), the session reopens its own slot and runs the
+// check once more, under the new key: a rotation is never reported as
+// tampering, a real alteration fails both times, and a removed admin is
+// told the key was rotated.
+func (v *Vault) checked(ctx context.Context, check func(key []byte) error) error {
+	key := v.macKeyOrNil()
+	if key == nil {
+		return nil
+	}
+	err := check(key)
+	if err == nil || !errors.Is(err, ErrTampered) || !v.onServer() {
+		return err
+	}
+	if rerr := v.checkEpoch(ctx, v.db); rerr != nil {
+		return rerr // a removed admin: the key moved on without them
+	}
+	if now := v.macKeyOrNil(); !hmac.Equal(now, key) {
+		return check(now)
+	}
+	return err
+}
+
+// keyMoved reports whether the vault key moved on from key, the one the
+// session held, since another admin rotated it (the session follows).
+func (v *Vault) keyMoved(ctx context.Context, key []byte) bool {
+	if !v.onServer() || v.checkEpoch(ctx, v.db) != nil {
+		return false
+	}
+	now, err := v.key()
+	return err == nil && !hmac.Equal(now, key)
 }
 
 // epoch is the epoch of the session's integrity key (which every admin,

@@ -128,6 +128,7 @@ type AuditChain struct {
 
 // VerifyAudit walks the whole audit trail and checks its chain.
 func (v *Vault) VerifyAudit(ctx context.Context) (AuditChain, error) {
+	v.followRotation(ctx) // the chain is linked under the current key
 	key := v.macKeyOrNil()
 	q, done, err := v.snapshot(ctx)
 	if err != nil {

@@ -242,6 +242,7 @@ type denialFields struct {
 	RevokedAt int64
 	Note      string
 	MAC       []byte
+	Version   int64 // not MAC'd (versions.go)
 }
 
 func (f denialFields) mac(key []byte) []byte {

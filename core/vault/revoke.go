@@ -102,6 +102,7 @@ type Denial struct {
 	Reason            string    `json:"reason"`
 	RevokedAt         time.Time `json:"revoked_at"`
 	Note              string    `json:"note,omitempty"`
+	Version           int64     `json:"version"` // versions.go
 }
 
 // DenyFingerprint refuses a certificate by its SHA-256 fingerprint. When the
@@ -119,7 +120,12 @@ func (v *Vault) DenyFingerprint(ctx context.Context, fingerprint string, reason 
 		key := v.macKeyOrNil()
 		row := denialFields{FP: fp, Reason: int64(reason), RevokedAt: d.RevokedAt.Unix(), Note: note}
 		row.MAC = row.mac(key)
-		_, err := tx.Exec(`INSERT INTO denied_fingerprints (fingerprint_sha256, reason, revoked_at, note, mac) VALUES (?, ?, ?, ?, ?)`, fp, reason, d.RevokedAt.Unix(), note, row.MAC)
+		change, err := v.nextChange(tx)
+		if err != nil {
+			return err
+		}
+		d.Version = change
+		_, err = tx.Exec(`INSERT INTO denied_fingerprints (fingerprint_sha256, reason, revoked_at, note, mac, version) VALUES (?, ?, ?, ?, ?, ?)`, fp, reason, d.RevokedAt.Unix(), note, row.MAC, change)
 		if err != nil {
 			if isUniqueViolation(err) {
 				return fmt.Errorf("%w: %s is already on the deny-list; nothing changed", ErrAlreadyRevoked, fp)
@@ -136,6 +142,13 @@ func (v *Vault) DenyFingerprint(ctx context.Context, fingerprint string, reason 
 
 // AllowFingerprint takes a fingerprint off the deny-list.
 func (v *Vault) AllowFingerprint(ctx context.Context, fingerprint string) error {
+	return v.AllowFingerprintIfUnchanged(ctx, fingerprint, 0)
+}
+
+// AllowFingerprintIfUnchanged is AllowFingerprint for a caller who saw the
+// entry at version seen (Denial.Version): a *ConflictError when it
+// changed or was lifted since (0: no check).
+func (v *Vault) AllowFingerprintIfUnchanged(ctx context.Context, fingerprint string, seen int64) error {
 	if _, err := v.key(); err != nil {
 		return err
 	}
@@ -144,6 +157,9 @@ func (v *Vault) AllowFingerprint(ctx context.Context, fingerprint string) error 
 		return err
 	}
 	return v.write(ctx, func(tx *sql.Tx) error {
+		if err := unchanged(tx, denialRow(fp), seen); err != nil {
+			return err
+		}
 		key := v.macKeyOrNil()
 		var row denialFields
 		err := tx.QueryRow(`SELECT fingerprint_sha256, reason, revoked_at, note, mac FROM denied_fingerprints WHERE fingerprint_sha256 = ?`, fp).
@@ -163,9 +179,11 @@ func (v *Vault) AllowFingerprint(ctx context.Context, fingerprint string) error 
 		if err := toggleDenial(tx, key, row.MAC, -1); err != nil {
 			return err
 		}
-		return v.audit(tx, "fingerprint.allow", 0, 0, "allowed "+fp)
+		return v.audit(tx, "fingerprint.allow", 0, 0, allowDetail(fp))
 	})
 }
+
+func allowDetail(fp string) string { return "allowed " + fp }
 
 // Denials lists the fingerprint deny-list. When the vault is unlocked
 // every entry and the list as a whole are checked against their MACs.
@@ -174,14 +192,12 @@ func (v *Vault) Denials(ctx context.Context) ([]Denial, error) {
 	if err != nil {
 		return nil, v.readError("reading the deny-list", err)
 	}
-	if key := v.macKeyOrNil(); key != nil {
-		if err := verifyDenials(key, rows, seal); err != nil {
-			return nil, err
-		}
+	if err := v.checked(ctx, func(key []byte) error { return verifyDenials(key, rows, seal) }); err != nil {
+		return nil, err
 	}
 	var out []Denial
 	for _, f := range rows {
-		out = append(out, Denial{FingerprintSHA256: f.FP, Reason: ReasonName(int(f.Reason)), RevokedAt: time.Unix(f.RevokedAt, 0).UTC(), Note: f.Note})
+		out = append(out, Denial{FingerprintSHA256: f.FP, Reason: ReasonName(int(f.Reason)), RevokedAt: time.Unix(f.RevokedAt, 0).UTC(), Note: f.Note, Version: f.Version})
 	}
 	return out, nil
 }

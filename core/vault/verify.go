@@ -30,10 +30,8 @@ func (v *Vault) certWithFields(ctx context.Context, id int64) ([]byte, certField
 	if got := pki.FingerprintSHA256(der); got != f.FP256 {
 		return nil, f, tampered(f.name(), "its bytes do not match its stored SHA-256 fingerprint %s (they hash to %s)", f.FP256, got)
 	}
-	if key := v.macKeyOrNil(); key != nil {
-		if err := f.verify(key); err != nil {
-			return nil, f, err
-		}
+	if err := v.checked(ctx, f.verify); err != nil {
+		return nil, f, err
 	}
 	return der, f, nil
 }
@@ -59,12 +57,7 @@ func (v *Vault) caRow(ctx context.Context, id int64) (caFields, error) {
 	if err != nil {
 		return f, v.readError(fmt.Sprintf("reading CA %d", id), err)
 	}
-	if key := v.macKeyOrNil(); key != nil {
-		if err := f.verify(key); err != nil {
-			return f, err
-		}
-	}
-	return f, nil
+	return f, v.checked(ctx, f.verify)
 }
 
 // VerifyCA checks everything that makes a CA trusted: its record, its
@@ -115,21 +108,26 @@ func (v *Vault) verifiedRevocations(ctx context.Context, ca caFields) ([]certFie
 	if err := rows.Err(); err != nil {
 		return nil, v.readError("reading revocations", err)
 	}
-	key := v.macKeyOrNil()
-	if key == nil {
-		return out, nil
+	if err := v.checked(ctx, func(key []byte) error { return verifyRevocations(key, ca, out) }); err != nil {
+		return nil, err
 	}
+	return out, nil
+}
+
+// verifyRevocations checks a CA's revoked certificates against their MACs
+// and against the count and digest sealed in the CA's record.
+func verifyRevocations(key []byte, ca caFields, revoked []certFields) error {
 	var acc digest
-	for _, f := range out {
+	for _, f := range revoked {
 		if err := f.verify(key); err != nil {
-			return nil, err
+			return err
 		}
 		acc.toggle(f.revElement(key))
 	}
-	if int64(len(out)) != ca.RevCount || acc.String() != ca.RevDigest {
-		return nil, tampered(fmt.Sprintf("the revocation list of CA %q", ca.Name), "the vault holds %d revoked certificates but the CA's record was sealed with %d, or they differ: a revocation was removed, added or changed", len(out), ca.RevCount)
+	if int64(len(revoked)) != ca.RevCount || acc.String() != ca.RevDigest {
+		return tampered(fmt.Sprintf("the revocation list of CA %q", ca.Name), "the vault holds %d revoked certificates but the CA's record was sealed with %d, or they differ: a revocation was removed, added or changed", len(revoked), ca.RevCount)
 	}
-	return out, nil
+	return nil
 }
 
 // verifyDenials checks the deny-list rows against their MACs and the list's seal.
@@ -158,14 +156,14 @@ func verifyDenials(key []byte, rows []denialFields, seal string) error {
 }
 
 func readDenialRows(ctx context.Context, q queryer) ([]denialFields, string, error) {
-	rows, err := q.QueryContext(ctx, `SELECT fingerprint_sha256, reason, revoked_at, note, mac FROM denied_fingerprints ORDER BY revoked_at, fingerprint_sha256`)
+	rows, err := q.QueryContext(ctx, `SELECT fingerprint_sha256, reason, revoked_at, note, mac, version FROM denied_fingerprints ORDER BY revoked_at, fingerprint_sha256`)
 	if err != nil {
 		return nil, "", fmt.Errorf("reading the deny-list: %w", err)
 	}
 	var out []denialFields
 	for rows.Next() {
 		var f denialFields
-		if err := rows.Scan(&f.FP, &f.Reason, &f.RevokedAt, &f.Note, &f.MAC); err != nil {
+		if err := rows.Scan(&f.FP, &f.Reason, &f.RevokedAt, &f.Note, &f.MAC, &f.Version); err != nil {
 			rows.Close()
 			return nil, "", fmt.Errorf("reading the deny-list: %w", err)
 		}
@@ -243,10 +241,8 @@ func (v *Vault) RevocationStateOf(ctx context.Context, certID int64) (Revocation
 	if err != nil {
 		return RevocationState{}, v.readError(fmt.Sprintf("reading certificate %d", certID), err)
 	}
-	if key := v.macKeyOrNil(); key != nil {
-		if err := f.verify(key); err != nil {
-			return RevocationState{}, err
-		}
+	if err := v.checked(ctx, f.verify); err != nil {
+		return RevocationState{}, err
 	}
 	s := RevocationState{CertID: f.ID, CAID: f.CAID, Serial: f.Serial, Revoked: f.RevokedAt >= 0, Reason: int(f.Reason)}
 	if s.Revoked {

@@ -11,7 +11,7 @@ import (
 // Row versions. A face shows a row (a certificate, a CA, a profile) and
 // acts on it later; by then another admin, window or process may have
 // changed it. Each such row carries a version, handed out with it
-// (Record.Version, CA.Version, ProfileRow.Version), and each edit takes
+// (Record.Version, CA.Version, ProfileRow.Version, Denial.Version), and each edit takes
 // the version its caller saw: when the row changed since, the edit is
 // refused with a *ConflictError instead of applied to a state nobody
 // looked at (0 acts on the current state, as a one-step command does).
@@ -35,6 +35,7 @@ const versionSchema = `
 ALTER TABLE certs ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
 ALTER TABLE cas ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
 ALTER TABLE profiles ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE denied_fingerprints ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
 `
 
 // ErrConflict is matched by every *ConflictError.
@@ -72,7 +73,7 @@ func (e *ConflictError) Is(target error) bool { return target == ErrConflict }
 // versioned names one versioned row.
 type versioned struct {
 	what  string // for the sentence
-	table string // certs, cas or profiles
+	table string // certs, cas, profiles or denied_fingerprints
 	key   string // its key column
 	arg   any    // the key's value
 	// removal is the audit action and detail of the change that removes
@@ -91,6 +92,11 @@ func caSettingsRow(ca CA) versioned {
 func profileRow(name string) versioned {
 	return versioned{what: fmt.Sprintf("the profile %q", name), table: "profiles", key: "name", arg: name,
 		removal: [2]string{"profile.remove", profileDetail(name)}}
+}
+
+func denialRow(fp string) versioned {
+	return versioned{what: "the deny-list entry " + fp, table: "denied_fingerprints", key: "fingerprint_sha256", arg: fp,
+		removal: [2]string{"fingerprint.allow", allowDetail(fp)}}
 }
 
 // unchanged refuses an edit of r by someone who saw version seen when r
