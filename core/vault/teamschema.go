@@ -2,8 +2,8 @@ package vault
 
 import (
 	"context"
-	"errors"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
