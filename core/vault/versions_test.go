@@ -2,6 +2,7 @@ package vault
 
 import (
 	"crypto/rand"
+	"database/sql"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -441,5 +442,72 @@ func TestVersionsOnRecords(t *testing.T) {
 	entries, err := s.a.Audit(ctx, r.ID, 1)
 	if err != nil || len(entries) != 1 || entries[0].ID != revoked.Version || entries[0].Action != "cert.revoke" {
 		t.Errorf("the version %d is not the revocation's audit entry: %+v %v", revoked.Version, entries, err)
+	}
+}
+
+// downgradeToSchema4 makes the vault what the build before versions left:
+// schema 4, without the version columns.
+func downgradeToSchema4(t *testing.T, db *sql.DB) {
+	t.Helper()
+	for _, table := range []string{"certs", "cas", "profiles", "denied_fingerprints"} {
+		mustExec(t, db, `ALTER TABLE `+table+` DROP COLUMN version`)
+	}
+	mustExec(t, db, `UPDATE meta SET value = '4' WHERE name = 'schema_version'`)
+}
+
+// TestVersionsMigration: a schema 4 vault gains its versions on open, on
+// SQLite and on PostgreSQL, and its records check clean and take
+// versioned edits; on a team vault only the tables' owner may migrate,
+// and others are told so; a newer schema is still refused.
+func TestVersionsMigration(t *testing.T) {
+	for _, backend := range backends {
+		t.Run(backend, func(t *testing.T) {
+			s := twoSessions(t, backend)
+			r := issued(t, s, "Old")
+			savedProfile(t, s.a, "old", 30)
+			where, pass := s.a.path, []byte(nil)
+			var raw *sql.DB
+			if backend == "sqlite" {
+				s.a.Close()
+				s.b.Close()
+				raw = rawDB(t, where)
+			} else {
+				where, pass = s.a.dsn, teamPass["alice"]
+				raw = rawPG(t, where)
+			}
+			downgradeToSchema4(t, raw)
+			if backend == "postgres" {
+				_, err := Open(s.b.dsn)
+				if err == nil || !strings.Contains(err.Error(), "only the admin who created this team vault") {
+					t.Errorf("bob opens a schema 4 team vault whose tables alice owns: %v", err)
+				}
+			}
+			v, err := OpenUnlocked(where, pass)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer v.Close()
+			if got, _ := schemaVersion(ctx, v.db); got != SchemaVersion {
+				t.Fatalf("schema %d after open, want %d", got, SchemaVersion)
+			}
+			rep, err := v.CheckAll(ctx, CheckOptions{Full: true})
+			if err != nil || len(rep.Problems) != 0 {
+				t.Fatalf("check after the migration: %+v %v", rep.Problems, err)
+			}
+			migrated := certVersion(t, v, r.ID)
+			if migrated != 1 || profileVersion(t, v, "old") != 1 {
+				t.Fatalf("versions after the migration: certificate %d, profile %d", migrated, profileVersion(t, v, "old"))
+			}
+			if _, err := v.RevokeIfUnchanged(ctx, r.ID, 1, migrated); err != nil {
+				t.Fatalf("a versioned revocation of a migrated certificate: %v", err)
+			}
+			if _, err := v.UnrevokeIfUnchanged(ctx, r.ID, migrated); !errors.Is(err, ErrConflict) {
+				t.Errorf("an edit from the version before the revocation: %v", err)
+			}
+			mustExec(t, raw, `UPDATE meta SET value = ? WHERE name = 'schema_version'`, fmt.Sprint(SchemaVersion+1))
+			if _, err := Open(where); !errors.Is(err, ErrNewerSchema) {
+				t.Errorf("a newer schema: %v", err)
+			}
+		})
 	}
 }
