@@ -86,7 +86,13 @@ func (e *Engine) SignRequest(ctx context.Context, ca CA, request []byte, profile
 
 // Renew issues a new certificate for the same person or server.
 func (e *Engine) Renew(ctx context.Context, id int64, opts RenewOptions) (Record, error) {
-	return e.store.Renew(ctx, id, opts)
+	return e.store.RenewIfUnchanged(ctx, id, opts, 0)
+}
+
+// RenewIfUnchanged renews a certificate its caller saw at version seen
+// (Record.Version); a *ConflictError when it changed since (0: no check).
+func (e *Engine) RenewIfUnchanged(ctx context.Context, id int64, opts RenewOptions, seen int64) (Record, error) {
+	return e.store.RenewIfUnchanged(ctx, id, opts, seen)
 }
 
 // Renewal is one certificate a batch renewal handled.
@@ -97,7 +103,8 @@ type Renewal struct {
 }
 
 // RenewAll renews each certificate in turn, going on past failures, and
-// reports progress after each; it stops early only when ctx ends (then the
+// reports progress after each; a certificate changed since recs were
+// listed is not renewed, its Err a *ConflictError; it stops early only when ctx ends (then the
 // rest are left as they were, and ctx's error is returned).
 func (e *Engine) RenewAll(ctx context.Context, recs []Record, opts RenewOptions, progress func(done, total int)) ([]Renewal, error) {
 	var out []Renewal
@@ -105,7 +112,7 @@ func (e *Engine) RenewAll(ctx context.Context, recs []Record, opts RenewOptions,
 		if err := ctx.Err(); err != nil {
 			return out, err
 		}
-		n, err := e.store.Renew(ctx, r.ID, opts)
+		n, err := e.store.RenewIfUnchanged(ctx, r.ID, opts, r.Version)
 		out = append(out, Renewal{Old: r, New: n, Err: err})
 		if progress != nil {
 			progress(i+1, len(recs))
