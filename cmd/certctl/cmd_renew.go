@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"time"
@@ -17,13 +18,14 @@ import (
 type renewFlags struct {
 	revokeOld, keepKey bool
 	days, expiring     int
+	seen               int64
 	keyType, caName    string
 }
 
 func (c *cli) renewCommand() *cobra.Command {
 	var f renewFlags
 	cmd := &cobra.Command{
-		Use:   "renew (REF | --expiring DAYS) [--revoke-old] [--days N] [--key TYPE | --keep-key]",
+		Use:   "renew (REF [--if-version N] | --expiring DAYS) [--revoke-old] [--days N] [--key TYPE | --keep-key]",
 		Short: "Issue a new certificate (new key, or --keep-key) for the same person or server; --expiring renews every one that expires within DAYS",
 		Args: func(cmd *cobra.Command, args []string) error {
 			if (len(args) == 1) == (f.expiring > 0) || len(args) > 1 {
@@ -39,6 +41,7 @@ func (c *cli) renewCommand() *cobra.Command {
 	cmd.Flags().BoolVar(&f.keepKey, "keep-key", false, "sign the same key again (the holder keeps their key; also renews certificates signed from a CSR)")
 	cmd.Flags().IntVar(&f.expiring, "expiring", 0, "renew every certificate that expires within this many days")
 	cmd.Flags().StringVar(&f.caName, "ca", "", "with --expiring: only this CA's certificates")
+	cmd.Flags().Int64Var(&f.seen, "if-version", 0, ifVersionHelp)
 	return cmd
 }
 
@@ -71,6 +74,7 @@ func (c *cli) runRenew(f renewFlags, args []string) error {
 func (c *cli) renewTargets(v *engine.Engine, f renewFlags, args []string) ([]engine.Record, error) {
 	if f.expiring == 0 {
 		r, err := v.Find(c.ctx, args[0])
+		r.Version = cmp.Or(f.seen, r.Version)
 		return []engine.Record{r}, err
 	}
 	var ca engine.CA
