@@ -22,6 +22,14 @@ func (e *Engine) RevokeMany(ctx context.Context, ids []int64, reason int) (int, 
 	return e.store.RevokeMany(ctx, ids, reason)
 }
 
+// RevokeRecords revokes, in one transaction, the certificates as they
+// were listed: when any changed since (its Record.Version), none is
+// revoked and a *ConflictError names it. Ones already revoked when listed
+// are left as they are. It returns how many it revoked.
+func (e *Engine) RevokeRecords(ctx context.Context, recs []Record, reason int) (int, error) {
+	return e.store.RevokeManyIfUnchanged(ctx, recs, reason)
+}
+
 // Unrevoke lifts a certificateHold.
 func (e *Engine) Unrevoke(ctx context.Context, id int64) (Record, error) {
 	return e.store.UnrevokeIfUnchanged(ctx, id, 0)

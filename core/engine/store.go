@@ -79,6 +79,7 @@ type storeWrites interface {
 	RenewIfUnchanged(ctx context.Context, id int64, opts RenewOptions, seen int64) (Record, error)
 	RevokeIfUnchanged(ctx context.Context, id int64, reason int, seen int64) (Record, error)
 	RevokeMany(ctx context.Context, ids []int64, reason int) (int, error)
+	RevokeManyIfUnchanged(ctx context.Context, recs []Record, reason int) (int, error)
 	UnrevokeIfUnchanged(ctx context.Context, id int64, seen int64) (Record, error)
 	DenyFingerprint(ctx context.Context, fingerprint string, reason int, note string) (Denial, error)
 	AllowFingerprintIfUnchanged(ctx context.Context, fingerprint string, seen int64) error

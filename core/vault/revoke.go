@@ -282,6 +282,17 @@ func (v *Vault) SignCRL(ctx context.Context, ca CA, validity time.Duration) (CRL
 // off-boarding a team); ones already revoked are left as they are. It
 // returns how many it revoked.
 func (v *Vault) RevokeMany(ctx context.Context, ids []int64, reason int) (int, error) {
+	recs := make([]Record, len(ids))
+	for i, id := range ids {
+		recs[i].ID = id
+	}
+	return v.RevokeManyIfUnchanged(ctx, recs, reason)
+}
+
+// RevokeManyIfUnchanged is RevokeMany for certificates as their caller
+// saw them: when any changed since its Version (0: no check), none is
+// revoked and a *ConflictError names it.
+func (v *Vault) RevokeManyIfUnchanged(ctx context.Context, recs []Record, reason int) (int, error) {
 	if _, err := v.key(); err != nil {
 		return 0, err
 	}
@@ -291,7 +302,11 @@ func (v *Vault) RevokeMany(ctx context.Context, ids []int64, reason int) (int, e
 	n := 0
 	err := v.write(ctx, func(tx *sql.Tx) error {
 		at := v.now().UTC().Unix()
-		for _, id := range ids {
+		for _, r := range recs {
+			id := r.ID
+			if err := unchanged(tx, certRow(r), r.Version); err != nil {
+				return err
+			}
 			res, err := tx.Exec(`UPDATE certs SET revoked_at = ?, revocation_reason = ? WHERE id = ? AND revoked_at IS NULL AND kind <> 'ca' AND ca_id IS NOT NULL`, at, reason, id)
 			if err != nil {
 				return fmt.Errorf("revoking certificate %d: %w", id, err)
@@ -300,7 +315,7 @@ func (v *Vault) RevokeMany(ctx context.Context, ids []int64, reason int) (int, e
 				continue
 			}
 			n++
-			if err := v.touch(tx, versioned{what: fmt.Sprintf("certificate %d", id), table: "certs", key: "id", arg: id}); err != nil {
+			if err := v.touch(tx, certIDRow(id)); err != nil {
 				return err
 			}
 			if err := v.audit(tx, "cert.revoke", 0, id, fmt.Sprintf("revoked certificate %d, reason %s (bulk)", id, ReasonName(reason))); err != nil {

@@ -56,14 +56,14 @@ func (e *ConflictError) Error() string {
 	var b strings.Builder
 	b.WriteString(e.What)
 	if e.Now == 0 {
-		b.WriteString(" was removed")
+		b.WriteString(" was removed since you looked at it")
 	} else {
-		b.WriteString(" was changed")
+		b.WriteString(" was changed since you looked at it")
 	}
 	if e.By != "" {
-		fmt.Fprintf(&b, " by %s on %s (%s)", e.By, e.At.Format("2006-01-02 15:04:05 MST"), e.Change)
+		fmt.Fprintf(&b, ", by %s on %s (%s)", e.By, e.At.Format("2006-01-02 15:04:05 MST"), e.Change)
 	}
-	b.WriteString(" since you looked at it, so nothing was done: look at it again, and repeat if it is still wanted")
+	b.WriteString(": nothing was done; look at it again, and repeat if it is still wanted")
 	return b.String()
 }
 
@@ -83,6 +83,10 @@ type versioned struct {
 
 func certRow(r Record) versioned {
 	return versioned{what: fmt.Sprintf("certificate %d (%q, serial %s)", r.ID, r.CommonName, r.Serial), table: "certs", key: "id", arg: r.ID}
+}
+
+func certIDRow(id int64) versioned {
+	return versioned{what: fmt.Sprintf("certificate %d", id), table: "certs", key: "id", arg: id}
 }
 
 func caSettingsRow(ca CA) versioned {

@@ -90,11 +90,7 @@ func issued(t *testing.T, s sessions, cn string) Record {
 
 func certVersion(t *testing.T, v *Vault, id int64) int64 {
 	t.Helper()
-	r, err := v.Get(ctx, id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return r.Version
+	return mustGet(t, v, id).Version
 }
 
 func profileVersion(t *testing.T, v *Vault, name string) int64 {
@@ -510,4 +506,42 @@ func TestVersionsMigration(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestRevokeManyAsListed: a bulk revocation of rows as they were listed
+// revokes none when one changed since, and names it; as they are now, it
+// revokes them all.
+func TestRevokeManyAsListed(t *testing.T) {
+	for _, backend := range backends {
+		t.Run(backend, func(t *testing.T) {
+			s := twoSessions(t, backend)
+			listed := []Record{issued(t, s, "Eve"), issued(t, s, "Finn"), issued(t, s, "Gus")}
+			if _, err := s.b.RenewIfUnchanged(ctx, listed[1].ID, RenewOptions{RevokeOld: true}, listed[1].Version); err != nil {
+				t.Fatal(err)
+			}
+			n, err := s.a.RevokeManyIfUnchanged(ctx, listed, 1)
+			var ce *ConflictError
+			if n != 0 || !errors.As(err, &ce) || !strings.Contains(err.Error(), `"Finn"`) || !strings.Contains(err.Error(), s.bName) {
+				t.Fatalf("a bulk revocation from a stale listing: %d revoked, %v", n, err)
+			}
+			if r, _ := s.a.Get(ctx, listed[0].ID); r.Revoked() {
+				t.Error("a certificate of the refused batch was revoked")
+			}
+			for i := range listed {
+				listed[i] = mustGet(t, s.a, listed[i].ID)
+			}
+			if n, err := s.a.RevokeManyIfUnchanged(ctx, listed, 1); n != 2 || err != nil {
+				t.Errorf("the batch as it is now: %d revoked (Finn was already), %v", n, err)
+			}
+		})
+	}
+}
+
+func mustGet(t *testing.T, v *Vault, id int64) Record {
+	t.Helper()
+	r, err := v.Get(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
 }
