@@ -47,22 +47,13 @@ func (v *Vault) Admins(ctx context.Context) ([]Admin, error) {
 	if !v.onServer() {
 		return nil, ErrNotTeamVault
 	}
-	rows, err := v.db.QueryContext(ctx, `SELECT name, role, created_at FROM admins ORDER BY name`)
-	if err != nil {
-		return nil, fmt.Errorf("reading the admins: %w", err)
-	}
-	defer rows.Close()
-	var out []Admin
-	for rows.Next() {
+	return queryAll(ctx, v.db, "reading the admins", func(s scanner) (Admin, error) {
 		var a Admin
 		var at int64
-		if err := rows.Scan(&a.Name, &a.Role, &at); err != nil {
-			return nil, fmt.Errorf("reading the admins: %w", err)
-		}
+		err := s.Scan(&a.Name, &a.Role, &at)
 		a.Added = time.Unix(at, 0).UTC()
-		out = append(out, a)
-	}
-	return out, rows.Err()
+		return a, err
+	}, `SELECT name, role, created_at FROM admins ORDER BY name`)
 }
 
 // AddAdmin makes name an admin with role and a slot opened by passphrase.

@@ -91,20 +91,10 @@ func (v *Vault) scanCA(ctx context.Context, row scanner) (CA, error) {
 // record and revocation set are checked (an *IntegrityError otherwise),
 // so the trust built from this list never silently drops a revocation.
 func (v *Vault) CAs(ctx context.Context) ([]CA, error) {
-	rows, err := v.db.QueryContext(ctx, `SELECT id FROM cas ORDER BY lower(name), name`)
+	ids, err := queryAll(ctx, v.db, "listing CAs", scanValue[int64], `SELECT id FROM cas ORDER BY lower(name), name`)
 	if err != nil {
-		return nil, v.readError("listing CAs", err)
+		return nil, err
 	}
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return nil, v.readError("listing CAs", err)
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
 	out := make([]CA, 0, len(ids))
 	for _, id := range ids {
 		ca, err := v.caByID(ctx, id)
@@ -159,20 +149,7 @@ func (v *Vault) DefaultCA(ctx context.Context) (CA, error) {
 }
 
 func (v *Vault) caNames(ctx context.Context) ([]string, error) {
-	rows, err := v.db.QueryContext(ctx, `SELECT name FROM cas ORDER BY name`)
-	if err != nil {
-		return nil, v.readError("listing CAs", err)
-	}
-	defer rows.Close()
-	var names []string
-	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
-			return nil, err
-		}
-		names = append(names, n)
-	}
-	return names, rows.Err()
+	return queryAll(ctx, v.db, "listing CAs", scanValue[string], `SELECT name FROM cas ORDER BY name`)
 }
 
 func (v *Vault) caByID(ctx context.Context, id int64) (CA, error) {

@@ -251,20 +251,7 @@ func (v *Vault) List(ctx context.Context, f Filter) ([]Record, error) {
 		q += ` LIMIT ? OFFSET ?`
 		args = append(args, f.Limit, f.Offset)
 	}
-	rows, err := v.db.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, v.readError("listing certificates", err)
-	}
-	defer rows.Close()
-	var out []Record
-	for rows.Next() {
-		r, err := scanRecord(rows)
-		if err != nil {
-			return nil, v.readError("listing certificates", err)
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, v.db, "listing certificates", scanRecord, q, args...)
 }
 
 // Count returns how many certificates pass the filter.
@@ -369,18 +356,5 @@ func (v *Vault) Find(ctx context.Context, ref string) (Record, error) {
 }
 
 func (v *Vault) query(ctx context.Context, where string, args ...any) ([]Record, error) {
-	rows, err := v.db.QueryContext(ctx, `SELECT `+recordColumns+recordFrom+` WHERE `+where, args...)
-	if err != nil {
-		return nil, v.readError("looking up certificates", err)
-	}
-	defer rows.Close()
-	var out []Record
-	for rows.Next() {
-		r, err := scanRecord(rows)
-		if err != nil {
-			return nil, v.readError("looking up certificates", err)
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, v.db, "looking up certificates", scanRecord, `SELECT `+recordColumns+recordFrom+` WHERE `+where, args...)
 }

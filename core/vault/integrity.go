@@ -245,6 +245,10 @@ type denialFields struct {
 	Version   int64 // not MAC'd (versions.go)
 }
 
+func (f *denialFields) targets() []any {
+	return []any{&f.FP, &f.Reason, &f.RevokedAt, &f.Note, &f.MAC, &f.Version}
+}
+
 func (f denialFields) mac(key []byte) []byte {
 	return newMAC(key, "denial").str(f.FP).int(f.Reason).int(f.RevokedAt).str(f.Note).sum()
 }
@@ -258,6 +262,10 @@ type auditFields struct {
 	CAID, CertID int64
 	Detail       string
 	Link         []byte
+}
+
+func (f *auditFields) targets() []any {
+	return []any{&f.ID, &f.At, &f.Actor, &f.Action, &f.CAID, &f.CertID, &f.Detail, &f.Link}
 }
 
 func (f auditFields) link(key, prev []byte) []byte {

@@ -68,24 +68,17 @@ func (v *Vault) Profiles(ctx context.Context) ([]pki.Profile, error) {
 
 // ProfileRows lists the issuance profiles by name, with their versions.
 func (v *Vault) ProfileRows(ctx context.Context) ([]ProfileRow, error) {
-	rows, err := v.db.QueryContext(ctx, `SELECT spec, version FROM profiles ORDER BY name`)
-	if err != nil {
-		return nil, fmt.Errorf("listing profiles: %w", err)
-	}
-	defer rows.Close()
-	var out []ProfileRow
-	for rows.Next() {
+	return queryAll(ctx, v.db, "listing profiles", func(s scanner) (ProfileRow, error) {
 		var spec string
 		var r ProfileRow
-		if err := rows.Scan(&spec, &r.Version); err != nil {
-			return nil, fmt.Errorf("listing profiles: %w", err)
+		if err := s.Scan(&spec, &r.Version); err != nil {
+			return r, err
 		}
 		if err := json.Unmarshal([]byte(spec), &r.Profile); err != nil {
-			return nil, fmt.Errorf("a stored profile is damaged: %w", err)
+			return r, fmt.Errorf("a stored profile is damaged: %w", err)
 		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+		return r, nil
+	}, `SELECT spec, version FROM profiles ORDER BY name`)
 }
 
 // Profile returns the profile with that name.

@@ -37,15 +37,7 @@ func (v *Vault) certWithFields(ctx context.Context, id int64) ([]byte, certField
 }
 
 // readError marks SQLite's "corrupt" as ErrDamaged.
-func (v *Vault) readError(what string, err error) error {
-	if errors.Is(err, ErrDamaged) {
-		return err
-	}
-	if isCorrupt(err) {
-		return fmt.Errorf("%s: %w: %v; run `certctl check`, then restore a backup", what, ErrDamaged, err)
-	}
-	return fmt.Errorf("%s: %w", what, err)
-}
+func (v *Vault) readError(what string, err error) error { return readError(what, err) }
 
 // caRow reads a CA's MAC'd columns and, when unlocked, checks them.
 func (v *Vault) caRow(ctx context.Context, id int64) (caFields, error) {
@@ -91,22 +83,10 @@ func (v *Vault) VerifyCA(ctx context.Context, ca CA) error {
 // digest in the CA's record: a revocation removed, added or changed by
 // anyone without the vault key is refused.
 func (v *Vault) verifiedRevocations(ctx context.Context, ca caFields) ([]certFields, error) {
-	rows, err := v.db.QueryContext(ctx, `SELECT `+certFieldColumns+` FROM certs c WHERE c.ca_id = ? AND c.revoked_at IS NOT NULL ORDER BY c.id`, ca.ID)
+	out, err := queryAll(ctx, v.db, "reading revocations", scanFields[certFields],
+		`SELECT `+certFieldColumns+` FROM certs c WHERE c.ca_id = ? AND c.revoked_at IS NOT NULL ORDER BY c.id`, ca.ID)
 	if err != nil {
-		return nil, v.readError("reading revocations", err)
-	}
-	var out []certFields
-	for rows.Next() {
-		var f certFields
-		if err := rows.Scan(f.targets()...); err != nil {
-			rows.Close()
-			return nil, v.readError("reading revocations", err)
-		}
-		out = append(out, f)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, v.readError("reading revocations", err)
+		return nil, err
 	}
 	if err := v.checked(ctx, func(key []byte) error { return verifyRevocations(key, ca, out) }); err != nil {
 		return nil, err
@@ -156,21 +136,9 @@ func verifyDenials(key []byte, rows []denialFields, seal string) error {
 }
 
 func readDenialRows(ctx context.Context, q queryer) ([]denialFields, string, error) {
-	rows, err := q.QueryContext(ctx, `SELECT fingerprint_sha256, reason, revoked_at, note, mac, version FROM denied_fingerprints ORDER BY revoked_at, fingerprint_sha256`)
+	out, err := queryAll(ctx, q, "reading the deny-list", scanFields[denialFields],
+		`SELECT fingerprint_sha256, reason, revoked_at, note, mac, version FROM denied_fingerprints ORDER BY revoked_at, fingerprint_sha256`)
 	if err != nil {
-		return nil, "", fmt.Errorf("reading the deny-list: %w", err)
-	}
-	var out []denialFields
-	for rows.Next() {
-		var f denialFields
-		if err := rows.Scan(&f.FP, &f.Reason, &f.RevokedAt, &f.Note, &f.MAC, &f.Version); err != nil {
-			rows.Close()
-			return nil, "", fmt.Errorf("reading the deny-list: %w", err)
-		}
-		out = append(out, f)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return nil, "", err
 	}
 	var seal string
