@@ -21,23 +21,7 @@ func (e *Engine) IssuePerson(ctx context.Context, ca CA, req pki.PersonRequest) 
 // default). Names outside the name constraints of the CA or a CA above it
 // are refused before anything is signed.
 func (e *Engine) IssuePersonWith(ctx context.Context, ca CA, profile string, req pki.PersonRequest) (Record, error) {
-	p, ok, err := e.profileFor(ctx, ca, profile)
-	if err != nil {
-		return Record{}, err
-	}
-	if ok {
-		if req, err = p.ApplyPerson(req); err != nil {
-			return Record{}, err
-		}
-	}
-	names, err := pki.PersonNames(req)
-	if err != nil {
-		return Record{}, err
-	}
-	if err := e.checkConstraints(ctx, ca, names); err != nil {
-		return Record{}, err
-	}
-	return e.store.IssuePerson(ctx, ca, req)
+	return issueWithProfile(ctx, e, ca, profile, req, pki.Profile.ApplyPerson, pki.PersonNames, e.store.IssuePerson)
 }
 
 // IssueServer issues a server certificate from the CA and stores it.
@@ -48,23 +32,32 @@ func (e *Engine) IssueServer(ctx context.Context, ca CA, req pki.ServerRequest) 
 // IssueServerWith is IssueServer with the named profile (empty: the CA's
 // default), refusing names outside the CAs' name constraints.
 func (e *Engine) IssueServerWith(ctx context.Context, ca CA, profile string, req pki.ServerRequest) (Record, error) {
+	return issueWithProfile(ctx, e, ca, profile, req, pki.Profile.ApplyServer, pki.ServerNames, e.store.IssueServer)
+}
+
+// issueWithProfile applies the profile (named, or the CA's default) to a
+// request, refuses names outside the name constraints of the CA or a CA
+// above it before anything is signed, and has the store issue it.
+func issueWithProfile[R any](ctx context.Context, e *Engine, ca CA, profile string, req R,
+	apply func(pki.Profile, R) (R, error), names func(R) (pki.Names, error),
+	issue func(context.Context, CA, R) (Record, error)) (Record, error) {
 	p, ok, err := e.profileFor(ctx, ca, profile)
 	if err != nil {
 		return Record{}, err
 	}
 	if ok {
-		if req, err = p.ApplyServer(req); err != nil {
+		if req, err = apply(p, req); err != nil {
 			return Record{}, err
 		}
 	}
-	names, err := pki.ServerNames(req)
+	n, err := names(req)
 	if err != nil {
 		return Record{}, err
 	}
-	if err := e.checkConstraints(ctx, ca, names); err != nil {
+	if err := e.checkConstraints(ctx, ca, n); err != nil {
 		return Record{}, err
 	}
-	return e.store.IssueServer(ctx, ca, req)
+	return issue(ctx, ca, req)
 }
 
 // SignRequest signs a certificate request (PEM or DER) with the CA as a

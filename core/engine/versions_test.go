@@ -2,7 +2,6 @@ package engine
 
 import (
 	"errors"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -12,13 +11,8 @@ import (
 // it, and A's edit naming the version it saw is refused with a
 // *ConflictError that names B; with no version it acts.
 func TestEditsNameTheVersionTheySaw(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "vault.db")
-	a, err := Create(path, nil, CreateOptions{Insecure: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close()
-	b, err := OpenUnlocked(path, nil)
+	a := newEngine(t)
+	b, err := OpenUnlocked(a.Path(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,8 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"testing"
-
-	"certdesk/core/pki"
 )
 
 // TestStaleSessionFollowsRotation: a session opened before another admin
@@ -15,10 +13,7 @@ import (
 func TestStaleSessionFollowsRotation(t *testing.T) {
 	tm := newTeam(t)
 	alice := tm.as(t, "alice")
-	p, err := alice.IssuePerson(ctx, tm.ca, pki.PersonRequest{Name: pki.Name{CommonName: "Petra"}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := issuedBy(t, alice, tm.ca, "Petra")
 	if _, err := alice.Revoke(ctx, p.ID, 1); err != nil {
 		t.Fatal(err)
 	}
@@ -77,10 +72,7 @@ func TestStaleSessionFollowsRotation(t *testing.T) {
 		})
 	}
 	t.Run("a real alteration", func(t *testing.T) {
-		q, err := alice.IssuePerson(ctx, tm.ca, pki.PersonRequest{Name: pki.Name{CommonName: "Quinn"}})
-		if err != nil {
-			t.Fatal(err)
-		}
+		q := issuedBy(t, alice, tm.ca, "Quinn")
 		stale := rotated(t, "ivan")
 		mustExec(t, rawPG(t, tm.url["alice"]), `UPDATE main.certs SET not_after = not_after + 86400000 WHERE id = ?`, q.ID)
 		if _, err := stale.Certificate(ctx, q.ID); !errors.Is(err, ErrTampered) {

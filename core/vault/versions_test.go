@@ -81,7 +81,13 @@ type editKind struct {
 
 func issued(t *testing.T, s sessions, cn string) Record {
 	t.Helper()
-	r, err := s.a.IssuePerson(ctx, s.ca, pki.PersonRequest{Name: pki.Name{CommonName: cn}})
+	return issuedBy(t, s.a, s.ca, cn)
+}
+
+// issuedBy is a person certificate v issued from ca.
+func issuedBy(t *testing.T, v *Vault, ca CA, cn string) Record {
+	t.Helper()
+	r, err := v.IssuePerson(ctx, ca, pki.PersonRequest{Name: pki.Name{CommonName: cn}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -331,92 +337,95 @@ var editKinds = []editKind{
 	},
 }
 
-var backends = []string{"sqlite", "postgres"}
+// onBothBackends runs test with two sessions on a vault file, then on a
+// team vault.
+func onBothBackends(t *testing.T, test func(t *testing.T, s sessions)) {
+	for _, backend := range []string{"sqlite", "postgres"} {
+		t.Run(backend, func(t *testing.T) { test(t, twoSessions(t, backend)) })
+	}
+}
+
+// eachEditKind runs test for every kind of edit on both backends, with
+// the row shown to A and the version A saw.
+func eachEditKind(t *testing.T, test func(t *testing.T, s sessions, k editKind, tg target, seen int64)) {
+	onBothBackends(t, func(t *testing.T, s sessions) {
+		for _, k := range editKinds {
+			t.Run(k.name, func(t *testing.T) {
+				tg, seen := k.show(t, s)
+				test(t, s, k, tg, seen)
+			})
+		}
+	})
+}
 
 // TestEditOfAChangedRowRefused: A is shown a row, B changes it, A's edit
 // naming the version it saw is refused with a sentence that names B and
 // the change; the row keeps B's change; the same edit without a version
 // acts on the current state.
 func TestEditOfAChangedRowRefused(t *testing.T) {
-	for _, backend := range backends {
-		t.Run(backend, func(t *testing.T) {
-			s := twoSessions(t, backend)
-			for _, k := range editKinds {
-				t.Run(k.name, func(t *testing.T) {
-					tg, seen := k.show(t, s)
-					if seen == 0 {
-						t.Fatal("A was shown no version")
-					}
-					if err := k.change(s.b, s, tg); err != nil {
-						t.Fatalf("B's change: %v", err)
-					}
-					err := k.act(s.a, s, tg, seen)
-					var ce *ConflictError
-					if !errors.As(err, &ce) || !errors.Is(err, ErrConflict) {
-						t.Fatalf("A's edit of a row B changed: %v, want a *ConflictError", err)
-					}
-					msg := err.Error()
-					for _, want := range []string{s.bName, "since you looked at it", "look at it again"} {
-						if !strings.Contains(msg, want) {
-							t.Errorf("%q does not say %q", msg, want)
-						}
-					}
-					if ce.Seen != seen || ce.At.IsZero() || ce.Change == "" {
-						t.Errorf("conflict %+v", ce)
-					}
-					if err := k.kept(s, tg); err != nil {
-						t.Error(err)
-					}
-					if err := k.act(s.a, s, tg, 0); err != nil && !errors.Is(err, ErrNotFound) {
-						t.Errorf("the same edit without a version: %v", err)
-					}
-				})
+	eachEditKind(t, func(t *testing.T, s sessions, k editKind, tg target, seen int64) {
+		if seen == 0 {
+			t.Fatal("A was shown no version")
+		}
+		if err := k.change(s.b, s, tg); err != nil {
+			t.Fatalf("B's change: %v", err)
+		}
+		err := k.act(s.a, s, tg, seen)
+		var ce *ConflictError
+		if !errors.As(err, &ce) || !errors.Is(err, ErrConflict) {
+			t.Fatalf("A's edit of a row B changed: %v, want a *ConflictError", err)
+		}
+		msg := err.Error()
+		for _, want := range []string{s.bName, "since you looked at it", "look at it again"} {
+			if !strings.Contains(msg, want) {
+				t.Errorf("%q does not say %q", msg, want)
 			}
-		})
-	}
+		}
+		if ce.Seen != seen || ce.At.IsZero() || ce.Change == "" {
+			t.Errorf("conflict %+v", ce)
+		}
+		if err := k.kept(s, tg); err != nil {
+			t.Error(err)
+		}
+		if err := k.act(s.a, s, tg, 0); err != nil && !errors.Is(err, ErrNotFound) {
+			t.Errorf("the same edit without a version: %v", err)
+		}
+	})
 }
 
 // TestEditRace: A and B are shown the same row and edit it at the same
 // moment, both naming the version they saw: exactly one edit lands, the
 // other is refused as a conflict.
 func TestEditRace(t *testing.T) {
-	for _, backend := range backends {
-		t.Run(backend, func(t *testing.T) {
-			s := twoSessions(t, backend)
-			for _, k := range editKinds {
-				t.Run(k.name, func(t *testing.T) {
-					tg, seen := k.show(t, s)
-					errs := make([]error, 2)
-					var wg sync.WaitGroup
-					start := make(chan struct{})
-					for i, v := range []*Vault{s.a, s.b} {
-						wg.Add(1)
-						go func() {
-							defer wg.Done()
-							<-start
-							errs[i] = k.act(v, s, tg, seen)
-						}()
-					}
-					close(start)
-					wg.Wait()
-					won, refused := 0, 0
-					for _, err := range errs {
-						switch {
-						case err == nil:
-							won++
-						case errors.Is(err, ErrConflict):
-							refused++
-						default:
-							t.Errorf("unexpected: %v", err)
-						}
-					}
-					if won != 1 || refused != 1 {
-						t.Errorf("%d edits landed and %d were refused (%v), want one of each", won, refused, errs)
-					}
-				})
+	eachEditKind(t, func(t *testing.T, s sessions, k editKind, tg target, seen int64) {
+		errs := make([]error, 2)
+		var wg sync.WaitGroup
+		start := make(chan struct{})
+		for i, v := range []*Vault{s.a, s.b} {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				errs[i] = k.act(v, s, tg, seen)
+			}()
+		}
+		close(start)
+		wg.Wait()
+		won, refused := 0, 0
+		for _, err := range errs {
+			switch {
+			case err == nil:
+				won++
+			case errors.Is(err, ErrConflict):
+				refused++
+			default:
+				t.Errorf("unexpected: %v", err)
 			}
-		})
-	}
+		}
+		if won != 1 || refused != 1 {
+			t.Errorf("%d edits landed and %d were refused (%v), want one of each", won, refused, errs)
+		}
+	})
 }
 
 // TestVersionsOnRecords: every read hands out the version; an edit gives
@@ -456,85 +465,80 @@ func downgradeToSchema4(t *testing.T, db *sql.DB) {
 // versioned edits; on a team vault only the tables' owner may migrate,
 // and others are told so; a newer schema is still refused.
 func TestVersionsMigration(t *testing.T) {
-	for _, backend := range backends {
-		t.Run(backend, func(t *testing.T) {
-			s := twoSessions(t, backend)
-			r := issued(t, s, "Old")
-			savedProfile(t, s.a, "old", 30)
-			where, pass := s.a.path, []byte(nil)
-			var raw *sql.DB
-			if backend == "sqlite" {
-				s.a.Close()
-				s.b.Close()
-				raw = rawDB(t, where)
-			} else {
-				where, pass = s.a.dsn, teamPass["alice"]
-				raw = rawPG(t, where)
+	onBothBackends(t, func(t *testing.T, s sessions) {
+		onTeam := s.a.onServer()
+		r := issued(t, s, "Old")
+		savedProfile(t, s.a, "old", 30)
+		where, pass := s.a.path, []byte(nil)
+		var raw *sql.DB
+		if !onTeam {
+			s.a.Close()
+			s.b.Close()
+			raw = rawDB(t, where)
+		} else {
+			where, pass = s.a.dsn, teamPass["alice"]
+			raw = rawPG(t, where)
+		}
+		downgradeToSchema4(t, raw)
+		if onTeam {
+			_, err := Open(s.b.dsn)
+			if err == nil || !strings.Contains(err.Error(), "only the admin who created this team vault") {
+				t.Errorf("bob opens a schema 4 team vault whose tables alice owns: %v", err)
 			}
-			downgradeToSchema4(t, raw)
-			if backend == "postgres" {
-				_, err := Open(s.b.dsn)
-				if err == nil || !strings.Contains(err.Error(), "only the admin who created this team vault") {
-					t.Errorf("bob opens a schema 4 team vault whose tables alice owns: %v", err)
-				}
-			}
-			v, err := OpenUnlocked(where, pass)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer v.Close()
-			if got, _ := schemaVersion(ctx, v.db); got != SchemaVersion {
-				t.Fatalf("schema %d after open, want %d", got, SchemaVersion)
-			}
-			rep, err := v.CheckAll(ctx, CheckOptions{Full: true})
-			if err != nil || len(rep.Problems) != 0 {
-				t.Fatalf("check after the migration: %+v %v", rep.Problems, err)
-			}
-			migrated := certVersion(t, v, r.ID)
-			if migrated != 1 || profileVersion(t, v, "old") != 1 {
-				t.Fatalf("versions after the migration: certificate %d, profile %d", migrated, profileVersion(t, v, "old"))
-			}
-			if _, err := v.RevokeIfUnchanged(ctx, r.ID, 1, migrated); err != nil {
-				t.Fatalf("a versioned revocation of a migrated certificate: %v", err)
-			}
-			if _, err := v.UnrevokeIfUnchanged(ctx, r.ID, migrated); !errors.Is(err, ErrConflict) {
-				t.Errorf("an edit from the version before the revocation: %v", err)
-			}
-			mustExec(t, raw, `UPDATE meta SET value = ? WHERE name = 'schema_version'`, fmt.Sprint(SchemaVersion+1))
-			if _, err := Open(where); !errors.Is(err, ErrNewerSchema) {
-				t.Errorf("a newer schema: %v", err)
-			}
-		})
-	}
+		}
+		v, err := OpenUnlocked(where, pass)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer v.Close()
+		if got, _ := schemaVersion(ctx, v.db); got != SchemaVersion {
+			t.Fatalf("schema %d after open, want %d", got, SchemaVersion)
+		}
+		rep, err := v.CheckAll(ctx, CheckOptions{Full: true})
+		if err != nil || len(rep.Problems) != 0 {
+			t.Fatalf("check after the migration: %+v %v", rep.Problems, err)
+		}
+		migrated := certVersion(t, v, r.ID)
+		if migrated != 1 || profileVersion(t, v, "old") != 1 {
+			t.Fatalf("versions after the migration: certificate %d, profile %d", migrated, profileVersion(t, v, "old"))
+		}
+		if _, err := v.RevokeIfUnchanged(ctx, r.ID, 1, migrated); err != nil {
+			t.Fatalf("a versioned revocation of a migrated certificate: %v", err)
+		}
+		if _, err := v.UnrevokeIfUnchanged(ctx, r.ID, migrated); !errors.Is(err, ErrConflict) {
+			t.Errorf("an edit from the version before the revocation: %v", err)
+		}
+		mustExec(t, raw, `UPDATE meta SET value = ? WHERE name = 'schema_version'`, fmt.Sprint(SchemaVersion+1))
+		if _, err := Open(where); !errors.Is(err, ErrNewerSchema) {
+			t.Errorf("a newer schema: %v", err)
+		}
+	})
 }
 
 // TestRevokeManyAsListed: a bulk revocation of rows as they were listed
 // revokes none when one changed since, and names it; as they are now, it
 // revokes them all.
 func TestRevokeManyAsListed(t *testing.T) {
-	for _, backend := range backends {
-		t.Run(backend, func(t *testing.T) {
-			s := twoSessions(t, backend)
-			listed := []Record{issued(t, s, "Eve"), issued(t, s, "Finn"), issued(t, s, "Gus")}
-			if _, err := s.b.RenewIfUnchanged(ctx, listed[1].ID, RenewOptions{RevokeOld: true}, listed[1].Version); err != nil {
-				t.Fatal(err)
-			}
-			n, err := s.a.RevokeManyIfUnchanged(ctx, listed, 1)
-			var ce *ConflictError
-			if n != 0 || !errors.As(err, &ce) || !strings.Contains(err.Error(), `"Finn"`) || !strings.Contains(err.Error(), s.bName) {
-				t.Fatalf("a bulk revocation from a stale listing: %d revoked, %v", n, err)
-			}
-			if r, _ := s.a.Get(ctx, listed[0].ID); r.Revoked() {
-				t.Error("a certificate of the refused batch was revoked")
-			}
-			for i := range listed {
-				listed[i] = mustGet(t, s.a, listed[i].ID)
-			}
-			if n, err := s.a.RevokeManyIfUnchanged(ctx, listed, 1); n != 2 || err != nil {
-				t.Errorf("the batch as it is now: %d revoked (Finn was already), %v", n, err)
-			}
-		})
-	}
+	onBothBackends(t, func(t *testing.T, s sessions) {
+		listed := []Record{issued(t, s, "Eve"), issued(t, s, "Finn"), issued(t, s, "Gus")}
+		if _, err := s.b.RenewIfUnchanged(ctx, listed[1].ID, RenewOptions{RevokeOld: true}, listed[1].Version); err != nil {
+			t.Fatal(err)
+		}
+		n, err := s.a.RevokeManyIfUnchanged(ctx, listed, 1)
+		var ce *ConflictError
+		if n != 0 || !errors.As(err, &ce) || !strings.Contains(err.Error(), `"Finn"`) || !strings.Contains(err.Error(), s.bName) {
+			t.Fatalf("a bulk revocation from a stale listing: %d revoked, %v", n, err)
+		}
+		if r, _ := s.a.Get(ctx, listed[0].ID); r.Revoked() {
+			t.Error("a certificate of the refused batch was revoked")
+		}
+		for i := range listed {
+			listed[i] = mustGet(t, s.a, listed[i].ID)
+		}
+		if n, err := s.a.RevokeManyIfUnchanged(ctx, listed, 1); n != 2 || err != nil {
+			t.Errorf("the batch as it is now: %d revoked (Finn was already), %v", n, err)
+		}
+	})
 }
 
 func mustGet(t *testing.T, v *Vault, id int64) Record {
