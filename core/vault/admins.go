@@ -190,24 +190,18 @@ func (v *Vault) rewrapSlots(ctx context.Context) func(tx *sql.Tx, newKey []byte)
 		if err != nil {
 			return err
 		}
-		rows, err := tx.QueryContext(ctx, `SELECT name, role, public_key FROM admins ORDER BY name`)
-		if err != nil {
-			return fmt.Errorf("reading the admins: %w", err)
-		}
 		type admin struct {
 			name, role string
 			pub        []byte
 		}
-		var all []admin
-		for rows.Next() {
+		all, err := queryAll(ctx, tx, "reading the admins", func(s scanner) (admin, error) {
 			var a admin
-			if err := rows.Scan(&a.name, &a.role, &a.pub); err != nil {
-				rows.Close()
-				return err
-			}
-			all = append(all, a)
+			err := s.Scan(&a.name, &a.role, &a.pub)
+			return a, err
+		}, `SELECT name, role, public_key FROM admins ORDER BY name`)
+		if err != nil {
+			return err
 		}
-		rows.Close()
 		if err := setMeta(tx, "key_epoch", keyEpoch(mk)); err != nil {
 			return err
 		}

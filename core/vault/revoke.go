@@ -2,7 +2,6 @@ package vault
 
 import (
 	"context"
-	"crypto/hmac"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -162,16 +161,15 @@ func (v *Vault) AllowFingerprintIfUnchanged(ctx context.Context, fingerprint str
 		}
 		key := v.macKeyOrNil()
 		var row denialFields
-		err := tx.QueryRow(`SELECT fingerprint_sha256, reason, revoked_at, note, mac FROM denied_fingerprints WHERE fingerprint_sha256 = ?`, fp).
-			Scan(&row.FP, &row.Reason, &row.RevokedAt, &row.Note, &row.MAC)
+		err := tx.QueryRow(`SELECT `+denialColumns+` FROM denied_fingerprints WHERE fingerprint_sha256 = ?`, fp).Scan(row.targets()...)
 		if errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("%w: %s is not on the deny-list", ErrNotRevoked, fp)
 		}
 		if err != nil {
 			return fmt.Errorf("changing the deny-list: %w", err)
 		}
-		if row.MAC == nil || !hmac.Equal(row.MAC, row.mac(key)) {
-			return tampered("deny-list entry "+fp, "it does not match its MAC")
+		if err := row.verify(key); err != nil {
+			return err
 		}
 		if _, err := tx.Exec(`DELETE FROM denied_fingerprints WHERE fingerprint_sha256 = ?`, fp); err != nil {
 			return fmt.Errorf("changing the deny-list: %w", err)

@@ -2,7 +2,6 @@ package vault
 
 import (
 	"context"
-	"crypto/hmac"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -114,8 +113,8 @@ func verifyRevocations(key []byte, ca caFields, revoked []certFields) error {
 func verifyDenials(key []byte, rows []denialFields, seal string) error {
 	var acc digest
 	for _, f := range rows {
-		if f.MAC == nil || !hmac.Equal(f.MAC, f.mac(key)) {
-			return tampered(fmt.Sprintf("deny-list entry %s", f.FP), "it does not match its MAC")
+		if err := f.verify(key); err != nil {
+			return err
 		}
 		acc.toggle(f.MAC)
 	}
@@ -137,7 +136,7 @@ func verifyDenials(key []byte, rows []denialFields, seal string) error {
 
 func readDenialRows(ctx context.Context, q queryer) ([]denialFields, string, error) {
 	out, err := queryAll(ctx, q, "reading the deny-list", scanFields[denialFields],
-		`SELECT fingerprint_sha256, reason, revoked_at, note, mac, version FROM denied_fingerprints ORDER BY revoked_at, fingerprint_sha256`)
+		`SELECT `+denialColumns+` FROM denied_fingerprints ORDER BY revoked_at, fingerprint_sha256`)
 	if err != nil {
 		return nil, "", err
 	}

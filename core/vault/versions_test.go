@@ -121,9 +121,29 @@ func savedProfile(t *testing.T, v *Vault, name string, days int) {
 	}
 }
 
-func profileDays(v *Vault, name string) (int, error) {
-	p, err := v.Profile(ctx, name)
-	return p.Days, err
+// shownProfile shows A a new profile of that name.
+func shownProfile(name string) func(*testing.T, sessions) (target, int64) {
+	return func(t *testing.T, s sessions) (target, int64) {
+		savedProfile(t, s.a, name, 30)
+		return target{name: name}, profileVersion(t, s.a, name)
+	}
+}
+
+// replacedProfile is B replacing the profile with one of days.
+func replacedProfile(days int) func(*Vault, sessions, target) error {
+	return func(v *Vault, _ sessions, tg target) error {
+		return v.SaveProfile(ctx, pki.Profile{Name: tg.name, Days: days}, true)
+	}
+}
+
+// keptProfile checks the profile is B's, of days.
+func keptProfile(days int) func(sessions, target) error {
+	return func(s sessions, tg target) error {
+		if p, err := s.a.Profile(ctx, tg.name); err != nil || p.Days != days {
+			return fmt.Errorf("B's profile of %d days is gone or changed: %+v, %v", days, p, err)
+		}
+		return nil
+	}
 }
 
 func randomFingerprint() string {
@@ -222,30 +242,17 @@ var editKinds = []editKind{
 		},
 	},
 	{
-		name: "profile replace",
-		show: func(t *testing.T, s sessions) (target, int64) {
-			savedProfile(t, s.a, "staff", 30)
-			return target{name: "staff"}, profileVersion(t, s.a, "staff")
-		},
-		change: func(v *Vault, _ sessions, tg target) error {
-			return v.SaveProfile(ctx, pki.Profile{Name: tg.name, Days: 60}, true)
-		},
+		name:   "profile replace",
+		show:   shownProfile("staff"),
+		change: replacedProfile(60),
 		act: func(v *Vault, _ sessions, tg target, seen int64) error {
 			return v.SaveProfileIfUnchanged(ctx, pki.Profile{Name: tg.name, Days: 90}, true, seen)
 		},
-		kept: func(s sessions, tg target) error {
-			if d, err := profileDays(s.a, tg.name); d != 60 {
-				return fmt.Errorf("the profile has %d days, not B's 60 (%v)", d, err)
-			}
-			return nil
-		},
+		kept: keptProfile(60),
 	},
 	{
 		name: "profile replace after a removal",
-		show: func(t *testing.T, s sessions) (target, int64) {
-			savedProfile(t, s.a, "interns", 30)
-			return target{name: "interns"}, profileVersion(t, s.a, "interns")
-		},
+		show: shownProfile("interns"),
 		change: func(v *Vault, _ sessions, tg target) error {
 			return v.RemoveProfile(ctx, tg.name)
 		},
@@ -260,23 +267,13 @@ var editKinds = []editKind{
 		},
 	},
 	{
-		name: "profile remove",
-		show: func(t *testing.T, s sessions) (target, int64) {
-			savedProfile(t, s.a, "devices", 30)
-			return target{name: "devices"}, profileVersion(t, s.a, "devices")
-		},
-		change: func(v *Vault, _ sessions, tg target) error {
-			return v.SaveProfile(ctx, pki.Profile{Name: tg.name, Days: 60}, true)
-		},
+		name:   "profile remove",
+		show:   shownProfile("devices"),
+		change: replacedProfile(60),
 		act: func(v *Vault, _ sessions, tg target, seen int64) error {
 			return v.RemoveProfileIfUnchanged(ctx, tg.name, seen)
 		},
-		kept: func(s sessions, tg target) error {
-			if d, err := profileDays(s.a, tg.name); d != 60 {
-				return fmt.Errorf("B's profile is gone or changed: %d days, %v", d, err)
-			}
-			return nil
-		},
+		kept: keptProfile(60),
 	},
 	{
 		name: "default profile",
