@@ -202,9 +202,6 @@ func (v *Vault) rewrapSlots(ctx context.Context) func(tx *sql.Tx, newKey []byte)
 		if err != nil {
 			return err
 		}
-		if err := setMeta(tx, "key_epoch", keyEpoch(mk)); err != nil {
-			return err
-		}
 		for _, a := range all {
 			secret := newKey
 			if a.role == RoleAuditor {
@@ -352,9 +349,11 @@ func article(role string) string {
 	return "not an admin"
 }
 
-// ErrKeyRotated: another admin rotated the vault key since this session
-// unlocked; its key no longer matches the vault's records.
-var ErrKeyRotated = errors.New("the vault key was rotated by another admin since you unlocked")
+// ErrKeyRotated: another admin (or, on a vault file, another process)
+// rotated the vault key since this session unlocked; its key no longer
+// matches the vault's records. A team session follows by reopening its
+// own slot; a vault file needs its passphrase again.
+var ErrKeyRotated = errors.New("the vault key was rotated (by another admin, or certctl rekey) since you unlocked")
 
 // keyEpoch names an integrity key without revealing it.
 func keyEpoch(macKey []byte) string {
@@ -365,7 +364,8 @@ func keyEpoch(macKey []byte) string {
 // inside a write's transaction (after the write lock): when another admin
 // rotated it (admin remove, rekey), the session reopens its own slot with
 // the admin key it holds since unlocking; a removed admin has no slot and
-// is refused.
+// is refused, as is a session on a vault file rekeyed by another process
+// (its key opens with the passphrase only).
 func (v *Vault) checkEpoch(ctx context.Context, q snapshotReader) error {
 	var epoch string
 	err := q.QueryRow(`SELECT value FROM meta WHERE name = 'key_epoch'`).Scan(&epoch)
@@ -374,6 +374,9 @@ func (v *Vault) checkEpoch(ctx context.Context, q snapshotReader) error {
 	}
 	if err != nil {
 		return fmt.Errorf("reading the vault key's epoch: %w", err)
+	}
+	if !v.onServer() { // a vault file's key opens with its passphrase only
+		return fmt.Errorf("%w: lock the vault and unlock it again with its passphrase (nothing was changed)", ErrKeyRotated)
 	}
 	if err := v.reopenSlot(ctx, q); err != nil || v.epoch() != epoch {
 		return fmt.Errorf("%w: close the vault and unlock it again; nothing was changed (%v)", ErrKeyRotated, err)
@@ -417,7 +420,7 @@ func (v *Vault) checked(ctx context.Context, check func(key []byte) error) error
 		return nil
 	}
 	err := check(key)
-	if err == nil || !errors.Is(err, ErrTampered) || !v.onServer() {
+	if err == nil || !errors.Is(err, ErrTampered) {
 		return err
 	}
 	if rerr := v.checkEpoch(ctx, v.db); rerr != nil {
@@ -430,13 +433,14 @@ func (v *Vault) checked(ctx context.Context, check func(key []byte) error) error
 }
 
 // keyMoved reports whether the vault key moved on from key, the one the
-// session held, since another admin rotated it (the session follows).
-func (v *Vault) keyMoved(ctx context.Context, key []byte) bool {
-	if !v.onServer() || v.checkEpoch(ctx, v.db) != nil {
-		return false
+// session held, since another admin rotated it (the session follows); an
+// error when the session cannot follow.
+func (v *Vault) keyMoved(ctx context.Context, key []byte) (bool, error) {
+	if err := v.checkEpoch(ctx, v.db); err != nil {
+		return false, err
 	}
 	now, err := v.key()
-	return err == nil && !hmac.Equal(now, key)
+	return err == nil && !hmac.Equal(now, key), nil
 }
 
 // epoch is the epoch of the session's integrity key (which every admin,

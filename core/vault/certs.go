@@ -107,9 +107,15 @@ func (v *Vault) PrivateKey(ctx context.Context, id int64) (crypto.Signer, error)
 		return nil, fmt.Errorf("the vault holds no private key for certificate %d (it was signed from a CSR or imported without its key)", id)
 	}
 	der, err := open(vk, sealed, keyAADPrefix+fp)
-	if err != nil && v.keyMoved(ctx, vk) { // re-sealed by another admin's rotation
-		vk, _ = v.key()
-		der, err = open(vk, sealed, keyAADPrefix+fp)
+	if err != nil { // perhaps re-sealed by another admin's rotation
+		moved, merr := v.keyMoved(ctx, vk)
+		if merr != nil {
+			return nil, merr
+		}
+		if moved {
+			vk, _ = v.key()
+			der, err = open(vk, sealed, keyAADPrefix+fp)
+		}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("the private key of certificate %d does not decrypt: the vault is damaged", id)

@@ -160,6 +160,10 @@ func (v *Vault) rotate(ctx context.Context, before func(tx *sql.Tx) error, wrap 
 	if err := wrap(tx, newKey); err != nil {
 		return 0, err
 	}
+	// Sessions that unlocked before see the epoch move on (checkEpoch).
+	if err := setMeta(tx, "key_epoch", keyEpoch(newMAC)); err != nil {
+		return 0, err
+	}
 	v.mu.Lock()
 	saved := v.macKey
 	v.macKey = newMAC

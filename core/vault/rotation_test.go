@@ -86,3 +86,49 @@ func TestStaleSessionFollowsRotation(t *testing.T) {
 		}
 	})
 }
+
+// TestStaleFileSessionAfterRekey: the app holds a vault file open while
+// `certctl rekey` rotates its key in another process: the app's next read
+// or write says the key was rotated and to unlock again, not that the
+// vault was tampered with; unlocked again, it reads and writes, and a real
+// alteration is still reported.
+func TestStaleFileSessionAfterRekey(t *testing.T) {
+	pass := []byte("correct horse battery")
+	app, ca, alice := newProtected(t, string(pass))
+	cli, err := OpenUnlocked(app.Path(), pass)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cli.Close()
+	if _, err := cli.Rekey(ctx, pass); err != nil {
+		t.Fatal(err)
+	}
+	steps := []struct {
+		name string
+		run  func() error
+	}{
+		{"read", func() error { _, err := app.Certificate(ctx, alice.ID); return err }},
+		{"private key", func() error { _, err := app.PrivateKey(ctx, alice.ID); return err }},
+		{"CAs", func() error { _, err := app.CAs(ctx); return err }},
+		{"write", func() error { _, err := app.DenyFingerprint(ctx, randomFingerprint(), 1, ""); return err }},
+	}
+	for _, st := range steps {
+		if err := st.run(); !errors.Is(err, ErrKeyRotated) || errors.Is(err, ErrTampered) {
+			t.Errorf("%s after another process rekeyed: %v, want ErrKeyRotated", st.name, err)
+		}
+	}
+	app.Lock()
+	if err := app.Unlock(pass); err != nil {
+		t.Fatal(err)
+	}
+	for _, st := range steps {
+		if err := st.run(); err != nil {
+			t.Errorf("%s after unlocking again: %v", st.name, err)
+		}
+	}
+	bob := issuedBy(t, cli, ca, "Bob")
+	mustExec(t, rawDB(t, app.Path()), `UPDATE certs SET not_after = not_after + 86400000 WHERE id = ?`, bob.ID)
+	if _, err := app.Certificate(ctx, bob.ID); !errors.Is(err, ErrTampered) {
+		t.Errorf("a certificate altered outside Certdesk: %v", err)
+	}
+}
