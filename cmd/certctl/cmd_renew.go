@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"time"
@@ -17,13 +18,14 @@ import (
 type renewFlags struct {
 	revokeOld, keepKey bool
 	days, expiring     int
+	seen               int64
 	keyType, caName    string
 }
 
 func (c *cli) renewCommand() *cobra.Command {
 	var f renewFlags
 	cmd := leaf{
-		use: "renew (REF | --expiring DAYS) [--revoke-old] [--days N] [--key TYPE | --keep-key]", args: oneArgOrFlag(func() bool { return f.expiring > 0 }, "give one REF, or --expiring DAYS"),
+		use: "renew (REF [--if-version N] | --expiring DAYS) [--revoke-old] [--days N] [--key TYPE | --keep-key]", args: oneArgOrFlag(func() bool { return f.expiring > 0 }, "give one REF, or --expiring DAYS"),
 		short: "Issue a new certificate (new key, or --keep-key) for the same person or server; --expiring renews every one that expires within DAYS",
 		run:   func(_ *cobra.Command, args []string) error { return c.runRenew(f, args) },
 	}.command()
@@ -33,6 +35,7 @@ func (c *cli) renewCommand() *cobra.Command {
 	cmd.Flags().BoolVar(&f.keepKey, "keep-key", false, "sign the same key again (the holder keeps their key; also renews certificates signed from a CSR)")
 	cmd.Flags().IntVar(&f.expiring, "expiring", 0, "renew every certificate that expires within this many days")
 	cmd.Flags().StringVar(&f.caName, "ca", "", "with --expiring: only this CA's certificates")
+	cmd.Flags().Int64Var(&f.seen, "if-version", 0, ifVersionHelp)
 	return cmd
 }
 
@@ -65,6 +68,7 @@ func (c *cli) runRenew(f renewFlags, args []string) error {
 func (c *cli) renewTargets(v *engine.Engine, f renewFlags, args []string) ([]engine.Record, error) {
 	if f.expiring == 0 {
 		r, err := v.Find(c.ctx, args[0])
+		r.Version = cmp.Or(f.seen, r.Version)
 		return []engine.Record{r}, err
 	}
 	var ca engine.CA

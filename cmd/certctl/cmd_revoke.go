@@ -14,8 +14,9 @@ import (
 
 func (c *cli) revokeCommand() *cobra.Command {
 	var reasonName, fingerprint, note string
+	var seen int64
 	cmd := leaf{
-		use: "revoke (REF | --fingerprint SHA256) [--reason R]", args: oneArgOrFlag(func() bool { return fingerprint != "" }, "give one REF, or --fingerprint SHA256"),
+		use: "revoke (REF | --fingerprint SHA256) [--reason R] [--if-version N]", args: oneArgOrFlag(func() bool { return fingerprint != "" }, "give one REF, or --fingerprint SHA256"),
 		short: "Revoke a vault certificate, or deny a certificate from elsewhere by its SHA-256 fingerprint",
 		run: func(_ *cobra.Command, args []string) error {
 			reason, err := engine.ParseReason(reasonName)
@@ -24,27 +25,28 @@ func (c *cli) revokeCommand() *cobra.Command {
 			}
 			return c.withUnlockedVault(func(v *engine.Engine) error {
 				if fingerprint != "" {
-					return c.revokeFingerprint(v, fingerprint, reason, note)
+					return c.revokeFingerprint(v, fingerprint, reason, note, seen)
 				}
-				return c.revokeRef(v, args[0], reason)
+				return c.revokeRef(v, args[0], reason, seen)
 			})
 		},
 	}.command()
 	cmd.Flags().StringVar(&reasonName, "reason", "unspecified", "RFC 5280 reason: keyCompromise, superseded, cessationOfOperation, affiliationChanged, certificateHold, privilegeWithdrawn, unspecified")
 	cmd.Flags().StringVar(&fingerprint, "fingerprint", "", "SHA-256 fingerprint of a certificate from elsewhere (any common form)")
 	cmd.Flags().StringVar(&note, "note", "", "a note kept with a fingerprint denial")
+	cmd.Flags().Int64Var(&seen, "if-version", 0, ifVersionHelp)
 	return cmd
 }
 
 // revokeFingerprint revokes the vault certificate with this SHA-256
 // fingerprint, or denies a certificate from elsewhere by it.
-func (c *cli) revokeFingerprint(v *engine.Engine, fingerprint string, reason int, note string) error {
+func (c *cli) revokeFingerprint(v *engine.Engine, fingerprint string, reason int, note string, seen int64) error {
 	fp, err := pki.ParseFingerprintSHA256(fingerprint)
 	if err != nil {
 		return usageError{err}
 	}
 	if rec, err := v.Find(c.ctx, fp); err == nil && rec.CAID != 0 && rec.Kind != engine.KindCA {
-		return c.revokeRef(v, fmt.Sprint(rec.ID), reason) // a vault certificate: revoke it properly
+		return c.revokeRef(v, fmt.Sprint(rec.ID), reason, seen) // a vault certificate: revoke it properly
 	}
 	d, err := v.DenyFingerprint(c.ctx, fp, reason, note)
 	if err != nil {
@@ -54,12 +56,12 @@ func (c *cli) revokeFingerprint(v *engine.Engine, fingerprint string, reason int
 }
 
 // revokeRef revokes the vault certificate ref names.
-func (c *cli) revokeRef(v *engine.Engine, ref string, reason int) error {
+func (c *cli) revokeRef(v *engine.Engine, ref string, reason int, seen int64) error {
 	rec, err := v.Find(c.ctx, ref)
 	if err != nil {
 		return err
 	}
-	if rec, err = v.Revoke(c.ctx, rec.ID, reason); err != nil {
+	if rec, err = v.RevokeIfUnchanged(c.ctx, rec.ID, reason, seen); err != nil {
 		return err
 	}
 	return c.printRecord(v, rec, func() {
@@ -69,18 +71,27 @@ func (c *cli) revokeRef(v *engine.Engine, ref string, reason int) error {
 }
 
 func (c *cli) unrevokeCommand() *cobra.Command {
-	return leaf{use: "unrevoke REF", args: exactArgs(1, "one REF or fingerprint"),
+	var seen int64
+	cmd := leaf{use: "unrevoke REF [--if-version N]", args: exactArgs(1, "one REF or fingerprint"),
 		short: "Undo a revocation made by mistake (or take a fingerprint off the deny-list)",
-		run:   c.unlocked(c.unrevoke)}.command()
+		run:   c.unlocked(func(v *engine.Engine, args []string) error { return c.unrevoke(v, args[0], seen) })}.command()
+	cmd.Flags().Int64Var(&seen, "if-version", 0, ifVersionHelp)
+	return cmd
 }
 
-// unrevoke undoes the revocation of the certificate args[0] names, or
-// takes a fingerprint off the deny-list.
-func (c *cli) unrevoke(v *engine.Engine, args []string) error {
-	ref := args[0]
+// ifVersionHelp explains --if-version, which scripts give to act only on
+// what they looked at.
+const ifVersionHelp = "act only if the record is still at this version (show --json gives it); refused, with who changed it, if it changed since"
+
+// unrevoke undoes the revocation of the certificate ref names, or takes a
+// fingerprint off the deny-list.
+func (c *cli) unrevoke(v *engine.Engine, ref string, seen int64) error {
 	rec, err := v.Find(c.ctx, ref)
 	if errors.Is(err, engine.ErrNotFound) {
-		if ferr := v.AllowFingerprint(c.ctx, ref); ferr == nil {
+		if ferr := v.AllowFingerprintIfUnchanged(c.ctx, ref, seen); ferr == nil || errors.Is(ferr, engine.ErrConflict) {
+			if ferr != nil {
+				return ferr
+			}
 			fmt.Fprintf(c.stdout, "Took %s off the deny-list.\n", ref)
 			return nil
 		}
@@ -88,7 +99,7 @@ func (c *cli) unrevoke(v *engine.Engine, args []string) error {
 	if err != nil {
 		return err
 	}
-	if rec, err = v.Unrevoke(c.ctx, rec.ID); err != nil {
+	if rec, err = v.UnrevokeIfUnchanged(c.ctx, rec.ID, seen); err != nil {
 		return err
 	}
 	return c.printRecord(v, rec, func() {

@@ -24,6 +24,7 @@ func printInfo(out io.Writer, info certinfo.Info) {
 	}
 	if info.ID != 0 {
 		row("ID", fmt.Sprint(info.ID))
+		row("Version", fmt.Sprint(info.Version))
 	}
 	row("Kind", info.Kind)
 	row("CA", certinfo.Clean(info.CA))

@@ -50,6 +50,9 @@ type Info struct {
 	HasKey          bool        `json:"has_key,omitempty"`
 	Revocation      *Revocation `json:"revocation,omitempty"`
 	CRL             *CRLState   `json:"crl,omitempty"`
+	// Version is a vault record's version: an edit that names it is
+	// refused when the record changed since (certctl revoke --if-version).
+	Version int64 `json:"version,omitempty"`
 }
 
 // CRLState is where a CA's published CRL stands.

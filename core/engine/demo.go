@@ -76,7 +76,7 @@ func (e *Engine) PopulateDemo(ctx context.Context) (Demo, error) {
 			return d, fmt.Errorf("issuing %s: %w", p.name, err)
 		}
 		if p.shows == "revoked" {
-			if rec, err = v.Revoke(ctx, rec.ID, 1); err != nil {
+			if rec, err = v.RevokeIfUnchanged(ctx, rec.ID, 1, rec.Version); err != nil {
 				return d, err
 			}
 		}

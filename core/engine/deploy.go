@@ -73,15 +73,7 @@ func (e *Engine) gatherKit(ctx context.Context, req DeployRequest) (deploy.Kit, 
 	if err != nil {
 		return deploy.Kit{}, err
 	}
-	cert, err := v.Certificate(ctx, rec.ID)
-	if err != nil {
-		return deploy.Kit{}, err
-	}
-	key, err := v.PrivateKey(ctx, rec.ID)
-	if err != nil {
-		return deploy.Kit{}, err
-	}
-	chain, err := v.Chain(ctx, rec.ID)
+	h, err := e.holding(ctx, rec.ID)
 	if err != nil {
 		return deploy.Kit{}, err
 	}
@@ -90,10 +82,10 @@ func (e *Engine) gatherKit(ctx context.Context, req DeployRequest) (deploy.Kit, 
 		return deploy.Kit{}, fmt.Errorf("CA %q: %w", req.CA.Name, err)
 	}
 	name := "localhost"
-	if len(cert.DNSNames) > 0 {
-		name = cert.DNSNames[0]
+	if len(h.cert.DNSNames) > 0 {
+		name = h.cert.DNSNames[0]
 	}
-	return deploy.Kit{CAName: req.CA.Name, CA: caCert, CRL: crl.DER, ServerCert: cert, Chain: chain, ServerKey: key, ServerName: name,
+	return deploy.Kit{CAName: req.CA.Name, CA: caCert, CRL: crl.DER, ServerCert: h.cert, Chain: h.chain, ServerKey: h.key, ServerName: name,
 		Issuers: issuers, IssuerCRLs: issuerCRLs}, nil
 }
 

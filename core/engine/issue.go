@@ -21,23 +21,7 @@ func (e *Engine) IssuePerson(ctx context.Context, ca CA, req pki.PersonRequest) 
 // default). Names outside the name constraints of the CA or a CA above it
 // are refused before anything is signed.
 func (e *Engine) IssuePersonWith(ctx context.Context, ca CA, profile string, req pki.PersonRequest) (Record, error) {
-	p, ok, err := e.profileFor(ctx, ca, profile)
-	if err != nil {
-		return Record{}, err
-	}
-	if ok {
-		if req, err = p.ApplyPerson(req); err != nil {
-			return Record{}, err
-		}
-	}
-	names, err := pki.PersonNames(req)
-	if err != nil {
-		return Record{}, err
-	}
-	if err := e.checkConstraints(ctx, ca, names); err != nil {
-		return Record{}, err
-	}
-	return e.store.IssuePerson(ctx, ca, req)
+	return issueWithProfile(ctx, e, ca, profile, req, pki.Profile.ApplyPerson, pki.PersonNames, e.store.IssuePerson)
 }
 
 // IssueServer issues a server certificate from the CA and stores it.
@@ -48,23 +32,32 @@ func (e *Engine) IssueServer(ctx context.Context, ca CA, req pki.ServerRequest) 
 // IssueServerWith is IssueServer with the named profile (empty: the CA's
 // default), refusing names outside the CAs' name constraints.
 func (e *Engine) IssueServerWith(ctx context.Context, ca CA, profile string, req pki.ServerRequest) (Record, error) {
+	return issueWithProfile(ctx, e, ca, profile, req, pki.Profile.ApplyServer, pki.ServerNames, e.store.IssueServer)
+}
+
+// issueWithProfile applies the profile (named, or the CA's default) to a
+// request, refuses names outside the name constraints of the CA or a CA
+// above it before anything is signed, and has the store issue it.
+func issueWithProfile[R any](ctx context.Context, e *Engine, ca CA, profile string, req R,
+	apply func(pki.Profile, R) (R, error), names func(R) (pki.Names, error),
+	issue func(context.Context, CA, R) (Record, error)) (Record, error) {
 	p, ok, err := e.profileFor(ctx, ca, profile)
 	if err != nil {
 		return Record{}, err
 	}
 	if ok {
-		if req, err = p.ApplyServer(req); err != nil {
+		if req, err = apply(p, req); err != nil {
 			return Record{}, err
 		}
 	}
-	names, err := pki.ServerNames(req)
+	n, err := names(req)
 	if err != nil {
 		return Record{}, err
 	}
-	if err := e.checkConstraints(ctx, ca, names); err != nil {
+	if err := e.checkConstraints(ctx, ca, n); err != nil {
 		return Record{}, err
 	}
-	return e.store.IssueServer(ctx, ca, req)
+	return issue(ctx, ca, req)
 }
 
 // SignRequest signs a certificate request (PEM or DER) with the CA as a
@@ -86,7 +79,13 @@ func (e *Engine) SignRequest(ctx context.Context, ca CA, request []byte, profile
 
 // Renew issues a new certificate for the same person or server.
 func (e *Engine) Renew(ctx context.Context, id int64, opts RenewOptions) (Record, error) {
-	return e.store.Renew(ctx, id, opts)
+	return e.store.RenewIfUnchanged(ctx, id, opts, 0)
+}
+
+// RenewIfUnchanged renews a certificate its caller saw at version seen
+// (Record.Version); a *ConflictError when it changed since (0: no check).
+func (e *Engine) RenewIfUnchanged(ctx context.Context, id int64, opts RenewOptions, seen int64) (Record, error) {
+	return e.store.RenewIfUnchanged(ctx, id, opts, seen)
 }
 
 // Renewal is one certificate a batch renewal handled.
@@ -97,7 +96,8 @@ type Renewal struct {
 }
 
 // RenewAll renews each certificate in turn, going on past failures, and
-// reports progress after each; it stops early only when ctx ends (then the
+// reports progress after each; a certificate changed since recs were
+// listed is not renewed, its Err a *ConflictError; it stops early only when ctx ends (then the
 // rest are left as they were, and ctx's error is returned).
 func (e *Engine) RenewAll(ctx context.Context, recs []Record, opts RenewOptions, progress func(done, total int)) ([]Renewal, error) {
 	var out []Renewal
@@ -105,7 +105,7 @@ func (e *Engine) RenewAll(ctx context.Context, recs []Record, opts RenewOptions,
 		if err := ctx.Err(); err != nil {
 			return out, err
 		}
-		n, err := e.store.Renew(ctx, r.ID, opts)
+		n, err := e.store.RenewIfUnchanged(ctx, r.ID, opts, r.Version)
 		out = append(out, Renewal{Old: r, New: n, Err: err})
 		if progress != nil {
 			progress(i+1, len(recs))

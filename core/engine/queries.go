@@ -76,7 +76,7 @@ func (e *Engine) Describe(ctx context.Context, id int64) (certinfo.Info, error) 
 	info := certinfo.Describe(cert, now)
 	base := rec.Info(now)
 	info.ID, info.Kind, info.CA, info.HasKey = base.ID, base.Kind, base.CA, base.HasKey
-	info.Status, info.Revocation = base.Status, base.Revocation
+	info.Status, info.Revocation, info.Version = base.Status, base.Revocation, base.Version
 	if info.Revocation != nil {
 		if info.Revocation.By, err = e.store.RevokedBy(ctx, rec.ID); err != nil {
 			return certinfo.Info{}, err

@@ -66,7 +66,8 @@ type storeKeys interface {
 	Authority(ctx context.Context, ca CA) (pki.Authority, error)
 }
 
-// storeWrites change the vault, each in one transaction.
+// storeWrites change the vault, each in one transaction. An edit of a
+// row takes the version its caller saw (0: the current state will do).
 type storeWrites interface {
 	CreateCA(ctx context.Context, name string, req pki.CARequest) (CA, error)
 	ImportCA(ctx context.Context, name string, cert *x509.Certificate, key crypto.Signer, chain []*x509.Certificate) (CA, []string, error)
@@ -75,12 +76,13 @@ type storeWrites interface {
 	IssuePerson(ctx context.Context, ca CA, req pki.PersonRequest) (Record, error)
 	IssueServer(ctx context.Context, ca CA, req pki.ServerRequest) (Record, error)
 	SignCSR(ctx context.Context, ca CA, csr *x509.CertificateRequest, profile pki.CSRProfile, validity pki.Validity) (Record, error)
-	Renew(ctx context.Context, id int64, opts RenewOptions) (Record, error)
-	Revoke(ctx context.Context, id int64, reason int) (Record, error)
+	RenewIfUnchanged(ctx context.Context, id int64, opts RenewOptions, seen int64) (Record, error)
+	RevokeIfUnchanged(ctx context.Context, id int64, reason int, seen int64) (Record, error)
 	RevokeMany(ctx context.Context, ids []int64, reason int) (int, error)
-	Unrevoke(ctx context.Context, id int64) (Record, error)
+	RevokeManyIfUnchanged(ctx context.Context, recs []Record, reason int) (int, error)
+	UnrevokeIfUnchanged(ctx context.Context, id int64, seen int64) (Record, error)
 	DenyFingerprint(ctx context.Context, fingerprint string, reason int, note string) (Denial, error)
-	AllowFingerprint(ctx context.Context, fingerprint string) error
+	AllowFingerprintIfUnchanged(ctx context.Context, fingerprint string, seen int64) error
 	SignCRL(ctx context.Context, ca CA, validity time.Duration) (CRL, error)
 }
 
@@ -89,15 +91,15 @@ type storeWrites interface {
 type storeHierarchy interface {
 	DefaultProfile(ctx context.Context, ca CA) (pki.Profile, bool, error)
 	Profile(ctx context.Context, name string) (pki.Profile, error)
-	RemoveProfile(ctx context.Context, name string) error
-	SetDefaultProfile(ctx context.Context, ca CA, name string) error
+	RemoveProfileIfUnchanged(ctx context.Context, name string, seen int64) error
+	SetDefaultProfileIfUnchanged(ctx context.Context, ca CA, name string, seen int64) error
 	CreateIntermediate(ctx context.Context, name string, parent CA, req pki.CARequest) (CA, error)
 	CreatePendingCA(ctx context.Context, name string, req pki.CARequest) (vault.PendingCA, error)
 	InstallCACert(ctx context.Context, name string, cert *x509.Certificate, issuers []*x509.Certificate) (CA, []string, error)
 	ParentOf(ctx context.Context, ca CA) (CA, bool, error)
 	PendingCAs(ctx context.Context) ([]vault.PendingCA, error)
-	Profiles(ctx context.Context) ([]pki.Profile, error)
-	SaveProfile(ctx context.Context, p pki.Profile, replace bool) error
+	ProfileRows(ctx context.Context) ([]vault.ProfileRow, error)
+	SaveProfileIfUnchanged(ctx context.Context, p pki.Profile, replace bool, seen int64) error
 	SignIntermediate(ctx context.Context, ca CA, csr *x509.CertificateRequest, req pki.CARequest) (Record, error)
 }
 

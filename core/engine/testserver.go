@@ -118,20 +118,12 @@ func (e *Engine) EnsureTestServerCertificate(ctx context.Context, ca CA) (Record
 // TLSCertificate loads a certificate with its key and intermediates, ready
 // for a TLS server or client. The vault must be unlocked.
 func (e *Engine) TLSCertificate(ctx context.Context, id int64) (*tls.Certificate, error) {
-	cert, err := e.store.Certificate(ctx, id)
+	h, err := e.holding(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	key, err := e.store.PrivateKey(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	chain, err := e.store.Chain(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	out := &tls.Certificate{Certificate: [][]byte{cert.Raw}, PrivateKey: key, Leaf: cert}
-	for _, c := range chain {
+	out := &tls.Certificate{Certificate: [][]byte{h.cert.Raw}, PrivateKey: h.key, Leaf: h.cert}
+	for _, c := range h.chain {
 		if !bytes.Equal(c.RawSubject, c.RawIssuer) { // intermediates are sent, roots are not
 			out.Certificate = append(out.Certificate, c.Raw)
 		}

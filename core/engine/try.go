@@ -153,15 +153,7 @@ func (e *Engine) PrepareClientKit(ctx context.Context, certID int64, dir, url st
 	if err != nil {
 		return ClientKit{}, err
 	}
-	cert, err := e.store.Certificate(ctx, rec.ID)
-	if err != nil {
-		return ClientKit{}, err
-	}
-	chain, err := e.store.Chain(ctx, rec.ID)
-	if err != nil {
-		return ClientKit{}, err
-	}
-	key, err := e.store.PrivateKey(ctx, rec.ID)
+	h, err := e.holding(ctx, rec.ID)
 	if err != nil {
 		return ClientKit{}, err
 	}
@@ -169,12 +161,12 @@ func (e *Engine) PrepareClientKit(ctx context.Context, certID int64, dir, url st
 	if err != nil {
 		return ClientKit{}, err
 	}
-	if len(chain) > 0 {
+	if len(h.chain) > 0 {
 		// The top of the person's hierarchy: it verifies a test server run
 		// by any CA of it (the server sends its intermediates).
-		caCert = chain[len(chain)-1]
+		caCert = h.chain[len(h.chain)-1]
 	}
-	files, err := mtls.PrepareClientFiles(dir, cert, chain, key, caCert)
+	files, err := mtls.PrepareClientFiles(dir, h.cert, h.chain, h.key, caCert)
 	if err != nil {
 		return ClientKit{}, err
 	}

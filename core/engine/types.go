@@ -25,6 +25,11 @@ type (
 	CreateOptions = vault.CreateOptions
 	// RenewOptions say how a certificate is renewed.
 	RenewOptions = vault.RenewOptions
+	// ProfileRow is a profile with its version.
+	ProfileRow = vault.ProfileRow
+	// ConflictError refuses an edit of a row changed since its caller saw
+	// it: who changed it, when and how (match with errors.As).
+	ConflictError = vault.ConflictError
 )
 
 // The kinds of certificate.
@@ -53,6 +58,8 @@ var (
 	ErrExists          = vault.ErrExists
 	ErrNewerSchema     = vault.ErrNewerSchema
 	ErrNoVault         = vault.ErrNoVault
+	// ErrConflict is matched by every *ConflictError.
+	ErrConflict = vault.ErrConflict
 )
 
 // ReasonName is the RFC 5280 name of a revocation reason code.

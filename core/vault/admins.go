@@ -3,6 +3,7 @@ package vault
 import (
 	"context"
 	"crypto/ecdh"
+	"crypto/hmac"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -46,22 +47,13 @@ func (v *Vault) Admins(ctx context.Context) ([]Admin, error) {
 	if !v.onServer() {
 		return nil, ErrNotTeamVault
 	}
-	rows, err := v.db.QueryContext(ctx, `SELECT name, role, created_at FROM admins ORDER BY name`)
-	if err != nil {
-		return nil, fmt.Errorf("reading the admins: %w", err)
-	}
-	defer rows.Close()
-	var out []Admin
-	for rows.Next() {
+	return queryAll(ctx, v.db, "reading the admins", func(s scanner) (Admin, error) {
 		var a Admin
 		var at int64
-		if err := rows.Scan(&a.Name, &a.Role, &at); err != nil {
-			return nil, fmt.Errorf("reading the admins: %w", err)
-		}
+		err := s.Scan(&a.Name, &a.Role, &at)
 		a.Added = time.Unix(at, 0).UTC()
-		out = append(out, a)
-	}
-	return out, rows.Err()
+		return a, err
+	}, `SELECT name, role, created_at FROM admins ORDER BY name`)
 }
 
 // AddAdmin makes name an admin with role and a slot opened by passphrase.
@@ -198,25 +190,16 @@ func (v *Vault) rewrapSlots(ctx context.Context) func(tx *sql.Tx, newKey []byte)
 		if err != nil {
 			return err
 		}
-		rows, err := tx.QueryContext(ctx, `SELECT name, role, public_key FROM admins ORDER BY name`)
-		if err != nil {
-			return fmt.Errorf("reading the admins: %w", err)
-		}
 		type admin struct {
 			name, role string
 			pub        []byte
 		}
-		var all []admin
-		for rows.Next() {
+		all, err := queryAll(ctx, tx, "reading the admins", func(s scanner) (admin, error) {
 			var a admin
-			if err := rows.Scan(&a.name, &a.role, &a.pub); err != nil {
-				rows.Close()
-				return err
-			}
-			all = append(all, a)
-		}
-		rows.Close()
-		if err := setMeta(tx, "key_epoch", keyEpoch(mk)); err != nil {
+			err := s.Scan(&a.name, &a.role, &a.pub)
+			return a, err
+		}, `SELECT name, role, public_key FROM admins ORDER BY name`)
+		if err != nil {
 			return err
 		}
 		for _, a := range all {
@@ -366,9 +349,11 @@ func article(role string) string {
 	return "not an admin"
 }
 
-// ErrKeyRotated: another admin rotated the vault key since this session
-// unlocked; its key no longer matches the vault's records.
-var ErrKeyRotated = errors.New("the vault key was rotated by another admin since you unlocked")
+// ErrKeyRotated: another admin (or, on a vault file, another process)
+// rotated the vault key since this session unlocked; its key no longer
+// matches the vault's records. A team session follows by reopening its
+// own slot; a vault file needs its passphrase again.
+var ErrKeyRotated = errors.New("the vault key was rotated (by another admin, or certctl rekey) since you unlocked")
 
 // keyEpoch names an integrity key without revealing it.
 func keyEpoch(macKey []byte) string {
@@ -379,7 +364,8 @@ func keyEpoch(macKey []byte) string {
 // inside a write's transaction (after the write lock): when another admin
 // rotated it (admin remove, rekey), the session reopens its own slot with
 // the admin key it holds since unlocking; a removed admin has no slot and
-// is refused.
+// is refused, as is a session on a vault file rekeyed by another process
+// (its key opens with the passphrase only).
 func (v *Vault) checkEpoch(ctx context.Context, q snapshotReader) error {
 	var epoch string
 	err := q.QueryRow(`SELECT value FROM meta WHERE name = 'key_epoch'`).Scan(&epoch)
@@ -388,6 +374,9 @@ func (v *Vault) checkEpoch(ctx context.Context, q snapshotReader) error {
 	}
 	if err != nil {
 		return fmt.Errorf("reading the vault key's epoch: %w", err)
+	}
+	if !v.onServer() { // a vault file's key opens with its passphrase only
+		return fmt.Errorf("%w: lock the vault and unlock it again with its passphrase (nothing was changed)", ErrKeyRotated)
 	}
 	if err := v.reopenSlot(ctx, q); err != nil || v.epoch() != epoch {
 		return fmt.Errorf("%w: close the vault and unlock it again; nothing was changed (%v)", ErrKeyRotated, err)
@@ -413,9 +402,45 @@ func (v *Vault) reopenSlot(ctx context.Context, q snapshotReader) error {
 // followRotation is checkEpoch outside a write, for sessions told of a
 // change (notify.go).
 func (v *Vault) followRotation(ctx context.Context) {
-	if v.macKeyOrNil() != nil {
+	if v.onServer() && v.macKeyOrNil() != nil {
 		v.checkEpoch(ctx, v.db)
 	}
+}
+
+// checked runs check, a MAC check of rows just read, with the session's
+// integrity key (nothing while the vault is locked). When it fails
+// because another admin rotated the vault key since the session unlocked
+// (the key epoch moved on), the session reopens its own slot and runs the
+// check once more, under the new key: a rotation is never reported as
+// tampering, a real alteration fails both times, and a removed admin is
+// told the key was rotated.
+func (v *Vault) checked(ctx context.Context, check func(key []byte) error) error {
+	key := v.macKeyOrNil()
+	if key == nil {
+		return nil
+	}
+	err := check(key)
+	if err == nil || !errors.Is(err, ErrTampered) {
+		return err
+	}
+	if rerr := v.checkEpoch(ctx, v.db); rerr != nil {
+		return rerr // a removed admin: the key moved on without them
+	}
+	if now := v.macKeyOrNil(); !hmac.Equal(now, key) {
+		return check(now)
+	}
+	return err
+}
+
+// keyMoved reports whether the vault key moved on from key, the one the
+// session held, since another admin rotated it (the session follows); an
+// error when the session cannot follow.
+func (v *Vault) keyMoved(ctx context.Context, key []byte) (bool, error) {
+	if err := v.checkEpoch(ctx, v.db); err != nil {
+		return false, err
+	}
+	now, err := v.key()
+	return err == nil && !hmac.Equal(now, key), nil
 }
 
 // epoch is the epoch of the session's integrity key (which every admin,

@@ -97,20 +97,8 @@ func chainAllAudit(ctx context.Context, tx *sql.Tx, key []byte) error {
 }
 
 func auditRows(ctx context.Context, q queryer, after int64) ([]auditFields, error) {
-	rows, err := q.QueryContext(ctx, `SELECT id, at, actor, action, COALESCE(ca_id, 0), COALESCE(cert_id, 0), detail, link FROM audit WHERE id > ? ORDER BY id`, after)
-	if err != nil {
-		return nil, fmt.Errorf("reading the audit trail: %w", err)
-	}
-	defer rows.Close()
-	var out []auditFields
-	for rows.Next() {
-		var e auditFields
-		if err := rows.Scan(&e.ID, &e.At, &e.Actor, &e.Action, &e.CAID, &e.CertID, &e.Detail, &e.Link); err != nil {
-			return nil, fmt.Errorf("reading the audit trail: %w", err)
-		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, q, "reading the audit trail", scanFields[auditFields],
+		`SELECT id, at, actor, action, COALESCE(ca_id, 0), COALESCE(cert_id, 0), detail, link FROM audit WHERE id > ? ORDER BY id`, after)
 }
 
 // AuditChain is the result of checking the audit trail's hash chain.
@@ -128,6 +116,7 @@ type AuditChain struct {
 
 // VerifyAudit walks the whole audit trail and checks its chain.
 func (v *Vault) VerifyAudit(ctx context.Context) (AuditChain, error) {
+	v.followRotation(ctx) // the chain is linked under the current key
 	key := v.macKeyOrNil()
 	q, done, err := v.snapshot(ctx)
 	if err != nil {
@@ -178,22 +167,13 @@ func (v *Vault) Audit(ctx context.Context, certID int64, limit int) ([]AuditEntr
 	}
 	q += ` ORDER BY id DESC LIMIT ?`
 	args = append(args, limit)
-	rows, err := v.db.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, fmt.Errorf("reading the audit trail: %w", err)
-	}
-	defer rows.Close()
-	var out []AuditEntry
-	for rows.Next() {
+	return queryAll(ctx, v.db, "reading the audit trail", func(s scanner) (AuditEntry, error) {
 		var e AuditEntry
 		var at int64
-		if err := rows.Scan(&e.ID, &at, &e.Actor, &e.Action, &e.CAID, &e.CertID, &e.Detail); err != nil {
-			return nil, fmt.Errorf("reading the audit trail: %w", err)
-		}
+		err := s.Scan(&e.ID, &at, &e.Actor, &e.Action, &e.CAID, &e.CertID, &e.Detail)
 		e.At = time.Unix(at, 0).UTC()
-		out = append(out, e)
-	}
-	return out, rows.Err()
+		return e, err
+	}, q, args...)
 }
 
 func nullID(id int64) any {

@@ -105,15 +105,24 @@ func openRestored(path string, passphrase func() ([]byte, error)) (*Vault, []byt
 	return v, pass, nil
 }
 
+// openBackup opens a backup file to read.
+func openBackup(path string) (*os.File, error) {
+	f, err := os.Open(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("%w: the backup %s does not exist", ErrNoVault, path)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading the backup: %w", err)
+	}
+	return f, nil
+}
+
 // looksLikeSQLite refuses a file that is not SQLite at all before anything
 // is copied.
 func looksLikeSQLite(path string) error {
-	f, err := os.Open(path)
+	f, err := openBackup(path)
 	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			return fmt.Errorf("%w: the backup %s does not exist", ErrNoVault, path)
-		}
-		return fmt.Errorf("reading the backup: %w", err)
+		return err
 	}
 	defer f.Close()
 	var magic [16]byte
@@ -125,12 +134,9 @@ func looksLikeSQLite(path string) error {
 
 // copyNew copies a file to a new path (0600, never over an existing file).
 func copyNew(from, to string) error {
-	in, err := os.Open(from)
+	in, err := openBackup(from)
 	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			return fmt.Errorf("%w: the backup %s does not exist", ErrNoVault, from)
-		}
-		return fmt.Errorf("reading the backup: %w", err)
+		return err
 	}
 	defer in.Close()
 	if st, err := in.Stat(); err != nil || !st.Mode().IsRegular() {

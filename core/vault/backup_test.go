@@ -15,14 +15,8 @@ import (
 )
 
 func TestBackupAndRestore(t *testing.T) {
-	dir := t.TempDir()
-	v, err := Create(filepath.Join(dir, "v.db"), []byte("correct horse"), CreateOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer v.Close()
-	ca := newCA(t, v, "Acme")
-	alice, _ := v.IssuePerson(ctx, ca, pki.PersonRequest{Name: pki.Name{CommonName: "Alice"}})
+	v, ca, alice := newProtected(t, "correct horse")
+	dir := filepath.Dir(v.Path())
 	v.Revoke(ctx, alice.ID, 1)
 	v.SignCRL(ctx, ca, 0)
 
@@ -87,14 +81,9 @@ func TestBackupAndRestore(t *testing.T) {
 // for every private key the test made: its PKCS#8 DER, its raw secret
 // scalar, and an unencrypted PEM header.
 func TestNoPlaintextKeys(t *testing.T) {
-	dir := t.TempDir()
-	v, err := Create(filepath.Join(dir, "v.db"), []byte("correct horse"), CreateOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer v.Close()
-	ca := newCA(t, v, "Acme")
-	var ids []int64
+	v, ca, alice := newProtected(t, "correct horse")
+	dir := filepath.Dir(v.Path())
+	ids := []int64{alice.ID}
 	for _, kt := range []pki.KeyType{pki.ECDSAP256, pki.Ed25519, pki.RSA2048} {
 		r, err := v.IssuePerson(ctx, ca, pki.PersonRequest{Name: pki.Name{CommonName: "Key " + string(kt)}, KeyType: kt})
 		if err != nil {

@@ -26,6 +26,9 @@ type CA struct {
 	CRLNextUpdate time.Time
 	CreatedAt     time.Time
 	Cert          Record
+	// Version changes with the CA's settings (its default profile), not
+	// with its CRLs (versions.go).
+	Version int64
 }
 
 // CanSignCRL reports whether the CA's certificate allows signing CRLs
@@ -57,13 +60,13 @@ func ValidateCAName(name string) error {
 	return nil
 }
 
-const caColumns = `id, name, COALESCE(cert_id, 0), chain_pem, crl_number, crl_this_update, crl_next_update, created_at`
+const caColumns = `id, name, COALESCE(cert_id, 0), chain_pem, crl_number, crl_this_update, crl_next_update, created_at, version`
 
 func (v *Vault) scanCA(ctx context.Context, row scanner) (CA, error) {
 	var ca CA
 	var this, next sql.NullInt64
 	var created int64
-	if err := row.Scan(&ca.ID, &ca.Name, &ca.CertID, &ca.ChainPEM, &ca.CRLNumber, &this, &next, &created); err != nil {
+	if err := row.Scan(&ca.ID, &ca.Name, &ca.CertID, &ca.ChainPEM, &ca.CRLNumber, &this, &next, &created, &ca.Version); err != nil {
 		return ca, err
 	}
 	if this.Valid {
@@ -88,25 +91,13 @@ func (v *Vault) scanCA(ctx context.Context, row scanner) (CA, error) {
 // record and revocation set are checked (an *IntegrityError otherwise),
 // so the trust built from this list never silently drops a revocation.
 func (v *Vault) CAs(ctx context.Context) ([]CA, error) {
-	rows, err := v.db.QueryContext(ctx, `SELECT `+caColumns+` FROM cas ORDER BY lower(name), name`)
+	ids, err := queryAll(ctx, v.db, "listing CAs", scanValue[int64], `SELECT id FROM cas ORDER BY lower(name), name`)
 	if err != nil {
-		return nil, v.readError("listing CAs", err)
+		return nil, err
 	}
-	var raw []CA
-	for rows.Next() {
-		var ca CA
-		var this, next sql.NullInt64
-		var created int64
-		if err := rows.Scan(&ca.ID, &ca.Name, &ca.CertID, &ca.ChainPEM, &ca.CRLNumber, &this, &next, &created); err != nil {
-			rows.Close()
-			return nil, v.readError("listing CAs", err)
-		}
-		raw = append(raw, ca)
-	}
-	rows.Close()
-	out := make([]CA, 0, len(raw))
-	for _, r := range raw {
-		ca, err := v.caByID(ctx, r.ID)
+	out := make([]CA, 0, len(ids))
+	for _, id := range ids {
+		ca, err := v.caByID(ctx, id)
 		if err != nil {
 			return nil, err
 		}
@@ -158,20 +149,7 @@ func (v *Vault) DefaultCA(ctx context.Context) (CA, error) {
 }
 
 func (v *Vault) caNames(ctx context.Context) ([]string, error) {
-	rows, err := v.db.QueryContext(ctx, `SELECT name FROM cas ORDER BY name`)
-	if err != nil {
-		return nil, v.readError("listing CAs", err)
-	}
-	defer rows.Close()
-	var names []string
-	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
-			return nil, err
-		}
-		names = append(names, n)
-	}
-	return names, rows.Err()
+	return queryAll(ctx, v.db, "listing CAs", scanValue[string], `SELECT name FROM cas ORDER BY name`)
 }
 
 func (v *Vault) caByID(ctx context.Context, id int64) (CA, error) {

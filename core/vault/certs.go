@@ -107,6 +107,16 @@ func (v *Vault) PrivateKey(ctx context.Context, id int64) (crypto.Signer, error)
 		return nil, fmt.Errorf("the vault holds no private key for certificate %d (it was signed from a CSR or imported without its key)", id)
 	}
 	der, err := open(vk, sealed, keyAADPrefix+fp)
+	if err != nil { // perhaps re-sealed by another admin's rotation
+		moved, merr := v.keyMoved(ctx, vk)
+		if merr != nil {
+			return nil, merr
+		}
+		if moved {
+			vk, _ = v.key()
+			der, err = open(vk, sealed, keyAADPrefix+fp)
+		}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("the private key of certificate %d does not decrypt: the vault is damaged", id)
 	}
@@ -247,20 +257,7 @@ func (v *Vault) List(ctx context.Context, f Filter) ([]Record, error) {
 		q += ` LIMIT ? OFFSET ?`
 		args = append(args, f.Limit, f.Offset)
 	}
-	rows, err := v.db.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, v.readError("listing certificates", err)
-	}
-	defer rows.Close()
-	var out []Record
-	for rows.Next() {
-		r, err := scanRecord(rows)
-		if err != nil {
-			return nil, v.readError("listing certificates", err)
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, v.db, "listing certificates", scanRecord, q, args...)
 }
 
 // Count returns how many certificates pass the filter.
@@ -365,18 +362,5 @@ func (v *Vault) Find(ctx context.Context, ref string) (Record, error) {
 }
 
 func (v *Vault) query(ctx context.Context, where string, args ...any) ([]Record, error) {
-	rows, err := v.db.QueryContext(ctx, `SELECT `+recordColumns+recordFrom+` WHERE `+where, args...)
-	if err != nil {
-		return nil, v.readError("looking up certificates", err)
-	}
-	defer rows.Close()
-	var out []Record
-	for rows.Next() {
-		r, err := scanRecord(rows)
-		if err != nil {
-			return nil, v.readError("looking up certificates", err)
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, v.db, "looking up certificates", scanRecord, `SELECT `+recordColumns+recordFrom+` WHERE `+where, args...)
 }

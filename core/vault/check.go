@@ -95,6 +95,7 @@ func (r *CheckReport) add(kind string, err error) {
 // the audit chain. MACs need the vault unlocked; locked, the report says
 // Authenticated false. It returns an error only when it could not run.
 func (v *Vault) CheckAll(ctx context.Context, opts CheckOptions) (CheckReport, error) {
+	v.followRotation(ctx) // a whole-vault scan checks under the current key
 	r := CheckReport{Path: v.path, Authenticated: v.macKeyOrNil() != nil, Insecure: v.insecure, Assurance: v.Assurance(), Warnings: v.Warnings(), Problems: []Problem{}}
 	if err := v.health.err(); err != nil {
 		r.add("file", err)

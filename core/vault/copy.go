@@ -204,20 +204,7 @@ func vaultTables(ctx context.Context, db *sql.DB) ([]string, error) {
 	if isPostgres(db) {
 		q = `SELECT table_name FROM information_schema.tables WHERE table_schema = '` + pgSchema + `' AND table_name <> 'admins' ORDER BY table_name`
 	}
-	rows, err := db.QueryContext(ctx, q)
-	if err != nil {
-		return nil, fmt.Errorf("listing the vault's tables: %w", err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
-			return nil, err
-		}
-		out = append(out, n)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, db, "listing the vault's tables", scanValue[string], q)
 }
 
 // copyTable copies every row of table, keeping its ids; on PostgreSQL the

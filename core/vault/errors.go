@@ -3,6 +3,7 @@ package vault
 import (
 	"errors"
 	"fmt"
+
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"modernc.org/sqlite"

@@ -50,6 +50,9 @@ func (v *Vault) insertImportedCA(tx *sql.Tx, name string, cert *x509.Certificate
 			return 0, fmt.Errorf("storing the CA's key: %w", err)
 		}
 	}
+	if err := v.touch(tx, certIDRow(certID)); err != nil {
+		return 0, err
+	}
 	return caID, v.audit(tx, action, caID, certID, fmt.Sprintf("CA %q, CN %q, serial %s, under the vault CA that issued it", name, cert.Subject.CommonName, pki.SerialHex(cert.SerialNumber)))
 }
 
@@ -79,7 +82,7 @@ func (v *Vault) insertImportedCert(tx *sql.Tx, cert *x509.Certificate, key crypt
 			if _, err := tx.Exec(`UPDATE certs SET ca_id = ? WHERE id = ?`, caID, id); err != nil {
 				return 0, fmt.Errorf("placing the issuing CA under its parent: %w", err)
 			}
-			return id, nil
+			return id, v.touch(tx, certIDRow(id))
 		}
 		if !errors.Is(err, sql.ErrNoRows) {
 			return 0, fmt.Errorf("looking for the issuing CA: %w", err)

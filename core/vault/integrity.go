@@ -159,11 +159,16 @@ func (f certFields) name() string {
 
 // verify checks the row's MAC.
 func (f certFields) verify(key []byte) error {
-	if f.MAC == nil {
-		return tampered(f.name(), "its record has no MAC")
+	return checkMAC(f.name(), f.MAC, f.mac(key), "its record has no MAC", "its record does not match its MAC")
+}
+
+// checkMAC compares a record's stored MAC with the one its fields give.
+func checkMAC(record string, stored, want []byte, missing, differs string) error {
+	if stored == nil {
+		return tampered(record, "%s", missing)
 	}
-	if !hmac.Equal(f.MAC, f.mac(key)) {
-		return tampered(f.name(), "its record does not match its MAC")
+	if !hmac.Equal(stored, want) {
+		return tampered(record, "%s", differs)
 	}
 	return nil
 }
@@ -207,13 +212,7 @@ func (f caFields) mac(key []byte) []byte {
 func (f caFields) name() string { return fmt.Sprintf("the record of CA %q", f.Name) }
 
 func (f caFields) verify(key []byte) error {
-	if f.MAC == nil {
-		return tampered(f.name(), "it has no MAC")
-	}
-	if !hmac.Equal(f.MAC, f.mac(key)) {
-		return tampered(f.name(), "it does not match its MAC (its certificate, chain, CRL number or revocations were changed)")
-	}
-	return nil
+	return checkMAC(f.name(), f.MAC, f.mac(key), "it has no MAC", "it does not match its MAC (its certificate, chain, CRL number or revocations were changed)")
 }
 
 // digest is an XOR accumulator of 32-byte elements, kept as hex.
@@ -242,6 +241,17 @@ type denialFields struct {
 	RevokedAt int64
 	Note      string
 	MAC       []byte
+	Version   int64 // not MAC'd (versions.go)
+}
+
+const denialColumns = `fingerprint_sha256, reason, revoked_at, note, mac, version`
+
+func (f *denialFields) targets() []any {
+	return []any{&f.FP, &f.Reason, &f.RevokedAt, &f.Note, &f.MAC, &f.Version}
+}
+
+func (f denialFields) verify(key []byte) error {
+	return checkMAC("deny-list entry "+f.FP, f.MAC, f.mac(key), "it has no MAC", "it does not match its MAC")
 }
 
 func (f denialFields) mac(key []byte) []byte {
@@ -257,6 +267,10 @@ type auditFields struct {
 	CAID, CertID int64
 	Detail       string
 	Link         []byte
+}
+
+func (f *auditFields) targets() []any {
+	return []any{&f.ID, &f.At, &f.Actor, &f.Action, &f.CAID, &f.CertID, &f.Detail, &f.Link}
 }
 
 func (f auditFields) link(key, prev []byte) []byte {

@@ -203,8 +203,7 @@ func TestFlippedBitNeverExported(t *testing.T) {
 func TestTamperedRowIsNeverResealed(t *testing.T) {
 	v := newVault(t)
 	ca := newCA(t, v, "Acme")
-	alice, _ := v.IssuePerson(ctx, ca, pki.PersonRequest{Name: pki.Name{CommonName: "Alice"}})
-	bob, _ := v.IssuePerson(ctx, ca, pki.PersonRequest{Name: pki.Name{CommonName: "Bob"}})
+	alice, bob := issuedBy(t, v, ca, "Alice"), issuedBy(t, v, ca, "Bob")
 	v.Revoke(ctx, alice.ID, 1)
 	mustExec(t, rawDB(t, v.Path()), `UPDATE certs SET revoked_at = NULL, revocation_reason = NULL WHERE id = ?`, alice.ID)
 	if _, err := v.Revoke(ctx, alice.ID, 1); !errors.Is(err, ErrTampered) {

@@ -5,6 +5,7 @@ import (
 	"crypto/x509"
 	"database/sql"
 	"fmt"
+	"time"
 
 	"certdesk/core/pki"
 )
@@ -12,28 +13,25 @@ import (
 // IssuePerson issues a person (client) certificate from the CA and stores
 // it with its sealed key.
 func (v *Vault) IssuePerson(ctx context.Context, ca CA, req pki.PersonRequest) (Record, error) {
-	auth, err := v.Authority(ctx, ca)
-	if err != nil {
-		return Record{}, err
-	}
-	issued, err := auth.IssuePerson(req, v.now())
-	if err != nil {
-		return Record{}, err
-	}
-	return v.storeIssued(ctx, ca, issued, KindClient, "cert.issue", 0)
+	return issueAs(ctx, v, ca, req, pki.Authority.IssuePerson, KindClient)
 }
 
 // IssueServer issues a server certificate from the CA and stores it.
 func (v *Vault) IssueServer(ctx context.Context, ca CA, req pki.ServerRequest) (Record, error) {
+	return issueAs(ctx, v, ca, req, pki.Authority.IssueServer, KindServer)
+}
+
+// issueAs signs req with the CA's key and stores the certificate as kind.
+func issueAs[R any](ctx context.Context, v *Vault, ca CA, req R, sign func(pki.Authority, R, time.Time) (*pki.Issued, error), kind Kind) (Record, error) {
 	auth, err := v.Authority(ctx, ca)
 	if err != nil {
 		return Record{}, err
 	}
-	issued, err := auth.IssueServer(req, v.now())
+	issued, err := sign(auth, req, v.now())
 	if err != nil {
 		return Record{}, err
 	}
-	return v.storeIssued(ctx, ca, issued, KindServer, "cert.issue", 0)
+	return v.storeIssued(ctx, ca, issued, kind, "cert.issue", 0)
 }
 
 // SignCSR signs a certificate request with the CA's profile and stores the

@@ -160,6 +160,10 @@ func (v *Vault) rotate(ctx context.Context, before func(tx *sql.Tx) error, wrap 
 	if err := wrap(tx, newKey); err != nil {
 		return 0, err
 	}
+	// Sessions that unlocked before see the epoch move on (checkEpoch).
+	if err := setMeta(tx, "key_epoch", keyEpoch(newMAC)); err != nil {
+		return 0, err
+	}
 	v.mu.Lock()
 	saved := v.macKey
 	v.macKey = newMAC
@@ -199,37 +203,42 @@ func (v *Vault) verifyAllBeforeRekey(ctx context.Context) error {
 
 // resealKeys re-encrypts every private key from oldKey to newKey.
 func resealKeys(ctx context.Context, tx *sql.Tx, oldKey, newKey []byte) (int, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT b.cert_id, c.fingerprint_sha256, b.key_sealed FROM cert_blobs b JOIN certs c ON c.id = b.cert_id WHERE b.key_sealed IS NOT NULL ORDER BY b.cert_id`)
+	items, err := queryAll(ctx, tx, "reading private keys", func(s scanner) (sealedItem, error) {
+		var it sealedItem
+		var fp string
+		err := s.Scan(&it.id, &fp, &it.sealed)
+		it.what, it.aad = fmt.Sprintf("the private key of certificate %d", it.id), keyAADPrefix+fp
+		return it, err
+	}, `SELECT b.cert_id, c.fingerprint_sha256, b.key_sealed FROM cert_blobs b JOIN certs c ON c.id = b.cert_id WHERE b.key_sealed IS NOT NULL ORDER BY b.cert_id`)
 	if err != nil {
-		return 0, fmt.Errorf("reading private keys: %w", err)
+		return 0, err
 	}
-	type item struct {
-		id     int64
-		fp     string
-		sealed []byte
-	}
-	var items []item
-	for rows.Next() {
-		var it item
-		if err := rows.Scan(&it.id, &it.fp, &it.sealed); err != nil {
-			rows.Close()
-			return 0, err
-		}
-		items = append(items, it)
-	}
-	rows.Close()
+	return resealAll(ctx, tx, items, oldKey, newKey, `UPDATE cert_blobs SET key_sealed = ? WHERE cert_id = ?`)
+}
+
+// sealedItem is one sealed secret a rekey re-encrypts.
+type sealedItem struct {
+	id     int64  // its row
+	what   string // what it is, for errors
+	aad    string // the associated data it is sealed with
+	sealed []byte
+}
+
+// resealAll re-encrypts items from oldKey to newKey and stores each with
+// update (its new bytes, then its id).
+func resealAll(ctx context.Context, tx *sql.Tx, items []sealedItem, oldKey, newKey []byte, update string) (int, error) {
 	for _, it := range items {
-		der, err := open(oldKey, it.sealed, keyAADPrefix+it.fp)
+		der, err := open(oldKey, it.sealed, it.aad)
 		if err != nil {
-			return 0, fmt.Errorf("%w: the private key of certificate %d does not decrypt", ErrDamaged, it.id)
+			return 0, fmt.Errorf("%w: %s does not decrypt", ErrDamaged, it.what)
 		}
-		resealed, err := seal(newKey, der, keyAADPrefix+it.fp)
+		resealed, err := seal(newKey, der, it.aad)
 		clear(der)
 		if err != nil {
 			return 0, err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE cert_blobs SET key_sealed = ? WHERE cert_id = ?`, resealed, it.id); err != nil {
-			return 0, fmt.Errorf("storing the re-sealed key of certificate %d: %w", it.id, err)
+		if _, err := tx.ExecContext(ctx, update, resealed, it.id); err != nil {
+			return 0, fmt.Errorf("storing %s, re-sealed: %w", it.what, err)
 		}
 	}
 	return len(items), nil

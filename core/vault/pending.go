@@ -74,22 +74,13 @@ func (v *Vault) CreatePendingCA(ctx context.Context, name string, req pki.CARequ
 
 // PendingCAs lists the CAs waiting for their certificate.
 func (v *Vault) PendingCAs(ctx context.Context) ([]PendingCA, error) {
-	rows, err := v.db.QueryContext(ctx, `SELECT id, name, csr_der, created_at FROM pending_cas ORDER BY name`)
-	if err != nil {
-		return nil, fmt.Errorf("listing pending CAs: %w", err)
-	}
-	defer rows.Close()
-	var out []PendingCA
-	for rows.Next() {
+	return queryAll(ctx, v.db, "listing pending CAs", func(s scanner) (PendingCA, error) {
 		var p PendingCA
 		var at int64
-		if err := rows.Scan(&p.ID, &p.Name, &p.CSR, &at); err != nil {
-			return nil, fmt.Errorf("listing pending CAs: %w", err)
-		}
+		err := s.Scan(&p.ID, &p.Name, &p.CSR, &at)
 		p.CreatedAt = time.Unix(at, 0).UTC()
-		out = append(out, p)
-	}
-	return out, rows.Err()
+		return p, err
+	}, `SELECT id, name, csr_der, created_at FROM pending_cas ORDER BY name`)
 }
 
 // ErrNotPending means no CA of that name waits for its certificate.

@@ -13,6 +13,13 @@ import (
 // SaveProfile stores an issuance profile, replacing the one of that name
 // when replace is set.
 func (v *Vault) SaveProfile(ctx context.Context, p pki.Profile, replace bool) error {
+	return v.SaveProfileIfUnchanged(ctx, p, replace, 0)
+}
+
+// SaveProfileIfUnchanged is SaveProfile for a caller who saw the profile
+// it replaces at version seen: a *ConflictError when it changed or was
+// removed since (0: no check).
+func (v *Vault) SaveProfileIfUnchanged(ctx context.Context, p pki.Profile, replace bool, seen int64) error {
 	if err := p.Validate(); err != nil {
 		return err
 	}
@@ -21,6 +28,9 @@ func (v *Vault) SaveProfile(ctx context.Context, p pki.Profile, replace bool) er
 		return fmt.Errorf("encoding the profile: %w", err)
 	}
 	return v.write(ctx, func(tx *sql.Tx) error {
+		if err := unchanged(tx, profileRow(p.Name), seen); err != nil {
+			return err
+		}
 		var n int
 		if err := tx.QueryRow(`SELECT count(*) FROM profiles WHERE name = ?`, p.Name).Scan(&n); err != nil {
 			return fmt.Errorf("reading profiles: %w", err)
@@ -28,34 +38,47 @@ func (v *Vault) SaveProfile(ctx context.Context, p pki.Profile, replace bool) er
 		if n > 0 && !replace {
 			return fmt.Errorf("%w: a profile named %q is already in the vault (replace it, or choose another name)", ErrExists, p.Name)
 		}
-		if _, err := tx.Exec(`INSERT INTO profiles (name, spec, created_at) VALUES (?, ?, ?)
-			ON CONFLICT (name) DO UPDATE SET spec = excluded.spec`, p.Name, string(spec), v.now().UTC().Unix()); err != nil {
+		change, err := v.nextChange(tx)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(`INSERT INTO profiles (name, spec, created_at, version) VALUES (?, ?, ?, ?)
+			ON CONFLICT (name) DO UPDATE SET spec = excluded.spec, version = excluded.version`, p.Name, string(spec), v.now().UTC().Unix(), change); err != nil {
 			return fmt.Errorf("storing the profile: %w", err)
 		}
 		return v.audit(tx, "profile.save", 0, 0, fmt.Sprintf("profile %q: %s", p.Name, spec))
 	})
 }
 
+// ProfileRow is a profile with its version (versions.go).
+type ProfileRow struct {
+	pki.Profile
+	Version int64 `json:"version"`
+}
+
 // Profiles lists the issuance profiles by name.
 func (v *Vault) Profiles(ctx context.Context) ([]pki.Profile, error) {
-	rows, err := v.db.QueryContext(ctx, `SELECT spec FROM profiles ORDER BY name`)
-	if err != nil {
-		return nil, fmt.Errorf("listing profiles: %w", err)
+	rows, err := v.ProfileRows(ctx)
+	out := make([]pki.Profile, len(rows))
+	for i, r := range rows {
+		out[i] = r.Profile
 	}
-	defer rows.Close()
-	var out []pki.Profile
-	for rows.Next() {
+	return out, err
+}
+
+// ProfileRows lists the issuance profiles by name, with their versions.
+func (v *Vault) ProfileRows(ctx context.Context) ([]ProfileRow, error) {
+	return queryAll(ctx, v.db, "listing profiles", func(s scanner) (ProfileRow, error) {
 		var spec string
-		if err := rows.Scan(&spec); err != nil {
-			return nil, fmt.Errorf("listing profiles: %w", err)
+		var r ProfileRow
+		if err := s.Scan(&spec, &r.Version); err != nil {
+			return r, err
 		}
-		var p pki.Profile
-		if err := json.Unmarshal([]byte(spec), &p); err != nil {
-			return nil, fmt.Errorf("a stored profile is damaged: %w", err)
+		if err := json.Unmarshal([]byte(spec), &r.Profile); err != nil {
+			return r, fmt.Errorf("a stored profile is damaged: %w", err)
 		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
+		return r, nil
+	}, `SELECT spec, version FROM profiles ORDER BY name`)
 }
 
 // Profile returns the profile with that name.
@@ -77,10 +100,27 @@ func (v *Vault) Profile(ctx context.Context, name string) (pki.Profile, error) {
 
 // RemoveProfile deletes a profile, and makes no CA default to it any more.
 func (v *Vault) RemoveProfile(ctx context.Context, name string) error {
+	return v.RemoveProfileIfUnchanged(ctx, name, 0)
+}
+
+// RemoveProfileIfUnchanged is RemoveProfile for a caller who saw the
+// profile at version seen: a *ConflictError when it changed since (0: no
+// check). The CAs that defaulted to it change too.
+func (v *Vault) RemoveProfileIfUnchanged(ctx context.Context, name string, seen int64) error {
 	return v.write(ctx, func(tx *sql.Tx) error {
+		if err := unchanged(tx, profileRow(name), seen); err != nil {
+			return err
+		}
 		id, err := profileID(tx, name)
 		if err != nil {
 			return err
+		}
+		change, err := v.nextChange(tx)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(`UPDATE cas SET version = ? WHERE id IN (SELECT ca_id FROM ca_profiles WHERE profile_id = ?)`, change, id); err != nil {
+			return fmt.Errorf("removing the profile: %w", err)
 		}
 		if _, err := tx.Exec(`DELETE FROM ca_profiles WHERE profile_id = ?`, id); err != nil {
 			return fmt.Errorf("removing the profile: %w", err)
@@ -88,13 +128,25 @@ func (v *Vault) RemoveProfile(ctx context.Context, name string) error {
 		if _, err := tx.Exec(`DELETE FROM profiles WHERE id = ?`, id); err != nil {
 			return fmt.Errorf("removing the profile: %w", err)
 		}
-		return v.audit(tx, "profile.remove", 0, 0, fmt.Sprintf("profile %q", name))
+		return v.audit(tx, "profile.remove", 0, 0, profileDetail(name))
 	})
 }
 
+func profileDetail(name string) string { return fmt.Sprintf("profile %q", name) }
+
 // SetDefaultProfile makes a profile the CA's default (empty name: none).
 func (v *Vault) SetDefaultProfile(ctx context.Context, ca CA, name string) error {
+	return v.SetDefaultProfileIfUnchanged(ctx, ca, name, 0)
+}
+
+// SetDefaultProfileIfUnchanged is SetDefaultProfile for a caller who saw
+// the CA at version seen (CA.Version): a *ConflictError when its settings
+// changed since (0: no check).
+func (v *Vault) SetDefaultProfileIfUnchanged(ctx context.Context, ca CA, name string, seen int64) error {
 	return v.write(ctx, func(tx *sql.Tx) error {
+		if err := v.edit(tx, caSettingsRow(ca), seen); err != nil {
+			return err
+		}
 		if name == "" {
 			if _, err := tx.Exec(`DELETE FROM ca_profiles WHERE ca_id = ?`, ca.ID); err != nil {
 				return fmt.Errorf("clearing the default profile: %w", err)

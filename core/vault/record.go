@@ -47,6 +47,9 @@ type Record struct {
 	RevokedAt         time.Time // zero unless revoked
 	RevocationReason  int
 	RenewedFrom       int64
+	// Version changes with every change of the record (versions.go): an
+	// edit that names the version it saw is refused when it changed since.
+	Version int64
 }
 
 // Revoked reports whether the certificate is revoked.
@@ -67,7 +70,7 @@ func (r Record) Info(now time.Time) certinfo.Info {
 		DaysLeft:          certinfo.DaysLeft(r.NotAfter, now),
 		FingerprintSHA256: r.FingerprintSHA256, FingerprintSHA1: r.FingerprintSHA1,
 		KeyType: r.KeyType, Emails: nonNil(r.Emails), DNSNames: nonNil(r.DNSNames),
-		IPAddresses: nonNil(r.IPAddresses), IsCA: r.IsCA, HasKey: r.HasKey,
+		IPAddresses: nonNil(r.IPAddresses), IsCA: r.IsCA, HasKey: r.HasKey, Version: r.Version,
 	}
 	if r.Revoked() {
 		info.Revocation = &certinfo.Revocation{Reason: ReasonName(r.RevocationReason), Time: r.RevokedAt}
@@ -110,7 +113,7 @@ func (r Record) searchText() string {
 const recordColumns = `c.id, COALESCE(c.ca_id, 0), COALESCE(a.name, ''), c.kind, c.common_name, c.organization,
 	c.emails, c.dns_names, c.ip_addresses, c.subject, c.issuer, c.issuer_common_name, c.serial,
 	c.not_before, c.not_after, c.key_type, c.fingerprint_sha256, c.fingerprint_sha1, c.is_ca,
-	c.has_key, c.created_at, c.revoked_at, COALESCE(c.revocation_reason, 0), COALESCE(c.renewed_from, 0)`
+	c.has_key, c.created_at, c.revoked_at, COALESCE(c.revocation_reason, 0), COALESCE(c.renewed_from, 0), c.version`
 
 const recordFrom = ` FROM certs c LEFT JOIN cas a ON a.id = c.ca_id`
 
@@ -124,7 +127,7 @@ func scanRecord(s scanner) (Record, error) {
 	err := s.Scan(&r.ID, &r.CAID, &r.CAName, &kind, &r.CommonName, &r.Organization,
 		&emails, &dns, &ips, &r.Subject, &r.Issuer, &r.IssuerCommonName, &r.Serial,
 		&notBefore, &notAfter, &r.KeyType, &r.FingerprintSHA256, &r.FingerprintSHA1, &r.IsCA,
-		&r.HasKey, &created, &revoked, &r.RevocationReason, &r.RenewedFrom)
+		&r.HasKey, &created, &revoked, &r.RevocationReason, &r.RenewedFrom, &r.Version)
 	if err != nil {
 		return r, err
 	}

@@ -29,6 +29,14 @@ type RenewOptions struct {
 // renews, and optionally revokes the old one as superseded, in one
 // transaction.
 func (v *Vault) Renew(ctx context.Context, id int64, opts RenewOptions) (Record, error) {
+	return v.RenewIfUnchanged(ctx, id, opts, 0)
+}
+
+// RenewIfUnchanged is Renew for a caller who saw the old certificate at
+// version seen: a *ConflictError when it changed since (0: no check). A
+// renewal changes the old certificate's version too, so of two admins
+// renewing one certificate they both saw, one renews it.
+func (v *Vault) RenewIfUnchanged(ctx context.Context, id int64, opts RenewOptions, seen int64) (Record, error) {
 	old, err := v.Get(ctx, id)
 	if err != nil {
 		return Record{}, err
@@ -44,7 +52,7 @@ func (v *Vault) Renew(ctx context.Context, id int64, opts RenewOptions) (Record,
 	if err != nil {
 		return Record{}, err
 	}
-	newID, err := v.storeRenewal(ctx, ca, old, issued, opts.RevokeOld)
+	newID, err := v.storeRenewal(ctx, ca, old, issued, opts.RevokeOld, seen)
 	if err != nil {
 		return Record{}, err
 	}
@@ -112,9 +120,12 @@ func (v *Vault) issueRenewal(ctx context.Context, ca CA, old Record, opts RenewO
 
 // storeRenewal stores the new certificate, linked to the old one, and
 // revokes the old one as superseded when asked, in one transaction.
-func (v *Vault) storeRenewal(ctx context.Context, ca CA, old Record, issued *pki.Issued, revokeOld bool) (int64, error) {
+func (v *Vault) storeRenewal(ctx context.Context, ca CA, old Record, issued *pki.Issued, revokeOld bool, seen int64) (int64, error) {
 	var newID int64
 	err := v.write(ctx, func(tx *sql.Tx) error {
+		if err := v.edit(tx, certRow(old), seen); err != nil {
+			return err
+		}
 		var err error
 		newID, err = v.insertCert(tx, issued.Cert, issued.Key, old.Kind, ca.ID, old.ID)
 		if err != nil {

@@ -2,7 +2,6 @@ package vault
 
 import (
 	"context"
-	"crypto/hmac"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -20,6 +19,12 @@ var (
 
 // Revoke marks a vault certificate revoked with an RFC 5280 reason code.
 func (v *Vault) Revoke(ctx context.Context, id int64, reason int) (Record, error) {
+	return v.RevokeIfUnchanged(ctx, id, reason, 0)
+}
+
+// RevokeIfUnchanged is Revoke for a caller who saw the certificate at
+// version seen: a *ConflictError when it changed since (0: no check).
+func (v *Vault) RevokeIfUnchanged(ctx context.Context, id int64, reason int, seen int64) (Record, error) {
 	if _, err := v.key(); err != nil {
 		return Record{}, err
 	}
@@ -37,6 +42,9 @@ func (v *Vault) Revoke(ctx context.Context, id int64, reason int) (Record, error
 		return Record{}, fmt.Errorf("%q was not issued by a CA in this vault; deny it by fingerprint instead", rec.CommonName)
 	}
 	err = v.write(ctx, func(tx *sql.Tx) error {
+		if err := v.edit(tx, certRow(rec), seen); err != nil {
+			return err
+		}
 		res, err := tx.Exec(`UPDATE certs SET revoked_at = ?, revocation_reason = ? WHERE id = ? AND revoked_at IS NULL`, v.now().UTC().Unix(), reason, id)
 		if err != nil {
 			return fmt.Errorf("revoking: %w", err)
@@ -55,6 +63,12 @@ func (v *Vault) Revoke(ctx context.Context, id int64, reason int) (Record, error
 // Unrevoke undoes a revocation made by mistake. CRLs already published
 // still list the certificate until the next one is signed.
 func (v *Vault) Unrevoke(ctx context.Context, id int64) (Record, error) {
+	return v.UnrevokeIfUnchanged(ctx, id, 0)
+}
+
+// UnrevokeIfUnchanged is Unrevoke for a caller who saw the certificate at
+// version seen: a *ConflictError when it changed since (0: no check).
+func (v *Vault) UnrevokeIfUnchanged(ctx context.Context, id int64, seen int64) (Record, error) {
 	if _, err := v.key(); err != nil {
 		return Record{}, err
 	}
@@ -63,6 +77,9 @@ func (v *Vault) Unrevoke(ctx context.Context, id int64) (Record, error) {
 		return Record{}, err
 	}
 	err = v.write(ctx, func(tx *sql.Tx) error {
+		if err := v.edit(tx, certRow(rec), seen); err != nil {
+			return err
+		}
 		res, err := tx.Exec(`UPDATE certs SET revoked_at = NULL, revocation_reason = NULL WHERE id = ? AND revoked_at IS NOT NULL`, id)
 		if err != nil {
 			return fmt.Errorf("unrevoking: %w", err)
@@ -84,6 +101,7 @@ type Denial struct {
 	Reason            string    `json:"reason"`
 	RevokedAt         time.Time `json:"revoked_at"`
 	Note              string    `json:"note,omitempty"`
+	Version           int64     `json:"version"` // versions.go
 }
 
 // DenyFingerprint refuses a certificate by its SHA-256 fingerprint. When the
@@ -101,7 +119,12 @@ func (v *Vault) DenyFingerprint(ctx context.Context, fingerprint string, reason 
 		key := v.macKeyOrNil()
 		row := denialFields{FP: fp, Reason: int64(reason), RevokedAt: d.RevokedAt.Unix(), Note: note}
 		row.MAC = row.mac(key)
-		_, err := tx.Exec(`INSERT INTO denied_fingerprints (fingerprint_sha256, reason, revoked_at, note, mac) VALUES (?, ?, ?, ?, ?)`, fp, reason, d.RevokedAt.Unix(), note, row.MAC)
+		change, err := v.nextChange(tx)
+		if err != nil {
+			return err
+		}
+		d.Version = change
+		_, err = tx.Exec(`INSERT INTO denied_fingerprints (fingerprint_sha256, reason, revoked_at, note, mac, version) VALUES (?, ?, ?, ?, ?, ?)`, fp, reason, d.RevokedAt.Unix(), note, row.MAC, change)
 		if err != nil {
 			if isUniqueViolation(err) {
 				return fmt.Errorf("%w: %s is already on the deny-list; nothing changed", ErrAlreadyRevoked, fp)
@@ -118,6 +141,13 @@ func (v *Vault) DenyFingerprint(ctx context.Context, fingerprint string, reason 
 
 // AllowFingerprint takes a fingerprint off the deny-list.
 func (v *Vault) AllowFingerprint(ctx context.Context, fingerprint string) error {
+	return v.AllowFingerprintIfUnchanged(ctx, fingerprint, 0)
+}
+
+// AllowFingerprintIfUnchanged is AllowFingerprint for a caller who saw the
+// entry at version seen (Denial.Version): a *ConflictError when it
+// changed or was lifted since (0: no check).
+func (v *Vault) AllowFingerprintIfUnchanged(ctx context.Context, fingerprint string, seen int64) error {
 	if _, err := v.key(); err != nil {
 		return err
 	}
@@ -126,18 +156,20 @@ func (v *Vault) AllowFingerprint(ctx context.Context, fingerprint string) error 
 		return err
 	}
 	return v.write(ctx, func(tx *sql.Tx) error {
+		if err := unchanged(tx, denialRow(fp), seen); err != nil {
+			return err
+		}
 		key := v.macKeyOrNil()
 		var row denialFields
-		err := tx.QueryRow(`SELECT fingerprint_sha256, reason, revoked_at, note, mac FROM denied_fingerprints WHERE fingerprint_sha256 = ?`, fp).
-			Scan(&row.FP, &row.Reason, &row.RevokedAt, &row.Note, &row.MAC)
+		err := tx.QueryRow(`SELECT `+denialColumns+` FROM denied_fingerprints WHERE fingerprint_sha256 = ?`, fp).Scan(row.targets()...)
 		if errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("%w: %s is not on the deny-list", ErrNotRevoked, fp)
 		}
 		if err != nil {
 			return fmt.Errorf("changing the deny-list: %w", err)
 		}
-		if row.MAC == nil || !hmac.Equal(row.MAC, row.mac(key)) {
-			return tampered("deny-list entry "+fp, "it does not match its MAC")
+		if err := row.verify(key); err != nil {
+			return err
 		}
 		if _, err := tx.Exec(`DELETE FROM denied_fingerprints WHERE fingerprint_sha256 = ?`, fp); err != nil {
 			return fmt.Errorf("changing the deny-list: %w", err)
@@ -145,9 +177,11 @@ func (v *Vault) AllowFingerprint(ctx context.Context, fingerprint string) error 
 		if err := toggleDenial(tx, key, row.MAC, -1); err != nil {
 			return err
 		}
-		return v.audit(tx, "fingerprint.allow", 0, 0, "allowed "+fp)
+		return v.audit(tx, "fingerprint.allow", 0, 0, allowDetail(fp))
 	})
 }
+
+func allowDetail(fp string) string { return "allowed " + fp }
 
 // Denials lists the fingerprint deny-list. When the vault is unlocked
 // every entry and the list as a whole are checked against their MACs.
@@ -156,14 +190,12 @@ func (v *Vault) Denials(ctx context.Context) ([]Denial, error) {
 	if err != nil {
 		return nil, v.readError("reading the deny-list", err)
 	}
-	if key := v.macKeyOrNil(); key != nil {
-		if err := verifyDenials(key, rows, seal); err != nil {
-			return nil, err
-		}
+	if err := v.checked(ctx, func(key []byte) error { return verifyDenials(key, rows, seal) }); err != nil {
+		return nil, err
 	}
 	var out []Denial
 	for _, f := range rows {
-		out = append(out, Denial{FingerprintSHA256: f.FP, Reason: ReasonName(int(f.Reason)), RevokedAt: time.Unix(f.RevokedAt, 0).UTC(), Note: f.Note})
+		out = append(out, Denial{FingerprintSHA256: f.FP, Reason: ReasonName(int(f.Reason)), RevokedAt: time.Unix(f.RevokedAt, 0).UTC(), Note: f.Note, Version: f.Version})
 	}
 	return out, nil
 }
@@ -248,6 +280,17 @@ func (v *Vault) SignCRL(ctx context.Context, ca CA, validity time.Duration) (CRL
 // off-boarding a team); ones already revoked are left as they are. It
 // returns how many it revoked.
 func (v *Vault) RevokeMany(ctx context.Context, ids []int64, reason int) (int, error) {
+	recs := make([]Record, len(ids))
+	for i, id := range ids {
+		recs[i].ID = id
+	}
+	return v.RevokeManyIfUnchanged(ctx, recs, reason)
+}
+
+// RevokeManyIfUnchanged is RevokeMany for certificates as their caller
+// saw them: when any changed since its Version (0: no check), none is
+// revoked and a *ConflictError names it.
+func (v *Vault) RevokeManyIfUnchanged(ctx context.Context, recs []Record, reason int) (int, error) {
 	if _, err := v.key(); err != nil {
 		return 0, err
 	}
@@ -257,7 +300,11 @@ func (v *Vault) RevokeMany(ctx context.Context, ids []int64, reason int) (int, e
 	n := 0
 	err := v.write(ctx, func(tx *sql.Tx) error {
 		at := v.now().UTC().Unix()
-		for _, id := range ids {
+		for _, r := range recs {
+			id := r.ID
+			if err := unchanged(tx, certRow(r), r.Version); err != nil {
+				return err
+			}
 			res, err := tx.Exec(`UPDATE certs SET revoked_at = ?, revocation_reason = ? WHERE id = ? AND revoked_at IS NULL AND kind <> 'ca' AND ca_id IS NOT NULL`, at, reason, id)
 			if err != nil {
 				return fmt.Errorf("revoking certificate %d: %w", id, err)
@@ -266,6 +313,9 @@ func (v *Vault) RevokeMany(ctx context.Context, ids []int64, reason int) (int, e
 				continue
 			}
 			n++
+			if err := v.touch(tx, certIDRow(id)); err != nil {
+				return err
+			}
 			if err := v.audit(tx, "cert.revoke", 0, id, fmt.Sprintf("revoked certificate %d, reason %s (bulk)", id, ReasonName(reason))); err != nil {
 				return err
 			}

@@ -166,8 +166,7 @@ func TestRenew(t *testing.T) {
 func TestRevokeMany(t *testing.T) {
 	v := newVault(t)
 	ca := newCA(t, v, "Acme")
-	a, _ := v.IssuePerson(ctx, ca, pki.PersonRequest{Name: pki.Name{CommonName: "A"}})
-	b, _ := v.IssuePerson(ctx, ca, pki.PersonRequest{Name: pki.Name{CommonName: "B"}})
+	a, b := issuedBy(t, v, ca, "A"), issuedBy(t, v, ca, "B")
 	v.Revoke(ctx, b.ID, 1)
 	n, err := v.RevokeMany(ctx, []int64{a.ID, b.ID, ca.CertID, 999}, 3)
 	if err != nil || n != 1 {

@@ -9,7 +9,7 @@ import (
 
 // SchemaVersion is the newest schema this build knows. A vault written by a
 // newer build is refused rather than misread.
-const SchemaVersion = 4
+const SchemaVersion = 5
 
 // migrations[i] brings a vault from schema version i to i+1. The SQL is kept
 // portable (no SQLite-only types) so that a shared PostgreSQL vault can follow.
@@ -123,6 +123,9 @@ ALTER TABLE audit ADD COLUMN link BLOB;
 `,
 	// 3 -> 4: issuance profiles and pending CAs (schema_hierarchy.go).
 	hierarchySchema,
+	// 4 -> 5: row versions for edits refused when the row changed since
+	// it was shown (versions.go).
+	versionSchema,
 }
 
 // schemaVersion reads the vault's schema version; 0 means a new, empty file.
@@ -163,7 +166,7 @@ func migrateTo(ctx context.Context, db *sql.DB, from, to int) error {
 		}
 		if _, err := tx.ExecContext(ctx, schemaDDL(db, v)); err != nil {
 			tx.Rollback()
-			return fmt.Errorf("migrating the vault to schema %d: %w", v+1, err)
+			return fmt.Errorf("migrating the vault to schema %d%s: %w", v+1, migrationHint(err), err)
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO meta (name, value) VALUES ('schema_version', ?)
 			ON CONFLICT (name) DO UPDATE SET value = excluded.value`, strconv.Itoa(v+1)); err != nil {

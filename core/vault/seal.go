@@ -142,20 +142,12 @@ func (v *Vault) resealCerts(tx *sql.Tx, key []byte) (map[int64]*revDelta, error)
 }
 
 func oldCertStates(tx *sql.Tx) (map[int64]certFields, error) {
-	rows, err := tx.Query(`SELECT ` + numbered("o", certFieldCount) + ` FROM dirty_certs WHERE inserted = 0`)
-	if err != nil {
-		return nil, fmt.Errorf("reading changed certificates: %w", err)
-	}
-	defer rows.Close()
+	olds, err := queryAll(context.Background(), tx, "reading changed certificates", scanFields[certFields], `SELECT `+numbered("o", certFieldCount)+` FROM dirty_certs WHERE inserted = 0`)
 	out := map[int64]certFields{}
-	for rows.Next() {
-		var f certFields
-		if err := rows.Scan(f.targets()...); err != nil {
-			return nil, fmt.Errorf("reading changed certificates: %w", err)
-		}
+	for _, f := range olds {
 		out[f.ID] = f
 	}
-	return out, rows.Err()
+	return out, err
 }
 
 func (v *Vault) resealCAs(tx *sql.Tx, key []byte, deltas map[int64]*revDelta) error {
@@ -274,37 +266,11 @@ func (v *Vault) sealAll(ctx context.Context, tx *sql.Tx, key []byte) error {
 }
 
 func allCertFields(ctx context.Context, tx *sql.Tx) ([]certFields, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT `+certFieldColumns+` FROM certs c ORDER BY c.id`)
-	if err != nil {
-		return nil, fmt.Errorf("reading certificates: %w", err)
-	}
-	defer rows.Close()
-	var out []certFields
-	for rows.Next() {
-		var f certFields
-		if err := rows.Scan(f.targets()...); err != nil {
-			return nil, fmt.Errorf("reading certificates: %w", err)
-		}
-		out = append(out, f)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, tx, "reading certificates", scanFields[certFields], `SELECT `+certFieldColumns+` FROM certs c ORDER BY c.id`)
 }
 
 func allCAFields(ctx context.Context, q queryer) ([]caFields, error) {
-	rows, err := q.QueryContext(ctx, `SELECT `+caFieldColumns+` FROM cas a ORDER BY a.id`)
-	if err != nil {
-		return nil, fmt.Errorf("reading CAs: %w", err)
-	}
-	defer rows.Close()
-	var out []caFields
-	for rows.Next() {
-		var f caFields
-		if err := rows.Scan(f.targets()...); err != nil {
-			return nil, fmt.Errorf("reading CAs: %w", err)
-		}
-		out = append(out, f)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, q, "reading CAs", scanFields[caFields], `SELECT `+caFieldColumns+` FROM cas a ORDER BY a.id`)
 }
 
 // queryer is a *sql.DB or *sql.Tx.

@@ -155,20 +155,11 @@ type auditRow struct {
 }
 
 func (v *Vault) auditRange(ctx context.Context, after, upto int64) ([]auditRow, error) {
-	rows, err := v.db.QueryContext(ctx, `SELECT action, COALESCE(cert_id, 0), detail FROM audit WHERE id > ? AND id <= ? ORDER BY id`, after, upto)
-	if err != nil {
-		return nil, fmt.Errorf("reading the audit trail: %w", err)
-	}
-	defer rows.Close()
-	var entries []auditRow
-	for rows.Next() {
+	return queryAll(ctx, v.db, "reading the audit trail", func(s scanner) (auditRow, error) {
 		var e auditRow
-		if err := rows.Scan(&e.action, &e.certID, &e.detail); err != nil {
-			return nil, fmt.Errorf("reading the audit trail: %w", err)
-		}
-		entries = append(entries, e)
-	}
-	return entries, rows.Err()
+		err := s.Scan(&e.action, &e.certID, &e.detail)
+		return e, err
+	}, `SELECT action, COALESCE(cert_id, 0), detail FROM audit WHERE id > ? AND id <= ? ORDER BY id`, after, upto)
 }
 
 // denial is the deny-list entry of a fingerprint, nil when there is none.

@@ -3,11 +3,13 @@ package vault
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // The team schema: what a PostgreSQL vault has beyond the shared schema.
@@ -138,4 +140,15 @@ func checkTeamSchema(m map[string]string) error {
 		return fmt.Errorf("%w: the team vault has team schema %q, this build knows up to %s; update Certdesk", ErrNewerSchema, m["team_schema"], teamSchemaVersion)
 	}
 	return nil
+}
+
+// migrationHint explains a team vault's schema change refused for want of
+// rights: only the role that owns its tables (the admin who created the
+// vault) may change them.
+func migrationHint(err error) string {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) && pe.Code == "42501" {
+		return " (only the admin who created this team vault owns its tables: they open it once with this Certdesk, then everyone can)"
+	}
+	return ""
 }

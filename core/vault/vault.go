@@ -455,13 +455,11 @@ func (v *Vault) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 		tx.Rollback()
 		return err
 	}
-	if v.onServer() {
-		if err := v.checkEpoch(ctx, tx); err != nil {
-			tx.Rollback()
-			return err
-		}
-		key = v.macKeyOrNil() // the key may have followed a rotation
+	if err := v.checkEpoch(ctx, tx); err != nil {
+		tx.Rollback()
+		return err
 	}
+	key = v.macKeyOrNil() // the key may have followed a rotation
 	if err := fn(tx); err != nil {
 		tx.Rollback()
 		return v.forbidden(err)

@@ -2,7 +2,6 @@ package vault
 
 import (
 	"context"
-	"crypto/hmac"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -30,24 +29,14 @@ func (v *Vault) certWithFields(ctx context.Context, id int64) ([]byte, certField
 	if got := pki.FingerprintSHA256(der); got != f.FP256 {
 		return nil, f, tampered(f.name(), "its bytes do not match its stored SHA-256 fingerprint %s (they hash to %s)", f.FP256, got)
 	}
-	if key := v.macKeyOrNil(); key != nil {
-		if err := f.verify(key); err != nil {
-			return nil, f, err
-		}
+	if err := v.checked(ctx, f.verify); err != nil {
+		return nil, f, err
 	}
 	return der, f, nil
 }
 
 // readError marks SQLite's "corrupt" as ErrDamaged.
-func (v *Vault) readError(what string, err error) error {
-	if errors.Is(err, ErrDamaged) {
-		return err
-	}
-	if isCorrupt(err) {
-		return fmt.Errorf("%s: %w: %v; run `certctl check`, then restore a backup", what, ErrDamaged, err)
-	}
-	return fmt.Errorf("%s: %w", what, err)
-}
+func (v *Vault) readError(what string, err error) error { return readError(what, err) }
 
 // caRow reads a CA's MAC'd columns and, when unlocked, checks them.
 func (v *Vault) caRow(ctx context.Context, id int64) (caFields, error) {
@@ -59,12 +48,7 @@ func (v *Vault) caRow(ctx context.Context, id int64) (caFields, error) {
 	if err != nil {
 		return f, v.readError(fmt.Sprintf("reading CA %d", id), err)
 	}
-	if key := v.macKeyOrNil(); key != nil {
-		if err := f.verify(key); err != nil {
-			return f, err
-		}
-	}
-	return f, nil
+	return f, v.checked(ctx, f.verify)
 }
 
 // VerifyCA checks everything that makes a CA trusted: its record, its
@@ -98,46 +82,39 @@ func (v *Vault) VerifyCA(ctx context.Context, ca CA) error {
 // digest in the CA's record: a revocation removed, added or changed by
 // anyone without the vault key is refused.
 func (v *Vault) verifiedRevocations(ctx context.Context, ca caFields) ([]certFields, error) {
-	rows, err := v.db.QueryContext(ctx, `SELECT `+certFieldColumns+` FROM certs c WHERE c.ca_id = ? AND c.revoked_at IS NOT NULL ORDER BY c.id`, ca.ID)
+	out, err := queryAll(ctx, v.db, "reading revocations", scanFields[certFields],
+		`SELECT `+certFieldColumns+` FROM certs c WHERE c.ca_id = ? AND c.revoked_at IS NOT NULL ORDER BY c.id`, ca.ID)
 	if err != nil {
-		return nil, v.readError("reading revocations", err)
+		return nil, err
 	}
-	var out []certFields
-	for rows.Next() {
-		var f certFields
-		if err := rows.Scan(f.targets()...); err != nil {
-			rows.Close()
-			return nil, v.readError("reading revocations", err)
-		}
-		out = append(out, f)
+	if err := v.checked(ctx, func(key []byte) error { return verifyRevocations(key, ca, out) }); err != nil {
+		return nil, err
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, v.readError("reading revocations", err)
-	}
-	key := v.macKeyOrNil()
-	if key == nil {
-		return out, nil
-	}
+	return out, nil
+}
+
+// verifyRevocations checks a CA's revoked certificates against their MACs
+// and against the count and digest sealed in the CA's record.
+func verifyRevocations(key []byte, ca caFields, revoked []certFields) error {
 	var acc digest
-	for _, f := range out {
+	for _, f := range revoked {
 		if err := f.verify(key); err != nil {
-			return nil, err
+			return err
 		}
 		acc.toggle(f.revElement(key))
 	}
-	if int64(len(out)) != ca.RevCount || acc.String() != ca.RevDigest {
-		return nil, tampered(fmt.Sprintf("the revocation list of CA %q", ca.Name), "the vault holds %d revoked certificates but the CA's record was sealed with %d, or they differ: a revocation was removed, added or changed", len(out), ca.RevCount)
+	if int64(len(revoked)) != ca.RevCount || acc.String() != ca.RevDigest {
+		return tampered(fmt.Sprintf("the revocation list of CA %q", ca.Name), "the vault holds %d revoked certificates but the CA's record was sealed with %d, or they differ: a revocation was removed, added or changed", len(revoked), ca.RevCount)
 	}
-	return out, nil
+	return nil
 }
 
 // verifyDenials checks the deny-list rows against their MACs and the list's seal.
 func verifyDenials(key []byte, rows []denialFields, seal string) error {
 	var acc digest
 	for _, f := range rows {
-		if f.MAC == nil || !hmac.Equal(f.MAC, f.mac(key)) {
-			return tampered(fmt.Sprintf("deny-list entry %s", f.FP), "it does not match its MAC")
+		if err := f.verify(key); err != nil {
+			return err
 		}
 		acc.toggle(f.MAC)
 	}
@@ -158,21 +135,9 @@ func verifyDenials(key []byte, rows []denialFields, seal string) error {
 }
 
 func readDenialRows(ctx context.Context, q queryer) ([]denialFields, string, error) {
-	rows, err := q.QueryContext(ctx, `SELECT fingerprint_sha256, reason, revoked_at, note, mac FROM denied_fingerprints ORDER BY revoked_at, fingerprint_sha256`)
+	out, err := queryAll(ctx, q, "reading the deny-list", scanFields[denialFields],
+		`SELECT `+denialColumns+` FROM denied_fingerprints ORDER BY revoked_at, fingerprint_sha256`)
 	if err != nil {
-		return nil, "", fmt.Errorf("reading the deny-list: %w", err)
-	}
-	var out []denialFields
-	for rows.Next() {
-		var f denialFields
-		if err := rows.Scan(&f.FP, &f.Reason, &f.RevokedAt, &f.Note, &f.MAC); err != nil {
-			rows.Close()
-			return nil, "", fmt.Errorf("reading the deny-list: %w", err)
-		}
-		out = append(out, f)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return nil, "", err
 	}
 	var seal string
@@ -243,10 +208,8 @@ func (v *Vault) RevocationStateOf(ctx context.Context, certID int64) (Revocation
 	if err != nil {
 		return RevocationState{}, v.readError(fmt.Sprintf("reading certificate %d", certID), err)
 	}
-	if key := v.macKeyOrNil(); key != nil {
-		if err := f.verify(key); err != nil {
-			return RevocationState{}, err
-		}
+	if err := v.checked(ctx, f.verify); err != nil {
+		return RevocationState{}, err
 	}
 	s := RevocationState{CertID: f.ID, CAID: f.CAID, Serial: f.Serial, Revoked: f.RevokedAt >= 0, Reason: int(f.Reason)}
 	if s.Revoked {
