@@ -47,6 +47,7 @@ type App struct {
 	run     Runner
 
 	engine *engine.Engine
+	me     signedIn // the admin of a team vault; zero on a vault file
 	main   *mainView
 }
 
@@ -119,9 +120,11 @@ func (u *App) useVaultThen(v *engine.Engine, then func()) {
 		u.run.Run(func() func() { closeVault(old); return nil })
 	}
 	u.engine = v
+	u.me = adminOf(v)
 	u.main = newMainView(u)
 	u.win.SetContent(u.main.content)
-	u.win.SetTitle("Certdesk — " + filepath.Base(v.Path()))
+	u.win.SetMainMenu(u.menu()) // greys out what the admin's role may not do
+	u.win.SetTitle("Certdesk — " + filepath.Base(v.Path()) + u.me.titleSuffix())
 	u.main.reloadThen(then)
 	if u.opts.StartTab == "server" {
 		u.main.showTab(tabServer)

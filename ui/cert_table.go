@@ -118,6 +118,7 @@ func (t *certTable) toolbar() fyne.CanvasObject {
 	sign := widget.NewButtonWithIcon("Sign CSR…", theme.DocumentCreateIcon(), m.signCSR)
 	csv := widget.NewButtonWithIcon("From CSV…", theme.UploadIcon(), m.issueFromCSV)
 	t.issue = []*widget.Button{person, server, sign, csv}
+	t.canIssue(true)
 	return container.NewVBox(
 		container.NewHBox(person, server, sign, csv),
 		container.NewBorder(nil, nil, nil, container.NewHBox(t.soon.window, t.status), t.search),
@@ -192,13 +193,9 @@ func (t *certTable) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 }
 
 // canIssue enables the issuing buttons, or disables them for a CA held
-// without its key.
+// without its key, and for a role that may not issue.
 func (t *certTable) canIssue(can bool) {
 	for _, b := range t.issue {
-		if can {
-			b.Enable()
-		} else {
-			b.Disable()
-		}
+		t.m.enableIf(b, engine.ActIssue, can)
 	}
 }

@@ -50,7 +50,7 @@ func presetOf(r *widget.RadioGroup) export.Preset {
 func (m *mainView) exportCertificate(r engine.Record) {
 	var labels []string
 	for _, f := range formatHelp {
-		if f.format.Secret() && !r.HasKey {
+		if f.format.Secret() && (!r.HasKey || !m.may(engine.ActExportKey)) {
 			continue
 		}
 		labels = append(labels, f.label)
@@ -92,6 +92,9 @@ func (m *mainView) exportCertificate(r engine.Record) {
 	content := container.NewVBox(
 		widget.NewLabelWithStyle("Format", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), formats,
 		p12Box, passwordRow, passwordHint)
+	if why := m.app.me.why(engine.ActExportKey); why != "" && r.HasKey {
+		content.Add(faint(why)) // where the key's formats would be
+	}
 	d := dialog.NewCustomConfirm("Export "+r.CommonName, "Save…", "Cancel", content, func(ok bool) {
 		if !ok {
 			return

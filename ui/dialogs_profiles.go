@@ -30,6 +30,7 @@ type profilesView struct {
 func (m *mainView) showProfiles() {
 	v := &profilesView{m: m, list: container.NewVBox()}
 	add := widget.NewButtonWithIcon("Add a profile…", theme.ContentAddIcon(), v.add)
+	m.gate(engine.ActEditProfiles, add)
 	intro := wrapped("A profile is a saved set of issuance defaults: key, days, subject fields, the kinds of names allowed and the usage. " +
 		"The issue dialogs fill themselves from the CA's default profile.")
 	v.d = dialog.NewCustom("Issuance profiles", "Close", container.NewBorder(intro, add, nil, nil, container.NewVScroll(v.list)), m.app.win)
@@ -73,6 +74,9 @@ func (v *profilesView) show(rows []profileRow) {
 			} else {
 				buttons.Add(widget.NewButton("Default for "+ca.Name, func() { v.setDefault(ca, name) }))
 			}
+		}
+		for _, b := range buttons.Objects {
+			v.m.gate(engine.ActEditProfiles, b.(*widget.Button))
 		}
 		v.list.Add(container.NewBorder(nil, nil, nil, buttons, wrapped(text)))
 	}

@@ -28,3 +28,10 @@ func (j jobs) readHistory(limit int) (history, error) {
 func (j jobs) changePassphrase(newPassphrase []byte) error {
 	return j.v.ChangePassphrase(j.ctx, newPassphrase)
 }
+
+// adminOf is who is signed in to a team vault (zero on a vault file): the
+// engine holds it in memory since the unlock.
+func adminOf(v *engine.Engine) signedIn {
+	name, role := v.Me()
+	return signedIn{name: name, role: role}
+}

@@ -62,7 +62,7 @@ func newMainView(u *App) *mainView {
 	m.status = widget.NewLabel("")
 	m.status.Importance = widget.LowImportance
 	m.status.Truncation = fyne.TextTruncateEllipsis
-	m.content = container.NewBorder(nil, m.status, nil, nil, m.tabs)
+	m.content = container.NewBorder(m.roleNote(), m.status, nil, nil, m.tabs)
 	return m
 }
 
@@ -76,6 +76,7 @@ func (m *mainView) emptyState() *fyne.Container {
 	importFirst := widget.NewButtonWithIcon("Import a CA", theme.DownloadIcon(), m.importCA)
 	importFolder := widget.NewButtonWithIcon("Import an easy-rsa folder", theme.FolderOpenIcon(), func() { m.importPKI(true) })
 	importXCA := widget.NewButtonWithIcon("Import an XCA export", theme.FileIcon(), func() { m.importPKI(false) })
+	m.gate(engine.ActManageCAs, createFirst, importFirst, importFolder, importXCA)
 	emptyText := widget.NewLabel("This vault has no certificate authority yet. A CA signs the certificates you give to people; " +
 		"create one here, or import the one you already use (from openssl, easy-rsa or XCA).")
 	emptyText.Wrapping = fyne.TextWrapWord

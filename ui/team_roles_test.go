@@ -1,0 +1,215 @@
+package ui
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/widget"
+
+	"certdesk/core/engine"
+	"certdesk/core/pgtest"
+	"certdesk/core/pki"
+)
+
+// teamVault is a team vault on a real PostgreSQL with an owner (alice), an
+// issuer (ivan) and an auditor (audrey), each their own database role, a
+// CA and one person.
+type teamVault struct {
+	pg  *pgtest.Server
+	url map[string]string
+	ca  engine.CA
+}
+
+var teamPassphrase = map[string]string{
+	"alice":  "quartz meadow lantern orbit",
+	"ivan":   "copper violin harbour tulip",
+	"audrey": "granite pepper saddle moon",
+}
+
+func newTeamVault(t *testing.T) *teamVault {
+	t.Helper()
+	ctx := context.Background()
+	pg := pgtest.Start(t)
+	url := pg.NewDatabase(t, "alice")
+	db := strings.TrimPrefix(strings.SplitN(url, "?", 2)[0], "postgres:///")
+	owner, err := engine.Create(url, []byte(teamPassphrase["alice"]), engine.CreateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer owner.Close()
+	ca, err := owner.CreateCA(ctx, "Team CA", pki.CARequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := owner.IssuePerson(ctx, ca, pki.PersonRequest{Name: pki.Name{CommonName: "Pat Person"}}); err != nil {
+		t.Fatal(err)
+	}
+	tv := &teamVault{pg: pg, ca: ca, url: map[string]string{"alice": url}}
+	for name, role := range map[string]string{"ivan": engine.RoleIssuer, "audrey": engine.RoleAuditor} {
+		if err := owner.AddAdmin(ctx, name, role, []byte(teamPassphrase[name])); err != nil {
+			t.Fatalf("adding %s: %v", name, err)
+		}
+		tv.url[name] = pg.URL(db, name)
+	}
+	return tv
+}
+
+// open is the vault opened and unlocked as name.
+func (tv *teamVault) open(t *testing.T, name string) *engine.Engine {
+	t.Helper()
+	v, err := engine.OpenUnlocked(tv.url[name], []byte(teamPassphrase[name]))
+	if err != nil {
+		t.Fatalf("%s opens the team vault: %v", name, err)
+	}
+	return v
+}
+
+// signIn shows the app's main view on the vault as name, with the person
+// selected.
+func (tv *teamVault) signIn(t *testing.T, name string) *harness {
+	t.Helper()
+	h := newHarness(t, Options{})
+	h.app.useVault(tv.open(t, name))
+	h.settle()
+	m := h.app.main
+	m.table.table.Select(widget.TableCellID{Row: findRow(t, m, "Pat Person"), Col: 1})
+	h.sees("Pat Person")
+	return h
+}
+
+// menuEntry finds an item of the window's main menu, or of the CA
+// panel's More… menu, by its label.
+func (h *harness) menuEntry(label string) *fyne.MenuItem {
+	h.t.Helper()
+	items := h.app.main.moreMenu()
+	for _, menu := range h.win.MainMenu().Items {
+		items = append(items, menu.Items...)
+	}
+	for _, it := range items {
+		if it.Label == label {
+			return it
+		}
+	}
+	h.t.Fatalf("no menu item %q", label)
+	return nil
+}
+
+// TestTeamRolesShowWhatTheyMayDo: on a team vault the app greys out what
+// the connected admin's role may not do and says why, in the window; an
+// owner has everything.
+func TestTeamRolesShowWhatTheyMayDo(t *testing.T) {
+	tv := newTeamVault(t)
+	// Each control, by what it stands for (the table in core/engine).
+	buttons := map[string]engine.Action{
+		"New person": engine.ActIssue, "New server": engine.ActIssue, "Sign CSR…": engine.ActIssue, "From CSV…": engine.ActIssue,
+		"Revoke…": engine.ActRevoke, "Renew…": engine.ActRenew, "Try on test server": engine.ActTestServer, "Export…": engine.ActRead,
+		"Reminder…": engine.ActRead, "New CA": engine.ActManageCAs, "Import CA": engine.ActManageCAs,
+		"Publish CRL…": engine.ActSignCRL, "Configure a server…": engine.ActExportKey,
+	}
+	items := map[string]engine.Action{
+		"New person certificate…": engine.ActIssue, "Issue from a CSV of people…": engine.ActIssue,
+		"Create a CA…": engine.ActManageCAs, "Import a CA…": engine.ActManageCAs, "Trust a CA (certificate only)…": engine.ActManageCAs,
+		"Publish CRL…": engine.ActSignCRL, "Export CA as easy-rsa folder…": engine.ActExportKey,
+		"Start or stop": engine.ActTestServer, "History…": engine.ActRead, "Check vault…": engine.ActRead,
+		"New issuing CA under the selected CA…": engine.ActManageCAs, "Request a CA from an offline root…": engine.ActManageCAs,
+		"Sign an intermediate CA from a CSR…": engine.ActManageCAs, "Issuance profiles…": engine.ActRead,
+	}
+	for _, tc := range []struct {
+		name, role string
+		off        []string // controls that must be greyed out
+		on         []string // and some that must not
+		says       string
+	}{
+		{"audrey", engine.RoleAuditor,
+			[]string{"New person", "Revoke…", "Renew…", "Try on test server", "New CA", "Publish CRL…", "Configure a server…", "Start or stop", "Create a CA…"},
+			[]string{"Export…", "Reminder…", "History…", "Check vault…"},
+			"Signed in as audrey (auditor): you can read, verify and see the log; issuing, renewing, revoking, exporting keys, signing CRLs and running the test server need an issuer or owner; managing CAs, editing profiles and managing admins need an owner."},
+		{"ivan", engine.RoleIssuer,
+			[]string{"New CA", "Import CA", "Create a CA…", "Import a CA…", "Trust a CA (certificate only)…"},
+			[]string{"New person", "Revoke…", "Renew…", "Publish CRL…", "Export CA as easy-rsa folder…", "Start or stop"},
+			"Signed in as ivan (issuer): you can issue, renew, revoke, export keys, sign CRLs and run the test server; managing CAs, editing profiles and managing admins need an owner."},
+		{"alice", engine.RoleOwner, nil,
+			[]string{"New person", "Revoke…", "New CA", "Create a CA…", "Import CA", "Start or stop", "Publish CRL…"},
+			"Signed in as alice (owner): you can do everything, admins included."},
+	} {
+		t.Run(tc.role, func(t *testing.T) {
+			h := tv.signIn(t, tc.name)
+			h.seesLabel(tc.says)
+			if title := h.win.Title(); !strings.HasSuffix(title, "— "+tc.name+" ("+tc.role+")") {
+				t.Errorf("the title %q does not name %s's role", title, tc.name)
+			}
+			disabled := func(label string) bool {
+				if b := h.findButton(label); b != nil {
+					return b.Disabled()
+				}
+				return h.menuEntry(label).Disabled
+			}
+			for _, label := range tc.off {
+				if !disabled(label) {
+					t.Errorf("%s (%s) can use %q", tc.name, tc.role, label)
+				}
+			}
+			for _, label := range tc.on {
+				if disabled(label) {
+					t.Errorf("%s (%s) cannot use %q", tc.name, tc.role, label)
+				}
+			}
+			// Every control agrees with the one table.
+			for label, a := range buttons {
+				b := h.findButton(label)
+				if b == nil {
+					t.Errorf("no button %q on screen", label)
+				} else if b.Disabled() == engine.RoleMay(tc.role, a) {
+					t.Errorf("%s (%s): %q disabled=%v, but the table says may=%v", tc.name, tc.role, label, b.Disabled(), engine.RoleMay(tc.role, a))
+				}
+			}
+			for label, a := range items {
+				if it := h.menuEntry(label); it.Disabled == engine.RoleMay(tc.role, a) {
+					t.Errorf("%s (%s): menu %q disabled=%v, but the table says may=%v", tc.name, tc.role, label, it.Disabled, engine.RoleMay(tc.role, a))
+				}
+			}
+			// The export dialog offers a key only to those who may export one.
+			h.tap("Export…")
+			if got := strings.Contains(h.text(), "PKCS#12"); got != engine.RoleMay(tc.role, engine.ActExportKey) {
+				t.Errorf("%s (%s): the export dialog offers PKCS#12: %v", tc.name, tc.role, got)
+			}
+			if tc.role == engine.RoleAuditor {
+				h.seesLabel("Exporting keys needs an issuer or owner; you are signed in as audrey (auditor).")
+				h.tap("Cancel")
+				h.app.main.showTab(tabServer)
+				h.seesLabel("The server is stopped. Running the test server needs an issuer or owner; you are signed in as audrey (auditor).")
+			}
+		})
+	}
+}
+
+// findButton is the visible button whose text starts with label, or nil.
+func (h *harness) findButton(label string) *widget.Button {
+	for _, o := range h.objects() {
+		if b, ok := o.(*widget.Button); ok && strings.HasPrefix(b.Text, label) {
+			return b
+		}
+	}
+	return nil
+}
+
+// TestTeamRoleForcedActionIsRefused: an auditor who gets to the revoke
+// dialog anyway (the button is greyed out; here the flow is called
+// directly) is refused by PostgreSQL, and the app says so in a sentence.
+func TestTeamRoleForcedActionIsRefused(t *testing.T) {
+	tv := newTeamVault(t)
+	h := tv.signIn(t, "audrey")
+	m := h.app.main
+	r, _ := m.table.row(findRow(t, m, "Pat Person"))
+	m.revoke(r)
+	h.tap("Revoke Pat Person")
+	h.seesLabel("The certificate was not revoked: your role may not do this: audrey is an auditor in this team vault")
+	owner := tv.open(t, "alice")
+	defer owner.Close()
+	got, err := owner.Get(context.Background(), r.ID)
+	if err != nil || got.Revoked() {
+		t.Fatalf("the auditor's revocation went through (err %v, revoked %v)", err, got.Revoked())
+	}
+}
