@@ -98,6 +98,7 @@ func (u *App) Start() {
 // when the app quits.
 func (u *App) Close() {
 	if u.main != nil {
+		u.main.unfollow()
 		u.main.server.lifecycle.stopNow()
 	}
 	closeVault(u.engine)
@@ -114,6 +115,7 @@ func (u *App) useVault(v *engine.Engine) { u.useVaultThen(v, nil) }
 // view has read the vault's CAs.
 func (u *App) useVaultThen(v *engine.Engine, then func()) {
 	if u.main != nil {
+		u.main.unfollow()
 		u.main.server.stop()
 	}
 	if old := u.engine; old != nil && old != v {
@@ -126,6 +128,7 @@ func (u *App) useVaultThen(v *engine.Engine, then func()) {
 	u.win.SetMainMenu(u.menu()) // greys out what the admin's role may not do
 	u.win.SetTitle("Certdesk — " + filepath.Base(v.Path()) + u.me.titleSuffix())
 	u.main.reloadThen(then)
+	u.main.follow()
 	if u.opts.StartTab == "server" {
 		u.main.showTab(tabServer)
 	}

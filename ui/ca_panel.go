@@ -33,14 +33,15 @@ func (m *mainView) caPanel() fyne.CanvasObject {
 	m.install = widget.NewButtonWithIcon("Install its certificate…", theme.DocumentIcon(), m.installCACert)
 	m.install.Importance = widget.HighImportance
 	m.install.Hide()
-	m.gate(engine.ActManageCAs, newCA, importCA, m.install)
-	m.gate(engine.ActSignCRL, publish)
-	m.gate(engine.ActExportKey, configure)
+	g := m.gates()
+	g.need(engine.ActSignCRL, publish)
+	g.need(engine.ActExportKey, configure)
+	g.need(engine.ActManageCAs, newCA, importCA)
 	var more *widget.Button
 	more = widget.NewButtonWithIcon("More…", theme.MoreVerticalIcon(), func() { m.showMoreMenu(more) })
 	caHeader := widget.NewLabelWithStyle("Certificate authorities", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	return container.NewBorder(caHeader,
-		container.NewVBox(widget.NewSeparator(), m.caInfo, m.crlInfo, m.install, publish, configure, container.NewGridWithColumns(2, newCA, importCA), more),
+		container.NewVBox(widget.NewSeparator(), m.caInfo, m.crlInfo, m.install, publish, configure, container.NewGridWithColumns(2, newCA, importCA), g.note, more),
 		nil, nil, m.caList)
 }
 

@@ -30,10 +30,11 @@ type profilesView struct {
 func (m *mainView) showProfiles() {
 	v := &profilesView{m: m, list: container.NewVBox()}
 	add := widget.NewButtonWithIcon("Add a profile…", theme.ContentAddIcon(), v.add)
-	m.gate(engine.ActEditProfiles, add)
+	g := m.gates()
+	g.need(engine.ActEditProfiles, add)
 	intro := wrapped("A profile is a saved set of issuance defaults: key, days, subject fields, the kinds of names allowed and the usage. " +
 		"The issue dialogs fill themselves from the CA's default profile.")
-	v.d = dialog.NewCustom("Issuance profiles", "Close", container.NewBorder(intro, add, nil, nil, container.NewVScroll(v.list)), m.app.win)
+	v.d = dialog.NewCustom("Issuance profiles", "Close", container.NewBorder(intro, container.NewVBox(add, g.note), nil, nil, container.NewVScroll(v.list)), m.app.win)
 	v.d.Resize(fyne.NewSize(640, 460))
 	v.d.Show()
 	v.reload()
@@ -75,9 +76,7 @@ func (v *profilesView) show(rows []profileRow) {
 				buttons.Add(widget.NewButton("Default for "+ca.Name, func() { v.setDefault(ca, name) }))
 			}
 		}
-		for _, b := range buttons.Objects {
-			v.m.gate(engine.ActEditProfiles, b.(*widget.Button))
-		}
+		v.m.gates().need(engine.ActEditProfiles, buttons) // the dialog's foot says why
 		v.list.Add(container.NewBorder(nil, nil, nil, buttons, wrapped(text)))
 	}
 	v.list.Refresh()

@@ -39,14 +39,15 @@ func (m *mainView) recordActions(r engine.Record) []recordAction {
 
 // actions are the detail pane's buttons for r.
 func (d *detailPane) actions(r engine.Record) fyne.CanvasObject {
-	grid := container.NewGridWithColumns(2)
+	grid, g := container.NewGridWithColumns(2), d.m.gates()
 	for _, a := range d.m.recordActions(r) {
 		b := widget.NewButtonWithIcon(a.button, a.icon, a.do)
 		b.Importance = a.importance
-		d.m.gate(a.right, b)
-		grid.Add(b)
+		if g.need(a.right, b); b.Visible() {
+			grid.Add(b) // a hidden button would still take a cell
+		}
 	}
-	return grid
+	return container.NewVBox(grid, g.note)
 }
 
 // rowMenu is what one can do with a row, in its right-click menu.

@@ -23,12 +23,14 @@ func (s signedIn) team() bool { return s.role != "" }
 // can do and what needs another role; "" on a vault file.
 func (s signedIn) summary() string { return engine.RoleSummary(s.name, s.role) }
 
-// why says in a short sentence why a is not available, "" when it is.
-func (s signedIn) why(a engine.Action) string {
-	if s.may(a) {
+// why says in a short sentence why the actions are not available (those
+// the admin may do are left out), "" when they all are.
+func (s signedIn) why(actions ...engine.Action) string {
+	why := engine.WhyNot(s.role, actions...)
+	if why == "" {
 		return ""
 	}
-	return capitalise(engine.ActionWords(a)) + " needs " + engine.WhoMay(a) + "; you are signed in as " + s.name + " (" + s.role + ")."
+	return capitalise(why) + "." // who is signed in, the window's top line says
 }
 
 // titleSuffix names the admin in the window's title.
@@ -42,21 +44,43 @@ func (s signedIn) titleSuffix() string {
 // may says whether the connected admin may do a (always on a vault file).
 func (m *mainView) may(a engine.Action) bool { return m.app.me.may(a) }
 
-// gate disables the widgets when the connected admin may not do a.
-func (m *mainView) gate(a engine.Action, ws ...fyne.Disableable) {
-	if m.may(a) {
-		return
-	}
-	for _, w := range ws {
-		w.Disable()
-	}
+// roleGate hides the controls of a view that the admin's role may not
+// use (greyed-out buttons read almost as enabled ones here, see theme.go)
+// and says in one line, where they would be, what is missing and why.
+type roleGate struct {
+	m      *mainView
+	hidden []engine.Action
+	note   *widget.Label
 }
 
-// enableIf enables w when can holds and the connected admin may do a.
+// gates starts a view's role gate; put its note where the controls are.
+func (m *mainView) gates() *roleGate {
+	g := &roleGate{m: m, note: faint("")}
+	g.note.Hide()
+	return g
+}
+
+// need hides the controls when the admin may not do a.
+func (g *roleGate) need(a engine.Action, controls ...fyne.CanvasObject) {
+	if g.m.may(a) {
+		return
+	}
+	for _, c := range controls {
+		c.Hide()
+	}
+	g.hidden = append(g.hidden, a)
+	g.note.SetText(g.m.app.me.why(g.hidden...))
+	g.note.Show()
+}
+
+// enableIf enables w when can holds, and disables it otherwise, unless
+// the admin may not do a: then it stays hidden (roleGate).
 func (m *mainView) enableIf(w fyne.Disableable, a engine.Action, can bool) {
-	if can && m.may(a) {
+	switch {
+	case !m.may(a):
+	case can:
 		w.Enable()
-	} else {
+	default:
 		w.Disable()
 	}
 }

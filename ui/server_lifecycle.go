@@ -72,7 +72,7 @@ func newServerLifecycle(s *serverTab) *serverLifecycle {
 	l.state.Truncation = fyne.TextTruncateEllipsis
 	if !s.m.may(engine.ActTestServer) {
 		l.state.Truncation, l.state.Wrapping = fyne.TextTruncateOff, fyne.TextWrapWord // the why, whole
-		l.startStop.Disable()
+		l.startStop.Hide()
 	}
 	controls := widget.NewForm(
 		widget.NewFormItem("Trust CA", container.NewBorder(nil, nil, nil, l.trust.button, l.caSelect)),

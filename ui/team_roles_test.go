@@ -2,10 +2,14 @@ package ui
 
 import (
 	"context"
+	"image/png"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"certdesk/core/engine"
@@ -118,21 +122,28 @@ func TestTeamRolesShowWhatTheyMayDo(t *testing.T) {
 	}
 	for _, tc := range []struct {
 		name, role string
-		off        []string // controls that must be greyed out
+		off        []string // controls that must be hidden or greyed out
 		on         []string // and some that must not
-		says       string
+		says       string   // the sentence at the top of the window
+		why        []string // the sentences where hidden controls would be
 	}{
 		{"audrey", engine.RoleAuditor,
 			[]string{"New person", "Revoke…", "Renew…", "Try on test server", "New CA", "Publish CRL…", "Configure a server…", "Start or stop", "Create a CA…"},
 			[]string{"Export…", "Reminder…", "History…", "Check vault…"},
-			"Signed in as audrey (auditor): you can read, verify and see the log; issuing, renewing, revoking, exporting keys, signing CRLs and running the test server need an issuer or owner; managing CAs, editing profiles and managing admins need an owner."},
+			"Signed in as audrey (auditor): you can read, verify and see the log; issuing, renewing, revoking, exporting keys, signing CRLs and running the test server need an issuer or owner; managing CAs, editing profiles and managing admins need an owner.",
+			[]string{
+				"Issuing needs an issuer or owner.",
+				"Renewing, revoking and running the test server need an issuer or owner.",
+				"Exporting keys and signing CRLs need an issuer or owner; managing CAs needs an owner.",
+			}},
 		{"ivan", engine.RoleIssuer,
 			[]string{"New CA", "Import CA", "Create a CA…", "Import a CA…", "Trust a CA (certificate only)…"},
 			[]string{"New person", "Revoke…", "Renew…", "Publish CRL…", "Export CA as easy-rsa folder…", "Start or stop"},
-			"Signed in as ivan (issuer): you can issue, renew, revoke, export keys, sign CRLs and run the test server; managing CAs, editing profiles and managing admins need an owner."},
+			"Signed in as ivan (issuer): you can issue, renew, revoke, export keys, sign CRLs and run the test server; managing CAs, editing profiles and managing admins need an owner.",
+			[]string{"Managing CAs needs an owner."}},
 		{"alice", engine.RoleOwner, nil,
 			[]string{"New person", "Revoke…", "New CA", "Create a CA…", "Import CA", "Start or stop", "Publish CRL…"},
-			"Signed in as alice (owner): you can do everything, admins included."},
+			"Signed in as alice (owner): you can do everything, admins included.", nil},
 	} {
 		t.Run(tc.role, func(t *testing.T) {
 			h := tv.signIn(t, tc.name)
@@ -140,35 +151,38 @@ func TestTeamRolesShowWhatTheyMayDo(t *testing.T) {
 			if title := h.win.Title(); !strings.HasSuffix(title, "— "+tc.name+" ("+tc.role+")") {
 				t.Errorf("the title %q does not name %s's role", title, tc.name)
 			}
-			disabled := func(label string) bool {
-				if b := h.findButton(label); b != nil {
-					return b.Disabled()
+			// available: a button on screen and enabled, or a menu item
+			// not greyed out.
+			available := func(label string) bool {
+				if _, ok := buttons[label]; ok {
+					b := h.findButton(label)
+					return b != nil && !b.Disabled()
 				}
-				return h.menuEntry(label).Disabled
+				return !h.menuEntry(label).Disabled
 			}
 			for _, label := range tc.off {
-				if !disabled(label) {
+				if available(label) {
 					t.Errorf("%s (%s) can use %q", tc.name, tc.role, label)
 				}
 			}
 			for _, label := range tc.on {
-				if disabled(label) {
+				if !available(label) {
 					t.Errorf("%s (%s) cannot use %q", tc.name, tc.role, label)
 				}
 			}
 			// Every control agrees with the one table.
 			for label, a := range buttons {
-				b := h.findButton(label)
-				if b == nil {
-					t.Errorf("no button %q on screen", label)
-				} else if b.Disabled() == engine.RoleMay(tc.role, a) {
-					t.Errorf("%s (%s): %q disabled=%v, but the table says may=%v", tc.name, tc.role, label, b.Disabled(), engine.RoleMay(tc.role, a))
+				if got := available(label); got != engine.RoleMay(tc.role, a) {
+					t.Errorf("%s (%s): %q available=%v, but the table says may=%v", tc.name, tc.role, label, got, engine.RoleMay(tc.role, a))
 				}
 			}
 			for label, a := range items {
-				if it := h.menuEntry(label); it.Disabled == engine.RoleMay(tc.role, a) {
-					t.Errorf("%s (%s): menu %q disabled=%v, but the table says may=%v", tc.name, tc.role, label, it.Disabled, engine.RoleMay(tc.role, a))
+				if got := available(label); got != engine.RoleMay(tc.role, a) {
+					t.Errorf("%s (%s): menu %q available=%v, but the table says may=%v", tc.name, tc.role, label, got, engine.RoleMay(tc.role, a))
 				}
+			}
+			for _, why := range tc.why {
+				h.seesLabel(why)
 			}
 			// The export dialog offers a key only to those who may export one.
 			h.tap("Export…")
@@ -176,10 +190,10 @@ func TestTeamRolesShowWhatTheyMayDo(t *testing.T) {
 				t.Errorf("%s (%s): the export dialog offers PKCS#12: %v", tc.name, tc.role, got)
 			}
 			if tc.role == engine.RoleAuditor {
-				h.seesLabel("Exporting keys needs an issuer or owner; you are signed in as audrey (auditor).")
+				h.seesLabel("Exporting keys needs an issuer or owner.")
 				h.tap("Cancel")
 				h.app.main.showTab(tabServer)
-				h.seesLabel("The server is stopped. Running the test server needs an issuer or owner; you are signed in as audrey (auditor).")
+				h.seesLabel("The server is stopped. Running the test server needs an issuer or owner.")
 			}
 		})
 	}
@@ -211,5 +225,27 @@ func TestTeamRoleForcedActionIsRefused(t *testing.T) {
 	got, err := owner.Get(context.Background(), r.ID)
 	if err != nil || got.Revoked() {
 		t.Fatalf("the auditor's revocation went through (err %v, revoked %v)", err, got.Revoked())
+	}
+}
+
+// TestTeamAuditorScreenshot writes the auditor's main window, as the test
+// driver draws it in the app's theme, to $CERTDESK_SCREENSHOTS/team-auditor.png
+// (a look at what is greyed out and the sentence that says why).
+func TestTeamAuditorScreenshot(t *testing.T) {
+	out := os.Getenv("CERTDESK_SCREENSHOTS")
+	if out == "" {
+		t.Skip("set CERTDESK_SCREENSHOTS to a folder to write the screenshot")
+	}
+	tv := newTeamVault(t)
+	h := tv.signIn(t, "audrey")
+	fyne.CurrentApp().Settings().SetTheme(ForcedTheme(theme.VariantLight))
+	h.settle()
+	f, err := os.Create(filepath.Join(out, "team-auditor.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := png.Encode(f, h.win.Canvas().Capture()); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -1,6 +1,9 @@
 package engine
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // What each role of a team vault may do, in one table. The database
 // enforces the roles (grants and row-level security, core/vault's team
@@ -126,26 +129,39 @@ func RoleSummary(name, role string) string {
 		return ""
 	}
 	var can []string
-	need := map[string][]string{}
 	for _, a := range Actions() {
-		r := rights[a]
-		switch {
-		case r.least == role:
-			can = append(can, r.verb)
-		case !RoleMay(role, a):
+		if rights[a].least == role {
+			can = append(can, rights[a].verb)
+		}
+	}
+	parts := "you can " + joinWords(can)
+	if why := WhyNot(role, Actions()...); why != "" {
+		parts += "; " + why
+	} else {
+		parts = "you can do everything, admins included"
+	}
+	return "Signed in as " + name + " (" + role + "): " + parts + "."
+}
+
+// WhyNot says which of actions role may not do and who may, grouped by
+// the least role that may: "revoking and renewing need an issuer or
+// owner; managing CAs needs an owner". Empty when role may do them all.
+func WhyNot(role string, actions ...Action) string {
+	need := map[string][]string{}
+	for _, a := range Actions() { // in the table's order, each once
+		if r := rights[a]; slices.Contains(actions, a) && !RoleMay(role, a) {
 			need[r.least] = append(need[r.least], r.gerund)
 		}
 	}
-	parts := []string{"you can " + joinWords(can)}
+	var parts []string
 	for _, least := range roles {
-		if len(need[least]) > 0 {
-			parts = append(parts, joinWords(need[least])+" need "+rolesFrom(least))
+		if words := need[least]; len(words) == 1 {
+			parts = append(parts, words[0]+" needs "+rolesFrom(least))
+		} else if len(words) > 1 {
+			parts = append(parts, joinWords(words)+" need "+rolesFrom(least))
 		}
 	}
-	if len(parts) == 1 {
-		parts[0] = "you can do everything, admins included"
-	}
-	return "Signed in as " + name + " (" + role + "): " + strings.Join(parts, "; ") + "."
+	return strings.Join(parts, "; ")
 }
 
 // joinWords joins "a", "b", "c" as "a, b and c".
