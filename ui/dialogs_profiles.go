@@ -29,15 +29,22 @@ type profilesView struct {
 // one the selected CA's default.
 func (m *mainView) showProfiles() {
 	v := &profilesView{m: m, list: container.NewVBox()}
-	add := widget.NewButtonWithIcon("Add a profile…", theme.ContentAddIcon(), v.add)
-	g := m.gates()
-	g.need(engine.ActEditProfiles, add)
-	intro := wrapped("A profile is a saved set of issuance defaults: key, days, subject fields, the kinds of names allowed and the usage. " +
-		"The issue dialogs fill themselves from the CA's default profile.")
-	v.d = dialog.NewCustom("Issuance profiles", "Close", container.NewBorder(intro, container.NewVBox(add, g.note), nil, nil, container.NewVScroll(v.list)), m.app.win)
-	v.d.Resize(fyne.NewSize(640, 460))
-	v.d.Show()
+	v.d = m.showList("Issuance profiles", "A profile is a saved set of issuance defaults: key, days, subject fields, the kinds of names allowed and the usage. "+
+		"The issue dialogs fill themselves from the CA's default profile.", v.list, "Add a profile…", engine.ActEditProfiles, v.add)
 	v.reload()
+}
+
+// showList shows a dialog of rows (list) under an intro, with a button
+// that adds one at its foot; the button is hidden, and the foot says
+// why, when the admin's role may not do right.
+func (m *mainView) showList(title, intro string, list *fyne.Container, addLabel string, right engine.Action, add func()) dialog.Dialog {
+	button := widget.NewButtonWithIcon(addLabel, theme.ContentAddIcon(), add)
+	g := m.gates()
+	g.need(right, button)
+	d := dialog.NewCustom(title, "Close", container.NewBorder(wrapped(intro), container.NewVBox(button, g.note), nil, nil, container.NewVScroll(list)), m.app.win)
+	d.Resize(fyne.NewSize(640, 460))
+	d.Show()
+	return d
 }
 
 // reload reads the profiles again and shows them.

@@ -24,28 +24,30 @@ func (u *App) menu() *fyne.MainMenu {
 	inspectItem.Shortcut = shortcut(fyne.KeyO)
 	search := fyne.NewMenuItem("Search", withMain(func(m *mainView) { m.focusSearch() }))
 	search.Shortcut = shortcut(fyne.KeyF)
+	file := []*fyne.MenuItem{
+		fyne.NewMenuItem("Open a vault…", func() {
+			u.picker.Open("Open a Certdesk vault", func(p string) {
+				if p != "" {
+					u.showUnlock(p)
+				}
+			})
+		}),
+		fyne.NewMenuItem("Open a team vault…", u.openTeamVault),
+		fyne.NewMenuItem("Try the demo", func() { u.startDemo("") }),
+		inspectItem,
+		fyne.NewMenuItemSeparator(),
+		fyne.NewMenuItem("Check vault…", withMain(func(m *mainView) { m.checkVault() })),
+		fyne.NewMenuItem("History…", withMain(func(m *mainView) { m.showHistory() })),
+		fyne.NewMenuItem("Change passphrase…", withMain(func(m *mainView) { m.changePassphrase() })),
+	}
+	if u.me.team() {
+		file = append(file, fyne.NewMenuItem("Admins…", withMain(func(m *mainView) { m.showAdmins() })))
+	}
 	quit := fyne.NewMenuItem("Quit", func() { u.Close(); u.fyneApp.Quit() })
 	quit.Shortcut = shortcut(fyne.KeyQ)
 	quit.IsQuit = true
 	return fyne.NewMainMenu(
-		fyne.NewMenu("File",
-			fyne.NewMenuItem("Open a vault…", func() {
-				u.picker.Open("Open a Certdesk vault", func(p string) {
-					if p != "" {
-						u.showUnlock(p)
-					}
-				})
-			}),
-			fyne.NewMenuItem("Open a team vault…", u.openTeamVault),
-			fyne.NewMenuItem("Try the demo", func() { u.startDemo("") }),
-			inspectItem,
-			fyne.NewMenuItemSeparator(),
-			fyne.NewMenuItem("Check vault…", withMain(func(m *mainView) { m.checkVault() })),
-			fyne.NewMenuItem("History…", withMain(func(m *mainView) { m.showHistory() })),
-			fyne.NewMenuItem("Change passphrase…", withMain(func(m *mainView) { m.changePassphrase() })),
-			fyne.NewMenuItemSeparator(),
-			quit,
-		),
+		fyne.NewMenu("File", append(file, fyne.NewMenuItemSeparator(), quit)...),
 		fyne.NewMenu("Certificates",
 			newPerson,
 			u.item("New server certificate…", engine.ActIssue, withMain(func(m *mainView) { m.issueServer() })),

@@ -99,9 +99,10 @@ func TestTeamRevocationElsewhereShows(t *testing.T) {
 	}
 }
 
-// TestVaultFileIsNotFollowed: a personal vault announces no changes, and
-// the app starts no listener for it.
-func TestVaultFileIsNotFollowed(t *testing.T) {
+// TestVaultFileHasNoTeamParts: a personal vault announces no changes, and
+// the app starts no listener for it; it has no admins, no role line and
+// hides nothing.
+func TestVaultFileHasNoTeamParts(t *testing.T) {
 	h := newHarness(t, Options{})
 	v, err := engine.Create(h.app.opts.VaultPath, nil, engine.CreateOptions{Insecure: true})
 	if err != nil {
@@ -112,4 +113,13 @@ func TestVaultFileIsNotFollowed(t *testing.T) {
 	if m := h.app.main; m.live == nil || m.live.done != nil || followers() != 0 {
 		t.Errorf("the app listens for a vault file's changes")
 	}
+	for _, menu := range h.win.MainMenu().Items {
+		for _, it := range menu.Items {
+			if it.Label == "Admins…" || it.Disabled {
+				t.Errorf("a vault file's menu has %q (disabled: %v)", it.Label, it.Disabled)
+			}
+		}
+	}
+	h.doesNotSee("Signed in as")
+	h.doesNotSee("needs an")
 }

@@ -118,7 +118,7 @@ func TestTeamRolesShowWhatTheyMayDo(t *testing.T) {
 		"Publish CRL…": engine.ActSignCRL, "Export CA as easy-rsa folder…": engine.ActExportKey,
 		"Start or stop": engine.ActTestServer, "History…": engine.ActRead, "Check vault…": engine.ActRead,
 		"New issuing CA under the selected CA…": engine.ActManageCAs, "Request a CA from an offline root…": engine.ActManageCAs,
-		"Sign an intermediate CA from a CSR…": engine.ActManageCAs, "Issuance profiles…": engine.ActRead,
+		"Sign an intermediate CA from a CSR…": engine.ActManageCAs, "Issuance profiles…": engine.ActRead, "Admins…": engine.ActRead,
 	}
 	for _, tc := range []struct {
 		name, role string
@@ -248,4 +248,36 @@ func TestTeamAuditorScreenshot(t *testing.T) {
 	if err := png.Encode(f, h.win.Canvas().Capture()); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// TestTeamAdmins: an owner adds an admin from File ▸ Admins…, who can then
+// open the vault with their passphrase; an issuer sees the list without
+// the add and remove buttons, and why.
+func TestTeamAdmins(t *testing.T) {
+	tv := newTeamVault(t)
+	h := tv.signIn(t, "alice")
+	h.menuEntry("Admins…").Action()
+	h.sees("alice — owner", "(you)", "audrey — auditor", "ivan — issuer")
+	h.tap("Add an admin…")
+	h.typeInto("their database role", "bob")
+	h.typeInto("their passphrase", "lichen harbour copper seven")
+	h.typeInto("the passphrase again", "lichen harbour copper seven")
+	h.tap("Add")
+	h.sees("bob — issuer", "bob is added as issuer")
+	bob, err := engine.OpenUnlocked(tv.pg.URL(strings.TrimPrefix(strings.SplitN(tv.url["alice"], "?", 2)[0], "postgres:///"), "bob"), []byte("lichen harbour copper seven"))
+	if err != nil {
+		t.Fatalf("bob opens the vault: %v", err)
+	}
+	if name, role := bob.Me(); name != "bob" || role != engine.RoleIssuer {
+		t.Errorf("bob is %q (%q)", name, role)
+	}
+	bob.Close()
+
+	h = tv.signIn(t, "ivan")
+	h.menuEntry("Admins…").Action()
+	h.sees("ivan — issuer")
+	if h.findButton("Add an admin…") != nil || h.findButton("Remove") != nil {
+		t.Errorf("an issuer is offered to manage admins:\n%s", h.text())
+	}
+	h.seesLabel("Managing admins needs an owner.")
 }
