@@ -229,8 +229,8 @@ func TestTeamRoleForcedActionIsRefused(t *testing.T) {
 }
 
 // TestTeamAuditorScreenshot writes the auditor's main window, as the test
-// driver draws it in the app's theme, to $CERTDESK_SCREENSHOTS/team-auditor.png
-// (a look at what is greyed out and the sentence that says why).
+// driver draws it in the app's theme, to $CERTDESK_SCREENSHOTS/team-auditor.png, and its server tab to
+// team-auditor-server.png (a look at what is greyed out and the sentence that says why).
 func TestTeamAuditorScreenshot(t *testing.T) {
 	out := os.Getenv("CERTDESK_SCREENSHOTS")
 	if out == "" {
@@ -240,14 +240,20 @@ func TestTeamAuditorScreenshot(t *testing.T) {
 	h := tv.signIn(t, "audrey")
 	fyne.CurrentApp().Settings().SetTheme(ForcedTheme(theme.VariantLight))
 	h.settle()
-	f, err := os.Create(filepath.Join(out, "team-auditor.png"))
-	if err != nil {
-		t.Fatal(err)
+	capture := func(name string) {
+		f, err := os.Create(filepath.Join(out, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		if err := png.Encode(f, h.win.Canvas().Capture()); err != nil {
+			t.Fatal(err)
+		}
 	}
-	defer f.Close()
-	if err := png.Encode(f, h.win.Canvas().Capture()); err != nil {
-		t.Fatal(err)
-	}
+	capture("team-auditor.png")
+	h.app.main.showTab(tabServer)
+	h.settle()
+	capture("team-auditor-server.png")
 }
 
 // TestTeamAdmins: an owner adds an admin from File ▸ Admins…, who can then
