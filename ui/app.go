@@ -9,6 +9,10 @@
 // jobs through the Runner (bridge.go) and change widgets only in the apply
 // the job returns. The tests' Runner runs jobs on other goroutines too, so
 // `go test -race` fails a test whose job touches a widget.
+//
+// On a team vault (PostgreSQL) the window names the signed-in admin and
+// hides what their role may not do, saying why (roles.go, over engine's
+// one table of rights), and follows other admins' changes (live.go).
 package ui
 
 import (

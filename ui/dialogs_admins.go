@@ -32,16 +32,7 @@ func (m *mainView) showAdmins() {
 
 func (v *adminsView) reload() {
 	j := v.m.app.jobs()
-	v.m.app.run.Run(func() func() {
-		admins, err := j.admins()
-		return func() {
-			if err != nil {
-				v.m.app.showError("Reading the admins", err)
-				return
-			}
-			v.show(admins)
-		}
-	})
+	background(v.m.app, "Reading the admins", j.admins, v.show)
 }
 
 func (v *adminsView) show(admins []engine.Admin) {
@@ -63,10 +54,7 @@ func (v *adminsView) show(admins []engine.Admin) {
 // add asks for the new admin's name (their database role), role and
 // passphrase, which they will unlock with.
 func (v *adminsView) add() {
-	name, pass, again := widget.NewEntry(), widget.NewPasswordEntry(), widget.NewPasswordEntry()
-	name.SetPlaceHolder("their database role, e.g. bob")
-	pass.SetPlaceHolder("their passphrase")
-	again.SetPlaceHolder("the passphrase again")
+	name, pass, again := hinted("their database role, e.g. bob"), hintedSecret("their passphrase"), hintedSecret("the passphrase again")
 	role := widget.NewRadioGroup([]string{engine.RoleIssuer, engine.RoleAuditor, engine.RoleOwner}, nil)
 	role.SetSelected(engine.RoleIssuer)
 	roleHelp := faint("")
@@ -114,16 +102,9 @@ func (v *adminsView) confirmRemove(name string) {
 			return
 		}
 		j := v.m.app.jobs()
-		v.m.app.run.Run(func() func() {
-			n, err := j.removeAdmin(name)
-			return func() {
-				if err != nil {
-					v.m.app.showError(name+" was not removed", err)
-					return
-				}
-				v.m.app.toast(fmt.Sprintf("%s is removed; the vault key is rotated and %s re-sealed.", name, plural(n, "private key")))
-				v.reload()
-			}
+		background(v.m.app, name+" was not removed", func() (int, error) { return j.removeAdmin(name) }, func(n int) {
+			v.m.app.toast(fmt.Sprintf("%s is removed; the vault key is rotated and %s re-sealed.", name, plural(n, "private key")))
+			v.reload()
 		})
 	}, v.m.app.win)
 }

@@ -118,15 +118,8 @@ func (m *mainView) saveExport(r engine.Record, f export.Format, opts export.Opti
 			return
 		}
 		j := m.app.jobs()
-		m.app.run.Run(func() func() {
-			err := j.writeExport(r, f, opts, path)
-			return func() {
-				if err != nil {
-					m.app.showError("The export was not written", err)
-					return
-				}
-				m.showExported(path, f, opts.Password)
-			}
+		backgroundErr(m.app, "The export was not written", func() error { return j.writeExport(r, f, opts, path) }, func() {
+			m.showExported(path, f, opts.Password)
 		})
 	})
 }

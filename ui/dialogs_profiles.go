@@ -50,16 +50,7 @@ func (m *mainView) showList(title, intro string, list *fyne.Container, addLabel 
 // reload reads the profiles again and shows them.
 func (v *profilesView) reload() {
 	j, cas := v.m.app.jobs(), v.m.cas
-	v.m.app.run.Run(func() func() {
-		rows, err := j.profileRows(cas)
-		return func() {
-			if err != nil {
-				v.m.app.showError("Reading the issuance profiles", err)
-				return
-			}
-			v.show(rows)
-		}
-	})
+	background(v.m.app, "Reading the issuance profiles", func() ([]profileRow, error) { return j.profileRows(cas) }, v.show)
 }
 
 func (v *profilesView) show(rows []profileRow) {
@@ -143,15 +134,8 @@ func (v *profilesView) setDefault(ca engine.CA, name string) {
 
 // add asks for a new profile; the form keeps what was typed on errors.
 func (v *profilesView) add() {
-	name, days, org, ou := widget.NewEntry(), widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
-	country, state, locality := widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
-	name.SetPlaceHolder("e.g. devices")
-	days.SetPlaceHolder("optional, e.g. 90")
-	org.SetPlaceHolder("optional, e.g. Acme Devices")
-	ou.SetPlaceHolder("optional, e.g. Sensors")
-	country.SetPlaceHolder("C, e.g. DE")
-	state.SetPlaceHolder("ST")
-	locality.SetPlaceHolder("L")
+	name, days, org, ou := hinted("e.g. devices"), hinted("optional, e.g. 90"), hinted("optional, e.g. Acme Devices"), hinted("optional, e.g. Sensors")
+	country, state, locality := hinted("C, e.g. DE"), hinted("ST"), hinted("L")
 	keys := []string{anyChoice}
 	for _, kt := range pki.KeyTypes {
 		keys = append(keys, string(kt))
