@@ -38,7 +38,19 @@ func TestRightsAgreeWithTheDatabase(t *testing.T) {
 	n := 0
 	fresh := func() Record { n++; return issue(t, owner, ca, fmt.Sprintf("Target %d", n)) }
 	tries := map[Action]func(e *Engine) error{
-		ActRead: func(e *Engine) error { _, err := e.List(ctx, Filter{}); return err },
+		ActRead: func(e *Engine) error { // list, read the log, export a certificate without its key
+			if _, err := e.List(ctx, Filter{}); err != nil {
+				return err
+			}
+			if _, err := e.Audit(ctx, 0, 10); err != nil {
+				return err
+			}
+			if _, err := e.VerifyAudit(ctx); err != nil {
+				return err
+			}
+			_, err := e.Export(ctx, ExportRequest{ID: fresh().ID, Format: export.PEM, Path: filepath.Join(dir, e.admin()+".pem")})
+			return err
+		},
 		ActIssue: func(e *Engine) error {
 			_, err := e.IssuePerson(ctx, ca, pki.PersonRequest{Name: pki.Name{CommonName: "New " + e.admin()}})
 			return err
