@@ -18,7 +18,9 @@ package ui
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"path/filepath"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
@@ -130,12 +132,32 @@ func (u *App) useVaultThen(v *engine.Engine, then func()) {
 	u.main = newMainView(u)
 	u.win.SetContent(u.main.content)
 	u.win.SetMainMenu(u.menu()) // greys out what the admin's role may not do
-	u.win.SetTitle("Certdesk — " + filepath.Base(v.Path()) + u.me.titleSuffix())
+	u.win.SetTitle("Certdesk — " + vaultName(v.Path()) + u.me.titleSuffix())
 	u.main.reloadThen(then)
 	u.main.follow()
 	if u.opts.StartTab == "server" {
 		u.main.showTab(tabServer)
 	}
+}
+
+// vaultName names a vault in the title: a file by its name, a team vault
+// by its database and server ("certdesk on db.example.com").
+func vaultName(where string) string {
+	if !engine.IsTeamVault(where) {
+		return filepath.Base(where)
+	}
+	u, err := url.Parse(where)
+	if err != nil {
+		return "a team vault"
+	}
+	host := u.Hostname()
+	if host == "" {
+		host = u.Query().Get("host")
+	}
+	if host == "" || strings.HasPrefix(host, "/") {
+		host = "this computer" // a unix socket
+	}
+	return strings.TrimPrefix(u.Path, "/") + " on " + host
 }
 
 // startDemo builds a throwaway demo vault, starts the server on the demo CA

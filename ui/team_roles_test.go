@@ -148,7 +148,7 @@ func TestTeamRolesShowWhatTheyMayDo(t *testing.T) {
 		t.Run(tc.role, func(t *testing.T) {
 			h := tv.signIn(t, tc.name)
 			h.seesLabel(tc.says)
-			if title := h.win.Title(); !strings.HasSuffix(title, "— "+tc.name+" ("+tc.role+")") {
+			if title := h.win.Title(); !strings.HasPrefix(title, "Certdesk — vault") || !strings.HasSuffix(title, " on this computer — "+tc.name+" ("+tc.role+")") {
 				t.Errorf("the title %q does not name %s's role", title, tc.name)
 			}
 			// available: a button on screen and enabled, or a menu item
@@ -286,4 +286,19 @@ func TestTeamAdmins(t *testing.T) {
 		t.Errorf("an issuer is offered to manage admins:\n%s", h.text())
 	}
 	h.seesLabel("Managing admins needs an owner.")
+}
+
+// TestVaultName: the title names a vault file by its name and a team
+// vault by its database and server, never its password.
+func TestVaultName(t *testing.T) {
+	for where, want := range map[string]string{
+		"/home/ada/.config/certdesk/vault.db":                   "vault.db",
+		"postgres://ada:secret@db.example.com:5432/certdesk":    "certdesk on db.example.com",
+		"postgres:///certdesk?host=%2Fvar%2Frun%2Fpostgresql":   "certdesk on this computer",
+		"postgresql://ada@[2001:db8::1]/team?sslmode=verify-ca": "team on 2001:db8::1",
+	} {
+		if got := vaultName(where); got != want {
+			t.Errorf("vaultName(%q) = %q, want %q", where, got, want)
+		}
+	}
 }
