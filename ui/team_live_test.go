@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"certdesk/core/engine"
+	"certdesk/core/pki"
 )
 
 // statusCell is the status cell drawn for row, "" when it is not drawn.
@@ -82,6 +83,20 @@ func TestTeamRevocationElsewhereShows(t *testing.T) {
 	})
 	t.Logf("ivan's revocation reached the row and the pane in %v", took)
 	h.seesLabel("because its private key may have been stolen or exposed (by ivan")
+
+	// A person another admin issues joins the table, and the count; the
+	// selection stays on Pat, whose row moves down.
+	if _, err := ivan.IssuePerson(context.Background(), tv.ca, pki.PersonRequest{Name: pki.Name{CommonName: "Aaron Early"}}); err != nil {
+		t.Fatal(err)
+	}
+	h.within(time.Second, "ivan's new person reaching the table", func() bool {
+		return m.table.count.Text == "3 certificate(s)" && strings.Contains(h.text(), "Aaron Early")
+	})
+	h.settle()
+	if sel, _ := m.table.row(m.table.table.selected.Row); sel.ID != pat.ID || m.detail.record.ID != pat.ID {
+		t.Errorf("the selection moved off Pat: the selected row holds %q, the pane %q", sel.CommonName, m.detail.record.CommonName)
+	}
+	row = findRow(t, m, "Pat Person")
 
 	h.settle()
 	h.app.Close()
