@@ -56,7 +56,11 @@ func (v *profilesView) reload() {
 func (v *profilesView) show(rows []profileRow) {
 	v.list.RemoveAll()
 	if len(rows) == 0 {
-		v.list.Add(faint("No profile yet. Add one, then make it a CA's default."))
+		empty := "No profile yet. Add one, then make it a CA's default."
+		if !v.m.may(engine.ActEditProfiles) {
+			empty = "No profile yet." // the foot says who may add one
+		}
+		v.list.Add(faint(empty))
 	}
 	ca, haveCA := v.m.currentCA()
 	for _, r := range rows {
