@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -22,6 +23,7 @@ import (
 // CA and one person.
 type teamVault struct {
 	pg  *pgtest.Server
+	db  string // the database's name
 	url map[string]string
 	ca  engine.CA
 }
@@ -50,7 +52,7 @@ func newTeamVault(t *testing.T) *teamVault {
 	if _, err := owner.IssuePerson(ctx, ca, pki.PersonRequest{Name: pki.Name{CommonName: "Pat Person"}}); err != nil {
 		t.Fatal(err)
 	}
-	tv := &teamVault{pg: pg, ca: ca, url: map[string]string{"alice": url}}
+	tv := &teamVault{pg: pg, db: db, ca: ca, url: map[string]string{"alice": url}}
 	for name, role := range map[string]string{"ivan": engine.RoleIssuer, "audrey": engine.RoleAuditor} {
 		if err := owner.AddAdmin(ctx, name, role, []byte(teamPassphrase[name])); err != nil {
 			t.Fatalf("adding %s: %v", name, err)
@@ -270,7 +272,7 @@ func TestTeamAdmins(t *testing.T) {
 	h.typeInto("the passphrase again", "lichen harbour copper seven")
 	h.tap("Add")
 	h.sees("bob — issuer", "bob is added as issuer")
-	bob, err := engine.OpenUnlocked(tv.pg.URL(strings.TrimPrefix(strings.SplitN(tv.url["alice"], "?", 2)[0], "postgres:///"), "bob"), []byte("lichen harbour copper seven"))
+	bob, err := engine.OpenUnlocked(tv.pg.URL(tv.db, "bob"), []byte("lichen harbour copper seven"))
 	if err != nil {
 		t.Fatalf("bob opens the vault: %v", err)
 	}
@@ -278,6 +280,30 @@ func TestTeamAdmins(t *testing.T) {
 		t.Errorf("bob is %q (%q)", name, role)
 	}
 	bob.Close()
+
+	// Removing bob rotates the key: his passphrase opens nothing after.
+	var removeBob *widget.Button
+	for _, o := range h.objects() {
+		if c, ok := o.(*fyne.Container); ok && len(c.Objects) == 2 {
+			l, isLabel := c.Objects[0].(*widget.Label)
+			b, isButton := c.Objects[1].(*widget.Button)
+			if isLabel && isButton && strings.HasPrefix(l.Text, "bob — ") {
+				removeBob = b
+			}
+		}
+	}
+	if removeBob == nil {
+		t.Fatalf("no Remove button beside bob:\n%s", h.text())
+	}
+	test.Tap(removeBob)
+	h.sees("Remove bob?")
+	h.tap("Yes")
+	h.sees("bob is removed; the vault key is rotated")
+	h.doesNotSee("bob — issuer")
+	if v, err := engine.OpenUnlocked(tv.pg.URL(tv.db, "bob"), []byte("lichen harbour copper seven")); err == nil {
+		v.Close()
+		t.Fatal("bob's passphrase still opens the vault after his removal")
+	}
 
 	h = tv.signIn(t, "ivan")
 	h.menuEntry("Admins…").Action()
