@@ -9,12 +9,18 @@
 // jobs through the Runner (bridge.go) and change widgets only in the apply
 // the job returns. The tests' Runner runs jobs on other goroutines too, so
 // `go test -race` fails a test whose job touches a widget.
+//
+// On a team vault (PostgreSQL) the window names the signed-in admin and
+// hides what their role may not do, saying why (roles.go, over engine's
+// one table of rights), and follows other admins' changes (live.go).
 package ui
 
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"path/filepath"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
@@ -47,6 +53,7 @@ type App struct {
 	run     Runner
 
 	engine *engine.Engine
+	me     signedIn // the admin of a team vault; zero on a vault file
 	main   *mainView
 }
 
@@ -97,6 +104,7 @@ func (u *App) Start() {
 // when the app quits.
 func (u *App) Close() {
 	if u.main != nil {
+		u.main.unfollow()
 		u.main.server.lifecycle.stopNow()
 	}
 	closeVault(u.engine)
@@ -113,19 +121,43 @@ func (u *App) useVault(v *engine.Engine) { u.useVaultThen(v, nil) }
 // view has read the vault's CAs.
 func (u *App) useVaultThen(v *engine.Engine, then func()) {
 	if u.main != nil {
+		u.main.unfollow()
 		u.main.server.stop()
 	}
 	if old := u.engine; old != nil && old != v {
 		u.run.Run(func() func() { closeVault(old); return nil })
 	}
 	u.engine = v
+	u.me = adminOf(v)
 	u.main = newMainView(u)
 	u.win.SetContent(u.main.content)
-	u.win.SetTitle("Certdesk — " + filepath.Base(v.Path()))
+	u.win.SetMainMenu(u.menu()) // greys out what the admin's role may not do
+	u.win.SetTitle("Certdesk — " + vaultName(v.Path()) + u.me.titleSuffix())
 	u.main.reloadThen(then)
+	u.main.follow()
 	if u.opts.StartTab == "server" {
 		u.main.showTab(tabServer)
 	}
+}
+
+// vaultName names a vault in the title: a file by its name, a team vault
+// by its database and server ("certdesk on db.example.com").
+func vaultName(where string) string {
+	if !engine.IsTeamVault(where) {
+		return filepath.Base(where)
+	}
+	u, err := url.Parse(where)
+	if err != nil {
+		return "a team vault"
+	}
+	host := u.Hostname()
+	if host == "" {
+		host = u.Query().Get("host")
+	}
+	if host == "" || strings.HasPrefix(host, "/") {
+		host = "this computer" // a unix socket
+	}
+	return strings.TrimPrefix(u.Path, "/") + " on " + host
 }
 
 // startDemo builds a throwaway demo vault, starts the server on the demo CA

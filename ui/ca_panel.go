@@ -33,11 +33,15 @@ func (m *mainView) caPanel() fyne.CanvasObject {
 	m.install = widget.NewButtonWithIcon("Install its certificate…", theme.DocumentIcon(), m.installCACert)
 	m.install.Importance = widget.HighImportance
 	m.install.Hide()
+	g := m.gates()
+	g.need(engine.ActSignCRL, publish)
+	g.need(engine.ActExportKey, configure)
+	g.need(engine.ActManageCAs, newCA, importCA)
 	var more *widget.Button
 	more = widget.NewButtonWithIcon("More…", theme.MoreVerticalIcon(), func() { m.showMoreMenu(more) })
 	caHeader := widget.NewLabelWithStyle("Certificate authorities", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	return container.NewBorder(caHeader,
-		container.NewVBox(widget.NewSeparator(), m.caInfo, m.crlInfo, m.install, publish, configure, container.NewGridWithColumns(2, newCA, importCA), more),
+		container.NewVBox(widget.NewSeparator(), m.caInfo, m.crlInfo, m.install, publish, configure, container.NewGridWithColumns(2, newCA, importCA), g.note, more),
 		nil, nil, m.caList)
 }
 
@@ -54,18 +58,19 @@ func (m *mainView) showMoreMenu(button *widget.Button) {
 
 // moreMenu are the CA panel's rarer actions.
 func (m *mainView) moreMenu() []*fyne.MenuItem {
+	u := m.app
 	return []*fyne.MenuItem{
-		fyne.NewMenuItem("New issuing CA under the selected CA…", m.createIntermediate),
-		fyne.NewMenuItem("Request a CA from an offline root…", m.requestCA),
-		fyne.NewMenuItem("Install the signed certificate of a waiting CA…", m.installCACert),
-		fyne.NewMenuItem("Sign an intermediate CA from a CSR…", m.signIntermediate),
-		fyne.NewMenuItem("Issuance profiles…", m.showProfiles),
+		u.item("New issuing CA under the selected CA…", engine.ActManageCAs, m.createIntermediate),
+		u.item("Request a CA from an offline root…", engine.ActManageCAs, m.requestCA),
+		u.item("Install the signed certificate of a waiting CA…", engine.ActManageCAs, m.installCACert),
+		u.item("Sign an intermediate CA from a CSR…", engine.ActManageCAs, m.signIntermediate),
+		u.item("Issuance profiles…", engine.ActRead, m.showProfiles),
 		fyne.NewMenuItemSeparator(),
-		fyne.NewMenuItem("Trust a CA (certificate only)…", m.trustCA),
-		fyne.NewMenuItem("CA expiry reminder…", m.caReminder),
-		fyne.NewMenuItem("Export as easy-rsa folder…", m.exportEasyRSA),
-		fyne.NewMenuItem("Import easy-rsa / openssl ca folder…", func() { m.importPKI(true) }),
-		fyne.NewMenuItem("Import XCA PEM export…", func() { m.importPKI(false) }),
+		u.item("Trust a CA (certificate only)…", engine.ActManageCAs, m.trustCA),
+		u.item("CA expiry reminder…", engine.ActRead, m.caReminder),
+		u.item("Export as easy-rsa folder…", engine.ActExportKey, m.exportEasyRSA),
+		u.item("Import easy-rsa / openssl ca folder…", engine.ActManageCAs, func() { m.importPKI(true) }),
+		u.item("Import XCA PEM export…", engine.ActManageCAs, func() { m.importPKI(false) }),
 	}
 }
 
@@ -82,11 +87,7 @@ func (m *mainView) showCAInfo() {
 		m.crlInfo.SetText("")
 		return
 	}
-	if ca.TrustOnly() {
-		m.publish.Disable()
-	} else {
-		m.publish.Enable()
-	}
+	m.enableIf(m.publish, engine.ActSignCRL, !ca.TrustOnly())
 	m.showCRL(ca, 0)
 	j := m.app.jobs()
 	m.app.run.Run(func() func() {

@@ -118,7 +118,9 @@ func (m *mainView) showPendingInfo() bool {
 			m.caInfo.SetText(fmt.Sprintf("%s is waiting for its certificate.\nIts key is sealed in this vault; its request (CSR) was made on %s. "+
 				"Have the root sign the CSR, then install the signed certificate with the root's chain.", p.Name, plain.Date(p.CreatedAt)))
 			m.crlInfo.SetText("")
-			m.install.Show()
+			if m.may(engine.ActManageCAs) {
+				m.install.Show()
+			}
 			m.publish.Disable()
 			m.table.canIssue(false)
 			return true

@@ -91,23 +91,3 @@ func (c *cell) TappedSecondary(e *fyne.PointEvent) {
 	}
 	widget.ShowPopUpMenuAtPosition(fyne.NewMenu("", items...), canvasOf, e.AbsolutePosition)
 }
-
-// rowMenu is what one can do with a row, in its right-click menu.
-func rowMenu(m *mainView, r engine.Record) []*fyne.MenuItem {
-	items := []*fyne.MenuItem{
-		fyne.NewMenuItem("Export…", func() { m.exportCertificate(r) }),
-	}
-	if r.Kind != engine.KindCA {
-		if r.Revoked() {
-			items = append(items, fyne.NewMenuItem("Unrevoke…", func() { m.unrevoke(r) }))
-		} else {
-			items = append(items, fyne.NewMenuItem("Revoke…", func() { m.revoke(r) }))
-		}
-		items = append(items, fyne.NewMenuItem("Renew…", func() { m.renew(r) }))
-		if r.HasKey {
-			items = append(items, fyne.NewMenuItem("Try on test server", func() { m.tryOnServer(r) }))
-		}
-	}
-	items = append(items, fyne.NewMenuItem("Calendar reminder…", func() { m.saveReminder(r) }))
-	return append(items, fyne.NewMenuItem("Copy SHA-256 fingerprint", func() { m.copyText(r.FingerprintSHA256, "SHA-256 fingerprint") }))
-}

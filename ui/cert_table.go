@@ -32,6 +32,7 @@ type certTable struct {
 	loading  map[int]bool // pages being read
 	gen      int          // counts resets: pages read for an older filter are dropped
 	selected int64        // record id, 0 for none
+	lastRow  int          // the row drawn last: the visible rows are near it
 }
 
 func newCertTable(m *mainView) *certTable {
@@ -118,8 +119,10 @@ func (t *certTable) toolbar() fyne.CanvasObject {
 	sign := widget.NewButtonWithIcon("Sign CSR…", theme.DocumentCreateIcon(), m.signCSR)
 	csv := widget.NewButtonWithIcon("From CSV…", theme.UploadIcon(), m.issueFromCSV)
 	t.issue = []*widget.Button{person, server, sign, csv}
+	g := m.gates()
+	g.need(engine.ActIssue, person, server, sign, csv)
 	return container.NewVBox(
-		container.NewHBox(person, server, sign, csv),
+		container.NewHBox(person, server, sign, csv), g.note,
 		container.NewBorder(nil, nil, nil, container.NewHBox(t.soon.window, t.status), t.search),
 		t.soon.banner,
 	)
@@ -154,13 +157,16 @@ func (t *certTable) started(gen, n int, page []engine.Record, err error) {
 	}
 	t.total = n
 	t.pages, t.loading = map[int][]engine.Record{0: page}, map[int]bool{}
-	t.count.SetText(fmt.Sprintf("%d certificate(s)", n))
+	t.count.SetText(countText(n))
 	t.table.UnselectAll()
 	t.table.Refresh()
 	if t.selected != 0 {
 		t.selectID(t.selected)
 	}
 }
+
+// countText says how many certificates the filter finds.
+func countText(n int) string { return fmt.Sprintf("%d certificate(s)", n) }
 
 func (t *certTable) sortBy(key engine.SortKey) {
 	if key == "" {
@@ -177,6 +183,7 @@ func (t *certTable) sortBy(key engine.SortKey) {
 func (t *certTable) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 	c := o.(*cell)
 	c.id = id
+	t.lastRow = id.Row
 	r, ok := t.row(id.Row)
 	if !ok {
 		c.set("", nil)
@@ -192,13 +199,9 @@ func (t *certTable) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 }
 
 // canIssue enables the issuing buttons, or disables them for a CA held
-// without its key.
+// without its key, and for a role that may not issue.
 func (t *certTable) canIssue(can bool) {
 	for _, b := range t.issue {
-		if can {
-			b.Enable()
-		} else {
-			b.Disable()
-		}
+		t.m.enableIf(b, engine.ActIssue, can)
 	}
 }

@@ -130,28 +130,6 @@ func (d *detailPane) form(r engine.Record, detail certDetail, now time.Time) fyn
 	return form
 }
 
-// actions are the buttons for what one can do with r.
-func (d *detailPane) actions(r engine.Record) fyne.CanvasObject {
-	export := widget.NewButtonWithIcon("Export…", theme.DocumentSaveIcon(), func() { d.m.exportCertificate(r) })
-	export.Importance = widget.HighImportance
-	actions := container.NewGridWithColumns(2, export)
-	if r.Kind != engine.KindCA {
-		if r.Revoked() {
-			actions.Add(widget.NewButtonWithIcon("Unrevoke…", theme.ContentUndoIcon(), func() { d.m.unrevoke(r) }))
-		} else {
-			revoke := widget.NewButtonWithIcon("Revoke…", theme.CancelIcon(), func() { d.m.revoke(r) })
-			revoke.Importance = widget.DangerImportance
-			actions.Add(revoke)
-		}
-		actions.Add(widget.NewButtonWithIcon("Renew…", theme.ViewRefreshIcon(), func() { d.m.renew(r) }))
-		if r.HasKey {
-			actions.Add(widget.NewButtonWithIcon("Try on test server", theme.ComputerIcon(), func() { d.m.tryOnServer(r) }))
-		}
-	}
-	actions.Add(widget.NewButtonWithIcon("Reminder…", theme.HistoryIcon(), func() { d.m.saveReminder(r) }))
-	return actions
-}
-
 func statusImportance(s certinfo.Status) widget.Importance {
 	switch s {
 	case certinfo.Valid:

@@ -24,20 +24,8 @@ func (m *mainView) issueFromCSV() {
 	if !ok {
 		return
 	}
-	m.app.picker.Open("A CSV of people: name,email[,org,ou,days]", func(path string) {
-		if path == "" {
-			return
-		}
-		m.app.run.Run(func() func() {
-			rows, err := readPeopleCSV(path)
-			return func() {
-				if err != nil {
-					m.app.showError("The CSV was not read", err)
-					return
-				}
-				m.confirmBulk(ca.Name, rows, func(preset export.Preset, kt pki.KeyType) { m.askBulkFolder(ca, rows, preset, kt) })
-			}
-		})
+	openAndRead(m.app, "A CSV of people: name,email[,org,ou,days]", "The CSV was not read", readPeopleCSV, func(rows []onboard.Row) {
+		m.confirmBulk(ca.Name, rows, func(preset export.Preset, kt pki.KeyType) { m.askBulkFolder(ca, rows, preset, kt) })
 	})
 }
 

@@ -19,12 +19,9 @@ import (
 // createCA asks for a CA's name, organisation, key and lifetime; the
 // form stays open, with what was typed, until the CA is made.
 func (m *mainView) createCA() {
-	name, org := widget.NewEntry(), widget.NewEntry()
-	name.SetPlaceHolder("e.g. Acme Clients CA")
-	org.SetPlaceHolder("optional, e.g. Acme Ltd")
+	name, org := hinted("e.g. Acme Clients CA"), hinted("optional, e.g. Acme Ltd")
 	days, key := daysEntry(pki.DefaultCADays), keyTypeSelect()
-	pathLen := widget.NewEntry()
-	pathLen.SetPlaceHolder("0; 1 lets issuing CAs stand under it")
+	pathLen := hinted("0; 1 lets issuing CAs stand under it")
 	fields := &caFields{}
 	f := newFieldForm("Create a CA", "Create", func(f *fieldForm) {
 		n := strings.TrimSpace(name.Text)
@@ -87,8 +84,7 @@ func (m *mainView) caWork(f *fieldForm, fields *caFields, message string, work f
 
 // fileEntry is a path entry with a "Choose…" button beside it.
 func (m *mainView) fileEntry(placeholder, title string) (*widget.Entry, fyne.CanvasObject) {
-	e := widget.NewEntry()
-	e.SetPlaceHolder(placeholder)
+	e := hinted(placeholder)
 	browse := widget.NewButton("Choose…", func() {
 		m.app.picker.Open(title, func(p string) {
 			if p != "" {
@@ -102,12 +98,10 @@ func (m *mainView) fileEntry(placeholder, title string) (*widget.Entry, fyne.Can
 // importCA brings in an existing CA from PEM certificate and key files or
 // from a PKCS#12 file.
 func (m *mainView) importCA() {
-	name := widget.NewEntry()
-	name.SetPlaceHolder("a name for it in Certdesk")
+	name := hinted("a name for it in Certdesk")
 	certPath, certRow := m.fileEntry("ca.crt, or a .p12 file", "The CA certificate or PKCS#12 file")
 	keyPath, keyRow := m.fileEntry("ca.key (not needed for .p12)", "The CA's private key")
-	password := widget.NewPasswordEntry()
-	password.SetPlaceHolder("if the key or .p12 is encrypted")
+	password := hintedSecret("if the key or .p12 is encrypted")
 	fields := &caFields{}
 	f := newFieldForm("Import a CA", "Import", func(f *fieldForm) {
 		n, c, k, pw := strings.TrimSpace(name.Text), certPath.Text, keyPath.Text, password.Text
@@ -125,8 +119,7 @@ func (m *mainView) importCA() {
 // trustCA stores a CA Certdesk does not run by its certificate alone:
 // the test server and verify trust it; it cannot issue.
 func (m *mainView) trustCA() {
-	name := widget.NewEntry()
-	name.SetPlaceHolder("a name for it in Certdesk, e.g. Partner CA")
+	name := hinted("a name for it in Certdesk, e.g. Partner CA")
 	certPath, certRow := m.fileEntry("its certificate file, e.g. partner-ca.pem", "The CA's certificate")
 	explain := wrapped("Certdesk keeps only this CA's certificate, not its key: the test server and Verify trust the people it signed, " +
 		"but it cannot issue or publish CRLs here. It is marked \"trust only\".")

@@ -50,7 +50,7 @@ func presetOf(r *widget.RadioGroup) export.Preset {
 func (m *mainView) exportCertificate(r engine.Record) {
 	var labels []string
 	for _, f := range formatHelp {
-		if f.format.Secret() && !r.HasKey {
+		if f.format.Secret() && (!r.HasKey || !m.may(engine.ActExportKey)) {
 			continue
 		}
 		labels = append(labels, f.label)
@@ -92,6 +92,9 @@ func (m *mainView) exportCertificate(r engine.Record) {
 	content := container.NewVBox(
 		widget.NewLabelWithStyle("Format", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), formats,
 		p12Box, passwordRow, passwordHint)
+	if why := m.app.me.why(engine.ActExportKey); why != "" && r.HasKey {
+		content.Add(faint(why)) // where the key's formats would be
+	}
 	d := dialog.NewCustomConfirm("Export "+r.CommonName, "Save…", "Cancel", content, func(ok bool) {
 		if !ok {
 			return
@@ -115,15 +118,8 @@ func (m *mainView) saveExport(r engine.Record, f export.Format, opts export.Opti
 			return
 		}
 		j := m.app.jobs()
-		m.app.run.Run(func() func() {
-			err := j.writeExport(r, f, opts, path)
-			return func() {
-				if err != nil {
-					m.app.showError("The export was not written", err)
-					return
-				}
-				m.showExported(path, f, opts.Password)
-			}
+		backgroundErr(m.app, "The export was not written", func() error { return j.writeExport(r, f, opts, path) }, func() {
+			m.showExported(path, f, opts.Password)
 		})
 	})
 }

@@ -26,16 +26,11 @@ type caForm struct {
 // newCAForm adds the rows to f; withName false leaves out the name (a CA
 // signed from a CSR is named by its request).
 func newCAForm(f *fieldForm, withName bool, days int) *caForm {
-	c := &caForm{name: widget.NewEntry(), org: widget.NewEntry(), days: daysEntry(days), pathLen: widget.NewEntry(),
-		permit: widget.NewMultiLineEntry(), exclude: widget.NewMultiLineEntry(), key: keyTypeSelect(), fields: &caFields{}}
-	c.name.SetPlaceHolder("e.g. Acme People CA")
-	c.org.SetPlaceHolder("optional, e.g. Acme Ltd")
+	c := &caForm{name: hinted("e.g. Acme People CA"), org: hinted("optional, e.g. Acme Ltd"), days: daysEntry(days),
+		pathLen: hinted("0: it signs people and servers only"), key: keyTypeSelect(), fields: &caFields{},
+		permit:  hintedLines("one per line, e.g. dns:acme.example  email:acme.example  ip:10.0.0.0/8  uri:acme.example", 2),
+		exclude: hintedLines("one per line, e.g. dns:secret.acme.example", 2)}
 	c.pathLen.SetText("0")
-	c.pathLen.SetPlaceHolder("0: it signs people and servers only")
-	c.permit.SetPlaceHolder("one per line, e.g. dns:acme.example  email:acme.example  ip:10.0.0.0/8  uri:acme.example")
-	c.exclude.SetPlaceHolder("one per line, e.g. dns:secret.acme.example")
-	c.permit.SetMinRowsVisible(2)
-	c.exclude.SetMinRowsVisible(2)
 	if withName {
 		c.fields.name = f.add("Name", c.name, c.name, checkCAName)
 		f.add("Organization", c.org, c.org, nil)

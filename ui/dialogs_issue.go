@@ -72,9 +72,7 @@ func (m *mainView) issuePerson() {
 		return
 	}
 	m.withProfiles(ca, func(choice profileChoice) {
-		name, email := widget.NewEntry(), widget.NewEntry()
-		name.SetPlaceHolder("e.g. Alice Example")
-		email.SetPlaceHolder("optional, e.g. alice@example.com")
+		name, email := hinted("e.g. Alice Example"), hinted("optional, e.g. alice@example.com")
 		l := newLeafForm(choice, pki.Usages)
 		f := newFieldForm("New person certificate from "+ca.Name, "Issue", func(f *fieldForm) {
 			req, profile := l.person(name.Text, email.Text), l.profileName()
@@ -98,16 +96,7 @@ func (m *mainView) issuePerson() {
 // then calls show with them.
 func (m *mainView) withProfiles(ca engine.CA, show func(profileChoice)) {
 	j := m.app.jobs()
-	m.app.run.Run(func() func() {
-		choice, err := j.profilesFor(ca)
-		return func() {
-			if err != nil {
-				m.app.showError("Reading the issuance profiles", err)
-				return
-			}
-			show(choice)
-		}
-	})
+	background(m.app, "Reading the issuance profiles", func() (profileChoice, error) { return j.profilesFor(ca) }, show)
 }
 
 // splitEmails splits a list of e-mail addresses at commas, semicolons and
@@ -154,21 +143,7 @@ func (m *mainView) signCSR() {
 	if !ok {
 		return
 	}
-	m.app.picker.Open("Choose a certificate signing request (CSR)", func(path string) {
-		if path == "" {
-			return
-		}
-		m.app.run.Run(func() func() {
-			csr, err := readCSR(path)
-			return func() {
-				if err != nil {
-					m.app.showError("The CSR was not signed", err)
-					return
-				}
-				m.confirmCSR(ca, csr)
-			}
-		})
-	})
+	openAndRead(m.app, "Choose a certificate signing request (CSR)", "The CSR was not signed", readCSR, func(csr engine.Request) { m.confirmCSR(ca, csr) })
 }
 
 // confirmCSR shows a CSR's request and asks for the profile and days.

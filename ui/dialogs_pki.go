@@ -23,8 +23,7 @@ func (m *mainView) exportEasyRSA() {
 	if !ok {
 		return
 	}
-	password := widget.NewEntry()
-	password.SetPlaceHolder("password for the keys")
+	password := hinted("password for the keys")
 	generated := export.GeneratePassword()
 	password.SetText(generated)
 	generate := widget.NewButtonWithIcon("Generate", theme.ViewRefreshIcon(), func() {
@@ -127,8 +126,7 @@ func (m *mainView) pkiImported(path string, folder bool, res pkiImport, err erro
 }
 
 func (m *mainView) promptPKIPassword(path string, folder, wrong bool) {
-	entry := widget.NewPasswordEntry()
-	entry.SetPlaceHolder("key password")
+	entry := hintedSecret("key password")
 	msg := "The keys are encrypted. Enter their password (for easy-rsa: the CA pass phrase)."
 	if wrong {
 		msg = "That password did not open the CA's key. Try again."

@@ -29,34 +29,38 @@ type profilesView struct {
 // one the selected CA's default.
 func (m *mainView) showProfiles() {
 	v := &profilesView{m: m, list: container.NewVBox()}
-	add := widget.NewButtonWithIcon("Add a profile…", theme.ContentAddIcon(), v.add)
-	intro := wrapped("A profile is a saved set of issuance defaults: key, days, subject fields, the kinds of names allowed and the usage. " +
-		"The issue dialogs fill themselves from the CA's default profile.")
-	v.d = dialog.NewCustom("Issuance profiles", "Close", container.NewBorder(intro, add, nil, nil, container.NewVScroll(v.list)), m.app.win)
-	v.d.Resize(fyne.NewSize(640, 460))
-	v.d.Show()
+	v.d = m.showList("Issuance profiles", "A profile is a saved set of issuance defaults: key, days, subject fields, the kinds of names allowed and the usage. "+
+		"The issue dialogs fill themselves from the CA's default profile.", v.list, "Add a profile…", engine.ActEditProfiles, v.add)
 	v.reload()
+}
+
+// showList shows a dialog of rows (list) under an intro, with a button
+// that adds one at its foot; the button is hidden, and the foot says
+// why, when the admin's role may not do right.
+func (m *mainView) showList(title, intro string, list *fyne.Container, addLabel string, right engine.Action, add func()) dialog.Dialog {
+	button := widget.NewButtonWithIcon(addLabel, theme.ContentAddIcon(), add)
+	g := m.gates()
+	g.need(right, button)
+	d := dialog.NewCustom(title, "Close", container.NewBorder(wrapped(intro), container.NewVBox(button, g.note), nil, nil, container.NewVScroll(list)), m.app.win)
+	d.Resize(fyne.NewSize(640, 460))
+	d.Show()
+	return d
 }
 
 // reload reads the profiles again and shows them.
 func (v *profilesView) reload() {
 	j, cas := v.m.app.jobs(), v.m.cas
-	v.m.app.run.Run(func() func() {
-		rows, err := j.profileRows(cas)
-		return func() {
-			if err != nil {
-				v.m.app.showError("Reading the issuance profiles", err)
-				return
-			}
-			v.show(rows)
-		}
-	})
+	background(v.m.app, "Reading the issuance profiles", func() ([]profileRow, error) { return j.profileRows(cas) }, v.show)
 }
 
 func (v *profilesView) show(rows []profileRow) {
 	v.list.RemoveAll()
 	if len(rows) == 0 {
-		v.list.Add(faint("No profile yet. Add one, then make it a CA's default."))
+		empty := "No profile yet. Add one, then make it a CA's default."
+		if !v.m.may(engine.ActEditProfiles) {
+			empty = "No profile yet." // the foot says who may add one
+		}
+		v.list.Add(faint(empty))
 	}
 	ca, haveCA := v.m.currentCA()
 	for _, r := range rows {
@@ -74,6 +78,7 @@ func (v *profilesView) show(rows []profileRow) {
 				buttons.Add(widget.NewButton("Default for "+ca.Name, func() { v.setDefault(ca, name) }))
 			}
 		}
+		v.m.gates().need(engine.ActEditProfiles, buttons) // the dialog's foot says why
 		v.list.Add(container.NewBorder(nil, nil, nil, buttons, wrapped(text)))
 	}
 	v.list.Refresh()
@@ -133,15 +138,8 @@ func (v *profilesView) setDefault(ca engine.CA, name string) {
 
 // add asks for a new profile; the form keeps what was typed on errors.
 func (v *profilesView) add() {
-	name, days, org, ou := widget.NewEntry(), widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
-	country, state, locality := widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
-	name.SetPlaceHolder("e.g. devices")
-	days.SetPlaceHolder("optional, e.g. 90")
-	org.SetPlaceHolder("optional, e.g. Acme Devices")
-	ou.SetPlaceHolder("optional, e.g. Sensors")
-	country.SetPlaceHolder("C, e.g. DE")
-	state.SetPlaceHolder("ST")
-	locality.SetPlaceHolder("L")
+	name, days, org, ou := hinted("e.g. devices"), hinted("optional, e.g. 90"), hinted("optional, e.g. Acme Devices"), hinted("optional, e.g. Sensors")
+	country, state, locality := hinted("C, e.g. DE"), hinted("ST"), hinted("L")
 	keys := []string{anyChoice}
 	for _, kt := range pki.KeyTypes {
 		keys = append(keys, string(kt))

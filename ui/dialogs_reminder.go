@@ -33,15 +33,8 @@ func (m *mainView) saveReminder(r engine.Record) {
 				return
 			}
 			j := m.app.jobs()
-			m.app.run.Run(func() func() {
-				err := j.writeReminder(r, days, path)
-				return func() {
-					if err != nil {
-						m.app.showError("The reminder was not saved", err)
-						return
-					}
-					m.app.toast(fmt.Sprintf("Saved the reminder to %s.", path))
-				}
+			backgroundErr(m.app, "The reminder was not saved", func() error { return j.writeReminder(r, days, path) }, func() {
+				m.app.toast(fmt.Sprintf("Saved the reminder to %s.", path))
 			})
 		})
 	}, m.app.win)
@@ -57,14 +50,5 @@ func (m *mainView) caReminder() {
 		return
 	}
 	j := m.app.jobs()
-	m.app.run.Run(func() func() {
-		rec, err := j.record(ca.CertID)
-		return func() {
-			if err != nil {
-				m.app.showError("Reading the CA", err)
-				return
-			}
-			m.saveReminder(rec)
-		}
-	})
+	background(m.app, "Reading the CA", func() (engine.Record, error) { return j.record(ca.CertID) }, m.saveReminder)
 }

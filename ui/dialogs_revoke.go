@@ -43,16 +43,9 @@ func (m *mainView) revoke(r engine.Record) {
 			}
 		}
 		j := m.app.jobs()
-		m.app.run.Run(func() func() {
-			rec, err := j.revoke(r.ID, code)
-			return func() {
-				if err != nil {
-					m.app.showError("The certificate was not revoked", err)
-					return
-				}
-				m.certificateChanged(rec.ID)
-				m.app.toast(fmt.Sprintf("Revoked %q: %s. Publish a CRL so servers learn of it.", rec.CommonName, plain.Reason(engine.ReasonName(code))))
-			}
+		background(m.app, "The certificate was not revoked", func() (engine.Record, error) { return j.revoke(r.ID, code) }, func(rec engine.Record) {
+			m.certificateChanged(rec.ID)
+			m.app.toast(fmt.Sprintf("Revoked %q: %s. Publish a CRL so servers learn of it.", rec.CommonName, plain.Reason(engine.ReasonName(code))))
 		})
 	}, m.app.win)
 	d.Resize(fyne.NewSize(480, d.MinSize().Height))
@@ -67,16 +60,9 @@ func (m *mainView) unrevoke(r engine.Record) {
 			return
 		}
 		j := m.app.jobs()
-		m.app.run.Run(func() func() {
-			rec, err := j.unrevoke(r.ID)
-			return func() {
-				if err != nil {
-					m.app.showError("The revocation was not undone", err)
-					return
-				}
-				m.certificateChanged(rec.ID)
-				m.app.toast(fmt.Sprintf("%q is valid again. Publish a CRL so servers learn of it.", rec.CommonName))
-			}
+		background(m.app, "The revocation was not undone", func() (engine.Record, error) { return j.unrevoke(r.ID) }, func(rec engine.Record) {
+			m.certificateChanged(rec.ID)
+			m.app.toast(fmt.Sprintf("%q is valid again. Publish a CRL so servers learn of it.", rec.CommonName))
 		})
 	}, m.app.win)
 	d.Show()

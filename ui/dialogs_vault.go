@@ -59,15 +59,8 @@ func (m *mainView) showCheck(r engine.CheckReport) {
 // showHistory lists the audit trail, newest first, with whether it is intact.
 func (m *mainView) showHistory() {
 	j := m.app.jobs()
-	m.app.run.Run(func() func() {
-		h, err := j.readHistory(historyShown)
-		return func() {
-			if err != nil {
-				m.app.showError("The history could not be read", err)
-				return
-			}
-			m.app.showText("History", historyText(h))
-		}
+	background(m.app, "The history could not be read", func() (history, error) { return j.readHistory(historyShown) }, func(h history) {
+		m.app.showText("History", historyText(h))
 	})
 }
 
@@ -90,9 +83,7 @@ func historyText(h history) string {
 // changePassphrase asks for a new passphrase twice, rates it with the
 // policy certctl uses, and re-wraps the vault key in the background.
 func (m *mainView) changePassphrase() {
-	first, second := widget.NewPasswordEntry(), widget.NewPasswordEntry()
-	first.SetPlaceHolder("new passphrase")
-	second.SetPlaceHolder("the new passphrase again")
+	first, second := hintedSecret("new passphrase"), hintedSecret("the new passphrase again")
 	hint := widget.NewLabel(passphraseHint(""))
 	hint.Wrapping = fyne.TextWrapWord
 	first.OnChanged = func(s string) { hint.SetText(passphraseHint(s)) }

@@ -106,3 +106,26 @@ func (f *fieldForm) show(width float32) {
 }
 
 func (f *fieldForm) close() { f.d.Hide() }
+
+// hinted is an entry that shows hint while empty.
+func hinted(hint string) *widget.Entry {
+	e := widget.NewEntry()
+	e.SetPlaceHolder(hint)
+	return e
+}
+
+// hintedSecret is a password entry that shows hint while empty.
+func hintedSecret(hint string) *widget.Entry {
+	e := widget.NewPasswordEntry()
+	e.SetPlaceHolder(hint)
+	return e
+}
+
+// hintedLines is a multi-line entry of rows lines that shows hint while
+// empty.
+func hintedLines(hint string, rows int) *widget.Entry {
+	e := widget.NewMultiLineEntry()
+	e.SetPlaceHolder(hint)
+	e.SetMinRowsVisible(rows)
+	return e
+}

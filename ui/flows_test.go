@@ -79,9 +79,7 @@ func newVaultWithCA(t *testing.T, dir string) string {
 
 // TestIssueSearchRevokeExport drives the main flows of an admin.
 func TestIssueSearchRevokeExport(t *testing.T) {
-	dir := t.TempDir()
-	h := newHarness(t, Options{VaultPath: newVaultWithCA(t, dir)})
-	h.app.Start()
+	h, dir := startWithCA(t)
 	h.sees("Acme", "1 certificate(s)")
 
 	h.tap("New person")

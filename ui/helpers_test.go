@@ -200,3 +200,13 @@ func (h *harness) waitFor(what string, cond func() bool) {
 func vaultFilterName(name string) engine.Filter {
 	return engine.Filter{Search: name, Sort: engine.SortID}
 }
+
+// startWithCA starts the app on a new vault file in a temporary folder
+// holding a CA (newVaultWithCA); it returns the folder too.
+func startWithCA(t *testing.T) (*harness, string) {
+	t.Helper()
+	dir := t.TempDir()
+	h := newHarness(t, Options{VaultPath: newVaultWithCA(t, dir)})
+	h.app.Start()
+	return h, dir
+}

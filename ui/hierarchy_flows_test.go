@@ -413,9 +413,7 @@ func exportPEM(t *testing.T, v *engine.Engine, id int64, path string, chain bool
 // field with what was typed kept; a service certificate for client and
 // server with a URI is issued; a profile can be removed again.
 func TestServerDialogKeepsInputAndUsage(t *testing.T) {
-	dir := t.TempDir()
-	h := newHarness(t, Options{VaultPath: newVaultWithCA(t, dir)})
-	h.app.Start()
+	h, _ := startWithCA(t)
 	h.tap("New server")
 	h.sees("New server certificate from Acme", "(no profile)")
 	h.typeInto("e.g. www.example.com", "api.example.com")

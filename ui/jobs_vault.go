@@ -28,3 +28,23 @@ func (j jobs) readHistory(limit int) (history, error) {
 func (j jobs) changePassphrase(newPassphrase []byte) error {
 	return j.v.ChangePassphrase(j.ctx, newPassphrase)
 }
+
+// adminOf is who is signed in to a team vault (zero on a vault file): the
+// engine holds it in memory since the unlock.
+func adminOf(v *engine.Engine) signedIn {
+	name, role := v.Me()
+	return signedIn{name: name, role: role}
+}
+
+// admins lists a team vault's admins (an issuer or auditor sees only
+// themselves: the database shows them no one else's slot).
+func (j jobs) admins() ([]engine.Admin, error) { return j.v.Admins(j.ctx) }
+
+// addAdmin makes name an admin with role and their own passphrase.
+func (j jobs) addAdmin(name, role string, passphrase []byte) error {
+	return j.v.AddAdmin(j.ctx, name, role, passphrase)
+}
+
+// removeAdmin removes an admin, rotating the vault key and re-sealing
+// every private key; it says how many.
+func (j jobs) removeAdmin(name string) (int, error) { return j.v.RemoveAdmin(j.ctx, name) }

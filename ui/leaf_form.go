@@ -35,15 +35,10 @@ type leafForm struct {
 // newLeafForm makes the shared widgets; usages are the sets offered, the
 // first one chosen.
 func newLeafForm(choice profileChoice, usages []pki.Usage) *leafForm {
-	l := &leafForm{org: widget.NewEntry(), country: widget.NewEntry(), state: widget.NewEntry(), locality: widget.NewEntry(),
-		serial: widget.NewEntry(), uris: widget.NewEntry(), dns: widget.NewEntry(), ips: widget.NewEntry(),
+	l := &leafForm{org: hinted("optional, e.g. Acme Ltd"), country: hinted("C, e.g. DE"), state: hinted("ST, e.g. Berlin"),
+		locality: hinted("L, e.g. Berlin"), serial: hinted("optional subject serialNumber, e.g. employee 4711"),
+		uris: hinted("optional, e.g. spiffe://acme.example/sa/billing"), dns: widget.NewEntry(), ips: widget.NewEntry(),
 		days: daysEntry(pki.DefaultLeafDays), key: keyTypeSelect(), profiles: choice.profiles}
-	l.org.SetPlaceHolder("optional, e.g. Acme Ltd")
-	l.country.SetPlaceHolder("C, e.g. DE")
-	l.state.SetPlaceHolder("ST, e.g. Berlin")
-	l.locality.SetPlaceHolder("L, e.g. Berlin")
-	l.serial.SetPlaceHolder("optional subject serialNumber, e.g. employee 4711")
-	l.uris.SetPlaceHolder("optional, e.g. spiffe://acme.example/sa/billing")
 	var labels []string
 	for _, u := range usages {
 		labels = append(labels, usageLabels[u])

@@ -38,6 +38,7 @@ type mainView struct {
 	emptyBox   *fyne.Container
 
 	status *widget.Label
+	live   *follower // other admins' changes to a team vault
 	table  *certTable
 	detail *detailPane
 	server *serverTab
@@ -62,7 +63,7 @@ func newMainView(u *App) *mainView {
 	m.status = widget.NewLabel("")
 	m.status.Importance = widget.LowImportance
 	m.status.Truncation = fyne.TextTruncateEllipsis
-	m.content = container.NewBorder(nil, m.status, nil, nil, m.tabs)
+	m.content = container.NewBorder(m.roleNote(), m.status, nil, nil, m.tabs)
 	return m
 }
 
@@ -76,11 +77,13 @@ func (m *mainView) emptyState() *fyne.Container {
 	importFirst := widget.NewButtonWithIcon("Import a CA", theme.DownloadIcon(), m.importCA)
 	importFolder := widget.NewButtonWithIcon("Import an easy-rsa folder", theme.FolderOpenIcon(), func() { m.importPKI(true) })
 	importXCA := widget.NewButtonWithIcon("Import an XCA export", theme.FileIcon(), func() { m.importPKI(false) })
+	g := m.gates()
+	g.need(engine.ActManageCAs, createFirst, importFirst, importFolder, importXCA)
 	emptyText := widget.NewLabel("This vault has no certificate authority yet. A CA signs the certificates you give to people; " +
 		"create one here, or import the one you already use (from openssl, easy-rsa or XCA).")
 	emptyText.Wrapping = fyne.TextWrapWord
 	return container.NewVBox(widget.NewLabelWithStyle("Start with a CA", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		emptyText, container.NewGridWithColumns(2, createFirst, importFirst), container.NewGridWithColumns(2, importFolder, importXCA))
+		emptyText, container.NewGridWithColumns(2, createFirst, importFirst), container.NewGridWithColumns(2, importFolder, importXCA), g.note)
 }
 
 // reload reads the CAs again in the background and refreshes every view;
@@ -107,6 +110,14 @@ func (m *mainView) reloadThen(then func()) {
 // showCAs shows a fresh list of CAs, the empty state when there is none,
 // and refreshes the views that depend on them.
 func (m *mainView) showCAs(tree caTree) {
+	m.applyTree(tree)
+	m.table.reset()
+	m.server.try.refreshChoices()
+}
+
+// applyTree shows the CAs, or the empty state when there is none, and
+// what the CA panel says of the selected one.
+func (m *mainView) applyTree(tree caTree) {
 	m.cas, m.tree = tree.cas, tree
 	m.sizePendingRows()
 	m.caList.Refresh()
@@ -118,8 +129,7 @@ func (m *mainView) showCAs(tree caTree) {
 		m.table.content.Show()
 	}
 	m.showCAInfo()
-	m.table.reset()
-	m.server.refreshCAs()
+	m.server.lifecycle.refreshCAs()
 }
 
 // selectCA selects a CA in the side list.

@@ -4,6 +4,8 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
+
+	"certdesk/core/engine"
 )
 
 // menu builds the main menu. Actions that need an open vault do nothing
@@ -16,57 +18,59 @@ func (u *App) menu() *fyne.MainMenu {
 			}
 		}
 	}
-	newPerson := fyne.NewMenuItem("New person certificate…", withMain(func(m *mainView) { m.issuePerson() }))
+	newPerson := u.item("New person certificate…", engine.ActIssue, withMain(func(m *mainView) { m.issuePerson() }))
 	newPerson.Shortcut = shortcut(fyne.KeyN)
 	inspectItem := fyne.NewMenuItem("Inspect a file…", u.chooseAndInspect)
 	inspectItem.Shortcut = shortcut(fyne.KeyO)
 	search := fyne.NewMenuItem("Search", withMain(func(m *mainView) { m.focusSearch() }))
 	search.Shortcut = shortcut(fyne.KeyF)
+	file := []*fyne.MenuItem{
+		fyne.NewMenuItem("Open a vault…", func() {
+			u.picker.Open("Open a Certdesk vault", func(p string) {
+				if p != "" {
+					u.showUnlock(p)
+				}
+			})
+		}),
+		fyne.NewMenuItem("Open a team vault…", u.openTeamVault),
+		fyne.NewMenuItem("Try the demo", func() { u.startDemo("") }),
+		inspectItem,
+		fyne.NewMenuItemSeparator(),
+		fyne.NewMenuItem("Check vault…", withMain(func(m *mainView) { m.checkVault() })),
+		fyne.NewMenuItem("History…", withMain(func(m *mainView) { m.showHistory() })),
+		fyne.NewMenuItem("Change passphrase…", withMain(func(m *mainView) { m.changePassphrase() })),
+	}
+	if u.me.team() {
+		file = append(file, fyne.NewMenuItem("Admins…", withMain(func(m *mainView) { m.showAdmins() })))
+	}
 	quit := fyne.NewMenuItem("Quit", func() { u.Close(); u.fyneApp.Quit() })
 	quit.Shortcut = shortcut(fyne.KeyQ)
 	quit.IsQuit = true
 	return fyne.NewMainMenu(
-		fyne.NewMenu("File",
-			fyne.NewMenuItem("Open a vault…", func() {
-				u.picker.Open("Open a Certdesk vault", func(p string) {
-					if p != "" {
-						u.showUnlock(p)
-					}
-				})
-			}),
-			fyne.NewMenuItem("Open a team vault…", u.openTeamVault),
-			fyne.NewMenuItem("Try the demo", func() { u.startDemo("") }),
-			inspectItem,
-			fyne.NewMenuItemSeparator(),
-			fyne.NewMenuItem("Check vault…", withMain(func(m *mainView) { m.checkVault() })),
-			fyne.NewMenuItem("History…", withMain(func(m *mainView) { m.showHistory() })),
-			fyne.NewMenuItem("Change passphrase…", withMain(func(m *mainView) { m.changePassphrase() })),
-			fyne.NewMenuItemSeparator(),
-			quit,
-		),
+		fyne.NewMenu("File", append(file, fyne.NewMenuItemSeparator(), quit)...),
 		fyne.NewMenu("Certificates",
 			newPerson,
-			fyne.NewMenuItem("New server certificate…", withMain(func(m *mainView) { m.issueServer() })),
-			fyne.NewMenuItem("Sign a CSR…", withMain(func(m *mainView) { m.signCSR() })),
-			fyne.NewMenuItem("Issue from a CSV of people…", withMain(func(m *mainView) { m.issueFromCSV() })),
+			u.item("New server certificate…", engine.ActIssue, withMain(func(m *mainView) { m.issueServer() })),
+			u.item("Sign a CSR…", engine.ActIssue, withMain(func(m *mainView) { m.signCSR() })),
+			u.item("Issue from a CSV of people…", engine.ActIssue, withMain(func(m *mainView) { m.issueFromCSV() })),
 			fyne.NewMenuItem("Show expiring soon", withMain(func(m *mainView) { m.showTab(tabCertificates); m.table.soon.showThem() })),
 			fyne.NewMenuItemSeparator(),
-			fyne.NewMenuItem("Create a CA…", withMain(func(m *mainView) { m.createCA() })),
-			fyne.NewMenuItem("Import a CA…", withMain(func(m *mainView) { m.importCA() })),
-			fyne.NewMenuItem("Trust a CA (certificate only)…", withMain(func(m *mainView) { m.trustCA() })),
-			fyne.NewMenuItem("Publish CRL…", withMain(func(m *mainView) { m.publishCRL() })),
-			fyne.NewMenuItem("Configure a real server…", withMain(func(m *mainView) { m.configureServer() })),
+			u.item("Create a CA…", engine.ActManageCAs, withMain(func(m *mainView) { m.createCA() })),
+			u.item("Import a CA…", engine.ActManageCAs, withMain(func(m *mainView) { m.importCA() })),
+			u.item("Trust a CA (certificate only)…", engine.ActManageCAs, withMain(func(m *mainView) { m.trustCA() })),
+			u.item("Publish CRL…", engine.ActSignCRL, withMain(func(m *mainView) { m.publishCRL() })),
+			u.item("Configure a real server…", engine.ActExportKey, withMain(func(m *mainView) { m.configureServer() })),
 			fyne.NewMenuItem("CA expiry reminder…", withMain(func(m *mainView) { m.caReminder() })),
 			fyne.NewMenuItemSeparator(),
-			fyne.NewMenuItem("Export CA as easy-rsa folder…", withMain(func(m *mainView) { m.exportEasyRSA() })),
-			fyne.NewMenuItem("Import easy-rsa / openssl ca folder…", withMain(func(m *mainView) { m.importPKI(true) })),
-			fyne.NewMenuItem("Import XCA PEM export…", withMain(func(m *mainView) { m.importPKI(false) })),
+			u.item("Export CA as easy-rsa folder…", engine.ActExportKey, withMain(func(m *mainView) { m.exportEasyRSA() })),
+			u.item("Import easy-rsa / openssl ca folder…", engine.ActManageCAs, withMain(func(m *mainView) { m.importPKI(true) })),
+			u.item("Import XCA PEM export…", engine.ActManageCAs, withMain(func(m *mainView) { m.importPKI(false) })),
 			fyne.NewMenuItemSeparator(),
 			search,
 		),
 		fyne.NewMenu("Server",
 			fyne.NewMenuItem("Show the test server", withMain(func(m *mainView) { m.showTab(tabServer) })),
-			fyne.NewMenuItem("Start or stop", withMain(func(m *mainView) { m.server.lifecycle.toggle() })),
+			u.item("Start or stop", engine.ActTestServer, withMain(func(m *mainView) { m.server.lifecycle.toggle() })),
 		),
 		fyne.NewMenu("View",
 			fyne.NewMenuItem("Light theme", func() { u.fyneApp.Settings().SetTheme(ForcedTheme(theme.VariantLight)) }),
@@ -86,7 +90,7 @@ func (u *App) addShortcuts() {
 	c := u.win.Canvas()
 	c.AddShortcut(shortcut(fyne.KeyN).(*desktop.CustomShortcut), func(fyne.Shortcut) {
 		if u.main != nil {
-			u.main.issuePerson()
+			u.main.permitted(engine.ActIssue, u.main.issuePerson)()
 		}
 	})
 	c.AddShortcut(shortcut(fyne.KeyF).(*desktop.CustomShortcut), func(fyne.Shortcut) {

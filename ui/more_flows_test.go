@@ -22,9 +22,7 @@ import (
 )
 
 func TestSignCSRAndRenew(t *testing.T) {
-	dir := t.TempDir()
-	h := newHarness(t, Options{VaultPath: newVaultWithCA(t, dir)})
-	h.app.Start()
+	h, dir := startWithCA(t)
 
 	key, _ := pki.GenerateKey(pki.ECDSAP256)
 	der, _ := x509.CreateCertificateRequest(rand.Reader, &x509.CertificateRequest{Subject: pkix.Name{CommonName: "Csr Carla"}, EmailAddresses: []string{"carla@example.com"}}, key)

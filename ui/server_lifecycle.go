@@ -68,8 +68,12 @@ func newServerLifecycle(s *serverTab) *serverLifecycle {
 	l.browser = widget.NewButtonWithIcon("Open in browser", theme.ComputerIcon(), l.openBrowser)
 	l.browser.Disable()
 	l.trust = newServerTrust(l)
-	l.state = widget.NewLabel(stoppedText)
+	l.state = widget.NewLabel(l.stoppedText())
 	l.state.Truncation = fyne.TextTruncateEllipsis
+	if !s.m.may(engine.ActTestServer) {
+		l.state.Truncation, l.state.Wrapping = fyne.TextTruncateOff, fyne.TextWrapWord // the why, whole
+		l.startStop.Hide()
+	}
 	controls := widget.NewForm(
 		widget.NewFormItem("Trust CA", container.NewBorder(nil, nil, nil, l.trust.button, l.caSelect)),
 		widget.NewFormItem("Mode", l.mode),
@@ -78,6 +82,15 @@ func newServerLifecycle(s *serverTab) *serverLifecycle {
 	)
 	l.content = container.NewVBox(controls, container.NewGridWithColumns(2, l.startStop, l.browser), l.state)
 	return l
+}
+
+// stoppedText is what the state line says while the server is stopped:
+// how to start it, or why the admin's role may not.
+func (l *serverLifecycle) stoppedText() string {
+	if why := l.s.m.app.me.why(engine.ActTestServer); why != "" {
+		return "The server is stopped. " + why
+	}
+	return stoppedText
 }
 
 func modeOf(label string) mtls.Mode {
@@ -165,7 +178,7 @@ func (l *serverLifecycle) started(live *liveServer, err error) {
 		return
 	}
 	if err != nil {
-		l.state.SetText(stoppedText)
+		l.state.SetText(l.stoppedText())
 		l.s.try.pending = false // the try that waited for it is off
 		l.notStarted(err)
 		return
@@ -197,7 +210,7 @@ func (l *serverLifecycle) stop() {
 		return nil
 	})
 	l.showRunning(false)
-	l.state.SetText(stoppedText)
+	l.state.SetText(l.stoppedText())
 	l.s.try.serverChanged()
 }
 

@@ -44,10 +44,8 @@ func (u *App) showWelcome() {
 // showCreateVault asks for a passphrase twice, with a strength hint, or an
 // explicit choice of an insecure demo vault.
 func (u *App) showCreateVault() {
-	pass := widget.NewPasswordEntry()
-	pass.SetPlaceHolder("at least 8 characters; a few words is best")
-	again := widget.NewPasswordEntry()
-	again.SetPlaceHolder("type it again")
+	pass := hintedSecret("at least 8 characters; a few words is best")
+	again := hintedSecret("type it again")
 	hint := widget.NewLabel(passphraseHint(""))
 	problem := widget.NewLabel("")
 	// A problem said about an earlier passphrase goes when it is edited.
@@ -125,8 +123,7 @@ func (u *App) showUnlock(vaultPath string) {
 
 // askPassphrase shows the unlock screen of a locked vault.
 func (u *App) askPassphrase(vaultPath string, v *engine.Engine) {
-	pass := widget.NewPasswordEntry()
-	pass.SetPlaceHolder("passphrase")
+	pass := hintedSecret("passphrase")
 	problem := widget.NewLabel("")
 	problem.Importance = widget.DangerImportance
 	unlock := widget.NewButtonWithIcon("Unlock", theme.LoginIcon(), nil)

@@ -23,9 +23,7 @@ import (
 // duplicate → a summary before issuing → a folder → progress → a report
 // naming the failed rows, PKCS#12 files that open with the sheet's passwords.
 func TestOnboardTeamFromCSV(t *testing.T) {
-	dir := t.TempDir()
-	h := newHarness(t, Options{VaultPath: newVaultWithCA(t, dir)})
-	h.app.Start()
+	h, dir := startWithCA(t)
 	h.picker.open = filepath.Join(dir, "team.csv")
 	os.WriteFile(h.picker.open, []byte("name,email,org,ou,days\nAnn Archer,ann@example.com,Acme,Ops,90\nBen Baker,ben@example.com\n"+
 		"Cat Cooper,not-an-address\nDan Dyer,dan@example.com\nBen Baker,ben@example.com\n"), 0o644)
@@ -115,9 +113,7 @@ func TestExpiringSoonView(t *testing.T) {
 // TestReminderServerKitAndEasyRSA: an .ics reminder for a certificate, a
 // server kit for nginx, and an easy-rsa export imported into a new vault.
 func TestReminderServerKitAndEasyRSA(t *testing.T) {
-	dir := t.TempDir()
-	h := newHarness(t, Options{VaultPath: newVaultWithCA(t, dir)})
-	h.app.Start()
+	h, dir := startWithCA(t)
 	h.tap("New person")
 	h.typeInto("e.g. Alice Example", "Rosa Reminder")
 	h.tap("Issue")
