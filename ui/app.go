@@ -17,6 +17,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"path/filepath"
@@ -198,6 +199,11 @@ func (u *App) showError(what string, err error) {
 		return
 	}
 	dialog.ShowError(fmt.Errorf("%s: %w", what, err), u.win)
+	if errors.Is(err, engine.ErrConflict) && u.main != nil {
+		// Someone changed what was shown: show it as it is now, so the
+		// admin can look again as the sentence asks.
+		u.main.reloadKeepingSelection()
+	}
 }
 
 // showWarning tells of something unsafe that still went ahead.

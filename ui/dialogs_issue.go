@@ -198,7 +198,7 @@ func (m *mainView) renew(r engine.Record) {
 		}
 		opts := engine.RenewOptions{RevokeOld: revokeOld.Checked, KeepKey: keepKey.Checked}
 		m.longWork("Renewing "+r.CommonName+"…", func(ctx context.Context, j jobs) (engine.Record, error) {
-			return j.renew(ctx, r.ID, opts)
+			return j.renew(ctx, r, opts)
 		})
 	}, m.app.win)
 	d.Resize(fyne.NewSize(460, d.MinSize().Height))

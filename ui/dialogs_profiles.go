@@ -69,7 +69,7 @@ func (v *profilesView) show(rows []profileRow) {
 		if len(r.caNames) > 0 {
 			text += "\nDefault of " + strings.Join(r.caNames, ", ")
 		}
-		remove := widget.NewButtonWithIcon("Remove", theme.DeleteIcon(), func() { v.remove(name) })
+		remove := widget.NewButtonWithIcon("Remove", theme.DeleteIcon(), func() { v.remove(r) })
 		buttons := container.NewHBox(remove)
 		if haveCA && !ca.TrustOnly() {
 			if slices.Contains(r.caNames, ca.Name) {
@@ -110,10 +110,10 @@ func profileSummary(p engine.Profile) string {
 	return strings.Join(parts, ", ")
 }
 
-func (v *profilesView) remove(name string) {
+func (v *profilesView) remove(shown profileRow) {
 	j := v.m.app.jobs()
 	v.m.app.run.Run(func() func() {
-		err := j.removeProfile(name)
+		err := j.removeProfile(shown)
 		return func() {
 			if err != nil {
 				v.m.app.showError("The profile was not removed", err)

@@ -43,7 +43,7 @@ func (m *mainView) revoke(r engine.Record) {
 			}
 		}
 		j := m.app.jobs()
-		background(m.app, "The certificate was not revoked", func() (engine.Record, error) { return j.revoke(r.ID, code) }, func(rec engine.Record) {
+		background(m.app, "The certificate was not revoked", func() (engine.Record, error) { return j.revoke(r, code) }, func(rec engine.Record) {
 			m.certificateChanged(rec.ID)
 			m.app.toast(fmt.Sprintf("Revoked %q: %s. Publish a CRL so servers learn of it.", rec.CommonName, plain.Reason(engine.ReasonName(code))))
 		})
@@ -60,7 +60,7 @@ func (m *mainView) unrevoke(r engine.Record) {
 			return
 		}
 		j := m.app.jobs()
-		background(m.app, "The revocation was not undone", func() (engine.Record, error) { return j.unrevoke(r.ID) }, func(rec engine.Record) {
+		background(m.app, "The revocation was not undone", func() (engine.Record, error) { return j.unrevoke(r) }, func(rec engine.Record) {
 			m.certificateChanged(rec.ID)
 			m.app.toast(fmt.Sprintf("%q is valid again. Publish a CRL so servers learn of it.", rec.CommonName))
 		})

@@ -63,18 +63,25 @@ func (j jobs) signCSR(ctx context.Context, ca engine.CA, req engine.Request, p p
 	return j.v.SignRequest(ctx, ca, req.Data, p, pki.Validity{Days: days})
 }
 
-// renew renews one certificate.
-func (j jobs) renew(ctx context.Context, id int64, opts engine.RenewOptions) (engine.Record, error) {
-	return j.v.Renew(ctx, id, opts)
+// The edits below act on a certificate as the app showed it: when someone
+// else changed it since (another admin, another window, certctl), the
+// engine refuses with an *engine.ConflictError that says who and when,
+// instead of acting on what the admin never saw.
+
+// renew renews one certificate as shown.
+func (j jobs) renew(ctx context.Context, shown engine.Record, opts engine.RenewOptions) (engine.Record, error) {
+	return j.v.RenewIfUnchanged(ctx, shown.ID, opts, shown.Version)
 }
 
-// revoke revokes one certificate with a reason code.
-func (j jobs) revoke(id int64, reason int) (engine.Record, error) {
-	return j.v.Revoke(j.ctx, id, reason)
+// revoke revokes one certificate as shown, with a reason code.
+func (j jobs) revoke(shown engine.Record, reason int) (engine.Record, error) {
+	return j.v.RevokeIfUnchanged(j.ctx, shown.ID, reason, shown.Version)
 }
 
-// unrevoke undoes a revocation.
-func (j jobs) unrevoke(id int64) (engine.Record, error) { return j.v.Unrevoke(j.ctx, id) }
+// unrevoke undoes a revocation of a certificate as shown.
+func (j jobs) unrevoke(shown engine.Record) (engine.Record, error) {
+	return j.v.UnrevokeIfUnchanged(j.ctx, shown.ID, shown.Version)
+}
 
 // renewals is how a batch of renewals went.
 type renewals struct {

@@ -92,18 +92,19 @@ func (j jobs) profilesFor(ca engine.CA) (profileChoice, error) {
 // profileRow is one profile and the CAs that default to it.
 type profileRow struct {
 	profile engine.Profile
+	version int64 // as read, for edits refused when someone changed it since
 	caNames []string
 }
 
 // profileRows lists every profile with the CAs whose default it is.
 func (j jobs) profileRows(cas []engine.CA) ([]profileRow, error) {
-	all, err := j.v.Profiles(j.ctx)
+	all, err := j.v.ProfileRows(j.ctx)
 	if err != nil {
 		return nil, err
 	}
 	rows := make([]profileRow, len(all))
 	for i, p := range all {
-		rows[i].profile = p
+		rows[i].profile, rows[i].version = p.Profile, p.Version
 	}
 	for _, ca := range cas {
 		p, ok, err := j.v.DefaultProfile(j.ctx, ca)
@@ -122,12 +123,15 @@ func (j jobs) profileRows(cas []engine.CA) ([]profileRow, error) {
 // saveProfile stores a new profile.
 func (j jobs) saveProfile(p engine.Profile) error { return j.v.SaveProfile(j.ctx, p, false) }
 
-// removeProfile deletes a profile.
-func (j jobs) removeProfile(name string) error { return j.v.RemoveProfile(j.ctx, name) }
+// removeProfile deletes a profile as shown (refused if changed since).
+func (j jobs) removeProfile(shown profileRow) error {
+	return j.v.RemoveProfileIfUnchanged(j.ctx, shown.profile.Name, shown.version)
+}
 
-// setDefaultProfile makes name the CA's default ("" for none).
-func (j jobs) setDefaultProfile(ca engine.CA, name string) error {
-	return j.v.SetDefaultProfile(j.ctx, ca, name)
+// setDefaultProfile makes name the default of the CA as shown ("" for
+// none; refused if the CA's default changed since).
+func (j jobs) setDefaultProfile(shown engine.CA, name string) error {
+	return j.v.SetDefaultProfileIfUnchanged(j.ctx, shown, name, shown.Version)
 }
 
 // issuePersonWith issues a person certificate with a profile ("" for the
