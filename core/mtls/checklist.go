@@ -175,7 +175,7 @@ func trustStep(c *Checklist, leaf *x509.Certificate, certs []*x509.Certificate, 
 		"the keys differ, so a look-alike CA with the same name signed it.", name), tech(verdict.UnknownCA))
 	presented := KeyPrint{Label: "the look-alike that signed your certificate", KeyID: colonHex(leaf.AuthorityKeyId)}
 	for _, ca := range certs[1:] {
-		if string(ca.RawSubject) == string(leaf.RawIssuer) && leaf.CheckSignatureFrom(ca) == nil {
+		if string(ca.RawSubject) == string(leaf.RawIssuer) && verdict.SignedBy(leaf, ca) {
 			presented.KeyID, presented.KeySHA256 = colonHex(ca.SubjectKeyId), pki.CertificateKeySHA256(ca)
 		}
 	}
@@ -260,7 +260,7 @@ func trustedIssuer(certs []*x509.Certificate, trust *verdict.Trust) *x509.Certif
 	leaf := certs[0]
 	candidates := append(slices.Clone(certs[1:]), trust.CAs()...)
 	for _, ca := range candidates {
-		if string(ca.RawSubject) == string(leaf.RawIssuer) && leaf.CheckSignatureFrom(ca) == nil {
+		if string(ca.RawSubject) == string(leaf.RawIssuer) && verdict.SignedBy(leaf, ca) {
 			return ca
 		}
 	}

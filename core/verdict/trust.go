@@ -151,7 +151,12 @@ func (t *Trust) RevokeFingerprint(fingerprint string, r Revocation) error {
 func (t *Trust) Revocations() int { return len(t.serials) + len(t.prints) }
 
 func serialKey(issuer *x509.Certificate, serialHex string) string {
-	return pki.CertificateKeySHA256(issuer) + "/" + strings.ToUpper(serialHex)
+	return issuerSerialKey(pki.CertificateKeySHA256(issuer), serialHex)
+}
+
+// issuerSerialKey is serialKey for the issuer's key hash.
+func issuerSerialKey(issuerKeySHA256, serialHex string) string {
+	return issuerKeySHA256 + "/" + strings.ToUpper(serialHex)
 }
 
 func (t *Trust) revokedSerial(issuer, leaf *x509.Certificate) (Revocation, bool) {
@@ -175,7 +180,7 @@ func (t *Trust) revokedSerialX(issuer, leaf *xcert) (Revocation, bool) {
 	if issuer.go509 == nil || leaf.go509 == nil || leaf.go509.SerialNumber == nil {
 		return Revocation{}, false
 	}
-	return t.revokedSerial(issuer.go509, leaf.go509)
+	return lookupRevocation(t.serialDelta, t.serials, issuerSerialKey(issuer.keySHA256(), pki.SerialHex(leaf.go509.SerialNumber)))
 }
 
 func (t *Trust) revokedFingerprint(fp string) (Revocation, bool) {
