@@ -15,6 +15,7 @@ import (
 	"sync"
 	"time"
 
+	"certdesk/core/certinfo"
 	"certdesk/core/pki"
 )
 
@@ -79,6 +80,8 @@ type xcert struct {
 	// keySHA256 is pki.CertificateKeySHA256(go509), found once: the key
 	// of a CA's revocations.
 	keySHA256 func() string
+	// described is go509 described once, to be told At each judgement.
+	described func() certinfo.Info
 }
 
 type akid struct {
@@ -177,6 +180,7 @@ func (x *xcert) readTBS(f []tlv) (*xcert, error) {
 	}
 	x.go509 = goView(x)
 	x.keySHA256 = sync.OnceValue(func() string { return pki.CertificateKeySHA256(x.go509) })
+	x.described = sync.OnceValue(func() certinfo.Info { return certinfo.Describe(x.go509, time.Time{}) })
 	return x, nil
 }
 
