@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"certdesk/core/export"
 	"certdesk/core/peer/peertest"
 	"certdesk/core/pki"
 )
@@ -46,22 +45,10 @@ func newHierarchyFixture(t *testing.T) *hierarchyFixture {
 		t.Fatal(err)
 	}
 	h := &hierarchyFixture{fixture: fixture{people: map[string][2]string{}}, root: root, issuing: issuing, sibling: sibling, now: now}
-	issue := func(name string, by pki.Authority) *pki.Issued {
-		p, err := by.IssuePerson(pki.PersonRequest{Name: pki.Name{CommonName: name}}, now)
-		if err != nil {
-			t.Fatal(err)
-		}
-		key, _ := export.KeyPEM(p.Key, "")
-		certFile, keyFile := filepath.Join(dir, name+".pem"), filepath.Join(dir, name+".key")
-		// The person's file carries the issuing CA too, as certctl's bundle export does.
-		os.WriteFile(certFile, append(pki.EncodeCertPEM(p.Cert), pki.EncodeCertPEM(by.Cert)...), 0o600)
-		os.WriteFile(keyFile, key, 0o600)
-		h.people[name] = [2]string{certFile, keyFile}
-		return p
-	}
-	h.vera = issue("Valid Vera", issuing).Cert
-	rick := issue("Revoked Rick", issuing)
-	issue("Sibling Sam", sibling)
+	// The people's files carry the issuing CA too.
+	h.vera = h.issue(t, dir, "Valid Vera", issuing, now, true).Cert
+	rick := h.issue(t, dir, "Revoked Rick", issuing, now, true)
+	h.issue(t, dir, "Sibling Sam", sibling, now, true)
 	h.kit = Kit{CAName: "Issuing", CA: issuing.Cert, CRL: h.crl(t, issuing, rick.Cert), ServerCert: server.Cert,
 		Chain: []*x509.Certificate{issuing.Cert, root.Cert}, ServerKey: server.Key, ServerName: "localhost",
 		Issuers: []*x509.Certificate{root.Cert}, IssuerCRLs: [][]byte{h.crl(t, root)}}

@@ -16,10 +16,7 @@ import (
 // every matrix case and for values whose strings hold JSON's own syntax.
 func TestIndentedJSONAsEncoder(t *testing.T) {
 	now := time.Now()
-	m, err := verdicttest.Build(now)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := verdicttest.MustBuild(t, now)
 	values := map[string]any{
 		"syntax in strings": map[string]any{"a\"b": `{"x": [1, 2]}`, "back\\": `\\`, "q": `\"`, "": []any{}},
 		"empty and nested":  []any{map[string]any{}, []any{}, []any{[]any{map[string]any{"k": nil}}}, "", 0, true},

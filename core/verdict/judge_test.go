@@ -13,10 +13,7 @@ import (
 
 func TestMatrix(t *testing.T) {
 	now := time.Now()
-	m, err := verdicttest.Build(now)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := verdicttest.MustBuild(t, now)
 	for _, c := range m.Cases {
 		t.Run(c.Name, func(t *testing.T) {
 			got := verdict.Judge(c.Chain, m.Trust, now)
@@ -48,10 +45,7 @@ func TestMatrix(t *testing.T) {
 // round uses the verified-chain cache and must say exactly the same.
 func TestMatrixTwice(t *testing.T) {
 	now := time.Now()
-	m, err := verdicttest.Build(now)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := verdicttest.MustBuild(t, now)
 	first := map[string]verdict.Result{}
 	for _, c := range m.Cases {
 		first[c.Name] = verdict.Judge(c.Chain, m.Trust, now)
@@ -72,10 +66,7 @@ func TestMatrixTwice(t *testing.T) {
 
 func TestExplanations(t *testing.T) {
 	now := time.Now()
-	m, err := verdicttest.Build(now)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := verdicttest.MustBuild(t, now)
 	want := map[string]string{
 		"look-alike CA":                    "look-alike",
 		"expired":                          "expired on",
@@ -96,10 +87,7 @@ func TestExplanations(t *testing.T) {
 
 func TestRevocationLookupScales(t *testing.T) {
 	now := time.Now()
-	m, err := verdicttest.Build(now)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := verdicttest.MustBuild(t, now)
 	// 100,000 more revocations change nothing for the valid case and the
 	// revoked one is still found.
 	for i := range 100_000 {
@@ -127,10 +115,7 @@ func itoaHex(i int) string {
 
 func BenchmarkJudge(b *testing.B) {
 	now := time.Now()
-	m, err := verdicttest.Build(now)
-	if err != nil {
-		b.Fatal(err)
-	}
+	m := verdicttest.MustBuild(b, now)
 	for i := range 100_000 {
 		m.Trust.RevokeSerial(m.Root.Cert, itoaHex(i), verdict.Revocation{})
 	}
