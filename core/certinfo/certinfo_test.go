@@ -10,25 +10,6 @@ import (
 	"certdesk/core/pki"
 )
 
-func TestDaysLeft(t *testing.T) {
-	now := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
-	day := 24 * time.Hour
-	tests := []struct {
-		name     string
-		notAfter time.Time
-		want     int
-	}{
-		{"100 days", now.Add(100 * day), 100},
-		{"30 days", now.Add(30 * day), 30},
-		{"an hour ago", now.Add(-time.Hour), -1},
-	}
-	for _, tt := range tests {
-		if got := DaysLeft(tt.notAfter, now); got != tt.want {
-			t.Errorf("%s: days left %d, want %d", tt.name, got, tt.want)
-		}
-	}
-}
-
 func TestClean(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"Alice Example", "Alice Example"},
