@@ -1,6 +1,7 @@
 package verdict_test
 
 import (
+	"crypto/x509"
 	"encoding/json"
 	"slices"
 	"strings"
@@ -61,6 +62,33 @@ func TestMatrixTwice(t *testing.T) {
 	other := m.Trust.Only(m.Outsider.Cert)
 	if got := verdict.Judge(valid.Chain, other, now); got.Verdict != verdict.UnknownCA {
 		t.Errorf("valid person under another CA: %s", got.Verdict)
+	}
+}
+
+// TestSignedByAsCrypto: SignedBy says what crypto/x509's
+// CheckSignatureFrom says, for every certificate of every case against
+// every CA of the matrix, the first time and remembered.
+func TestSignedByAsCrypto(t *testing.T) {
+	m := verdicttest.MustBuild(t, time.Now())
+	cas := []*x509.Certificate{m.Root.Cert, m.Intermediate.Cert, m.ServerOnlyCA.Cert, m.YoungCA.Cert, m.Lookalike.Cert, m.Outsider.Cert}
+	signed := 0
+	for _, c := range m.Cases {
+		for _, cert := range c.Certs {
+			for _, ca := range append(slices.Clone(cas), c.Certs...) {
+				want := cert.CheckSignatureFrom(ca) == nil
+				for round := range 2 {
+					if got := verdict.SignedBy(cert, ca); got != want {
+						t.Errorf("%s: %q by %q, round %d: %v, want %v", c.Name, cert.Subject.CommonName, ca.Subject.CommonName, round, got, want)
+					}
+				}
+				if want {
+					signed++
+				}
+			}
+		}
+	}
+	if signed == 0 {
+		t.Error("no certificate of the matrix is signed by any CA: the comparison proves nothing")
 	}
 }
 
