@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"certdesk/core/pki"
+	"certdesk/core/pki/pkitest"
 )
 
 func TestClean(t *testing.T) {
@@ -33,15 +34,9 @@ func TestClean(t *testing.T) {
 // result shares no list with the description it came from.
 func TestAtTellsDescribeAtThatTime(t *testing.T) {
 	now := time.Now()
-	ca, err := pki.NewCA(pki.CARequest{Name: pki.Name{CommonName: "At CA"}, PathLen: 1}, now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	person, err := pki.Authority{Cert: ca.Cert, Key: ca.Key}.IssuePerson(pki.PersonRequest{Name: pki.Name{CommonName: "Ada"},
+	ca := pkitest.CA(t, pki.CARequest{Name: pki.Name{CommonName: "At CA"}, PathLen: 1}, now)
+	person := pkitest.Person(t, ca, pki.PersonRequest{Name: pki.Name{CommonName: "Ada"},
 		Emails: []string{"ada@example.com"}, DNSNames: []string{"ada.example"}, IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)}}, now)
-	if err != nil {
-		t.Fatal(err)
-	}
 	for _, cert := range []*x509.Certificate{ca.Cert, person.Cert} {
 		described := Describe(cert, now)
 		for _, at := range []time.Time{now, cert.NotBefore.Add(-time.Second), cert.NotAfter.Add(-24 * time.Hour), cert.NotAfter.Add(time.Hour)} {

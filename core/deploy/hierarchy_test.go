@@ -12,6 +12,7 @@ import (
 
 	"certdesk/core/peer/peertest"
 	"certdesk/core/pki"
+	"certdesk/core/pki/pkitest"
 )
 
 // hierarchyFixture is a root with two issuing CAs under it (Issuing, whose
@@ -27,11 +28,7 @@ func newHierarchyFixture(t *testing.T) *hierarchyFixture {
 	t.Helper()
 	dir := t.TempDir()
 	now := time.Now()
-	rootIssued, err := pki.NewCA(pki.CARequest{Name: pki.Name{CommonName: "Deploy Root"}, PathLen: 1}, now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	root := pki.Authority{Cert: rootIssued.Cert, Key: rootIssued.Key}
+	root := pkitest.CA(t, pki.CARequest{Name: pki.Name{CommonName: "Deploy Root"}, PathLen: 1}, now)
 	intermediate := func(name string) pki.Authority {
 		i, err := root.IssueIntermediate(pki.CARequest{Name: pki.Name{CommonName: name, Organization: "Acme"}}, now)
 		if err != nil {

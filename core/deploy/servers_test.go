@@ -23,6 +23,7 @@ import (
 	"certdesk/core/peer"
 	"certdesk/core/peer/peertest"
 	"certdesk/core/pki"
+	"certdesk/core/pki/pkitest"
 )
 
 type fixture struct {
@@ -38,10 +39,7 @@ type fixture struct {
 // dir, and keeps the files under their name.
 func (f *fixture) issue(t *testing.T, dir, name string, by pki.Authority, now time.Time, withCA bool) *pki.Issued {
 	t.Helper()
-	p, err := by.IssuePerson(pki.PersonRequest{Name: pki.Name{CommonName: name}}, now)
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := pkitest.Person(t, by, pki.PersonRequest{Name: pki.Name{CommonName: name}}, now)
 	key, err := export.KeyPEM(p.Key, "")
 	if err != nil {
 		t.Fatal(err)
@@ -63,9 +61,8 @@ func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	dir := t.TempDir()
 	now := time.Now()
-	caIssued, _ := pki.NewCA(pki.CARequest{Name: pki.Name{CommonName: "Deploy CA"}}, now)
-	ca := pki.Authority{Cert: caIssued.Cert, Key: caIssued.Key}
-	other, _ := pki.NewCA(pki.CARequest{Name: pki.Name{CommonName: "Foreign CA"}}, now)
+	ca := pkitest.CA(t, pki.CARequest{Name: pki.Name{CommonName: "Deploy CA"}}, now)
+	other := pkitest.CA(t, pki.CARequest{Name: pki.Name{CommonName: "Foreign CA"}}, now)
 	server, err := ca.IssueServer(pki.ServerRequest{DNSNames: []string{"localhost"}, IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)}}, now)
 	if err != nil {
 		t.Fatal(err)
@@ -73,7 +70,7 @@ func newFixture(t *testing.T) *fixture {
 	f := &fixture{people: map[string][2]string{}}
 	f.vera = f.issue(t, dir, "Valid Vera", ca, now, false).Cert
 	revoked := f.issue(t, dir, "Revoked Rick", ca, now, false)
-	f.issue(t, dir, "Foreign Fred", pki.Authority{Cert: other.Cert, Key: other.Key}, now, false)
+	f.issue(t, dir, "Foreign Fred", other, now, false)
 	crl, err := ca.SignCRL(pki.CRLRequest{Number: big.NewInt(1), ThisUpdate: now.Add(-time.Minute), NextUpdate: now.Add(24 * time.Hour),
 		Entries: []pki.Revoked{{Serial: revoked.Cert.SerialNumber, Time: now, Reason: 1}}})
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 
 	"certdesk/core/export"
 	"certdesk/core/pki"
+	"certdesk/core/pki/pkitest"
 )
 
 // sample is one input of a kind the inspector reads, with what Inspect
@@ -27,14 +28,8 @@ type sample struct {
 // CRL revokes.
 func samples(t testing.TB, now time.Time) (list []sample, revokedSerial string) {
 	t.Helper()
-	ca, err := pki.NewCA(pki.CARequest{Name: pki.Name{CommonName: "Inspect CA"}}, now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	leaf, err := pki.Authority{Cert: ca.Cert, Key: ca.Key}.IssuePerson(pki.PersonRequest{Name: pki.Name{CommonName: "Alice"}, Emails: []string{"alice@example.com"}}, now)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ca := pkitest.CA(t, pki.CARequest{Name: pki.Name{CommonName: "Inspect CA"}}, now)
+	leaf := pkitest.Person(t, ca, pki.PersonRequest{Name: pki.Name{CommonName: "Alice"}, Emails: []string{"alice@example.com"}}, now)
 	m := export.Material{Cert: leaf.Cert, Key: leaf.Key, Chain: []*x509.Certificate{ca.Cert}}
 	encode := func(f export.Format, password string) []byte {
 		data, err := export.Encode(m, f, export.Options{Password: password})

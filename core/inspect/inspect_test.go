@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"certdesk/core/pki"
+	"certdesk/core/pki/pkitest"
 )
 
 func TestInspectKinds(t *testing.T) {
@@ -60,7 +61,7 @@ func TestInspectKinds(t *testing.T) {
 
 func TestInspectCertificateFields(t *testing.T) {
 	now := time.Now()
-	ca, _ := pki.NewCA(pki.CARequest{Name: pki.Name{CommonName: "CA"}}, now)
+	ca := pkitest.CA(t, pki.CARequest{Name: pki.Name{CommonName: "CA"}}, now)
 	items, err := Inspect(ca.Cert.Raw, Options{Now: now})
 	if err != nil {
 		t.Fatal(err)
