@@ -1,28 +1,15 @@
 package certinfo
 
 import (
+	"crypto/x509"
+	"net"
+	"reflect"
 	"testing"
 	"time"
-)
 
-func TestDaysLeft(t *testing.T) {
-	now := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
-	day := 24 * time.Hour
-	tests := []struct {
-		name     string
-		notAfter time.Time
-		want     int
-	}{
-		{"100 days", now.Add(100 * day), 100},
-		{"30 days", now.Add(30 * day), 30},
-		{"an hour ago", now.Add(-time.Hour), -1},
-	}
-	for _, tt := range tests {
-		if got := DaysLeft(tt.notAfter, now); got != tt.want {
-			t.Errorf("%s: days left %d, want %d", tt.name, got, tt.want)
-		}
-	}
-}
+	"certdesk/core/pki"
+	"certdesk/core/pki/pkitest"
+)
 
 func TestClean(t *testing.T) {
 	tests := []struct{ in, want string }{
@@ -38,6 +25,34 @@ func TestClean(t *testing.T) {
 	for _, tt := range tests {
 		if got := Clean(tt.in); got != tt.want {
 			t.Errorf("Clean(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestAtTellsDescribeAtThatTime: a certificate described at one time and
+// told At another is what Describe says at that other time, and the
+// result shares no list with the description it came from.
+func TestAtTellsDescribeAtThatTime(t *testing.T) {
+	now := time.Now()
+	ca := pkitest.CA(t, pki.CARequest{Name: pki.Name{CommonName: "At CA"}, PathLen: 1}, now)
+	person := pkitest.Person(t, ca, pki.PersonRequest{Name: pki.Name{CommonName: "Ada"},
+		Emails: []string{"ada@example.com"}, DNSNames: []string{"ada.example"}, IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)}}, now)
+	for _, cert := range []*x509.Certificate{ca.Cert, person.Cert} {
+		described := Describe(cert, now)
+		for _, at := range []time.Time{now, cert.NotBefore.Add(-time.Second), cert.NotAfter.Add(-24 * time.Hour), cert.NotAfter.Add(time.Hour)} {
+			got, want := described.At(at), Describe(cert, at)
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("%s at %s:\n got %+v\nwant %+v", cert.Subject.CommonName, at, got, want)
+			}
+			for i := range got.KeyUsage {
+				got.KeyUsage[i] = "changed"
+			}
+			if got.PathLen != nil {
+				*got.PathLen = 99
+			}
+			if reflect.DeepEqual(described.KeyUsage, got.KeyUsage) || (described.PathLen != nil && *described.PathLen == 99) {
+				t.Errorf("%s: At shares its lists with the description", cert.Subject.CommonName)
+			}
 		}
 	}
 }

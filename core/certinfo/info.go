@@ -5,6 +5,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -92,6 +93,36 @@ type Revocation struct {
 // whatever the certificate holds is shown, with control characters made
 // visible.
 func Describe(cert *x509.Certificate, now time.Time) Info {
+	info := describe(cert)
+	info.setTime(now)
+	return info
+}
+
+// At is the info as of time now: its status and days left told again,
+// and lists of its own, so that it shares nothing with i. A certificate
+// described once can so be told at every handshake without describing
+// it again.
+func (i Info) At(now time.Time) Info {
+	for _, list := range []*[]string{&i.Emails, &i.DNSNames, &i.IPAddresses, &i.URIs, &i.NameConstraints, &i.KeyUsage, &i.ExtKeyUsage} {
+		if *list != nil {
+			*list = slices.Clone(*list)
+		}
+	}
+	if i.PathLen != nil {
+		n := *i.PathLen
+		i.PathLen = &n
+	}
+	i.setTime(now)
+	return i
+}
+
+func (i *Info) setTime(now time.Time) {
+	i.Status = StatusAt(i.NotBefore, i.NotAfter, false, now)
+	i.DaysLeft = DaysLeft(i.NotAfter, now)
+}
+
+// describe is Describe but for the status and days left.
+func describe(cert *x509.Certificate) Info {
 	info := Info{
 		Kind:              "certificate",
 		CommonName:        Clean(cert.Subject.CommonName),
@@ -101,8 +132,6 @@ func Describe(cert *x509.Certificate, now time.Time) Info {
 		Serial:            pki.SerialHex(cert.SerialNumber),
 		NotBefore:         cert.NotBefore.UTC(),
 		NotAfter:          cert.NotAfter.UTC(),
-		Status:            StatusAt(cert.NotBefore, cert.NotAfter, false, now),
-		DaysLeft:          DaysLeft(cert.NotAfter, now),
 		FingerprintSHA256: pki.FingerprintSHA256(cert.Raw),
 		FingerprintSHA1:   pki.FingerprintSHA1(cert.Raw),
 		KeyType:           pki.DescribePublicKey(cert.PublicKey),

@@ -10,9 +10,9 @@ import (
 	"testing"
 	"time"
 
-	"certdesk/core/export"
 	"certdesk/core/peer/peertest"
 	"certdesk/core/pki"
+	"certdesk/core/pki/pkitest"
 )
 
 // hierarchyFixture is a root with two issuing CAs under it (Issuing, whose
@@ -28,11 +28,7 @@ func newHierarchyFixture(t *testing.T) *hierarchyFixture {
 	t.Helper()
 	dir := t.TempDir()
 	now := time.Now()
-	rootIssued, err := pki.NewCA(pki.CARequest{Name: pki.Name{CommonName: "Deploy Root"}, PathLen: 1}, now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	root := pki.Authority{Cert: rootIssued.Cert, Key: rootIssued.Key}
+	root := pkitest.CA(t, pki.CARequest{Name: pki.Name{CommonName: "Deploy Root"}, PathLen: 1}, now)
 	intermediate := func(name string) pki.Authority {
 		i, err := root.IssueIntermediate(pki.CARequest{Name: pki.Name{CommonName: name, Organization: "Acme"}}, now)
 		if err != nil {
@@ -46,22 +42,10 @@ func newHierarchyFixture(t *testing.T) *hierarchyFixture {
 		t.Fatal(err)
 	}
 	h := &hierarchyFixture{fixture: fixture{people: map[string][2]string{}}, root: root, issuing: issuing, sibling: sibling, now: now}
-	issue := func(name string, by pki.Authority) *pki.Issued {
-		p, err := by.IssuePerson(pki.PersonRequest{Name: pki.Name{CommonName: name}}, now)
-		if err != nil {
-			t.Fatal(err)
-		}
-		key, _ := export.KeyPEM(p.Key, "")
-		certFile, keyFile := filepath.Join(dir, name+".pem"), filepath.Join(dir, name+".key")
-		// The person's file carries the issuing CA too, as certctl's bundle export does.
-		os.WriteFile(certFile, append(pki.EncodeCertPEM(p.Cert), pki.EncodeCertPEM(by.Cert)...), 0o600)
-		os.WriteFile(keyFile, key, 0o600)
-		h.people[name] = [2]string{certFile, keyFile}
-		return p
-	}
-	h.vera = issue("Valid Vera", issuing).Cert
-	rick := issue("Revoked Rick", issuing)
-	issue("Sibling Sam", sibling)
+	// The people's files carry the issuing CA too.
+	h.vera = h.issue(t, dir, "Valid Vera", issuing, now, true).Cert
+	rick := h.issue(t, dir, "Revoked Rick", issuing, now, true)
+	h.issue(t, dir, "Sibling Sam", sibling, now, true)
 	h.kit = Kit{CAName: "Issuing", CA: issuing.Cert, CRL: h.crl(t, issuing, rick.Cert), ServerCert: server.Cert,
 		Chain: []*x509.Certificate{issuing.Cert, root.Cert}, ServerKey: server.Key, ServerName: "localhost",
 		Issuers: []*x509.Certificate{root.Cert}, IssuerCRLs: [][]byte{h.crl(t, root)}}

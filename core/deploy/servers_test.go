@@ -23,6 +23,7 @@ import (
 	"certdesk/core/peer"
 	"certdesk/core/peer/peertest"
 	"certdesk/core/pki"
+	"certdesk/core/pki/pkitest"
 )
 
 type fixture struct {
@@ -33,35 +34,43 @@ type fixture struct {
 	people map[string][2]string
 }
 
+// issue issues a person by the CA at now, writes their certificate (with
+// the CA's after it, withCA: as certctl's bundle export does) and key into
+// dir, and keeps the files under their name.
+func (f *fixture) issue(t *testing.T, dir, name string, by pki.Authority, now time.Time, withCA bool) *pki.Issued {
+	t.Helper()
+	p := pkitest.Person(t, by, pki.PersonRequest{Name: pki.Name{CommonName: name}}, now)
+	key, err := export.KeyPEM(p.Key, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert := pki.EncodeCertPEM(p.Cert)
+	if withCA {
+		cert = append(cert, pki.EncodeCertPEM(by.Cert)...)
+	}
+	certFile, keyFile := filepath.Join(dir, name+".pem"), filepath.Join(dir, name+".key")
+	peertest.WriteFile(t, certFile, cert)
+	peertest.WriteFile(t, keyFile, key)
+	f.people[name] = [2]string{certFile, keyFile}
+	return p
+}
+
 // newFixture makes a kit — a CA with a CRL, a server certificate — and
 // three clients: valid, revoked (in the CRL) and foreign (another CA).
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	dir := t.TempDir()
 	now := time.Now()
-	caIssued, _ := pki.NewCA(pki.CARequest{Name: pki.Name{CommonName: "Deploy CA"}}, now)
-	ca := pki.Authority{Cert: caIssued.Cert, Key: caIssued.Key}
-	other, _ := pki.NewCA(pki.CARequest{Name: pki.Name{CommonName: "Foreign CA"}}, now)
+	ca := pkitest.CA(t, pki.CARequest{Name: pki.Name{CommonName: "Deploy CA"}}, now)
+	other := pkitest.CA(t, pki.CARequest{Name: pki.Name{CommonName: "Foreign CA"}}, now)
 	server, err := ca.IssueServer(pki.ServerRequest{DNSNames: []string{"localhost"}, IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)}}, now)
 	if err != nil {
 		t.Fatal(err)
 	}
 	f := &fixture{people: map[string][2]string{}}
-	issue := func(name string, by pki.Authority) *pki.Issued {
-		p, err := by.IssuePerson(pki.PersonRequest{Name: pki.Name{CommonName: name}}, now)
-		if err != nil {
-			t.Fatal(err)
-		}
-		key, _ := export.KeyPEM(p.Key, "")
-		certFile, keyFile := filepath.Join(dir, name+".pem"), filepath.Join(dir, name+".key")
-		os.WriteFile(certFile, pki.EncodeCertPEM(p.Cert), 0o600)
-		os.WriteFile(keyFile, key, 0o600)
-		f.people[name] = [2]string{certFile, keyFile}
-		return p
-	}
-	f.vera = issue("Valid Vera", ca).Cert
-	revoked := issue("Revoked Rick", ca)
-	issue("Foreign Fred", pki.Authority{Cert: other.Cert, Key: other.Key})
+	f.vera = f.issue(t, dir, "Valid Vera", ca, now, false).Cert
+	revoked := f.issue(t, dir, "Revoked Rick", ca, now, false)
+	f.issue(t, dir, "Foreign Fred", other, now, false)
 	crl, err := ca.SignCRL(pki.CRLRequest{Number: big.NewInt(1), ThisUpdate: now.Add(-time.Minute), NextUpdate: now.Add(24 * time.Hour),
 		Entries: []pki.Revoked{{Serial: revoked.Cert.SerialNumber, Time: now, Reason: 1}}})
 	if err != nil {

@@ -14,6 +14,7 @@ import (
 
 	"certdesk/core/peer/peertest"
 	"certdesk/core/pki"
+	"certdesk/core/pki/pkitest"
 )
 
 type fixture struct {
@@ -24,16 +25,9 @@ type fixture struct {
 func newFixture(t testing.TB, kt pki.KeyType) fixture {
 	t.Helper()
 	now := time.Now()
-	ca, err := pki.NewCA(pki.CARequest{Name: pki.Name{CommonName: "Export CA"}}, now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	auth := pki.Authority{Cert: ca.Cert, Key: ca.Key}
-	p, err := auth.IssuePerson(pki.PersonRequest{Name: pki.Name{CommonName: "Alice Example"}, Emails: []string{"alice@example.com"}, KeyType: kt}, now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return fixture{ca: auth, person: p}
+	ca := pkitest.CA(t, pki.CARequest{Name: pki.Name{CommonName: "Export CA"}}, now)
+	p := pkitest.Person(t, ca, pki.PersonRequest{Name: pki.Name{CommonName: "Alice Example"}, Emails: []string{"alice@example.com"}, KeyType: kt}, now)
+	return fixture{ca: ca, person: p}
 }
 
 func (f fixture) material() Material {

@@ -1,58 +1,18 @@
 package inspect
 
 import (
-	"crypto/rand"
-	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/json"
-	"encoding/pem"
 	"errors"
-	"math/big"
 	"strings"
 	"testing"
 	"time"
 
-	"certdesk/core/export"
 	"certdesk/core/pki"
+	"certdesk/core/pki/pkitest"
 )
 
 func TestInspectKinds(t *testing.T) {
-	now := time.Now()
-	ca, err := pki.NewCA(pki.CARequest{Name: pki.Name{CommonName: "Inspect CA"}}, now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	auth := pki.Authority{Cert: ca.Cert, Key: ca.Key}
-	leaf, _ := auth.IssuePerson(pki.PersonRequest{Name: pki.Name{CommonName: "Alice"}, Emails: []string{"alice@example.com"}}, now)
-	m := export.Material{Cert: leaf.Cert, Key: leaf.Key, Chain: []*x509.Certificate{ca.Cert}}
-	chain, _ := export.Encode(m, export.Chain, export.Options{})
-	bundle, _ := export.Encode(m, export.Bundle, export.Options{})
-	encKey, _ := export.Encode(m, export.Key, export.Options{Password: "pw"})
-	p12, _ := export.Encode(m, export.P12, export.Options{Password: "pw"})
-	csrDER, _ := x509.CreateCertificateRequest(rand.Reader, &x509.CertificateRequest{Subject: pkix.Name{CommonName: "Req"}, DNSNames: []string{"a.example"}}, leaf.Key)
-	crlDER, err := x509.CreateRevocationList(rand.Reader, &x509.RevocationList{
-		Number: big.NewInt(7), ThisUpdate: now, NextUpdate: now.Add(time.Hour),
-		RevokedCertificateEntries: []x509.RevocationListEntry{{SerialNumber: leaf.Cert.SerialNumber, RevocationTime: now, ReasonCode: 1}},
-	}, ca.Cert, ca.Key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tests := []struct {
-		name     string
-		data     []byte
-		password string
-		want     []string // kinds in order, with a marker
-	}{
-		{"PEM chain", chain, "", []string{"certificate:Alice", "certificate:Inspect CA"}},
-		{"DER certificate", leaf.Cert.Raw, "", []string{"certificate:Alice"}},
-		{"bundle", bundle, "", []string{"certificate:Alice", "private_key:Alice"}},
-		{"encrypted key", encKey, "pw", []string{"private_key:"}},
-		{"PKCS#12", p12, "pw", []string{"certificate:Alice", "private_key:Alice", "certificate:Inspect CA"}},
-		{"CSR PEM", pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE REQUEST", Bytes: csrDER}), "", []string{"csr:Req"}},
-		{"CSR DER", csrDER, "", []string{"csr:Req"}},
-		{"CRL PEM", pem.EncodeToMemory(&pem.Block{Type: "X509 CRL", Bytes: crlDER}), "", []string{"crl:7"}},
-		{"CRL DER", crlDER, "", []string{"crl:7"}},
-	}
+	tests, revokedSerial := samples(t, time.Now())
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			items, err := Inspect(tt.data, Options{Password: []byte(tt.password)})
@@ -73,7 +33,7 @@ func TestInspectKinds(t *testing.T) {
 					}
 				case it.CRL != nil:
 					got = append(got, "crl:"+it.CRL.Number)
-					if len(it.CRL.Revoked) != 1 || it.CRL.Revoked[0].Serial != pki.SerialHex(leaf.Cert.SerialNumber) {
+					if len(it.CRL.Revoked) != 1 || it.CRL.Revoked[0].Serial != revokedSerial {
 						t.Errorf("CRL entries %+v", it.CRL.Revoked)
 					}
 				}
@@ -86,19 +46,22 @@ func TestInspectKinds(t *testing.T) {
 			}
 		})
 	}
-	for _, data := range [][]byte{p12, encKey} {
-		if _, err := Inspect(data, Options{}); !errors.Is(err, pki.ErrPasswordNeeded) {
-			t.Errorf("no password: err = %v, want ErrPasswordNeeded", err)
+	for _, tt := range tests {
+		if tt.password == "" {
+			continue
 		}
-		if _, err := Inspect(data, Options{Password: []byte("wrong")}); !errors.Is(err, pki.ErrWrongPassword) {
-			t.Errorf("wrong password: err = %v, want ErrWrongPassword", err)
+		if _, err := Inspect(tt.data, Options{}); !errors.Is(err, pki.ErrPasswordNeeded) {
+			t.Errorf("%s, no password: err = %v, want ErrPasswordNeeded", tt.name, err)
+		}
+		if _, err := Inspect(tt.data, Options{Password: []byte("wrong")}); !errors.Is(err, pki.ErrWrongPassword) {
+			t.Errorf("%s, wrong password: err = %v, want ErrWrongPassword", tt.name, err)
 		}
 	}
 }
 
 func TestInspectCertificateFields(t *testing.T) {
 	now := time.Now()
-	ca, _ := pki.NewCA(pki.CARequest{Name: pki.Name{CommonName: "CA"}}, now)
+	ca := pkitest.CA(t, pki.CARequest{Name: pki.Name{CommonName: "CA"}}, now)
 	items, err := Inspect(ca.Cert.Raw, Options{Now: now})
 	if err != nil {
 		t.Fatal(err)

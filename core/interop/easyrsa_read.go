@@ -253,22 +253,12 @@ func rel(dir, path string) string {
 
 // parseCRL reads a CRL (PEM or DER) and checks that ca signed it.
 func parseCRL(data []byte, ca *x509.Certificate) (*x509.RevocationList, error) {
-	der := data
-	if pki.IsPEM(data) {
-		blocks, err := pki.PEMBlocks(data)
-		if err != nil {
-			return nil, err
-		}
-		der = nil
-		for _, b := range blocks {
-			if b.Type == "X509 CRL" {
-				der = b.Bytes
-				break
-			}
-		}
-		if der == nil {
-			return nil, errors.New("no X509 CRL block")
-		}
+	der, found, err := pki.BlockDER(data, "X509 CRL")
+	if err != nil {
+		return nil, err
+	}
+	if !found {
+		return nil, errors.New("no X509 CRL block")
 	}
 	crl, err := x509.ParseRevocationList(der)
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 
 	"certdesk/core/peer/peertest"
 	"certdesk/core/pki"
+	"certdesk/core/pki/pkitest"
 )
 
 const testPassword = "folder pass 42"
@@ -21,18 +22,10 @@ const testPassword = "folder pass 42"
 func testPKI(t *testing.T) PKI {
 	t.Helper()
 	now := time.Now()
-	caIssued, err := pki.NewCA(pki.CARequest{Name: pki.Name{CommonName: "Folder CA"}}, now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ca := pki.Authority{Cert: caIssued.Cert, Key: caIssued.Key}
+	ca := pkitest.CA(t, pki.CARequest{Name: pki.Name{CommonName: "Folder CA"}}, now)
 	p := PKI{CA: ca.Cert, CAKey: ca.Key, CRLNumber: 6}
 	person := func(name string) *pki.Issued {
-		is, err := ca.IssuePerson(pki.PersonRequest{Name: pki.Name{CommonName: name}, Emails: []string{strings.ToLower(strings.Fields(name)[0]) + "@example.test"}}, now)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return is
+		return pkitest.Person(t, ca, pki.PersonRequest{Name: pki.Name{CommonName: name}, Emails: []string{strings.ToLower(strings.Fields(name)[0]) + "@example.test"}}, now)
 	}
 	vera, rick, sam := person("Vera Valid"), person("Rick Revoked"), person("Sam Keyless")
 	server, err := ca.IssueServer(pki.ServerRequest{DNSNames: []string{"app.example.test"}}, now)

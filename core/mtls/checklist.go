@@ -90,9 +90,9 @@ func (c *Checklist) FailedStep() *Step {
 }
 
 func newChecklist(now time.Time) *Checklist {
-	c := &Checklist{Failed: -1, Today: now.UTC()}
-	for _, t := range plain.StepTitles {
-		c.Steps = append(c.Steps, Step{Title: t, State: StepNotChecked, Detail: "Not reached."})
+	c := &Checklist{Failed: -1, Today: now.UTC(), Steps: make([]Step, len(plain.StepTitles))}
+	for i, t := range plain.StepTitles {
+		c.Steps[i] = Step{Title: t, State: StepNotChecked, Detail: "Not reached."}
 	}
 	return c
 }
@@ -175,7 +175,7 @@ func trustStep(c *Checklist, leaf *x509.Certificate, certs []*x509.Certificate, 
 		"the keys differ, so a look-alike CA with the same name signed it.", name), tech(verdict.UnknownCA))
 	presented := KeyPrint{Label: "the look-alike that signed your certificate", KeyID: colonHex(leaf.AuthorityKeyId)}
 	for _, ca := range certs[1:] {
-		if string(ca.RawSubject) == string(leaf.RawIssuer) && leaf.CheckSignatureFrom(ca) == nil {
+		if string(ca.RawSubject) == string(leaf.RawIssuer) && verdict.SignedBy(leaf, ca) {
 			presented.KeyID, presented.KeySHA256 = colonHex(ca.SubjectKeyId), pki.CertificateKeySHA256(ca)
 		}
 	}
@@ -258,10 +258,11 @@ func detailFor(res verdict.Result, code verdict.Code, fallback string) string {
 // the trusted CAs, or nil.
 func trustedIssuer(certs []*x509.Certificate, trust *verdict.Trust) *x509.Certificate {
 	leaf := certs[0]
-	candidates := append(slices.Clone(certs[1:]), trust.CAs()...)
-	for _, ca := range candidates {
-		if string(ca.RawSubject) == string(leaf.RawIssuer) && leaf.CheckSignatureFrom(ca) == nil {
-			return ca
+	for _, candidates := range [][]*x509.Certificate{certs[1:], trust.CAs()} {
+		for _, ca := range candidates {
+			if string(ca.RawSubject) == string(leaf.RawIssuer) && verdict.SignedBy(leaf, ca) {
+				return ca
+			}
 		}
 	}
 	return nil

@@ -23,10 +23,7 @@ var stepOf = map[verdict.Code]int{
 // an allowed certificate passes every step.
 func TestChecklistMatchesVerdict(t *testing.T) {
 	now := time.Now()
-	m, err := verdicttest.Build(now)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := verdicttest.MustBuild(t, now)
 	for _, c := range m.Cases {
 		if len(c.Chain) > 0 && c.Certs == nil {
 			continue // unparseable: Go's TLS stack refuses it before any judge
@@ -64,26 +61,12 @@ func TestChecklistMatchesVerdict(t *testing.T) {
 	}
 }
 
-func caseNamedIn(t *testing.T, m *verdicttest.Matrix, name string) verdicttest.Case {
-	t.Helper()
-	for _, c := range m.Cases {
-		if c.Name == name {
-			return c
-		}
-	}
-	t.Fatalf("no case %q", name)
-	return verdicttest.Case{}
-}
-
 // TestChecklistWords checks the plain words of the steps people most
 // need: today's date, the reason of a revocation, a server-only usage,
 // and optional mode without a certificate.
 func TestChecklistWords(t *testing.T) {
 	now := time.Now()
-	m, err := verdicttest.Build(now)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := verdicttest.MustBuild(t, now)
 	tests := []struct {
 		name, mode string
 		step       int
@@ -98,7 +81,7 @@ func TestChecklistWords(t *testing.T) {
 		{"none", "optional", stepAsked, StepInfo, []string{"anonymous visitor"}},
 	}
 	for _, tc := range tests {
-		c := caseNamedIn(t, m, tc.name)
+		c := m.Named(tc.name)
 		res := verdict.JudgeCertificates(c.Certs, m.Trust, now)
 		cl := judgedChecklist(c.Certs, res, m.Trust, Mode(tc.mode), now)
 		s := cl.Steps[tc.step]
@@ -118,11 +101,8 @@ func TestChecklistWords(t *testing.T) {
 // openssl computes from the CA certificate.
 func TestChecklistLookalike(t *testing.T) {
 	now := time.Now()
-	m, err := verdicttest.Build(now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := caseNamedIn(t, m, "look-alike CA")
+	m := verdicttest.MustBuild(t, now)
+	c := m.Named("look-alike CA")
 	for _, name := range []string{"leaf only", "leaf and its look-alike CA"} {
 		certs := c.Certs
 		if name == "leaf and its look-alike CA" {

@@ -23,7 +23,7 @@ func TestBrowserTrueEvents(t *testing.T) {
 	addr := f.server.Addr().String()
 	roots := x509.NewCertPool()
 	roots.AddCert(f.m.Root.Cert)
-	valid := f.clientCert(caseNamed(f.m, "valid"))
+	valid := f.clientCert(f.m.Named("valid"))
 	tests := []struct {
 		name    string
 		connect func(t *testing.T)
@@ -78,7 +78,7 @@ func TestBrowserTrueEvents(t *testing.T) {
 // and pages tell the browser to reconnect for the next one.
 func TestRequestJudgedAfresh(t *testing.T) {
 	f := startFixture(t, Config{})
-	c := caseNamed(f.m, "valid")
+	c := f.m.Named("valid")
 	conn := tlsDial(t, f.server.Addr().String(), &tls.Config{InsecureSkipVerify: true, Certificates: []tls.Certificate{*f.clientCert(c)}}) //nolint:gosec // our test server
 	defer conn.Close()
 	f.server.SetTrust(f.m.Trust.With([]verdict.Change{{Issuer: f.m.Root.Cert, SerialHex: pki.SerialHex(c.Certs[0].SerialNumber),

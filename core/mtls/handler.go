@@ -6,7 +6,6 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"embed"
-	"encoding/json"
 	"fmt"
 	"html/template"
 	"net"
@@ -99,7 +98,7 @@ func (s *Server) judge(r *http.Request) judged {
 	trust, now := s.trust.Load(), s.cfg.Now()
 	if st := stateOf(r); st != nil && st.result != nil && st.judgedBy == trust && st.judgedIn == s.Mode() &&
 		now.Sub(st.judgedAt) < rejudgeAfter {
-		return judged{result: *st.result, checklist: st.checklist}
+		return judged{result: *st.result, checklist: st.handshakeChecklist()}
 	}
 	var certs []*x509.Certificate
 	if r.TLS != nil {
@@ -114,14 +113,12 @@ func (s *Server) whoami(w http.ResponseWriter, r *http.Request) {
 	status := s.statusFor(j.result)
 	body := WhoAmI{Result: j.result, Mode: s.Mode(), Checklist: j.checklist}
 	if r.TLS != nil {
-		body.TLSVersion, body.Cipher = tls.VersionName(r.TLS.Version), tls.CipherSuiteName(r.TLS.CipherSuite)
+		body.TLSVersion, body.Cipher = tls.VersionName(r.TLS.Version), cipherName(r.TLS.CipherSuite)
 	}
 	w.Header().Set("Content-Type", "application/json")
 	fresh(w)
 	w.WriteHeader(status)
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.Encode(body)
+	writeIndentedJSON(w, body)
 	s.publishRequest(stateOf(r), r.TLS, j, status, r.URL.Path)
 }
 

@@ -54,7 +54,7 @@ func newPageData(j judged, status int, mode Mode, cs *tls.ConnectionState) pageD
 		d.ValidFrom, d.ValidTo = plain.DateTime(res.NotBefore), plain.DateTime(res.NotAfter)
 	}
 	if cs != nil {
-		d.TLS = tls.VersionName(cs.Version) + ", " + tls.CipherSuiteName(cs.CipherSuite)
+		d.TLS = tls.VersionName(cs.Version) + ", " + cipherName(cs.CipherSuite)
 	}
 	switch {
 	case res.Verdict.Allowed():

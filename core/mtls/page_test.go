@@ -42,7 +42,7 @@ func TestPage(t *testing.T) {
 	if status != 400 || !strings.Contains(body, "Your browser sent no certificate") || !strings.Contains(body, "quit and reopen the browser") || strings.Contains(body, "Access refused") {
 		t.Errorf("none: %d\n%s", status, body)
 	}
-	expired := caseNamed(f.m, "expired")
+	expired := f.m.Named("expired")
 	status, body = fetchPage(t, f, f.clientCert(expired))
 	if status != 403 || !strings.Contains(body, "Refused: your certificate has expired") || !strings.Contains(body, "Ask your admin for a new certificate") ||
 		!strings.Contains(body, "today is "+plain.Date(time.Now())) {

@@ -39,15 +39,6 @@ func pemCert(der []byte) []byte {
 	return pki.EncodeCertPEM(c)
 }
 
-func caseNamed(m *verdicttest.Matrix, name string) verdicttest.Case {
-	for _, c := range m.Cases {
-		if c.Name == name {
-			return c
-		}
-	}
-	panic("no case " + name)
-}
-
 // TestRealClients runs curl, openssl s_client and Python's ssl module
 // against the server in explain and strict modes and checks both what they
 // got and the event each produced.
@@ -136,7 +127,7 @@ except (ssl.SSLError, ConnectionError) as e:
 		for _, tc := range cases {
 			t.Run(clientName+"/"+string(tc.mode)+"/"+tc.name, func(t *testing.T) {
 				f.server.SetMode(tc.mode)
-				c := caseNamed(f.m, tc.name)
+				c := f.m.Named(tc.name)
 				var certFile, keyFile string
 				if c.Key != nil {
 					certFile, keyFile = peerFiles(t, dir, c)

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -80,15 +81,30 @@ type connState struct {
 	remote    string
 	helloSeen atomic.Bool     // the server answered the ClientHello with its certificate
 	result    *verdict.Result // set by VerifyConnection
-	checklist *Checklist      // set by VerifyConnection
-	// What the handshake was judged against, so a request right after it
-	// on the same trust and mode need not be judged again.
+	// What the handshake was judged: the chain, and the trust, mode and
+	// time it was judged at, so a request right after it on the same trust
+	// and mode need not be judged again.
+	certs    []*x509.Certificate
 	judgedBy *verdict.Trust
 	judgedIn Mode
 	judgedAt time.Time
 	refused  bool
 	requests atomic.Int64 // requests answered (each publishes its own event)
 	once     sync.Once    // the connection-level event: failure, refusal, preconnect
+
+	checklist     *Checklist // the handshake's verdict told, see handshakeChecklist
+	checklistOnce sync.Once
+}
+
+// handshakeChecklist tells the handshake's verdict step by step. It is
+// built the first time something shows it (the refusal's event, the page
+// or its event), not during the handshake: a connection dropped unused
+// never pays for it.
+func (st *connState) handshakeChecklist() *Checklist {
+	st.checklistOnce.Do(func() {
+		st.checklist = judgedChecklist(st.certs, *st.result, st.judgedBy, st.judgedIn, st.judgedAt)
+	})
+	return st.checklist
 }
 
 // Start listens on cfg.Addr and serves until Close.
@@ -357,13 +373,17 @@ func (s *Server) tlsConfig(st *connState) *tls.Config {
 		},
 		ClientAuth:             tls.RequestClientCert,
 		SessionTicketsDisabled: true,
-		MinVersion:             tls.VersionTLS12,
-		NextProtos:             []string{"http/1.1"},
+		// Every answer goes out in one record, not a small first one and
+		// then larger: one write and one segment less per answer (the
+		// whoami JSON outgrows the first small record), on the loopback or
+		// a LAN where the slow start this sizing helps with does not matter.
+		DynamicRecordSizingDisabled: true,
+		MinVersion:                  tls.VersionTLS12,
+		NextProtos:                  []string{"http/1.1"},
 		VerifyConnection: func(cs tls.ConnectionState) error {
 			now := s.cfg.Now()
 			res := verdict.JudgeCertificates(cs.PeerCertificates, trust, now)
-			st.result = &res
-			st.checklist = judgedChecklist(cs.PeerCertificates, res, trust, mode, now)
+			st.result, st.certs = &res, cs.PeerCertificates
 			st.judgedBy, st.judgedIn, st.judgedAt = trust, mode, now
 			switch {
 			case res.Verdict.Allowed(), mode == Explain:
@@ -411,7 +431,7 @@ func (s *Server) baseEvent(st *connState, cs *tls.ConnectionState) Event {
 	e := Event{Time: time.Now().UTC(), Remote: st.remote, Mode: s.Mode()}
 	if cs != nil {
 		e.TLSVersion = tls.VersionName(cs.Version)
-		e.Cipher = tls.CipherSuiteName(cs.CipherSuite)
+		e.Cipher = cipherName(cs.CipherSuite)
 		e.SNI = cs.ServerName
 	}
 	return e
@@ -459,7 +479,7 @@ func (s *Server) publishPreconnect(st *connState, cs *tls.ConnectionState, detai
 func (s *Server) publishRefused(st *connState, cs *tls.ConnectionState) {
 	st.once.Do(func() {
 		e := s.baseEvent(st, cs)
-		e.Result, e.Checklist = *st.result, st.checklist
+		e.Result, e.Checklist = *st.result, st.handshakeChecklist()
 		e.Refused, e.Outcome = true, RefusedOutcome
 		e.Error = "the handshake was refused: " + string(st.result.Verdict)
 		s.emit(e)

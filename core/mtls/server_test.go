@@ -23,10 +23,7 @@ type fixture struct {
 
 func startFixture(t testing.TB, cfg Config) *fixture {
 	t.Helper()
-	m, err := verdicttest.Build(time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := verdicttest.MustBuild(t, time.Now())
 	issued, err := m.Root.IssueServer(pki.ServerRequest{DNSNames: []string{"localhost"}, IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback}}, time.Now())
 	if err != nil {
 		t.Fatal(err)

@@ -80,7 +80,7 @@ func TestStress(t *testing.T) {
 					}()
 				default:
 					var cert *tls.Certificate
-					cert = f.clientCert(caseNamed(f.m, kind))
+					cert = f.clientCert(f.m.Named(kind))
 					Try(context.Background(), addr, TryOptions{Certificate: cert, Timeout: 5 * time.Second})
 				}
 				if i%10 == 0 { // a good client every tenth connection

@@ -14,6 +14,7 @@ import (
 
 	"certdesk/core/peer"
 	"certdesk/core/pki"
+	"certdesk/core/pki/pkitest"
 )
 
 // TestNginxConfig has the real nginx check the configuration the writer
@@ -97,14 +98,8 @@ func writeCerts(t *testing.T, dir string) map[string]string {
 		t.Fatal(err)
 	}
 	now := time.Now()
-	newCA := func(name string) pki.Authority {
-		issued, err := pki.NewCA(pki.CARequest{Name: pki.Name{CommonName: name}}, now)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return pki.Authority{Cert: issued.Cert, Key: issued.Key}
-	}
-	ca, other := newCA("Peer CA"), newCA("Other CA")
+	ca := pkitest.CA(t, pki.CARequest{Name: pki.Name{CommonName: "Peer CA"}}, now)
+	other := pkitest.CA(t, pki.CARequest{Name: pki.Name{CommonName: "Other CA"}}, now)
 	files := map[string]string{}
 	write := func(name string, data []byte) {
 		files[name] = filepath.Join(dir, name)

@@ -1,7 +1,6 @@
 package pki
 
 import (
-	"certdesk/core/input"
 	"crypto"
 	"crypto/x509"
 	"crypto/x509/pkix"
@@ -9,9 +8,12 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/youmark/pkcs8"
+
+	"certdesk/core/input"
 )
 
 // ErrPasswordNeeded is returned when a key or file is encrypted and no
@@ -184,27 +186,36 @@ func asSigner(k any) (crypto.Signer, error) {
 	return s, nil
 }
 
+// BlockDER is the content of the first PEM block in data of one of the
+// types, or data itself when it is not PEM (DER already); found is false
+// when PEM data holds no block of those types.
+func BlockDER(data []byte, types ...string) (der []byte, found bool, err error) {
+	if !IsPEM(data) {
+		return data, true, nil
+	}
+	blocks, err := PEMBlocks(data)
+	if err != nil {
+		return nil, false, err
+	}
+	for _, b := range blocks {
+		if slices.Contains(types, b.Type) {
+			return b.Bytes, true, nil
+		}
+	}
+	return nil, false, nil
+}
+
 // ParseCSR reads a certificate signing request from PEM or DER.
 func ParseCSR(data []byte) (*x509.CertificateRequest, error) {
 	if len(data) == 0 {
 		return nil, errors.New("the CSR file is empty")
 	}
-	der := data
-	if IsPEM(data) {
-		blocks, err := PEMBlocks(data)
-		if err != nil {
-			return nil, err
-		}
-		der = nil
-		for _, b := range blocks {
-			if b.Type == "CERTIFICATE REQUEST" || b.Type == "NEW CERTIFICATE REQUEST" {
-				der = b.Bytes
-				break
-			}
-		}
-		if der == nil {
-			return nil, errors.New("the file holds no CERTIFICATE REQUEST block")
-		}
+	der, found, err := BlockDER(data, "CERTIFICATE REQUEST", "NEW CERTIFICATE REQUEST")
+	if err != nil {
+		return nil, err
+	}
+	if !found {
+		return nil, errors.New("the file holds no CERTIFICATE REQUEST block")
 	}
 	csr, err := x509.ParseCertificateRequest(der)
 	if err != nil {

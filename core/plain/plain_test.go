@@ -14,19 +14,7 @@ import (
 // DateTime do, so the page, the app and certctl show one format.
 func TestOneDateFormat(t *testing.T) {
 	now := time.Now()
-	m, err := verdicttest.Build(now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	leafOf := func(name string) *x509.Certificate {
-		for _, c := range m.Cases {
-			if c.Name == name {
-				return c.Certs[0]
-			}
-		}
-		t.Fatalf("no case %q", name)
-		return nil
-	}
+	m := verdicttest.MustBuild(t, now)
 	tests := []struct {
 		name string
 		want func(*x509.Certificate) string
@@ -37,7 +25,7 @@ func TestOneDateFormat(t *testing.T) {
 		{"revoked by serial", func(*x509.Certificate) string { return Date(now.Add(-time.Minute)) }},
 	}
 	for _, tc := range tests {
-		leaf := leafOf(tc.name)
+		leaf := m.Named(tc.name).Certs[0]
 		res := verdict.JudgeCertificates([]*x509.Certificate{leaf}, m.Trust, now)
 		text := res.Explanation + " " + strings.Join(res.Details, " ")
 		if want := tc.want(leaf); !strings.Contains(text, want) {

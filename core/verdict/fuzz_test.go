@@ -12,10 +12,7 @@ import (
 // and always gives a primary verdict that heads its reasons.
 func FuzzJudge(f *testing.F) {
 	now := time.Now()
-	m, err := verdicttest.Build(now)
-	if err != nil {
-		f.Fatal(err)
-	}
+	m := verdicttest.MustBuild(f, now)
 	for _, c := range m.Cases {
 		if len(c.Chain) > 0 {
 			f.Add(c.Chain[0], []byte(nil))

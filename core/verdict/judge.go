@@ -47,7 +47,7 @@ func Judge(presented [][]byte, trust *Trust, now time.Time) Result {
 			}
 			r := Result{}
 			if i > 0 {
-				info := certinfo.Describe(certs[0].go509, now)
+				info := certs[0].described().At(now)
 				r.Info = &info
 			}
 			return finish(r, []finding{{Malformed, fmt.Sprintf("%s could not be read (%s); it is damaged or uses a format this server does not accept.", what, cleanErr(err))}})
@@ -71,7 +71,7 @@ func judge(certs []*xcert, trust *Trust, now time.Time) Result {
 		trust = NewTrust(nil)
 	}
 	leaf := certs[0]
-	info := certinfo.Describe(leaf.go509, now)
+	info := leaf.described().At(now)
 	res := Result{Info: &info}
 	v := &verifier{trust: trust, now: now}
 	v.run(certs)

@@ -1,6 +1,7 @@
 package verdict_test
 
 import (
+	"crypto/x509"
 	"encoding/json"
 	"slices"
 	"strings"
@@ -13,10 +14,7 @@ import (
 
 func TestMatrix(t *testing.T) {
 	now := time.Now()
-	m, err := verdicttest.Build(now)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := verdicttest.MustBuild(t, now)
 	for _, c := range m.Cases {
 		t.Run(c.Name, func(t *testing.T) {
 			got := verdict.Judge(c.Chain, m.Trust, now)
@@ -48,10 +46,7 @@ func TestMatrix(t *testing.T) {
 // round uses the verified-chain cache and must say exactly the same.
 func TestMatrixTwice(t *testing.T) {
 	now := time.Now()
-	m, err := verdicttest.Build(now)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := verdicttest.MustBuild(t, now)
 	first := map[string]verdict.Result{}
 	for _, c := range m.Cases {
 		first[c.Name] = verdict.Judge(c.Chain, m.Trust, now)
@@ -70,12 +65,36 @@ func TestMatrixTwice(t *testing.T) {
 	}
 }
 
+// TestSignedByAsCrypto: SignedBy says what crypto/x509's
+// CheckSignatureFrom says, for every certificate of every case against
+// every CA of the matrix, the first time and remembered.
+func TestSignedByAsCrypto(t *testing.T) {
+	m := verdicttest.MustBuild(t, time.Now())
+	cas := []*x509.Certificate{m.Root.Cert, m.Intermediate.Cert, m.ServerOnlyCA.Cert, m.YoungCA.Cert, m.Lookalike.Cert, m.Outsider.Cert}
+	signed := 0
+	for _, c := range m.Cases {
+		for _, cert := range c.Certs {
+			for _, ca := range append(slices.Clone(cas), c.Certs...) {
+				want := cert.CheckSignatureFrom(ca) == nil
+				for round := range 2 {
+					if got := verdict.SignedBy(cert, ca); got != want {
+						t.Errorf("%s: %q by %q, round %d: %v, want %v", c.Name, cert.Subject.CommonName, ca.Subject.CommonName, round, got, want)
+					}
+				}
+				if want {
+					signed++
+				}
+			}
+		}
+	}
+	if signed == 0 {
+		t.Error("no certificate of the matrix is signed by any CA: the comparison proves nothing")
+	}
+}
+
 func TestExplanations(t *testing.T) {
 	now := time.Now()
-	m, err := verdicttest.Build(now)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := verdicttest.MustBuild(t, now)
 	want := map[string]string{
 		"look-alike CA":                    "look-alike",
 		"expired":                          "expired on",
@@ -96,10 +115,7 @@ func TestExplanations(t *testing.T) {
 
 func TestRevocationLookupScales(t *testing.T) {
 	now := time.Now()
-	m, err := verdicttest.Build(now)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := verdicttest.MustBuild(t, now)
 	// 100,000 more revocations change nothing for the valid case and the
 	// revoked one is still found.
 	for i := range 100_000 {
@@ -127,10 +143,7 @@ func itoaHex(i int) string {
 
 func BenchmarkJudge(b *testing.B) {
 	now := time.Now()
-	m, err := verdicttest.Build(now)
-	if err != nil {
-		b.Fatal(err)
-	}
+	m := verdicttest.MustBuild(b, now)
 	for i := range 100_000 {
 		m.Trust.RevokeSerial(m.Root.Cert, itoaHex(i), verdict.Revocation{})
 	}

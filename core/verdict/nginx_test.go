@@ -34,10 +34,7 @@ var nginxDifferences = map[string]struct{ nginx, why string }{
 func TestNginxParity(t *testing.T) {
 	peertest.Require(t, "curl")
 	now := time.Now()
-	m, err := verdicttest.Build(now)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := verdicttest.MustBuild(t, now)
 	dir := t.TempDir()
 	port := startNginx(t, dir, m)
 

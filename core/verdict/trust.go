@@ -19,8 +19,8 @@ type Revocation struct {
 // with it from many goroutines.
 type Trust struct {
 	cas     []*x509.Certificate
-	serials map[string]Revocation // issuer public-key hash + "/" + serial hex
-	prints  map[string]Revocation // SHA-256 fingerprint, colon hex
+	serials *revocations // by issuer public-key hash + "/" + serial hex
+	prints  *revocations // by SHA-256 fingerprint, colon hex
 	// Changes layered over the maps above by With, so that a revocation
 	// among 100,000 needs no copy of them; nil means "no longer revoked".
 	serialDelta map[string]*Revocation
@@ -86,7 +86,7 @@ func (t *Trust) Layered() int { return len(t.serialDelta) + len(t.printDelta) }
 // with verify depth DefaultDepth and no CRLs.
 func NewTrust(cas []*x509.Certificate) *Trust {
 	t := &Trust{
-		serials: map[string]Revocation{}, prints: map[string]Revocation{},
+		serials: newRevocations(), prints: newRevocations(),
 		byCanon: map[string][]*xcert{}, vdepth: DefaultDepth}
 	for _, c := range cas {
 		t.cas = append(t.cas, c)
@@ -133,7 +133,7 @@ func (t *Trust) CAs() []*x509.Certificate { return t.cas }
 // RevokeSerial records that the certificate with this serial, issued by the
 // CA whose certificate is issuer, is revoked. Call it only while building.
 func (t *Trust) RevokeSerial(issuer *x509.Certificate, serialHex string, r Revocation) {
-	t.serials[serialKey(issuer, serialHex)] = r
+	t.serials.put(serialKey(issuer, serialHex), r)
 }
 
 // RevokeFingerprint records a denied certificate by its SHA-256 fingerprint
@@ -143,15 +143,20 @@ func (t *Trust) RevokeFingerprint(fingerprint string, r Revocation) error {
 	if err != nil {
 		return err
 	}
-	t.prints[fp] = r
+	t.prints.put(fp, r)
 	return nil
 }
 
 // Revocations is the number of revocation entries held.
-func (t *Trust) Revocations() int { return len(t.serials) + len(t.prints) }
+func (t *Trust) Revocations() int { return t.serials.len() + t.prints.len() }
 
 func serialKey(issuer *x509.Certificate, serialHex string) string {
-	return pki.CertificateKeySHA256(issuer) + "/" + strings.ToUpper(serialHex)
+	return issuerSerialKey(pki.CertificateKeySHA256(issuer), serialHex)
+}
+
+// issuerSerialKey is serialKey for the issuer's key hash.
+func issuerSerialKey(issuerKeySHA256, serialHex string) string {
+	return issuerKeySHA256 + "/" + strings.ToUpper(serialHex)
 }
 
 func (t *Trust) revokedSerial(issuer, leaf *x509.Certificate) (Revocation, bool) {
@@ -160,22 +165,21 @@ func (t *Trust) revokedSerial(issuer, leaf *x509.Certificate) (Revocation, bool)
 
 // lookupRevocation finds key in the delta first (nil there: taken off the
 // list since), then in the base state.
-func lookupRevocation(delta map[string]*Revocation, base map[string]Revocation, key string) (Revocation, bool) {
+func lookupRevocation(delta map[string]*Revocation, base *revocations, key string) (Revocation, bool) {
 	if d, ok := delta[key]; ok {
 		if d == nil {
 			return Revocation{}, false
 		}
 		return *d, true
 	}
-	r, ok := base[key]
-	return r, ok
+	return base.get(key)
 }
 
 func (t *Trust) revokedSerialX(issuer, leaf *xcert) (Revocation, bool) {
 	if issuer.go509 == nil || leaf.go509 == nil || leaf.go509.SerialNumber == nil {
 		return Revocation{}, false
 	}
-	return t.revokedSerial(issuer.go509, leaf.go509)
+	return lookupRevocation(t.serialDelta, t.serials, issuerSerialKey(issuer.keySHA256(), pki.SerialHex(leaf.go509.SerialNumber)))
 }
 
 func (t *Trust) revokedFingerprint(fp string) (Revocation, bool) {

@@ -12,8 +12,10 @@ import (
 	"fmt"
 	"math/big"
 	"strconv"
+	"sync"
 	"time"
 
+	"certdesk/core/certinfo"
 	"certdesk/core/pki"
 )
 
@@ -75,6 +77,11 @@ type xcert struct {
 	invalid            string            // why OpenSSL takes the certificate as invalid (EXFLAG_INVALID)
 	go509              *x509.Certificate // Go's view, for the identity shown
 	fp                 [32]byte
+	// keySHA256 is pki.CertificateKeySHA256(go509), found once: the key
+	// of a CA's revocations.
+	keySHA256 func() string
+	// described is go509 described once, to be told At each judgement.
+	described func() certinfo.Info
 }
 
 type akid struct {
@@ -172,6 +179,8 @@ func (x *xcert) readTBS(f []tlv) (*xcert, error) {
 		}
 	}
 	x.go509 = goView(x)
+	x.keySHA256 = sync.OnceValue(func() string { return pki.CertificateKeySHA256(x.go509) })
+	x.described = sync.OnceValue(func() certinfo.Info { return certinfo.Describe(x.go509, time.Time{}) })
 	return x, nil
 }
 

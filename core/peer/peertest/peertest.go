@@ -89,6 +89,15 @@ func StartServer(t testing.TB, cmd *exec.Cmd, addr string) *peer.Process {
 	return s
 }
 
+// WriteFile writes a file for the test (mode 0600, the mode of key
+// files), or fails the test.
+func WriteFile(t testing.TB, path string, data []byte) {
+	t.Helper()
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // ReadFile reads a file the test wrote or a program made, or fails the test.
 func ReadFile(t testing.TB, path string) []byte {
 	t.Helper()

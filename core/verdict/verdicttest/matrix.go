@@ -12,6 +12,8 @@ import (
 	"crypto/x509/pkix"
 	"fmt"
 	"math/big"
+	"strconv"
+	"testing"
 	"time"
 
 	"certdesk/core/pki"
@@ -39,6 +41,28 @@ type Matrix struct {
 	CRLs          map[string][]byte // CRL DER for each trusted CA, by name
 	Cases         []Case
 	RevokedSerial *x509.Certificate
+}
+
+// Named is the case of that name. It panics when there is none: a test
+// asking for a case the matrix does not have is wrong as written.
+func (m *Matrix) Named(name string) Case {
+	for _, c := range m.Cases {
+		if c.Name == name {
+			return c
+		}
+	}
+	panic("verdicttest: the matrix has no case " + strconv.Quote(name))
+}
+
+// MustBuild is Build for a test, which it fails when the matrix cannot be
+// made.
+func MustBuild(t testing.TB, now time.Time) *Matrix {
+	t.Helper()
+	m, err := Build(now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
 }
 
 // Build makes the matrix with times relative to now.
