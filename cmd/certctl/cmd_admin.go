@@ -53,6 +53,30 @@ func (c *cli) addAdmin(v *engine.Engine, name, role, newFile string) error {
 		"Added %s as %s. They connect as the database role %s and unlock with their own passphrase.\n", name, role, name)
 }
 
+func (c *cli) adminMeCommand() *cobra.Command {
+	return leaf{use: "me", args: noArgs,
+		short: "Say who you are in the team vault and what your role may and may not do",
+		run:   c.unlocked(c.adminMe)}.command()
+}
+
+// adminMe says who the connected admin is and, from the one table of
+// rights, what their role may and may not do.
+func (c *cli) adminMe(v *engine.Engine, _ []string) error {
+	name, role := v.Me()
+	if role == "" {
+		return engine.ErrNotTeamVault
+	}
+	may, mayNot := []string{}, []string{}
+	for _, a := range engine.Actions() {
+		if engine.RoleMay(role, a) {
+			may = append(may, engine.ActionWords(a))
+		} else {
+			mayNot = append(mayNot, engine.ActionWords(a))
+		}
+	}
+	return c.reportf(map[string]any{"admin": name, "role": role, "may": may, "may_not": mayNot}, "%s\n", engine.RoleSummary(name, role))
+}
+
 func (c *cli) adminListCommand() *cobra.Command {
 	return leaf{use: "list", args: noArgs,
 		short: "List the admins (an owner sees all, others themselves)",

@@ -97,7 +97,7 @@ func (c *cli) rootCommand() *cobra.Command {
 			c.profileAddCommand(), c.profileListCommand(), c.profileRemoveCommand(), c.profileDefaultCommand()))
 	root.AddCommand(c.checkCommand(), c.logCommand(), c.passwdCommand(), c.rekeyCommand(),
 		group("admin", "Manage the admins of a team vault (postgres://…)", adminHelp,
-			c.adminAddCommand(), c.adminListCommand(), c.adminRemoveCommand()),
+			c.adminAddCommand(), c.adminListCommand(), c.adminMeCommand(), c.adminRemoveCommand()),
 		c.migrateCommand())
 	return root
 }

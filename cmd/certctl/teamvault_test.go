@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -81,6 +82,18 @@ func TestTeamAdminsCLI(t *testing.T) {
 	}
 	audrey.fails(1, "", "export", "Bob", "--format", "key", "--password-file", alice.path("ivan.pw"), "--out", audrey.path("bob.key"))
 	audrey.fails(1, "audrey is an auditor", "revoke", "Bob")
+	// Asked, certctl says what each role may and may not do (one table
+	// for app and CLI, the one the database is tested against).
+	if out := audrey.ok("admin", "me"); !strings.Contains(out, "Signed in as audrey (auditor)") || !strings.Contains(out, "need an issuer or owner") {
+		t.Errorf("admin me as the auditor: %s", out)
+	}
+	for who, want := range map[string]string{"audrey": "issuing", "ivan": "managing CAs", "alice": ""} {
+		me := decodeJSON[map[string]any](t, team[who].ok("admin", "me", "--json"))
+		mayNot := fmt.Sprint(me["may_not"])
+		if (want == "") != (mayNot == "[]") || !strings.Contains(mayNot, want) {
+			t.Errorf("admin me --json as %s: may not %s, want it to name %q", who, mayNot, want)
+		}
+	}
 
 	out := alice.ok("admin", "remove", "ivan")
 	if !strings.Contains(out, "re-sealed") {
