@@ -96,11 +96,7 @@ func TestCopyIsAllOrNothing(t *testing.T) {
 
 func openChecked(t *testing.T, where string, pass []byte) *Vault {
 	t.Helper()
-	v, err := OpenUnlocked(where, pass)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { v.Close() })
+	v := unlocked(t, where, pass)
 	rep, err := v.CheckAll(ctx, CheckOptions{Full: true})
 	if err != nil || len(rep.Problems) > 0 {
 		t.Fatalf("check of %s: %+v %v", where, rep.Problems, err)

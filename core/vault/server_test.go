@@ -126,10 +126,5 @@ func TestTeamVaultRecreated(t *testing.T) {
 
 func newPGVault(t *testing.T) *Vault {
 	t.Helper()
-	v, err := Create(newPGVaultURL(t), nil, CreateOptions{Insecure: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { v.Close() })
-	return v
+	return insecureVaultAt(t, newPGVaultURL(t))
 }

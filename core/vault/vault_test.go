@@ -14,27 +14,6 @@ import (
 	"certdesk/core/pki"
 )
 
-var ctx = context.Background()
-
-func newVault(t testing.TB) *Vault {
-	t.Helper()
-	v, err := Create(testVaultPath(t, "vault.db"), nil, CreateOptions{Insecure: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { v.Close() })
-	return v
-}
-
-func newCA(t testing.TB, v *Vault, name string) CA {
-	t.Helper()
-	ca, err := v.CreateCA(ctx, name, pki.CARequest{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return ca
-}
-
 func TestCreateOpenUnlock(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "certdesk", "vault.db")
 	v, err := Create(path, []byte("correct horse"), CreateOptions{})
