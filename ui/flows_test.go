@@ -62,21 +62,6 @@ func TestFirstStart(t *testing.T) {
 	h2.sees("Acme People CA")
 }
 
-// newVaultWithCA makes an insecure vault holding one CA, for flows that
-// start from a working vault.
-func newVaultWithCA(t *testing.T, dir string) string {
-	path := filepath.Join(dir, "work.db")
-	v, err := engine.Create(path, nil, engine.CreateOptions{Insecure: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := v.CreateCA(context.Background(), "Acme", pki.CARequest{}); err != nil {
-		t.Fatal(err)
-	}
-	v.Close()
-	return path
-}
-
 // TestIssueSearchRevokeExport drives the main flows of an admin.
 func TestIssueSearchRevokeExport(t *testing.T) {
 	h, dir := startWithCA(t)

@@ -234,6 +234,18 @@ func TestImportKeepsInput(t *testing.T) {
 	}
 }
 
+// refusedThenFixed types bad into the field whose placeholder starts with
+// hint and presses button: the form tells refusal beside the field. Then
+// it types good into the same field and presses button again.
+func (h *harness) refusedThenFixed(hint, button, bad, refusal, good string) {
+	h.t.Helper()
+	h.typeInto(hint, bad)
+	h.tap(button)
+	seesFormError(h, refusal)
+	h.typeInto(hint, good)
+	h.tap(button)
+}
+
 // seesFormError checks that a form shows want in one of its error lines
 // (whole, however the line wraps on screen).
 func seesFormError(h *harness, want string) {
