@@ -32,11 +32,7 @@ func TestFirstStart(t *testing.T) {
 	h.typeInto("at least 8", "correct horse battery staple")
 	h.sees("Strength: strong enough")
 	h.doesNotSee("the passphrase is too easy to guess") // no stale refusal beside "strong"
-	h.typeInto("type it again", "correct horse battery stapl")
-	h.tap("Create vault")
-	h.sees("the two passphrases differ")
-	h.typeInto("type it again", "correct horse battery staple")
-	h.tap("Create vault")
+	h.refusedThenFixed("type it again", "Create vault", "correct horse battery stapl", "the two passphrases differ", "correct horse battery staple")
 	h.sees("Start with a CA", "Create my CA", "Import a CA")
 	if st, err := os.Stat(filepath.Join(h.dir, "vault.db")); err != nil || st.Mode().Perm() != 0o600 {
 		t.Fatalf("vault file: %v %v", st, err)
@@ -54,11 +50,7 @@ func TestFirstStart(t *testing.T) {
 	h2 := newHarness(t, Options{VaultPath: filepath.Join(h.dir, "vault.db")})
 	h2.app.Start()
 	h2.sees("Unlock your vault")
-	h2.typeInto("passphrase", "wrong passphrase")
-	h2.tap("Unlock")
-	h2.sees("That passphrase is wrong")
-	h2.typeInto("passphrase", "correct horse battery staple")
-	h2.tap("Unlock")
+	h2.refusedThenFixed("passphrase", "Unlock", "wrong passphrase", "That passphrase is wrong", "correct horse battery staple")
 	h2.sees("Acme People CA")
 }
 

@@ -234,34 +234,6 @@ func TestImportKeepsInput(t *testing.T) {
 	}
 }
 
-// refusedThenFixed types bad into the field whose placeholder starts with
-// hint and presses button: the form tells refusal beside the field. Then
-// it types good into the same field and presses button again.
-func (h *harness) refusedThenFixed(hint, button, bad, refusal, good string) {
-	h.t.Helper()
-	h.typeInto(hint, bad)
-	h.tap(button)
-	seesFormError(h, refusal)
-	h.typeInto(hint, good)
-	h.tap(button)
-}
-
-// seesFormError checks that a form shows want in one of its error lines
-// (whole, however the line wraps on screen).
-func seesFormError(h *harness, want string) {
-	h.t.Helper()
-	h.settle()
-	var errs []string
-	for _, o := range h.objects() {
-		if l, ok := o.(*widget.Label); ok && l.Visible() && l.Importance == widget.DangerImportance {
-			errs = append(errs, l.Text)
-		}
-	}
-	if !strings.Contains(strings.Join(errs, "\n"), want) {
-		h.t.Fatalf("no form error says %q; the errors shown are %q", want, errs)
-	}
-}
-
 // TestAddressInUse: a port in use is told beside the Address field, in
 // the app's terms, not as a command-line flag.
 func TestAddressInUse(t *testing.T) {
