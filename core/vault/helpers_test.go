@@ -87,3 +87,12 @@ func issuePeople(t testing.TB, v *Vault, ca CA, n int, format string) {
 		issuedBy(t, v, ca, fmt.Sprintf(format, i))
 	}
 }
+
+// commonNames are the records' common names, in order.
+func commonNames(recs []Record) []string {
+	var names []string
+	for _, r := range recs {
+		names = append(names, r.CommonName)
+	}
+	return names
+}
