@@ -15,11 +15,7 @@ import (
 // and checked in full, and works on.
 func TestCopyFileToServerAndBack(t *testing.T) {
 	pass := []byte("quartz meadow lantern orbit")
-	src, err := Create(filepath.Join(t.TempDir(), "v.db"), pass, CreateOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer src.Close()
+	src := vaultAt(t, filepath.Join(t.TempDir(), "v.db"), pass)
 	ca := newCA(t, src, "Acme")
 	var people []Record
 	for _, cn := range []string{"Alice", "Bob", "Carol"} {

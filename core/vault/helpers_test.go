@@ -16,14 +16,15 @@ var ctx = context.Background()
 // database), closed when the test ends.
 func newVault(t testing.TB) *Vault {
 	t.Helper()
-	return insecureVaultAt(t, testVaultPath(t, "vault.db"))
+	return vaultAt(t, testVaultPath(t, "vault.db"), nil)
 }
 
-// insecureVaultAt creates an insecure vault (no passphrase) at where,
-// closed when the test ends; the test may close it sooner.
-func insecureVaultAt(t testing.TB, where string) *Vault {
+// vaultAt creates a vault at where (a file or a database) protected by
+// pass, or insecure (no passphrase) when pass is nil; it is closed when the
+// test ends, and the test may close it sooner.
+func vaultAt(t testing.TB, where string, pass []byte) *Vault {
 	t.Helper()
-	v, err := Create(where, nil, CreateOptions{Insecure: true})
+	v, err := Create(where, pass, CreateOptions{Insecure: pass == nil})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,7 +57,7 @@ func newCA(t testing.TB, v *Vault, name string) CA {
 // issued n people, "Person 000" onwards.
 func peopleVaultAt(t testing.TB, where string, n int) (*Vault, CA) {
 	t.Helper()
-	v := insecureVaultAt(t, where)
+	v := vaultAt(t, where, nil)
 	ca := newCA(t, v, "Acme")
 	issuePeople(t, v, ca, n, "Person %03d")
 	return v, ca

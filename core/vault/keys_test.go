@@ -13,11 +13,7 @@ import (
 
 func newProtected(t *testing.T, pass string) (*Vault, CA, Record) {
 	t.Helper()
-	v, err := Create(filepath.Join(t.TempDir(), "v.db"), []byte(pass), CreateOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { v.Close() })
+	v := vaultAt(t, filepath.Join(t.TempDir(), "v.db"), []byte(pass))
 	ca := newCA(t, v, "Acme")
 	return v, ca, issuedBy(t, v, ca, "Alice")
 }
@@ -211,7 +207,7 @@ func TestPassphrasePolicy(t *testing.T) {
 func TestUnsafePlaces(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "v.db")
-	v := insecureVaultAt(t, path)
+	v := vaultAt(t, path, nil)
 	v.Close()
 	check := func(want string) {
 		t.Helper()

@@ -15,7 +15,7 @@ import (
 // issuing at once are serialised; nothing is lost and serials stay unique.
 func TestConcurrentWriters(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "v.db")
-	a := insecureVaultAt(t, path)
+	a := vaultAt(t, path, nil)
 	ca := newCA(t, a, "Acme")
 	b := unlocked(t, path, nil)
 	var wg sync.WaitGroup

@@ -17,10 +17,7 @@ import (
 
 func TestCreateOpenUnlock(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "certdesk", "vault.db")
-	v, err := Create(path, []byte("correct horse"), CreateOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	v := vaultAt(t, path, []byte("correct horse"))
 	ca := newCA(t, v, "Acme")
 	v.Close()
 
@@ -36,7 +33,7 @@ func TestCreateOpenUnlock(t *testing.T) {
 		t.Errorf("re-creating over a vault: %v", err)
 	}
 
-	v, err = Open(path)
+	v, err := Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -28,7 +28,7 @@ func twoSessions(t *testing.T, backend string) sessions {
 	t.Helper()
 	if backend == "sqlite" {
 		path := filepath.Join(t.TempDir(), "vault.db")
-		a := insecureVaultAt(t, path)
+		a := vaultAt(t, path, nil)
 		b, err := OpenUnlocked(path, nil)
 		if err != nil {
 			t.Fatal(err)
