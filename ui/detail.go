@@ -130,18 +130,6 @@ func (d *detailPane) form(r engine.Record, detail certDetail, now time.Time) fyn
 	return form
 }
 
-func statusImportance(s certinfo.Status) widget.Importance {
-	switch s {
-	case certinfo.Valid:
-		return widget.SuccessImportance
-	case certinfo.Expiring:
-		return widget.WarningImportance
-	case certinfo.NotYetValid:
-		return widget.HighImportance
-	}
-	return widget.DangerImportance
-}
-
 // validityBar shows how much of the certificate's life is used, with the
 // days left as text.
 func validityBar(info certinfo.Info, status certinfo.Status) fyne.CanvasObject {

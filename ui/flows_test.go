@@ -32,11 +32,7 @@ func TestFirstStart(t *testing.T) {
 	h.typeInto("at least 8", "correct horse battery staple")
 	h.sees("Strength: strong enough")
 	h.doesNotSee("the passphrase is too easy to guess") // no stale refusal beside "strong"
-	h.typeInto("type it again", "correct horse battery stapl")
-	h.tap("Create vault")
-	h.sees("the two passphrases differ")
-	h.typeInto("type it again", "correct horse battery staple")
-	h.tap("Create vault")
+	h.refusedThenFixed("type it again", "Create vault", "correct horse battery stapl", "the two passphrases differ", "correct horse battery staple")
 	h.sees("Start with a CA", "Create my CA", "Import a CA")
 	if st, err := os.Stat(filepath.Join(h.dir, "vault.db")); err != nil || st.Mode().Perm() != 0o600 {
 		t.Fatalf("vault file: %v %v", st, err)
@@ -54,27 +50,8 @@ func TestFirstStart(t *testing.T) {
 	h2 := newHarness(t, Options{VaultPath: filepath.Join(h.dir, "vault.db")})
 	h2.app.Start()
 	h2.sees("Unlock your vault")
-	h2.typeInto("passphrase", "wrong passphrase")
-	h2.tap("Unlock")
-	h2.sees("That passphrase is wrong")
-	h2.typeInto("passphrase", "correct horse battery staple")
-	h2.tap("Unlock")
+	h2.refusedThenFixed("passphrase", "Unlock", "wrong passphrase", "That passphrase is wrong", "correct horse battery staple")
 	h2.sees("Acme People CA")
-}
-
-// newVaultWithCA makes an insecure vault holding one CA, for flows that
-// start from a working vault.
-func newVaultWithCA(t *testing.T, dir string) string {
-	path := filepath.Join(dir, "work.db")
-	v, err := engine.Create(path, nil, engine.CreateOptions{Insecure: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := v.CreateCA(context.Background(), "Acme", pki.CARequest{}); err != nil {
-		t.Fatal(err)
-	}
-	v.Close()
-	return path
 }
 
 // TestIssueSearchRevokeExport drives the main flows of an admin.

@@ -1,6 +1,9 @@
 package ui
 
 import (
+	"context"
+	"image/png"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -12,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"certdesk/core/engine"
+	"certdesk/core/pki"
 )
 
 // settleTimeout bounds how long a test waits for background work (a demo
@@ -197,8 +201,41 @@ func (h *harness) waitFor(what string, cond func() bool) {
 	}
 }
 
+// waitForText waits until the window shows want.
+func (h *harness) waitForText(what, want string) {
+	h.t.Helper()
+	h.waitFor(what, func() bool { return strings.Contains(h.text(), want) })
+}
+
 func vaultFilterName(name string) engine.Filter {
 	return engine.Filter{Search: name, Sort: engine.SortID}
+}
+
+// makeVault creates a vault at where with the passphrase pass (insecure
+// when nil) and, when caName is set, a CA of that name; it is left closed.
+func makeVault(t *testing.T, where string, pass []byte, caName string) string {
+	t.Helper()
+	v, err := engine.Create(where, pass, engine.CreateOptions{Insecure: pass == nil})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer v.Close()
+	if caName != "" {
+		if _, err := v.CreateCA(context.Background(), caName, pki.CARequest{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return where
+}
+
+// emptyVault is an insecure vault file in dir without a CA.
+func emptyVault(t *testing.T, dir string) string {
+	return makeVault(t, filepath.Join(dir, "empty.db"), nil, "")
+}
+
+// newVaultWithCA is an insecure vault file in dir with the CA "Acme".
+func newVaultWithCA(t *testing.T, dir string) string {
+	return makeVault(t, filepath.Join(dir, "work.db"), nil, "Acme")
 }
 
 // startWithCA starts the app on a new vault file in a temporary folder
@@ -209,4 +246,54 @@ func startWithCA(t *testing.T) (*harness, string) {
 	h := newHarness(t, Options{VaultPath: newVaultWithCA(t, dir)})
 	h.app.Start()
 	return h, dir
+}
+
+// saveShot writes the window as PNG into $CERTDESK_UI_SHOTS, when set, to
+// look at.
+func saveShot(t *testing.T, h *harness, name string) {
+	if dir := os.Getenv("CERTDESK_UI_SHOTS"); dir != "" {
+		writeShot(t, h, filepath.Join(dir, name))
+	}
+}
+
+// writeShot writes the window, once settled, as a PNG file at path.
+func writeShot(t *testing.T, h *harness, path string) {
+	t.Helper()
+	h.settle()
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := png.Encode(f, h.win.Canvas().Capture()); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// refusedThenFixed types bad into the field whose placeholder starts with
+// hint and presses button: the form tells refusal beside the field. Then
+// it types good into the same field and presses button again.
+func (h *harness) refusedThenFixed(hint, button, bad, refusal, good string) {
+	h.t.Helper()
+	h.typeInto(hint, bad)
+	h.tap(button)
+	seesFormError(h, refusal)
+	h.typeInto(hint, good)
+	h.tap(button)
+}
+
+// seesFormError checks that a form shows want in one of its error lines
+// (whole, however the line wraps on screen).
+func seesFormError(h *harness, want string) {
+	h.t.Helper()
+	h.settle()
+	var errs []string
+	for _, o := range h.objects() {
+		if l, ok := o.(*widget.Label); ok && l.Visible() && l.Importance == widget.DangerImportance {
+			errs = append(errs, l.Text)
+		}
+	}
+	if !strings.Contains(strings.Join(errs, "\n"), want) {
+		h.t.Fatalf("no form error says %q; the errors shown are %q", want, errs)
+	}
 }

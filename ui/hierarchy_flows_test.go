@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"image/png"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -30,17 +29,6 @@ func openssl(t *testing.T, dir string, args ...string) string {
 		t.Fatalf("openssl %s: %v\n%s", strings.Join(args, " "), err, out)
 	}
 	return string(out)
-}
-
-// emptyVault is an insecure vault without a CA.
-func emptyVault(t *testing.T, dir string) string {
-	path := filepath.Join(dir, "empty.db")
-	v, err := engine.Create(path, nil, engine.CreateOptions{Insecure: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	v.Close()
-	return path
 }
 
 // menuItem runs the CA panel's More… item whose label starts with label.
@@ -134,11 +122,7 @@ func TestHierarchyInTheApp(t *testing.T) {
 	// A root that may have issuing CAs below it.
 	h.tap("Create my CA")
 	h.typeInto("e.g. Acme Clients CA", "Acme Root")
-	h.typeInto("0; 1 lets", "two")
-	h.tap("Create")
-	seesFormError(h, "whole number of CA levels, 0 to")
-	h.typeInto("0; 1 lets", "2")
-	h.tap("Create")
+	h.refusedThenFixed("0; 1 lets", "Create", "two", "whole number of CA levels, 0 to", "2")
 	h.seesLabel("Acme Root", "Path length 2: up to 2 levels of CAs below it.")
 
 	// An issuing CA under it, with name constraints; a bad one is told
@@ -255,11 +239,7 @@ func TestHierarchyInTheApp(t *testing.T) {
 	m.caList.Select(len(m.cas) + 1) // the pending row
 	h.seesLabel("Acme Services is waiting for its certificate.")
 	h.tap("Install its certificate")
-	h.typeInto("the signed certificate, then", filepath.Join(dir, "junk.pem"))
-	h.tap("Install")
-	seesFormError(h, "junk.pem")
-	h.typeInto("the signed certificate, then", filepath.Join(dir, "services-chain.pem"))
-	h.tap("Install")
+	h.refusedThenFixed("the signed certificate, then", "Install", filepath.Join(dir, "junk.pem"), "junk.pem", filepath.Join(dir, "services-chain.pem"))
 	h.sees(`"Acme Services" has its certificate: it can issue now.`)
 	h.doesNotSee("waiting for its certificate")
 	rows := strings.Join(treeRows(m), "|")
@@ -360,11 +340,7 @@ func TestHierarchyInTheApp(t *testing.T) {
 	try("Tess Teams", `Let in — as "Tess Teams": every check passed`)
 
 	h.tap("+2 CA(s)")
-	h.typeInto("empty: the default", "0")
-	h.tap("Apply")
-	seesFormError(h, "whole number from 1 to 100")
-	h.typeInto("empty: the default", "1")
-	h.tap("Apply")
+	h.refusedThenFixed("empty: the default", "Apply", "0", "whole number from 1 to 100", "1")
 	h.seesLabel("(verify depth 1)")
 	try("billing", `Let in — as "billing": every check passed`)
 	try("Tess Teams", `Refused — as "Tess Teams"`)
@@ -377,24 +353,6 @@ func TestHierarchyInTheApp(t *testing.T) {
 	m.showTab(tabCertificates)
 	m.selectCA(root.ID)
 	saveShot(t, h, "ca-tree.png")
-}
-
-// saveShot writes the window as PNG into $CERTDESK_UI_SHOTS, when set, to
-// look at.
-func saveShot(t *testing.T, h *harness, name string) {
-	dir := os.Getenv("CERTDESK_UI_SHOTS")
-	if dir == "" {
-		return
-	}
-	h.settle()
-	f, err := os.Create(filepath.Join(dir, name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	if err := png.Encode(f, h.win.Canvas().Capture()); err != nil {
-		t.Fatal(err)
-	}
 }
 
 // exportPEM writes a certificate (with its chain when chain is set) as PEM.
@@ -438,11 +396,7 @@ func TestServerDialogKeepsInputAndUsage(t *testing.T) {
 	h.menuItem("Issuance profiles")
 	h.tap("Add a profile")
 	h.typeInto("e.g. devices", "short")
-	h.typeInto("optional, e.g. 90", "0")
-	h.tap("Add")
-	seesFormError(h, "whole number of days")
-	h.typeInto("optional, e.g. 90", "7")
-	h.tap("Add")
+	h.refusedThenFixed("optional, e.g. 90", "Add", "0", "whole number of days", "7")
 	h.seesLabel("short — 7 days")
 	h.tap("Remove")
 	h.sees("No profile yet")

@@ -234,22 +234,6 @@ func TestImportKeepsInput(t *testing.T) {
 	}
 }
 
-// seesFormError checks that a form shows want in one of its error lines
-// (whole, however the line wraps on screen).
-func seesFormError(h *harness, want string) {
-	h.t.Helper()
-	h.settle()
-	var errs []string
-	for _, o := range h.objects() {
-		if l, ok := o.(*widget.Label); ok && l.Visible() && l.Importance == widget.DangerImportance {
-			errs = append(errs, l.Text)
-		}
-	}
-	if !strings.Contains(strings.Join(errs, "\n"), want) {
-		h.t.Fatalf("no form error says %q; the errors shown are %q", want, errs)
-	}
-}
-
 // TestAddressInUse: a port in use is told beside the Address field, in
 // the app's terms, not as a command-line flag.
 func TestAddressInUse(t *testing.T) {

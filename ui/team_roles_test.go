@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"image/png"
 	"os"
 	"path/filepath"
 	"strings"
@@ -241,21 +240,9 @@ func TestTeamAuditorScreenshot(t *testing.T) {
 	tv := newTeamVault(t)
 	h := tv.signIn(t, "audrey")
 	fyne.CurrentApp().Settings().SetTheme(ForcedTheme(theme.VariantLight))
-	h.settle()
-	capture := func(name string) {
-		f, err := os.Create(filepath.Join(out, name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer f.Close()
-		if err := png.Encode(f, h.win.Canvas().Capture()); err != nil {
-			t.Fatal(err)
-		}
-	}
-	capture("team-auditor.png")
+	writeShot(t, h, filepath.Join(out, "team-auditor.png"))
 	h.app.main.showTab(tabServer)
-	h.settle()
-	capture("team-auditor-server.png")
+	writeShot(t, h, filepath.Join(out, "team-auditor-server.png"))
 }
 
 // TestTeamAdmins: an owner adds an admin from File ▸ Admins…, who can then

@@ -1,14 +1,11 @@
 package ui
 
 import (
-	"context"
 	"errors"
 	"strings"
 	"testing"
 
-	"certdesk/core/engine"
 	"certdesk/core/pgtest"
-	"certdesk/core/pki"
 )
 
 // TestOpenTeamVault opens a team vault on a real PostgreSQL from the
@@ -18,14 +15,7 @@ import (
 func TestOpenTeamVault(t *testing.T) {
 	const pass = "correct horse battery staple"
 	url := pgtest.Start(t).NewDatabase(t, "")
-	v, err := engine.Create(url, []byte(pass), engine.CreateOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := v.CreateCA(context.Background(), "Team CA", pki.CARequest{}); err != nil {
-		t.Fatal(err)
-	}
-	v.Close()
+	makeVault(t, url, []byte(pass), "Team CA")
 
 	h := newHarness(t, Options{})
 	h.app.Start()

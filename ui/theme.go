@@ -5,6 +5,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
 
 	"certdesk/core/certinfo"
 	"certdesk/core/verdict"
@@ -63,22 +64,44 @@ func (t certdeskTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.C
 	return t.Theme.Color(n, v)
 }
 
-// statusColourName is the theme colour of a status: green, orange, red.
-func statusColourName(s certinfo.Status) fyne.ThemeColorName {
+// statusImportance is how a status stands out, wherever it is shown:
+// green when valid, orange when expiring, blue when not yet valid, red
+// when expired or revoked.
+func statusImportance(s certinfo.Status) widget.Importance {
 	switch s {
 	case certinfo.Valid:
-		return theme.ColorNameSuccess
+		return widget.SuccessImportance
 	case certinfo.Expiring:
-		return theme.ColorNameWarning
+		return widget.WarningImportance
 	case certinfo.NotYetValid:
-		return theme.ColorNamePrimary
-	case certinfo.Expired, certinfo.Revoked:
-		return theme.ColorNameError
+		return widget.HighImportance
 	}
-	return theme.ColorNameDisabled
+	return widget.DangerImportance
 }
 
-func statusColour(s certinfo.Status) color.Color { return theme.Color(statusColourName(s)) }
+// statusColour is the colour of a status's text where it is not a label
+// (the table's first column): the colour a label of its importance has.
+func statusColour(s certinfo.Status) color.Color {
+	return theme.Color(importanceColourName(statusImportance(s)))
+}
+
+// importanceColourName is the theme colour Fyne gives the text of a label
+// of importance i.
+func importanceColourName(i widget.Importance) fyne.ThemeColorName {
+	switch i {
+	case widget.LowImportance:
+		return theme.ColorNameDisabled
+	case widget.HighImportance:
+		return theme.ColorNamePrimary
+	case widget.DangerImportance:
+		return theme.ColorNameError
+	case widget.WarningImportance:
+		return theme.ColorNameWarning
+	case widget.SuccessImportance:
+		return theme.ColorNameSuccess
+	}
+	return theme.ColorNameForeground
+}
 
 // verdictColourName is the theme colour of a verdict.
 func verdictColourName(c verdict.Code) fyne.ThemeColorName {

@@ -1,12 +1,16 @@
 package ui
 
 import (
+	"certdesk/core/certinfo"
 	"image/color"
 	"math"
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
 )
 
 // luminance is WCAG 2's relative luminance of c.
@@ -66,4 +70,55 @@ func over(c, bg color.Color) color.Color {
 	a := float64(f.A) / 255
 	mix := func(x, y uint8) uint8 { return uint8(math.Round(float64(x)*a + float64(y)*(1-a))) }
 	return color.NRGBA{R: mix(f.R, b.R), G: mix(f.G, b.G), B: mix(f.B, b.B), A: 0xff}
+}
+
+// TestStatusColourIsTheBadgesColour: the table writes a status in the
+// colour Fyne itself gives a label of the status's importance (the detail
+// pane's badge), read from a label Fyne renders, for every status.
+func TestStatusColourIsTheBadgesColour(t *testing.T) {
+	test.NewTempApp(t).Settings().SetTheme(ForcedTheme(theme.VariantLight))
+	want := map[certinfo.Status]fyne.ThemeColorName{
+		certinfo.Valid:       theme.ColorNameSuccess,
+		certinfo.Expiring:    theme.ColorNameWarning,
+		certinfo.NotYetValid: theme.ColorNamePrimary,
+		certinfo.Expired:     theme.ColorNameError,
+		certinfo.Revoked:     theme.ColorNameError,
+	}
+	for s, name := range want {
+		badge := widget.NewLabel(string(s))
+		badge.Importance = statusImportance(s)
+		drawn := renderedTextColour(t, badge)
+		if drawn != theme.Color(name) {
+			t.Errorf("%s: the badge is drawn %v, want %s", s, drawn, name)
+		}
+		if got := statusColour(s); got != drawn {
+			t.Errorf("%s: the table writes it %v, the badge is drawn %v", s, got, drawn)
+		}
+	}
+}
+
+// renderedTextColour is the colour of the text Fyne draws for w.
+func renderedTextColour(t *testing.T, w fyne.Widget) color.Color {
+	t.Helper()
+	var found color.Color
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		switch x := o.(type) {
+		case *canvas.Text:
+			found = x.Color
+		case fyne.Widget:
+			for _, child := range test.WidgetRenderer(x).Objects() {
+				walk(child)
+			}
+		case *fyne.Container:
+			for _, child := range x.Objects {
+				walk(child)
+			}
+		}
+	}
+	walk(w)
+	if found == nil {
+		t.Fatal("no text drawn")
+	}
+	return found
 }

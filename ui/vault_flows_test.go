@@ -1,13 +1,11 @@
 package ui
 
 import (
-	"context"
 	"errors"
 	"path/filepath"
 	"testing"
 
 	"certdesk/core/engine"
-	"certdesk/core/pki"
 )
 
 // TestCheckHistoryAndPassphrase: the app checks the vault, shows its
@@ -16,14 +14,7 @@ import (
 func TestCheckHistoryAndPassphrase(t *testing.T) {
 	const old, fresh = "correct horse battery staple", "tangerine submarine orbit lantern"
 	path := filepath.Join(t.TempDir(), "vault.db")
-	v, err := engine.Create(path, []byte(old), engine.CreateOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := v.CreateCA(context.Background(), "Acme", pki.CARequest{}); err != nil {
-		t.Fatal(err)
-	}
-	v.Close()
+	makeVault(t, path, []byte(old), "Acme")
 
 	h := newHarness(t, Options{VaultPath: path})
 	h.app.Start()

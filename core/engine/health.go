@@ -6,30 +6,6 @@ import (
 	"certdesk/core/vault"
 )
 
-// What the vault's checks report.
-type (
-	// CheckOptions say how deep a check goes.
-	CheckOptions = vault.CheckOptions
-	// CheckReport lists every problem a check found.
-	CheckReport = vault.CheckReport
-	// Problem is one thing a check found wrong.
-	Problem = vault.Problem
-	// AuditChain says whether the audit trail's hash chain is intact.
-	AuditChain = vault.AuditChain
-	// Assurance says how far reads could be checked.
-	Assurance = vault.Assurance
-	// Strength rates a passphrase.
-	Strength = vault.Strength
-)
-
-// Errors of a vault that cannot be trusted, or a passphrase refused.
-var (
-	ErrTampered          = vault.ErrTampered
-	ErrDamaged           = vault.ErrDamaged
-	ErrWeakPassphrase    = vault.ErrWeakPassphrase
-	ErrNoPassphraseVault = vault.ErrNoPassphraseVault
-)
-
 // CheckAll runs SQLite's integrity check and checks every record, the key
 // material and the audit chain, reporting every problem.
 func (e *Engine) CheckAll(ctx context.Context, opts CheckOptions) (CheckReport, error) {

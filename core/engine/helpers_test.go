@@ -30,6 +30,15 @@ func newCA(t testing.TB, e *Engine, name string) CA {
 	return ca
 }
 
+// engineWith is newEngine with a CA named caName that has issued the
+// person named person.
+func engineWith(t testing.TB, caName, person string) (*Engine, CA, Record) {
+	t.Helper()
+	e := newEngine(t)
+	ca := newCA(t, e, caName)
+	return e, ca, issue(t, e, ca, person)
+}
+
 func issue(t testing.TB, e *Engine, ca CA, name string) Record {
 	t.Helper()
 	rec, err := e.IssuePerson(ctx, ca, pki.PersonRequest{Name: pki.Name{CommonName: name}})

@@ -313,19 +313,20 @@ func TestTryHierarchy(t *testing.T) {
 		}
 		return out.Access
 	}
-	rootServer, err := h.e.StartTestServer(ctx, ServerOptions{CA: h.root, Addr: "127.0.0.1:0", Mode: mtls.Strict})
-	if err != nil {
-		t.Fatal(err)
+	strictServer := func(ca CA) *TestServer {
+		t.Helper()
+		server, err := h.e.StartTestServer(ctx, ServerOptions{CA: ca, Addr: "127.0.0.1:0", Mode: mtls.Strict})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { server.Close() })
+		return server
 	}
-	defer rootServer.Close()
+	rootServer := strictServer(h.root)
 	if a, s := try(rootServer, h.alice), try(rootServer, h.sam); a != LetIn || s != LetIn {
 		t.Fatalf("the root's server: Alice %d, Sam %d; want both let in", a, s)
 	}
-	issuingServer, err := h.e.StartTestServer(ctx, ServerOptions{CA: h.issuing, Addr: "127.0.0.1:0", Mode: mtls.Strict})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer issuingServer.Close()
+	issuingServer := strictServer(h.issuing)
 	if a, s := try(issuingServer, h.alice), try(issuingServer, h.sam); a != LetIn || s != Refused {
 		t.Fatalf("the issuing CA's server: Alice %d, Sam %d; want Alice in, Sam refused", a, s)
 	}

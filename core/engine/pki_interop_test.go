@@ -14,9 +14,7 @@ import (
 // CRL number that goes on.
 func TestPKIRoundTrip(t *testing.T) {
 	ctx := context.Background()
-	v := newEngine(t)
-	ca := newCA(t, v, "Export CA")
-	vera := issue(t, v, ca, "Vera")
+	v, ca, vera := engineWith(t, "Export CA", "Vera")
 	rick := issue(t, v, ca, "Rick")
 	if _, err := v.Revoke(ctx, rick.ID, 4); err != nil {
 		t.Fatal(err)

@@ -10,27 +10,6 @@ import (
 // own database role, unlocks with their own passphrase, and may do what
 // their role allows, which the database enforces.
 
-// Admin is one admin of a team vault.
-type Admin = vault.Admin
-
-// The roles of a team vault's admins.
-const (
-	RoleOwner   = vault.RoleOwner
-	RoleIssuer  = vault.RoleIssuer
-	RoleAuditor = vault.RoleAuditor
-)
-
-var (
-	// ErrNotTeamVault: admins exist only in a team vault.
-	ErrNotTeamVault = vault.ErrNotTeamVault
-	// ErrNoSlot: the connected database role is not an admin of the vault.
-	ErrNoSlot = vault.ErrNoSlot
-	// ErrForbidden: the admin's role may not do this; the database refused.
-	ErrForbidden = vault.ErrForbidden
-	// ErrKeyRotated: another admin rotated the key; unlock again.
-	ErrKeyRotated = vault.ErrKeyRotated
-)
-
 // IsTeamVault reports whether where is a team vault's postgres:// address.
 func IsTeamVault(where string) bool { return vault.IsURL(where) }
 

@@ -12,9 +12,7 @@ import (
 )
 
 func TestTrustSnapshot(t *testing.T) {
-	v := newEngine(t)
-	ca := newCA(t, v, "Acme")
-	alice, _ := v.IssuePerson(ctx, ca, pki.PersonRequest{Name: pki.Name{CommonName: "Alice"}})
+	v, _, alice := engineWith(t, "Acme", "Alice")
 	aliceCert, _ := v.store.Certificate(ctx, alice.ID)
 	judge := func() verdict.Code {
 		tr, err := v.Trust(ctx, CA{})
@@ -56,9 +54,7 @@ func TestTrustSnapshot(t *testing.T) {
 }
 
 func TestTrustSourceFollowsChanges(t *testing.T) {
-	v := newEngine(t)
-	ca := newCA(t, v, "Acme")
-	alice, _ := v.IssuePerson(ctx, ca, pki.PersonRequest{Name: pki.Name{CommonName: "Alice"}})
+	v, ca, alice := engineWith(t, "Acme", "Alice")
 	aliceCert, _ := v.store.Certificate(ctx, alice.ID)
 	src := v.TrustSource(ca)
 	judge := func() (verdict.Code, int) {

@@ -11,9 +11,7 @@ import (
 // valid person, with no certificate and with a look-alike's: the outcome
 // is the one answer both faces show.
 func TestTryInEveryMode(t *testing.T) {
-	e := newEngine(t)
-	ca := newCA(t, e, "Try CA")
-	alice := issue(t, e, ca, "Alice")
+	e, ca, alice := engineWith(t, "Try CA", "Alice")
 	tries := []struct {
 		name string
 		req  TryRequest

@@ -30,6 +30,23 @@ type (
 	// ConflictError refuses an edit of a row changed since its caller saw
 	// it: who changed it, when and how (match with errors.As).
 	ConflictError = vault.ConflictError
+	// Admin is one admin of a team vault.
+	Admin = vault.Admin
+
+	// What the vault's checks report.
+
+	// CheckOptions say how deep a check goes.
+	CheckOptions = vault.CheckOptions
+	// CheckReport lists every problem a check found.
+	CheckReport = vault.CheckReport
+	// Problem is one thing a check found wrong.
+	Problem = vault.Problem
+	// AuditChain says whether the audit trail's hash chain is intact.
+	AuditChain = vault.AuditChain
+	// Assurance says how far reads could be checked.
+	Assurance = vault.Assurance
+	// Strength rates a passphrase.
+	Strength = vault.Strength
 )
 
 // The kinds of certificate.
@@ -49,6 +66,13 @@ const (
 	SortKeyType    = vault.SortKeyType
 )
 
+// The roles of a team vault's admins.
+const (
+	RoleOwner   = vault.RoleOwner
+	RoleIssuer  = vault.RoleIssuer
+	RoleAuditor = vault.RoleAuditor
+)
+
 // Errors the faces can test for with errors.Is.
 var (
 	ErrWrongPassphrase = vault.ErrWrongPassphrase
@@ -60,6 +84,23 @@ var (
 	ErrNoVault         = vault.ErrNoVault
 	// ErrConflict is matched by every *ConflictError.
 	ErrConflict = vault.ErrConflict
+
+	// Errors of a vault that cannot be trusted, or a passphrase refused.
+	ErrTampered          = vault.ErrTampered
+	ErrDamaged           = vault.ErrDamaged
+	ErrWeakPassphrase    = vault.ErrWeakPassphrase
+	ErrNoPassphraseVault = vault.ErrNoPassphraseVault
+
+	// Errors of a team vault.
+
+	// ErrNotTeamVault: admins exist only in a team vault.
+	ErrNotTeamVault = vault.ErrNotTeamVault
+	// ErrNoSlot: the connected database role is not an admin of the vault.
+	ErrNoSlot = vault.ErrNoSlot
+	// ErrForbidden: the admin's role may not do this; the database refused.
+	ErrForbidden = vault.ErrForbidden
+	// ErrKeyRotated: another admin rotated the key; unlock again.
+	ErrKeyRotated = vault.ErrKeyRotated
 )
 
 // ReasonName is the RFC 5280 name of a revocation reason code.

@@ -38,11 +38,7 @@ func TestBackupAndRestore(t *testing.T) {
 	if err := Restore(ctx, backup, restored, pass); err == nil || !strings.Contains(err.Error(), "already exists") {
 		t.Errorf("restore over a vault: %v", err)
 	}
-	r, err := OpenUnlocked(restored, []byte("correct horse"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
+	r := unlocked(t, restored, []byte("correct horse"))
 	if err := r.Check(ctx); err != nil {
 		t.Fatal(err)
 	}

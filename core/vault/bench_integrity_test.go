@@ -38,7 +38,7 @@ func BenchmarkIssuePeople1000(b *testing.B) {
 // BenchmarkOpenUnlockedTrust opens the vault of 100,000, unlocks it and
 // builds the server's trust: every CA and its revocation list checked.
 func BenchmarkOpenUnlockedTrust(b *testing.B) {
-	path, _, _ := scaleVault(b, scaleSize)
+	path := scaleVault(b, scaleSize).where
 	for b.Loop() {
 		v, err := OpenUnlocked(path, nil)
 		if err != nil {

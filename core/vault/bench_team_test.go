@@ -18,11 +18,11 @@ var (
 	teamScaleErr  error
 )
 
-func teamScaleVault(b *testing.B) (string, CA, Record) {
-	path, ca, sample := scaleVault(b, scaleSize)
+func teamScaleVault(b *testing.B) scaled {
+	s := scaleVault(b, scaleSize)
 	url := newPGVaultURL(b)
 	teamScaleOnce.Do(func() {
-		v, err := OpenUnlocked(path, nil)
+		v, err := OpenUnlocked(s.where, nil)
 		if err != nil {
 			teamScaleErr = err
 			return
@@ -37,28 +37,14 @@ func teamScaleVault(b *testing.B) (string, CA, Record) {
 	if teamScaleErr != nil {
 		b.Fatal(teamScaleErr)
 	}
-	return teamScaleURL, ca, sample
+	s.where = teamScaleURL
+	return s
 }
 
-func BenchmarkTeamOpenAndFirstPage(b *testing.B) {
-	url, ca, _ := teamScaleVault(b)
-	benchOpenAndFirstPage(b, url, ca)
-}
-
-func BenchmarkTeamSearchByName(b *testing.B) {
-	url, _, _ := teamScaleVault(b)
-	benchSearchByName(b, url)
-}
-
-func BenchmarkTeamLookupByFingerprint(b *testing.B) {
-	url, _, sample := teamScaleVault(b)
-	benchLookupByFingerprint(b, url, sample)
-}
-
-func BenchmarkTeamCountByStatus(b *testing.B) {
-	url, _, _ := teamScaleVault(b)
-	benchCountByStatus(b, url)
-}
+func BenchmarkTeamOpenAndFirstPage(b *testing.B)    { benchOpenAndFirstPage(b, teamScaleVault(b)) }
+func BenchmarkTeamSearchByName(b *testing.B)        { benchSearchByName(b, teamScaleVault(b)) }
+func BenchmarkTeamLookupByFingerprint(b *testing.B) { benchLookupByFingerprint(b, teamScaleVault(b)) }
+func BenchmarkTeamCountByStatus(b *testing.B)       { benchCountByStatus(b, teamScaleVault(b)) }
 
 // BenchmarkTeamTwoIssuers: an owner and an issuer, each on their own
 // connection as their own role, issue 1,000 people each at the same time

@@ -11,8 +11,16 @@ import (
 	"certdesk/core/pki"
 )
 
-// ScaleVault builds (once) a vault of n people under one CA, for benchmarks.
-func scaleVault(b *testing.B, n int) (string, CA, Record) {
+// scaled is a benchmarks' large vault: where it is, its CA and one of its
+// people.
+type scaled struct {
+	where  string
+	ca     CA
+	sample Record
+}
+
+// scaleVault builds (once) a vault of n people under one CA, for benchmarks.
+func scaleVault(b *testing.B, n int) scaled {
 	b.Helper()
 	scaleOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "certdesk-scale-")
@@ -50,7 +58,7 @@ func scaleVault(b *testing.B, n int) (string, CA, Record) {
 	if scaleErr != nil {
 		b.Fatal(scaleErr)
 	}
-	return scalePath, scaleCA, scaleSample
+	return scaled{scalePath, scaleCA, scaleSample}
 }
 
 var (
@@ -63,45 +71,32 @@ var (
 
 const scaleSize = 100_000
 
-func BenchmarkOpenAndFirstPage(b *testing.B) {
-	path, ca, _ := scaleVault(b, scaleSize)
-	benchOpenAndFirstPage(b, path, ca)
-}
-
-func BenchmarkSearchByName(b *testing.B) {
-	path, _, _ := scaleVault(b, scaleSize)
-	benchSearchByName(b, path)
-}
-
+func BenchmarkOpenAndFirstPage(b *testing.B) { benchOpenAndFirstPage(b, scaleVault(b, scaleSize)) }
+func BenchmarkSearchByName(b *testing.B)     { benchSearchByName(b, scaleVault(b, scaleSize)) }
 func BenchmarkLookupByFingerprint(b *testing.B) {
-	path, _, sample := scaleVault(b, scaleSize)
-	benchLookupByFingerprint(b, path, sample)
+	benchLookupByFingerprint(b, scaleVault(b, scaleSize))
 }
+func BenchmarkCountByStatus(b *testing.B) { benchCountByStatus(b, scaleVault(b, scaleSize)) }
 
-func BenchmarkCountByStatus(b *testing.B) {
-	path, _, _ := scaleVault(b, scaleSize)
-	benchCountByStatus(b, path)
-}
-
-func benchOpenAndFirstPage(b *testing.B, path string, ca CA) {
+func benchOpenAndFirstPage(b *testing.B, s scaled) {
 	for b.Loop() {
-		v, err := Open(path)
+		v, err := Open(s.where)
 		if err != nil {
 			b.Fatal(err)
 		}
-		recs, err := v.List(ctx, Filter{CAID: ca.ID, Sort: SortCommonName, Limit: 50})
+		recs, err := v.List(ctx, Filter{CAID: s.ca.ID, Sort: SortCommonName, Limit: 50})
 		if err != nil || len(recs) != 50 {
 			b.Fatal(err)
 		}
-		if _, err := v.Count(ctx, Filter{CAID: ca.ID}); err != nil {
+		if _, err := v.Count(ctx, Filter{CAID: s.ca.ID}); err != nil {
 			b.Fatal(err)
 		}
 		v.Close()
 	}
 }
 
-func benchSearchByName(b *testing.B, path string) {
-	v, _ := Open(path)
+func benchSearchByName(b *testing.B, s scaled) {
+	v, _ := Open(s.where)
 	defer v.Close()
 	for b.Loop() {
 		recs, err := v.List(ctx, Filter{Search: "person 042421", Limit: 50})
@@ -111,19 +106,19 @@ func benchSearchByName(b *testing.B, path string) {
 	}
 }
 
-func benchLookupByFingerprint(b *testing.B, path string, sample Record) {
-	v, _ := Open(path)
+func benchLookupByFingerprint(b *testing.B, s scaled) {
+	v, _ := Open(s.where)
 	defer v.Close()
 	for b.Loop() {
-		r, err := v.Find(ctx, sample.FingerprintSHA256)
-		if err != nil || r.ID != sample.ID {
+		r, err := v.Find(ctx, s.sample.FingerprintSHA256)
+		if err != nil || r.ID != s.sample.ID {
 			b.Fatal(err)
 		}
 	}
 }
 
-func benchCountByStatus(b *testing.B, path string) {
-	v, _ := Open(path)
+func benchCountByStatus(b *testing.B, s scaled) {
+	v, _ := Open(s.where)
 	defer v.Close()
 	for b.Loop() {
 		counts, err := v.CountByStatus(ctx, 0)

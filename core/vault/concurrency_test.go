@@ -105,11 +105,7 @@ func checkTeamAfter(t *testing.T, tm *team, revoked, crls int) {
 }
 
 func runChild(t *testing.T, role string) {
-	v, err := OpenUnlocked(os.Getenv(childURL), teamPass[role])
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer v.Close()
+	v := unlocked(t, os.Getenv(childURL), teamPass[role])
 	ca, err := v.CAByName(ctx, "Team CA")
 	if err != nil {
 		t.Fatal(err)

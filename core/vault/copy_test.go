@@ -15,11 +15,7 @@ import (
 // and checked in full, and works on.
 func TestCopyFileToServerAndBack(t *testing.T) {
 	pass := []byte("quartz meadow lantern orbit")
-	src, err := Create(filepath.Join(t.TempDir(), "v.db"), pass, CreateOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer src.Close()
+	src := vaultAt(t, filepath.Join(t.TempDir(), "v.db"), pass)
 	ca := newCA(t, src, "Acme")
 	var people []Record
 	for _, cn := range []string{"Alice", "Bob", "Carol"} {
@@ -96,11 +92,7 @@ func TestCopyIsAllOrNothing(t *testing.T) {
 
 func openChecked(t *testing.T, where string, pass []byte) *Vault {
 	t.Helper()
-	v, err := OpenUnlocked(where, pass)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { v.Close() })
+	v := unlocked(t, where, pass)
 	rep, err := v.CheckAll(ctx, CheckOptions{Full: true})
 	if err != nil || len(rep.Problems) > 0 {
 		t.Fatalf("check of %s: %+v %v", where, rep.Problems, err)

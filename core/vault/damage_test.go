@@ -2,7 +2,6 @@ package vault
 
 import (
 	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,14 +16,7 @@ import (
 func TestDamagedVaultRefusesWrites(t *testing.T) {
 	dir := t.TempDir()
 	good := filepath.Join(dir, "good.db")
-	v, err := Create(good, nil, CreateOptions{Insecure: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ca := newCA(t, v, "Acme")
-	for i := range 200 {
-		v.IssuePerson(ctx, ca, pki.PersonRequest{Name: pki.Name{CommonName: fmt.Sprintf("Person %03d", i)}})
-	}
+	v, _ := peopleVaultAt(t, good, 200)
 	pageOf := func(name string) int64 {
 		var root int64
 		if err := v.db.QueryRow(`SELECT rootpage FROM sqlite_master WHERE name = ?`, name).Scan(&root); err != nil {

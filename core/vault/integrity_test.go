@@ -111,11 +111,7 @@ func TestTamperedBackupIsRefused(t *testing.T) {
 				t.Error("restore changed the backup file")
 			}
 
-			v, err := OpenUnlocked(backup, pass)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer v.Close()
+			v := unlocked(t, backup, pass)
 			var ierr *IntegrityError
 			if err := v.Check(ctx); !errors.As(err, &ierr) {
 				t.Errorf("check: %v", err)
@@ -145,11 +141,7 @@ func TestTamperedBackupIsRefused(t *testing.T) {
 func TestSwappedCANeverHandedOut(t *testing.T) {
 	backup, ca, _, bob := trustedBackup(t, nil)
 	swapCA(t, backup, ca)
-	v, err := OpenUnlocked(backup, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer v.Close()
+	v := unlocked(t, backup, nil)
 	for name, read := range map[string]func() error{
 		"Certificate": func() error { _, err := v.Certificate(ctx, ca.CertID); return err },
 		"Chain":       func() error { _, err := v.Chain(ctx, bob.ID); return err },
@@ -178,9 +170,7 @@ func TestSwappedCANeverHandedOut(t *testing.T) {
 // TestFlippedBitNeverExported: one flipped bit inside a stored certificate
 // (which SQLite's own check cannot see) is refused by every read, locked or not.
 func TestFlippedBitNeverExported(t *testing.T) {
-	v := newVault(t)
-	ca := newCA(t, v, "Acme")
-	alice, _ := v.IssuePerson(ctx, ca, pki.PersonRequest{Name: pki.Name{CommonName: "Alice"}})
+	v, _, alice := aliceVault(t)
 	cert, _ := v.Certificate(ctx, alice.ID)
 	der := append([]byte(nil), cert.Raw...)
 	der[len(der)/2] ^= 0x01
@@ -239,9 +229,7 @@ func TestTamperedRowIsNeverResealed(t *testing.T) {
 // ones made by code that only speaks SQL (renew, PKI import, bulk), and
 // checks the whole vault after each.
 func TestEveryWriteKeepsTheVaultSealed(t *testing.T) {
-	v := newVault(t)
-	ca := newCA(t, v, "Acme")
-	alice, _ := v.IssuePerson(ctx, ca, pki.PersonRequest{Name: pki.Name{CommonName: "Alice"}})
+	v, ca, alice := aliceVault(t)
 	bob, _ := v.IssuePerson(ctx, ca, pki.PersonRequest{Name: pki.Name{CommonName: "Bob"}})
 	fp := pki.HexToColon(strings.Repeat("AB", 32))
 	steps := []struct {

@@ -13,17 +13,9 @@ import (
 
 func newProtected(t *testing.T, pass string) (*Vault, CA, Record) {
 	t.Helper()
-	v, err := Create(filepath.Join(t.TempDir(), "v.db"), []byte(pass), CreateOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { v.Close() })
+	v := vaultAt(t, filepath.Join(t.TempDir(), "v.db"), []byte(pass))
 	ca := newCA(t, v, "Acme")
-	alice, err := v.IssuePerson(ctx, ca, pki.PersonRequest{Name: pki.Name{CommonName: "Alice"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return v, ca, alice
+	return v, ca, issuedBy(t, v, ca, "Alice")
 }
 
 func TestChangePassphrase(t *testing.T) {
@@ -49,11 +41,7 @@ func TestChangePassphrase(t *testing.T) {
 	if _, err := OpenUnlocked(path, []byte("correct horse battery")); !errors.Is(err, ErrWrongPassphrase) {
 		t.Errorf("old passphrase after the change: %v", err)
 	}
-	w, err := OpenUnlocked(path, []byte("sunny giraffe lamp 71"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
+	w := unlocked(t, path, []byte("sunny giraffe lamp 71"))
 	if _, err := w.PrivateKey(ctx, alice.ID); err != nil {
 		t.Errorf("keys after the change: %v", err)
 	}
@@ -95,11 +83,7 @@ func TestRekey(t *testing.T) {
 	}
 	path := v.Path()
 	v.Close()
-	w, err := OpenUnlocked(path, pass)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
+	w := unlocked(t, path, pass)
 	after, err := w.PrivateKey(ctx, alice.ID)
 	if err != nil || pki.PublicKeySHA256(after.Public()) != pki.PublicKeySHA256(before.Public()) {
 		t.Fatalf("key after rekey: %v", err)
@@ -183,11 +167,7 @@ func TestPassphraseGivenToInsecureVault(t *testing.T) {
 	if _, err := OpenUnlocked(path, []byte("correct horse battery")); !errors.Is(err, ErrNoPassphraseVault) {
 		t.Errorf("passphrase for an insecure vault: %v", err)
 	}
-	w, err := OpenUnlocked(path, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
+	w := unlocked(t, path, nil)
 	if err := w.ChangePassphrase(ctx, []byte("correct horse battery")); !errors.Is(err, ErrNoPassphraseVault) {
 		t.Errorf("passwd on an insecure vault: %v", err)
 	}
@@ -227,10 +207,7 @@ func TestPassphrasePolicy(t *testing.T) {
 func TestUnsafePlaces(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "v.db")
-	v, err := Create(path, nil, CreateOptions{Insecure: true})
-	if err != nil {
-		t.Fatal(err)
-	}
+	v := vaultAt(t, path, nil)
 	v.Close()
 	check := func(want string) {
 		t.Helper()

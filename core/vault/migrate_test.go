@@ -169,11 +169,7 @@ func TestMigrateFromOlderSchemas(t *testing.T) {
 			v.Close()
 			// Sealed once: the key now opens only with the sealed binding,
 			// and a second unlock seals nothing again.
-			v2, err := OpenUnlocked(path, []byte("old passphrase"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer v2.Close()
+			v2 := unlocked(t, path, []byte("old passphrase"))
 			if err := v2.Check(ctx); err != nil {
 				t.Fatal(err)
 			}
@@ -192,11 +188,7 @@ func TestStrippedMACsAreNotLegacy(t *testing.T) {
 	v.db.Exec(`UPDATE certs SET mac = NULL, revoked_at = NULL, revocation_reason = NULL`)
 	v.db.Exec(`UPDATE cas SET mac = NULL, rev_count = 0, rev_digest = ''`)
 	v.Close()
-	v, err = OpenUnlocked(path, []byte("old passphrase"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer v.Close()
+	v = unlocked(t, path, []byte("old passphrase"))
 	if _, err := v.CAs(ctx); !errors.Is(err, ErrTampered) {
 		t.Errorf("CAs of a stripped vault: %v, want ErrTampered", err)
 	}

@@ -13,9 +13,7 @@ import (
 )
 
 func TestRevokeUnrevoke(t *testing.T) {
-	v := newVault(t)
-	ca := newCA(t, v, "Acme")
-	alice, _ := v.IssuePerson(ctx, ca, pki.PersonRequest{Name: pki.Name{CommonName: "Alice"}})
+	v, ca, alice := aliceVault(t)
 	got, err := v.Revoke(ctx, alice.ID, 1)
 	if err != nil {
 		t.Fatal(err)
@@ -54,9 +52,7 @@ func TestRevokeUnrevoke(t *testing.T) {
 }
 
 func TestCRLNumbersAreMonotonic(t *testing.T) {
-	v := newVault(t)
-	ca := newCA(t, v, "Acme")
-	alice, _ := v.IssuePerson(ctx, ca, pki.PersonRequest{Name: pki.Name{CommonName: "Alice"}})
+	v, ca, alice := aliceVault(t)
 	v.Revoke(ctx, alice.ID, 1)
 	var last int64
 	for i := range 3 {
@@ -86,11 +82,7 @@ func TestCRLNumbersAreMonotonic(t *testing.T) {
 	// The number survives closing and reopening the vault.
 	path := v.Path()
 	v.Close()
-	v2, err := OpenUnlocked(path, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer v2.Close()
+	v2 := unlocked(t, path, nil)
 	ca, _ = v2.CAByName(ctx, "Acme")
 	if ca.CRLNumber != 3 || ca.CRLNextUpdate.IsZero() {
 		t.Fatalf("after reopen: number %d, next %v", ca.CRLNumber, ca.CRLNextUpdate)

@@ -15,17 +15,9 @@ import (
 // issuing at once are serialised; nothing is lost and serials stay unique.
 func TestConcurrentWriters(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "v.db")
-	a, err := Create(path, nil, CreateOptions{Insecure: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close()
+	a := vaultAt(t, path, nil)
 	ca := newCA(t, a, "Acme")
-	b, err := OpenUnlocked(path, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
+	b := unlocked(t, path, nil)
 	var wg sync.WaitGroup
 	errs := make(chan error, 100)
 	for w, v := range []*Vault{a, b, a, b} {
@@ -62,14 +54,7 @@ func TestConcurrentWriters(t *testing.T) {
 func TestDamagedVaultFiles(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "v.db")
-	v, err := Create(path, nil, CreateOptions{Insecure: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ca := newCA(t, v, "Acme")
-	for i := range 50 {
-		v.IssuePerson(ctx, ca, pki.PersonRequest{Name: pki.Name{CommonName: fmt.Sprintf("P%d", i)}})
-	}
+	v, _ := peopleVaultAt(t, path, 50)
 	v.Close()
 	good, _ := os.ReadFile(path)
 	damage := map[string]func([]byte) []byte{

@@ -95,11 +95,7 @@ func TestStaleSessionFollowsRotation(t *testing.T) {
 func TestStaleFileSessionAfterRekey(t *testing.T) {
 	pass := []byte("correct horse battery")
 	app, ca, alice := newProtected(t, string(pass))
-	cli, err := OpenUnlocked(app.Path(), pass)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cli.Close()
+	cli := unlocked(t, app.Path(), pass)
 	if _, err := cli.Rekey(ctx, pass); err != nil {
 		t.Fatal(err)
 	}

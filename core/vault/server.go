@@ -14,47 +14,50 @@ import (
 // createOnServer makes a new vault in the database url names. A failed
 // creation drops what it made, so the database is left as it was.
 func createOnServer(url string, passphrase []byte, opts CreateOptions) (*Vault, error) {
-	v, err := connectServer(url)
-	if err != nil {
-		return nil, err
-	}
-	ctx := context.Background()
-	version, err := schemaVersion(ctx, v.db)
-	if err == nil && version > 0 {
-		err = fmt.Errorf("%w: %s already holds a Certdesk vault: open it, or choose another database", ErrExists, v.path)
-	}
-	if err == nil {
-		passphrase, err = newPassphrase(passphrase, opts)
-	}
-	if err != nil {
-		v.db.Close()
-		return nil, err
-	}
-	if err = v.initialise(passphrase, opts); err == nil {
-		err = v.becomeTeam(ctx, passphrase)
-	}
-	if err != nil {
-		v.db.ExecContext(ctx, `DROP SCHEMA IF EXISTS `+pgSchema+` CASCADE`)
-		v.Close()
-		return nil, err
-	}
-	return v, nil
+	return onServer(url, func(v *Vault) error {
+		ctx := context.Background()
+		version, err := schemaVersion(ctx, v.db)
+		if err != nil {
+			return err
+		}
+		if version > 0 {
+			return fmt.Errorf("%w: %s already holds a Certdesk vault: open it, or choose another database", ErrExists, v.path)
+		}
+		if passphrase, err = newPassphrase(passphrase, opts); err != nil {
+			return err
+		}
+		if err = v.initialise(passphrase, opts); err == nil {
+			err = v.becomeTeam(ctx, passphrase)
+		}
+		if err != nil {
+			v.db.ExecContext(ctx, `DROP SCHEMA IF EXISTS `+pgSchema+` CASCADE`)
+		}
+		return err
+	})
 }
 
 // openOnServer opens the team vault in the database url names, locked.
 func openOnServer(url string) (*Vault, error) {
+	return onServer(url, func(v *Vault) error {
+		if err := v.openSchema(fmt.Errorf("%w: %s holds no Certdesk vault; create one with `certctl init`", ErrNoVault, v.path)); err != nil {
+			return err
+		}
+		m, err := v.meta(context.Background())
+		if err != nil {
+			return err
+		}
+		return checkTeamSchema(m)
+	})
+}
+
+// onServer connects to the database url names and runs setup on the new
+// vault; a vault whose setup failed is closed.
+func onServer(url string, setup func(v *Vault) error) (*Vault, error) {
 	v, err := connectServer(url)
 	if err != nil {
 		return nil, err
 	}
-	err = v.openSchema(fmt.Errorf("%w: %s holds no Certdesk vault; create one with `certctl init`", ErrNoVault, v.path))
-	if err == nil {
-		var m map[string]string
-		if m, err = v.meta(context.Background()); err == nil {
-			err = checkTeamSchema(m)
-		}
-	}
-	if err != nil {
+	if err := setup(v); err != nil {
 		v.Close()
 		return nil, err
 	}

@@ -15,10 +15,7 @@ import (
 func TestTeamVaultLifecycle(t *testing.T) {
 	url := newPGVaultURL(t)
 	pass := []byte("quartz meadow lantern orbit")
-	v, err := Create(url, pass, CreateOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	v := vaultAt(t, url, pass)
 	ca := newCA(t, v, "Team CA")
 	alice, err := v.IssuePerson(ctx, ca, pki.PersonRequest{Name: pki.Name{CommonName: "Alice"}})
 	if err != nil {
@@ -109,11 +106,7 @@ func TestTeamVaultRefusals(t *testing.T) {
 func TestTeamVaultRecreated(t *testing.T) {
 	url := newPGVaultURL(t)
 	pass := []byte("quartz meadow lantern orbit")
-	v, err := Create(url, pass, CreateOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	v.Close()
+	vaultAt(t, url, pass).Close()
 	if err := sharedPG(t).ExecURL(url, `DROP SCHEMA main CASCADE`); err != nil {
 		t.Fatal(err)
 	}
@@ -126,10 +119,5 @@ func TestTeamVaultRecreated(t *testing.T) {
 
 func newPGVault(t *testing.T) *Vault {
 	t.Helper()
-	v, err := Create(newPGVaultURL(t), nil, CreateOptions{Insecure: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { v.Close() })
-	return v
+	return vaultAt(t, newPGVaultURL(t), nil)
 }

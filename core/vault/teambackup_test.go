@@ -3,8 +3,6 @@ package vault
 import (
 	"path/filepath"
 	"testing"
-
-	"certdesk/core/pki"
 )
 
 // TestTeamBackupRestoresToBoth: the issuer backs up the team vault; the
@@ -13,10 +11,7 @@ import (
 func TestTeamBackupRestoresToBoth(t *testing.T) {
 	tm := newTeam(t)
 	ivan := tm.as(t, "ivan")
-	bob, err := ivan.IssuePerson(ctx, tm.ca, pki.PersonRequest{Name: pki.Name{CommonName: "Bob"}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	bob := issuedBy(t, ivan, tm.ca, "Bob")
 	ivan.Revoke(ctx, bob.ID, 1)
 	backup := filepath.Join(t.TempDir(), "team-backup.db")
 	if err := ivan.Backup(ctx, backup); err != nil {

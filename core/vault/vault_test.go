@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -14,33 +15,9 @@ import (
 	"certdesk/core/pki"
 )
 
-var ctx = context.Background()
-
-func newVault(t testing.TB) *Vault {
-	t.Helper()
-	v, err := Create(testVaultPath(t, "vault.db"), nil, CreateOptions{Insecure: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { v.Close() })
-	return v
-}
-
-func newCA(t testing.TB, v *Vault, name string) CA {
-	t.Helper()
-	ca, err := v.CreateCA(ctx, name, pki.CARequest{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return ca
-}
-
 func TestCreateOpenUnlock(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "certdesk", "vault.db")
-	v, err := Create(path, []byte("correct horse"), CreateOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	v := vaultAt(t, path, []byte("correct horse"))
 	ca := newCA(t, v, "Acme")
 	v.Close()
 
@@ -56,7 +33,7 @@ func TestCreateOpenUnlock(t *testing.T) {
 		t.Errorf("re-creating over a vault: %v", err)
 	}
 
-	v, err = Open(path)
+	v, err := Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -236,11 +213,7 @@ func TestListFilters(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var got []string
-			for _, r := range recs {
-				got = append(got, r.CommonName)
-			}
-			if strings.Join(got, ",") != strings.Join(tt.want, ",") {
+			if got := commonNames(recs); !slices.Equal(got, tt.want) {
 				t.Errorf("got %v, want %v", got, tt.want)
 			}
 		})

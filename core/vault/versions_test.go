@@ -28,11 +28,7 @@ func twoSessions(t *testing.T, backend string) sessions {
 	t.Helper()
 	if backend == "sqlite" {
 		path := filepath.Join(t.TempDir(), "vault.db")
-		a, err := Create(path, nil, CreateOptions{Insecure: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { a.Close() })
+		a := vaultAt(t, path, nil)
 		b, err := OpenUnlocked(path, nil)
 		if err != nil {
 			t.Fatal(err)
@@ -82,16 +78,6 @@ type editKind struct {
 func issued(t *testing.T, s sessions, cn string) Record {
 	t.Helper()
 	return issuedBy(t, s.a, s.ca, cn)
-}
-
-// issuedBy is a person certificate v issued from ca.
-func issuedBy(t *testing.T, v *Vault, ca CA, cn string) Record {
-	t.Helper()
-	r, err := v.IssuePerson(ctx, ca, pki.PersonRequest{Name: pki.Name{CommonName: cn}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return r
 }
 
 func certVersion(t *testing.T, v *Vault, id int64) int64 {
@@ -483,11 +469,7 @@ func TestVersionsMigration(t *testing.T) {
 				t.Errorf("bob opens a schema 4 team vault whose tables alice owns: %v", err)
 			}
 		}
-		v, err := OpenUnlocked(where, pass)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer v.Close()
+		v := unlocked(t, where, pass)
 		if got, _ := schemaVersion(ctx, v.db); got != SchemaVersion {
 			t.Fatalf("schema %d after open, want %d", got, SchemaVersion)
 		}
