@@ -407,17 +407,21 @@ func (v *Vault) followRotation(ctx context.Context) {
 	}
 }
 
-// checked runs check, a MAC check of rows just read, with the session's
-// integrity key (nothing while the vault is locked). When it fails
-// because another admin rotated the vault key since the session unlocked
-// (the key epoch moved on), the session reopens its own slot and runs the
-// check once more, under the new key: a rotation is never reported as
-// tampering, a real alteration fails both times, and a removed admin is
-// told the key was rotated.
-func (v *Vault) checked(ctx context.Context, check func(key []byte) error) error {
-	key := v.macKeyOrNil()
+// checked runs check, a MAC check of rows just read, with key, the
+// session's integrity key taken before the rows were read (nil: the
+// vault was locked then; the key now, if any, is used). Taken before the
+// read, it is the key the rows were sealed under even when the session
+// follows another admin's rotation (notify.go) while it reads. When the
+// check fails because another admin rotated the vault key since the
+// session unlocked (the key epoch moved on), the session reopens its own
+// slot and runs the check once more, under the new key: a rotation is
+// never reported as tampering, a real alteration fails both times, and a
+// removed admin is told the key was rotated.
+func (v *Vault) checked(ctx context.Context, key []byte, check func(key []byte) error) error {
 	if key == nil {
-		return nil
+		if key = v.macKeyOrNil(); key == nil {
+			return nil
+		}
 	}
 	err := check(key)
 	if err == nil || !errors.Is(err, ErrTampered) {

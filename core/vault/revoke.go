@@ -186,11 +186,12 @@ func allowDetail(fp string) string { return "allowed " + fp }
 // Denials lists the fingerprint deny-list. When the vault is unlocked
 // every entry and the list as a whole are checked against their MACs.
 func (v *Vault) Denials(ctx context.Context) ([]Denial, error) {
+	key := v.macKeyOrNil()
 	rows, seal, err := readDenialRows(ctx, v.db)
 	if err != nil {
 		return nil, v.readError("reading the deny-list", err)
 	}
-	if err := v.checked(ctx, func(key []byte) error { return verifyDenials(key, rows, seal) }); err != nil {
+	if err := v.checked(ctx, key, func(key []byte) error { return verifyDenials(key, rows, seal) }); err != nil {
 		return nil, err
 	}
 	var out []Denial

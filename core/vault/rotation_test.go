@@ -1,6 +1,7 @@
 package vault
 
 import (
+	"crypto/hmac"
 	"errors"
 	"fmt"
 	"testing"
@@ -85,6 +86,42 @@ func TestStaleSessionFollowsRotation(t *testing.T) {
 			t.Errorf("an untouched certificate after the alteration: %v", err)
 		}
 	})
+}
+
+// TestReadAcrossARotation: a session reads a row just before another
+// admin's rotation commits, and its live-change listener moves it to the
+// new key before the row is checked. The row is checked under the key it
+// was read with and passes; checked under the key of the moment (as before)
+// it was reported as tampered.
+func TestReadAcrossARotation(t *testing.T) {
+	tm := newTeam(t)
+	alice := tm.as(t, "alice")
+	r := issuedBy(t, alice, tm.ca, "Rosa")
+	s := tm.as(t, "ivan")
+	key := s.macKeyOrNil()
+	var f certFields
+	if err := s.db.QueryRowContext(ctx, `SELECT `+certFieldColumns+` FROM certs c WHERE c.id = ?`, r.ID).Scan(f.targets()...); err != nil {
+		t.Fatal(err)
+	}
+	if err := alice.AddAdmin(ctx, "tempr", RoleAuditor, []byte("granite pepper saddle moon")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := alice.RemoveAdmin(ctx, "tempr"); err != nil {
+		t.Fatal(err)
+	}
+	s.followRotation(ctx) // what the listener does on the rotation's notification
+	if hmac.Equal(s.macKeyOrNil(), key) {
+		t.Fatal("the session did not follow the rotation")
+	}
+	if err := s.checked(ctx, key, f.verify); err != nil {
+		t.Errorf("a row read before the rotation, checked after following it: %v", err)
+	}
+	if err := s.checked(ctx, nil, f.verify); !errors.Is(err, ErrTampered) {
+		t.Errorf("the same row checked under the key of the moment: %v, want the tamper report this guards against", err)
+	}
+	if _, err := s.Certificate(ctx, r.ID); err != nil {
+		t.Errorf("the row read again: %v", err)
+	}
 }
 
 // TestStaleFileSessionAfterRekey: the app holds a vault file open while

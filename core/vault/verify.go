@@ -18,6 +18,7 @@ import (
 func (v *Vault) certWithFields(ctx context.Context, id int64) ([]byte, certFields, error) {
 	var f certFields
 	var der []byte
+	key := v.macKeyOrNil()
 	err := v.db.QueryRowContext(ctx, `SELECT b.der, `+certFieldColumns+` FROM certs c JOIN cert_blobs b ON b.cert_id = c.id WHERE c.id = ?`, id).
 		Scan(append([]any{&der}, f.targets()...)...)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -29,7 +30,7 @@ func (v *Vault) certWithFields(ctx context.Context, id int64) ([]byte, certField
 	if got := pki.FingerprintSHA256(der); got != f.FP256 {
 		return nil, f, tampered(f.name(), "its bytes do not match its stored SHA-256 fingerprint %s (they hash to %s)", f.FP256, got)
 	}
-	if err := v.checked(ctx, f.verify); err != nil {
+	if err := v.checked(ctx, key, f.verify); err != nil {
 		return nil, f, err
 	}
 	return der, f, nil
@@ -41,6 +42,7 @@ func (v *Vault) readError(what string, err error) error { return readError(what,
 // caRow reads a CA's MAC'd columns and, when unlocked, checks them.
 func (v *Vault) caRow(ctx context.Context, id int64) (caFields, error) {
 	var f caFields
+	key := v.macKeyOrNil()
 	err := v.db.QueryRowContext(ctx, `SELECT `+caFieldColumns+` FROM cas a WHERE a.id = ?`, id).Scan(f.targets()...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return f, fmt.Errorf("%w: no CA with id %d", ErrNotFound, id)
@@ -48,7 +50,7 @@ func (v *Vault) caRow(ctx context.Context, id int64) (caFields, error) {
 	if err != nil {
 		return f, v.readError(fmt.Sprintf("reading CA %d", id), err)
 	}
-	return f, v.checked(ctx, f.verify)
+	return f, v.checked(ctx, key, f.verify)
 }
 
 // VerifyCA checks everything that makes a CA trusted: its record, its
@@ -82,12 +84,13 @@ func (v *Vault) VerifyCA(ctx context.Context, ca CA) error {
 // digest in the CA's record: a revocation removed, added or changed by
 // anyone without the vault key is refused.
 func (v *Vault) verifiedRevocations(ctx context.Context, ca caFields) ([]certFields, error) {
+	key := v.macKeyOrNil()
 	out, err := queryAll(ctx, v.db, "reading revocations", scanFields[certFields],
 		`SELECT `+certFieldColumns+` FROM certs c WHERE c.ca_id = ? AND c.revoked_at IS NOT NULL ORDER BY c.id`, ca.ID)
 	if err != nil {
 		return nil, err
 	}
-	if err := v.checked(ctx, func(key []byte) error { return verifyRevocations(key, ca, out) }); err != nil {
+	if err := v.checked(ctx, key, func(key []byte) error { return verifyRevocations(key, ca, out) }); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -201,6 +204,7 @@ type RevocationState struct {
 // instead of rebuilding the whole trust with CAs.
 func (v *Vault) RevocationStateOf(ctx context.Context, certID int64) (RevocationState, error) {
 	var f certFields
+	key := v.macKeyOrNil()
 	err := v.db.QueryRowContext(ctx, `SELECT `+certFieldColumns+` FROM certs c WHERE c.id = ?`, certID).Scan(f.targets()...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return RevocationState{}, fmt.Errorf("%w: no certificate with id %d", ErrNotFound, certID)
@@ -208,7 +212,7 @@ func (v *Vault) RevocationStateOf(ctx context.Context, certID int64) (Revocation
 	if err != nil {
 		return RevocationState{}, v.readError(fmt.Sprintf("reading certificate %d", certID), err)
 	}
-	if err := v.checked(ctx, f.verify); err != nil {
+	if err := v.checked(ctx, key, f.verify); err != nil {
 		return RevocationState{}, err
 	}
 	s := RevocationState{CertID: f.ID, CAID: f.CAID, Serial: f.Serial, Revoked: f.RevokedAt >= 0, Reason: int(f.Reason)}
