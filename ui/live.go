@@ -9,7 +9,8 @@ import (
 
 // follower keeps an open team vault's window current: when another admin
 // changes the vault (LISTEN/NOTIFY, engine.Changes), what is on screen is
-// read again — the CAs, the visible rows, the selected certificate — and
+// read again — the CAs, the visible rows, the selected certificate, the
+// expiring-soon count, the test server's "connect as" choices — and
 // shown through the Runner. No table is polled; a vault file, which
 // announces nothing, is not followed.
 type follower struct {
@@ -88,6 +89,8 @@ func (m *mainView) showReread(s shown, got reread) {
 	}
 	m.applyTree(got.tree)
 	m.table.refreshed(s.gen, got.total, got.pages)
+	m.table.soon.refresh()        // the expiring-soon banner recounts
+	m.server.try.refreshChoices() // the people one can connect as
 	if d := m.detail; got.record.ID != 0 && got.record.ID == d.record.ID && !reflect.DeepEqual(got.record, d.record) {
 		d.record = got.record
 		d.fill(got.record, got.detail)

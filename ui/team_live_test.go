@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -82,6 +83,9 @@ func TestTeamRevocationElsewhereShows(t *testing.T) {
 		return h.statusCell(row) == "revoked" && h.detailStatus() == "revoked"
 	})
 	t.Logf("ivan's revocation reached the row and the pane in %v", took)
+	h.within(time.Second, `the server tab's "connect as" choices showing Pat as revoked`, func() bool {
+		return slices.Contains(m.server.try.choice.Options, "Pat Person — Team CA, revoked")
+	})
 	h.seesLabel("because its private key may have been stolen or exposed (by ivan")
 
 	// A person another admin issues joins the table, and the count; the
@@ -96,6 +100,13 @@ func TestTeamRevocationElsewhereShows(t *testing.T) {
 	if sel, _ := m.table.row(m.table.table.selected.Row); sel.ID != pat.ID || m.detail.record.ID != pat.ID {
 		t.Errorf("the selection moved off Pat: the selected row holds %q, the pane %q", sel.CommonName, m.detail.record.CommonName)
 	}
+	// One that ends within the banner's window shows in its count.
+	if _, err := ivan.IssuePerson(context.Background(), tv.ca, pki.PersonRequest{Name: pki.Name{CommonName: "Erin Soon"}, Validity: pki.Validity{Days: 10}}); err != nil {
+		t.Fatal(err)
+	}
+	h.within(time.Second, "the expiring-soon banner counting ivan's short certificate", func() bool {
+		return m.table.soon.banner.Visible() && m.table.soon.message.Text == "1 certificate(s) expire within 30 days."
+	})
 	row = findRow(t, m, "Pat Person")
 
 	h.settle()
