@@ -93,7 +93,7 @@ func (m *mainView) updateCAItem(i widget.ListItemID, o fyne.CanvasObject) {
 // caSelected shows what row i holds: every certificate, one CA's, or a
 // pending CA (which has none yet).
 func (m *mainView) caSelected(i widget.ListItemID) {
-	m.pendingSel = ""
+	m.pendingSel, m.caRow = "", i
 	switch {
 	case i == 0:
 		m.caID = 0
@@ -105,6 +105,42 @@ func (m *mainView) caSelected(i widget.ListItemID) {
 	}
 	m.showCAInfo()
 	m.table.reset()
+}
+
+// keepCAHighlight moves the CA list's highlight to the row that now holds
+// the selected CA, when the list changed under it (another admin's CA
+// came before it), without selecting it anew.
+func (m *mainView) keepCAHighlight() {
+	row, ok := m.selectedCARow()
+	if !ok || row == m.caRow {
+		return
+	}
+	m.caList.OnSelected = nil
+	m.caList.Select(row)
+	m.caList.OnSelected = m.caSelected
+	m.caRow = row
+}
+
+// selectedCARow is the row of the CA list that holds the selected CA (or
+// pending CA); false when it is gone.
+func (m *mainView) selectedCARow() (int, bool) {
+	if m.pendingSel != "" {
+		for i, p := range m.tree.pending {
+			if p.Name == m.pendingSel {
+				return 1 + len(m.cas) + i, true
+			}
+		}
+		return 0, false
+	}
+	if m.caID == 0 {
+		return 0, true
+	}
+	for i, ca := range m.cas {
+		if ca.ID == m.caID {
+			return i + 1, true
+		}
+	}
+	return 0, false
 }
 
 // showPendingInfo describes the selected pending CA.

@@ -31,6 +31,7 @@ type mainView struct {
 	pendingSel string // the pending CA selected in the list, "" for none
 	caList     *widget.List
 	caID       int64 // selected CA, 0 for all
+	caRow      int   // the CA list's highlighted row (0: all certificates)
 	caInfo     *widget.Label
 	crlInfo    *widget.Label
 	publish    *widget.Button
@@ -121,6 +122,7 @@ func (m *mainView) applyTree(tree caTree) {
 	m.cas, m.tree = tree.cas, tree
 	m.sizePendingRows()
 	m.caList.Refresh()
+	m.keepCAHighlight()
 	if len(tree.cas) == 0 && len(tree.pending) == 0 {
 		m.emptyBox.Show()
 		m.table.content.Hide()

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"reflect"
 	"runtime"
 	"slices"
 	"strings"
@@ -148,4 +149,43 @@ func TestVaultFileHasNoTeamParts(t *testing.T) {
 	}
 	h.doesNotSee("Signed in as")
 	h.doesNotSee("needs an")
+}
+
+// TestTeamCAHighlightStays: the owner has Team CA selected; another owner
+// session creates a CA whose name sorts before it; the list's highlight
+// stays on Team CA's row (now one lower), and the table still shows
+// Team CA's certificates.
+func TestTeamCAHighlightStays(t *testing.T) {
+	tv := newTeamVault(t)
+	h := tv.signIn(t, "alice")
+	m := h.app.main
+	h.selectCAName("Team CA")
+	other := tv.open(t, "alice")
+	defer other.Close()
+	if _, err := other.CreateCA(context.Background(), "Alpha CA", pki.CARequest{}); err != nil {
+		t.Fatal(err)
+	}
+	h.within(time.Second, "the new CA reaching the list", func() bool { return len(m.cas) == 2 })
+	h.settle()
+	row, ok := m.selectedCARow()
+	if !ok || m.cas[row-1].Name != "Team CA" || m.caID != tv.ca.ID {
+		t.Fatalf("the selection moved: row %d (%v), caID %d", row, ok, m.caID)
+	}
+	if got := highlightedRows(m.caList); len(got) != 1 || got[0] != row {
+		t.Errorf("the list highlights rows %v, want Team CA's row %d", got, row)
+	}
+	if m.table.count.Text != "2 certificate(s)" {
+		t.Errorf("the table shows %q, want Team CA's own 2 certificates", m.table.count.Text)
+	}
+}
+
+// highlightedRows reads the rows a Fyne list highlights (it keeps them in
+// an unexported field and offers no getter).
+func highlightedRows(l *widget.List) []int {
+	var rows []int
+	sel := reflect.ValueOf(l).Elem().FieldByName("selected")
+	for i := 0; i < sel.Len(); i++ {
+		rows = append(rows, int(sel.Index(i).Int()))
+	}
+	return rows
 }
