@@ -68,9 +68,11 @@ func newTryPanel(s *serverTab) *tryPanel {
 	}
 	p.result = widget.NewLabel("")
 	p.result.Wrapping = fyne.TextWrapWord
+	g := s.m.gates() // connecting as a person uses their private key
+	g.need(engine.ActTestServer, p.choice, p.buttons[tryAsChosen], p.buttons[tryNoCertificate], p.buttons[tryLookalike])
 	p.content = container.NewVBox(
 		widget.NewLabelWithStyle("Try it", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		howMutualTLSWorks(), p.choice, p.buttons[tryAsChosen], p.buttons[tryNoCertificate], p.buttons[tryLookalike], p.result, widget.NewSeparator(),
+		howMutualTLSWorks(), g.note, p.choice, p.buttons[tryAsChosen], p.buttons[tryNoCertificate], p.buttons[tryLookalike], p.result, widget.NewSeparator(),
 		p.snippets.content,
 	)
 	p.enableButtons()

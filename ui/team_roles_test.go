@@ -196,6 +196,15 @@ func TestTeamRolesShowWhatTheyMayDo(t *testing.T) {
 				h.app.main.showTab(tabServer)
 				h.seesLabel("The server is stopped. Running the test server needs an issuer or owner.")
 			}
+			// Connecting as someone uses their key: only those who may
+			// run the test server see the try-it buttons.
+			h.app.main.showTab(tabServer)
+			h.settle()
+			for _, label := range []string{"Connect with no certificate", "Connect with a look-alike CA"} {
+				if shown := h.findButton(label) != nil; shown != engine.RoleMay(tc.role, engine.ActTestServer) {
+					t.Errorf("%s (%s): %q shown=%v", tc.name, tc.role, label, shown)
+				}
+			}
 		})
 	}
 }
