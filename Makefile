@@ -79,6 +79,8 @@ clean:
 screenshot: deps-test
 	mkdir -p assets/screenshots
 	CERTDESK_SCREENSHOTS=$(CURDIR)/assets/screenshots $(GO) test -count=1 -tags $(TAGS) -run TestScreenshots ./cmd/certdesk/
+	# an auditor's window on a team vault (a real PostgreSQL; the test driver draws it)
+	CERTDESK_SCREENSHOTS=$(CURDIR)/assets/screenshots $(GO) test -count=1 -tags $(TAGS) -run TestTeamAuditorScreenshot ./ui/
 
 # A Linux package (tar.xz with the binary, desktop entry and icon), from the
 # name, ID, version and icon in FyneApp.toml. fyne bumps Build in the file on
