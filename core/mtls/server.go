@@ -70,6 +70,10 @@ type Server struct {
 	raw     map[net.Conn]string
 	states  sync.Map // *tls.Conn -> *connState
 	closing atomic.Bool
+	// handshakes hands an accepted connection to an idle handshake worker;
+	// done ends the idle ones at Close.
+	handshakes chan net.Conn
+	done       chan struct{}
 
 	// raw maps each open connection to its remote address; perAddr counts
 	// the open connections of each address.
@@ -144,7 +148,8 @@ func Start(cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("listening on %s: %w (is another server using that port? choose another --addr)", cfg.Addr, err)
 	}
 	s := &Server{cfg: cfg, broker: NewBroker(cfg.History), listener: ln,
-		tlsConns: newConnQueue(ln.Addr()), slots: make(chan struct{}, cfg.MaxConns), raw: map[net.Conn]string{}, perAddr: map[string]int{}}
+		tlsConns: newConnQueue(ln.Addr()), slots: make(chan struct{}, cfg.MaxConns), raw: map[net.Conn]string{}, perAddr: map[string]int{},
+		handshakes: make(chan net.Conn), done: make(chan struct{})}
 	s.mode.Store(cfg.Mode)
 	s.trust.Store(cfg.Trust)
 	s.http = &http.Server{
@@ -229,6 +234,7 @@ func (s *Server) Close() error {
 		return nil
 	}
 	err := s.listener.Close()
+	close(s.done)
 	s.tlsConns.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
@@ -275,11 +281,37 @@ func (s *Server) acceptLoop() {
 			<-s.slots
 			continue
 		}
-		s.wg.Add(1)
-		go func() {
-			defer s.wg.Done()
-			s.handshake(conn)
-		}()
+		select {
+		case s.handshakes <- conn: // an idle worker takes it
+		default:
+			s.wg.Add(1)
+			go s.handshakeWorker(conn)
+		}
+	}
+}
+
+// workerIdle is how long a handshake worker waits for the next connection
+// before it ends.
+const workerIdle = 5 * time.Second
+
+// handshakeWorker runs conn's handshake, then the next accepted
+// connection's while one comes within workerIdle: a worker whose stack has
+// grown to what a TLS handshake needs keeps it, instead of every
+// connection's new goroutine growing (copying) its stack again.
+func (s *Server) handshakeWorker(conn net.Conn) {
+	defer s.wg.Done()
+	idle := time.NewTimer(workerIdle)
+	defer idle.Stop()
+	for {
+		s.handshake(conn)
+		idle.Reset(workerIdle)
+		select {
+		case conn = <-s.handshakes:
+		case <-idle.C:
+			return
+		case <-s.done:
+			return
+		}
 	}
 }
 
