@@ -53,6 +53,9 @@ type ConflictError struct {
 }
 
 func (e *ConflictError) Error() string {
+	if e.Now != 0 && (e.Seen > e.Now || e.Seen < 0) {
+		return fmt.Sprintf("%s is at version %d and never was at version %d: nothing was done; look it up again (show gives its version)", e.What, e.Now, e.Seen)
+	}
 	var b strings.Builder
 	b.WriteString(e.What)
 	if e.Now == 0 {
@@ -126,6 +129,9 @@ func unchanged(tx *sql.Tx, r versioned, seen int64) error {
 // conflict describes the change that came between, from the audit trail.
 func conflict(tx *sql.Tx, r versioned, seen, now int64) error {
 	e := &ConflictError{What: r.what, Seen: seen, Now: now}
+	if now == 1 || seen > now && now != 0 || seen < 0 {
+		return e // version 1: not changed since made or migrated, no entry of its own
+	}
 	q, args := `SELECT actor, at, detail FROM audit WHERE id = ?`, []any{now}
 	if now == 0 {
 		q, args = `SELECT actor, at, detail FROM audit WHERE action = ? AND detail = ? ORDER BY id DESC LIMIT 1`, []any{r.removal[0], r.removal[1]}

@@ -528,3 +528,25 @@ func mustGet(t *testing.T, v *Vault, id int64) Record {
 	}
 	return r
 }
+
+// TestVersionNeverHeld: an edit given a version the row never had (a
+// typo, a negative number) is refused with a sentence that says so, and
+// names no change that did not happen.
+func TestVersionNeverHeld(t *testing.T) {
+	v := newVault(t)
+	alice := issuedBy(t, v, newCA(t, v, "Acme"), "Alice")
+	for _, seen := range []int64{alice.Version + 1000, -5} {
+		_, err := v.RevokeIfUnchanged(ctx, alice.ID, 1, seen)
+		var c *ConflictError
+		if !errors.As(err, &c) || !errors.Is(err, ErrConflict) {
+			t.Fatalf("revoke at version %d: %v, want a ConflictError", seen, err)
+		}
+		want := fmt.Sprintf("is at version %d and never was at version %d: nothing was done", alice.Version, seen)
+		if msg := err.Error(); !strings.Contains(msg, want) || strings.Contains(msg, " by ") {
+			t.Errorf("revoke at version %d: %q, want it to say %q and name nobody", seen, msg, want)
+		}
+	}
+	if got, err := v.Get(ctx, alice.ID); err != nil || got.Revoked() {
+		t.Errorf("after the refusals: revoked %v (%v), want untouched", got.Revoked(), err)
+	}
+}
