@@ -100,16 +100,11 @@ func RoleMay(role string, a Action) bool {
 	return ok && roleRank(role) >= roleRank(r.least)
 }
 
-// LeastRole is the least role that may do a.
-func LeastRole(a Action) string { return rights[a].least }
-
 // ActionWords names a as a gerund: "issuing", "exporting keys".
 func ActionWords(a Action) string { return rights[a].gerund }
 
-// WhoMay names the roles that may do a, in words: "an owner", "an
+// rolesFrom names the roles from least up, in words: "an owner", "an
 // issuer or owner", "any admin".
-func WhoMay(a Action) string { return rolesFrom(LeastRole(a)) }
-
 func rolesFrom(least string) string {
 	switch least {
 	case RoleOwner:

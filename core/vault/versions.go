@@ -52,8 +52,12 @@ type ConflictError struct {
 	Change string    // what the change was, as the audit trail says it
 }
 
+// neverHeld reports whether the row, still there, never had the version
+// the caller gave (a typo, a negative number): nothing came between.
+func (e *ConflictError) neverHeld() bool { return e.Now != 0 && (e.Seen > e.Now || e.Seen < 0) }
+
 func (e *ConflictError) Error() string {
-	if e.Now != 0 && (e.Seen > e.Now || e.Seen < 0) {
+	if e.neverHeld() {
 		return fmt.Sprintf("%s is at version %d and never was at version %d: nothing was done; look it up again (show gives its version)", e.What, e.Now, e.Seen)
 	}
 	var b strings.Builder
@@ -129,8 +133,8 @@ func unchanged(tx *sql.Tx, r versioned, seen int64) error {
 // conflict describes the change that came between, from the audit trail.
 func conflict(tx *sql.Tx, r versioned, seen, now int64) error {
 	e := &ConflictError{What: r.what, Seen: seen, Now: now}
-	if now == 1 || seen > now && now != 0 || seen < 0 {
-		return e // version 1: not changed since made or migrated, no entry of its own
+	if e.neverHeld() || now == 1 { // version 1: not changed since made or migrated, no entry of its own
+		return e
 	}
 	q, args := `SELECT actor, at, detail FROM audit WHERE id = ?`, []any{now}
 	if now == 0 {
